@@ -1,0 +1,11 @@
+/** jest + ts-jest. Type errors are caught by `npm run typecheck`, so ts-jest only transpiles (isolatedModules). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+  },
+  maxWorkers: 2,
+  testTimeout: 30000,
+};
