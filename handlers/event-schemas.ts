@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { BusEvent, CancellationRequestedDetail, ConfirmShipmentInput } from './contract';
+
+/**
+ * Validation of what the handlers receive from EventBridge. The shapes come from contract.ts; these schemas add
+ * the bounds. They are checked against the contract types at compile time (`satisfies`), so a change to the
+ * contract that these schemas do not follow fails the typecheck.
+ */
+
+/**
+ * Order ids are EventBridge event ids, which are UUIDs (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events.html).
+ * Any 8-4-4-4-12 hex string is accepted, not only RFC 9562 version 4: the id's shape is what protects the table
+ * (no `idempotency#...` bookkeeping key can be asked for), its version bits are not.
+ */
+export const ORDER_ID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+export const OrderIdSchema = z.string().regex(ORDER_ID_PATTERN, { error: 'Must be an order id (a UUID)' });
+
+export function isOrderId(value: unknown): value is string {
+  return typeof value === 'string' && ORDER_ID_PATTERN.test(value);
+}
+
+/** The part of an EventBridge event envelope the handlers rely on. Other keys are allowed (e.g. `replay-name`). */
+export const BusEventEnvelopeSchema = z.object({
+  version: z.string(),
+  id: z.string().min(1),
+  'detail-type': z.string(),
+  source: z.string(),
+  account: z.string(),
+  time: z.string(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  detail: z.unknown(),
+}) satisfies z.ZodType<BusEvent>;
+
+export const CancellationRequestedDetailSchema = z.strictObject({
+  orderId: OrderIdSchema,
+  reason: z.string().trim().min(1).max(300),
+}) satisfies z.ZodType<CancellationRequestedDetail>;
+
+/** An empty string means "not sent": the input transformer renders a missing path as "". */
+const optionalIsoTime = z.union([z.literal(''), z.iso.datetime({ offset: true })]);
+
+export const ConfirmShipmentInputSchema = z.strictObject({
+  orderId: OrderIdSchema,
+  trackingNumber: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9-]*$/, { error: 'Must contain only letters, digits and -' }),
+  shippedAt: optionalIsoTime,
+  confirmedAt: z.iso.datetime({ offset: true }),
+  confirmationId: z.string().min(1).max(128),
+}) satisfies z.ZodType<ConfirmShipmentInput>;
+
+/** zod issues as `path: message` strings for a log record. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+}

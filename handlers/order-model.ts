@@ -1,0 +1,201 @@
+import type { OrderState, OrderSummary } from './contract';
+import type { PrintOrderUpload, ValidationErrorEntry } from './upload-schema';
+
+/**
+ * The order item and the pure rules around it: reasons, the state machine, the items a write creates, and the
+ * public view GET /orders/{id} returns. No I/O here; orders.ts does the conditional writes.
+ */
+
+/** The reason of every order that passed validation. The carrier and the notifications key off this text. */
+export const PENDING_REASON = 'Waiting for shipping';
+
+/** A stored order: the contract's summary, the upload's fields, and the fields each transition adds. */
+export interface OrderItem extends OrderSummary {
+  /** The EventBridge event's own `time`: when the upload reached the bus. */
+  uploadedAt: string;
+  customer?: PrintOrderUpload['customer'];
+  document?: PrintOrderUpload['document'];
+  copies?: number;
+  shippingAddress?: PrintOrderUpload['shippingAddress'];
+  idempotencyKey?: string;
+  /** rejected: what was wrong. */
+  errors?: ValidationErrorEntry[];
+  /** rejected: the upload as received, as JSON text (possibly truncated), for whoever fixes it. */
+  rawUpload?: string;
+  rawUploadTruncated?: boolean;
+  /** shipped */
+  shippedAt?: string;
+  trackingNumber?: string;
+  /** cancelled */
+  cancelledAt?: string;
+  cancellationReason?: string;
+}
+
+/**
+ * The bookkeeping items share the table with orders but never carry a `state` attribute: the pipe's filter
+ * (contract.ts, OrderStreamFilter) only passes items that have one, so these never reach the bus.
+ */
+export interface IdempotencyClaimItem {
+  id: string;
+  orderId: string;
+  createdAt: string;
+}
+
+export interface AliasItem {
+  id: string;
+  aliasOf: string;
+  createdAt: string;
+}
+
+export function idempotencyClaimId(customerId: string, key: string): string {
+  return `idempotency#${customerId}#${key}`;
+}
+
+/**
+ * Reasons travel from the table into the pipe's input template and from there into JSON templates of rule
+ * targets. EventBridge inserts a value inside a quoted template string without escaping it
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html), so a `"` or `\` in a
+ * reason would corrupt the rendered JSON and the event would not be delivered. Reasons are therefore made safe for
+ * that: double quotes become single quotes, backslashes become slashes, control characters become spaces, and the
+ * length is bounded.
+ */
+export const MAX_REASON_LENGTH = 500;
+
+export function templateSafeText(value: string, maxLength = MAX_REASON_LENGTH): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = value.replace(/"/g, "'").replace(/\\/g, '/').replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  return cleaned.length <= maxLength ? cleaned : `${cleaned.slice(0, maxLength - 1)}…`;
+}
+
+/** How many issues the reason names before it says "and N more" (all of them stay in `errors`). */
+export const ISSUES_IN_REASON = 5;
+
+export function rejectedReason(errors: readonly ValidationErrorEntry[]): string {
+  const shown = errors.slice(0, ISSUES_IN_REASON).map((e) => `${e.path}: ${e.message}`);
+  const more = errors.length > ISSUES_IN_REASON ? `; and ${errors.length - ISSUES_IN_REASON} more` : '';
+  return templateSafeText(`Invalid upload: ${shown.join('; ')}${more}`);
+}
+
+export function cancelledReason(reason: string): string {
+  return templateSafeText(`Cancelled: ${reason}`);
+}
+
+export function shippedReason(time: string): string {
+  return templateSafeText(`Shipped at ${time}`);
+}
+
+/** `shippedAt` if the carrier sent one, else the time its confirmation reached the bus. */
+export function effectiveShippedAt(shippedAt: string, confirmedAt: string): string {
+  return shippedAt.trim() !== '' ? shippedAt : confirmedAt;
+}
+
+/** Orders move pending → shipped | cancelled, or are born rejected (which is final). */
+const ALLOWED: Readonly<Record<OrderState, readonly OrderState[]>> = {
+  pending: ['shipped', 'cancelled'],
+  rejected: [],
+  shipped: [],
+  cancelled: [],
+};
+
+export type TransitionPlan =
+  | { kind: 'apply' }
+  | { kind: 'unknown-order' }
+  /** The order is already where the event wants it: a redelivered or repeated event. */
+  | { kind: 'already-done'; state: OrderState }
+  | { kind: 'not-allowed'; state: OrderState };
+
+export function planTransition(current: OrderState | undefined, target: OrderState): TransitionPlan {
+  if (current === undefined) return { kind: 'unknown-order' };
+  if (ALLOWED[current].includes(target)) return { kind: 'apply' };
+  if (current === target) return { kind: 'already-done', state: current };
+  return { kind: 'not-allowed', state: current };
+}
+
+/** The states an order must be in for `target` to be reached: the condition of the conditional update. */
+export function sourceStatesOf(target: OrderState): OrderState[] {
+  return (Object.keys(ALLOWED) as OrderState[]).filter((from) => ALLOWED[from].includes(target));
+}
+
+export function newPendingOrder(args: { id: string; upload: PrintOrderUpload; uploadedAt: string; now: Date }): OrderItem {
+  const at = args.now.toISOString();
+  const { upload } = args;
+  return {
+    id: args.id,
+    state: 'pending',
+    reason: PENDING_REASON,
+    createdAt: at,
+    updatedAt: at,
+    uploadedAt: args.uploadedAt,
+    customer: upload.customer,
+    document: upload.document,
+    copies: upload.copies,
+    shippingAddress: upload.shippingAddress,
+    ...(upload.idempotencyKey !== undefined ? { idempotencyKey: upload.idempotencyKey } : {}),
+  };
+}
+
+/** A rejected order keeps the upload as text: it may hold anything, including values DynamoDB cannot store. */
+export const MAX_RAW_UPLOAD_CHARS = 16 * 1024;
+
+export function newRejectedOrder(args: {
+  id: string;
+  detail: unknown;
+  errors: ValidationErrorEntry[];
+  uploadedAt: string;
+  now: Date;
+}): OrderItem {
+  const at = args.now.toISOString();
+  const raw = JSON.stringify(args.detail) ?? 'undefined';
+  const truncated = raw.length > MAX_RAW_UPLOAD_CHARS;
+  return {
+    id: args.id,
+    state: 'rejected',
+    reason: rejectedReason(args.errors),
+    createdAt: at,
+    updatedAt: at,
+    uploadedAt: args.uploadedAt,
+    errors: args.errors,
+    rawUpload: truncated ? raw.slice(0, MAX_RAW_UPLOAD_CHARS) : raw,
+    ...(truncated ? { rawUploadTruncated: true } : {}),
+  };
+}
+
+/**
+ * What GET /orders/{id} shows. The route is reachable by anyone who knows the id, so the customer's email and
+ * shipping address and the idempotency key stay out; the rejected upload's raw text stays out too (it may hold
+ * the same personal data).
+ */
+export interface OrderView extends OrderSummary {
+  uploadedAt?: string;
+  document?: OrderItem['document'];
+  copies?: number;
+  errors?: ValidationErrorEntry[];
+  shippedAt?: string;
+  trackingNumber?: string;
+  cancelledAt?: string;
+  cancellationReason?: string;
+}
+
+export function toOrderView(item: OrderItem): OrderView {
+  const view: OrderView = {
+    id: item.id,
+    state: item.state,
+    reason: item.reason,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+  const optional = [
+    'uploadedAt',
+    'document',
+    'copies',
+    'errors',
+    'shippedAt',
+    'trackingNumber',
+    'cancelledAt',
+    'cancellationReason',
+  ] as const;
+  for (const key of optional) {
+    if (item[key] !== undefined) (view as unknown as Record<string, unknown>)[key] = item[key];
+  }
+  return view;
+}
