@@ -1,0 +1,16 @@
+/**
+ * The event engine: pure EventBridge / Pipes semantics (no I/O, no AWS SDK). Import from here.
+ */
+// Errors (ENGINE-PATTERNS)
+export { EngineError, InvalidEventPatternException, ValidationException } from './errors';
+// Event patterns and pipe filters (ENGINE-PATTERNS)
+export {
+  compileEventPattern,
+  testEventPattern,
+  prepareEvent,
+  type CompiledEventPattern,
+  type CompileEventPatternOptions,
+  type PatternDialect,
+  type PreparedEvent,
+} from './event-pattern';
+export { compilePipeFilter, MAX_PIPE_FILTERS, type PipeFilterCriteria } from './pipe-filter';
