@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Shared set-up of the handler tests. The entry points read their configuration when their module loads, so each
+ * test file applies this environment first and only then imports the handler (dynamically, in beforeAll).
+ */
+export const TEST_ENV = {
+  ORDERS_TABLE_NAME: 'orders-test',
+  CALLBACK_TOKEN: 'test-callback-token',
+  CALLBACK_URL: 'https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/confirm-shipment',
+  CARRIER_AUTH_HEADER_NAME: 'x-api-key',
+  CARRIER_AUTH_HEADER_VALUE: 'test-carrier-key',
+  POWERTOOLS_SERVICE_NAME: 'order-event-gateway-test',
+  // Powertools prints nothing at SILENT; the tests spy on the logger's methods instead of reading stdout.
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  AWS_REGION: 'us-east-1',
+} as const;
+
+export function applyTestEnv(): void {
+  Object.assign(process.env, TEST_ENV);
+}
+
+const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'events');
+
+/** A fresh copy of a JSON fixture under test/fixtures/events, typed as the caller expects it. */
+export function loadEvent<T>(name: string): T {
+  return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as T;
+}
+
+/** Fakes only `Date`, so stored timestamps are predictable while promises and timers run normally. */
+export function freezeTime(iso: string): void {
+  jest.useFakeTimers({
+    now: new Date(iso),
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'requestAnimationFrame',
+      'cancelAnimationFrame',
+      'requestIdleCallback',
+      'cancelIdleCallback',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+}
