@@ -3,7 +3,7 @@
  * `{ name, source, ...inputs, expected }`; `source` is the AWS page (or aws-semantics section) the row comes from.
  *
  * Rows may name an event of events.json instead of inlining it, and may write long strings as
- * `{ "$repeat": "<unit>", "times": N, "prefix"?: "...", "suffix"?: "..." }` so that size-limit cases stay readable.
+ * `{ "$repeat": "<unit>", "times": N, "prefix"?: ..., "suffix"?: ... }` (unit, prefix and suffix may themselves be `$repeat` objects) so that size-limit cases stay readable.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,8 +37,9 @@ function expand(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(expand);
   if (typeof value !== 'object' || value === null) return value;
   const record = value as Record<string, unknown>;
-  if (typeof record.$repeat === 'string' && typeof record.times === 'number') {
-    return `${(record.prefix as string | undefined) ?? ''}${record.$repeat.repeat(record.times)}${(record.suffix as string | undefined) ?? ''}`;
+  if (record.$repeat !== undefined && typeof record.times === 'number') {
+    const part = (v: unknown) => (v === undefined ? '' : String(expand(v)));
+    return `${part(record.prefix)}${part(record.$repeat).repeat(record.times)}${part(record.suffix)}`;
   }
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, expand(v)]));
 }
