@@ -52,6 +52,8 @@ export interface MappingRequest {
   pathParameters: Record<string, string>;
   context: Record<string, unknown>;
   stageVariables: Record<string, string>;
+  /** The stage-relative request path (`$request.path`). */
+  path?: string;
 }
 
 export type ParameterMapper = (mapping: Record<string, string>, request: MappingRequest) => Record<string, string>;
@@ -98,6 +100,8 @@ interface RoutedRequest {
   stage: StageDefinition;
   route: RouteDefinition;
   pathParameters: Record<string, string>;
+  /** The path without the stage prefix. */
+  stagePath: string;
   domainName: string;
   authorizerContext?: Record<string, unknown>;
 }
@@ -155,6 +159,7 @@ export class HttpApiService {
       stage: selected.stage.definition,
       route,
       pathParameters: match.pathParameters,
+      stagePath: selected.path,
       domainName: headers.host ?? new URL(this.options.api.apiEndpoint ?? 'http://localhost').host,
     };
     if (route.authorizationType === 'CUSTOM') {
@@ -173,8 +178,12 @@ export class HttpApiService {
     }
     const integration = route.integration;
     if (!integration) return jsonMessage(404, 'Not Found');
+    if (integration.kind === 'unsupported') {
+      this.report(`integration ${integration.id} for ${route.routeKey}: type ${integration.description} is not emulated`);
+      return jsonMessage(500, 'Internal Server Error');
+    }
     try {
-      return await withTimeout(this.integrate(routed, integration), integration.kind === 'unsupported' ? 0 : integration.timeoutMs);
+      return await withTimeout(this.integrate(routed, integration), integration.timeoutMs);
     } catch (error) {
       if (error instanceof IntegrationTimeout) return jsonMessage(503, 'Service Unavailable');
       this.report(`integration ${integration.id} for ${route.routeKey}: ${describe(error)}`);
@@ -270,15 +279,13 @@ export class HttpApiService {
     };
   }
 
-  private async integrate(routed: RoutedRequest, integration: IntegrationDefinition): Promise<HttpResponse> {
-    switch (integration.kind) {
-      case 'eventbridge-put-events':
-        return this.putEvents(routed, integration.requestParameters);
-      case 'lambda':
-        return this.invokeLambda(routed, integration.functionArn, integration.payloadFormatVersion);
-      case 'unsupported':
-        throw new Error(`integration type ${integration.description} is not emulated`);
-    }
+  private async integrate(
+    routed: RoutedRequest,
+    integration: Exclude<IntegrationDefinition, { kind: 'unsupported' }>,
+  ): Promise<HttpResponse> {
+    return integration.kind === 'lambda'
+      ? this.invokeLambda(routed, integration.functionArn, integration.payloadFormatVersion)
+      : this.putEvents(routed, integration.requestParameters);
   }
 
   /**
@@ -302,6 +309,7 @@ export class HttpApiService {
       pathParameters: routed.pathParameters,
       context: this.contextVariables(routed),
       stageVariables: routed.stage.stageVariables,
+      path: routed.stagePath,
     });
     const entry: PutEventsEntry = {};
     const text = (key: string): string | undefined => (mapped[key] === undefined || mapped[key] === '' ? undefined : mapped[key]);
