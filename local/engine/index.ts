@@ -14,3 +14,9 @@ export {
   type PreparedEvent,
 } from './event-pattern';
 export { compilePipeFilter, MAX_PIPE_FILTERS, type PipeFilterCriteria } from './pipe-filter';
+// Target input, Pipes templates, PutEvents, HTTP API parameter mapping, JSONPath (ENGINE-TRANSFORM)
+export * from './json-path';
+export * from './target-input';
+export * from './pipe-template';
+export * from './put-events';
+export * from './parameter-mapping';
