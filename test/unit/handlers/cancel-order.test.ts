@@ -1,0 +1,197 @@
+import { ConditionalCheckFailedException, InternalServerError } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { handler as CancelOrder } from '../../../handlers/cancel-order';
+import type { BusEvent, CancellationRequestedDetail, OrderState } from '../../../handlers/contract';
+import type { logger as Logger } from '../../../handlers/logger';
+import { applyTestEnv, freezeTime, loadEvent, TEST_ENV } from './helpers';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+let handler: typeof CancelOrder;
+let logger: typeof Logger;
+
+const NOW = '2026-11-24T08:50:42.007Z';
+const ORDER_ID = '6a7e8feb-b491-4cf7-a9f1-bf3703467718';
+const ALIAS_ID = '0d1b9a3c-58f2-4e0f-9c41-7a6d2b8e5f10';
+
+function cancellationEvent(detail?: Partial<CancellationRequestedDetail>): BusEvent<CancellationRequestedDetail> {
+  const event = loadEvent<BusEvent<CancellationRequestedDetail>>('cancellation-requested.json');
+  return { ...event, detail: { ...event.detail, ...detail } };
+}
+
+function order(state: OrderState) {
+  return { id: ORDER_ID, state, reason: 'r', createdAt: 't0', updatedAt: 't0' };
+}
+
+beforeAll(async () => {
+  applyTestEnv();
+  ({ handler } = await import('../../../handlers/cancel-order'));
+  ({ logger } = await import('../../../handlers/logger'));
+});
+
+beforeEach(() => {
+  ddb.reset();
+  freezeTime(NOW);
+  jest.spyOn(logger, 'info');
+  jest.spyOn(logger, 'warn');
+  jest.spyOn(logger, 'error');
+});
+
+afterEach(() => {
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+});
+
+describe('cancel-order', () => {
+  it('cancels a pending order with a conditional update', async () => {
+    // Prepare
+    ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: order('pending') });
+    ddb.on(UpdateCommand).resolves({ Attributes: order('cancelled') });
+    const event = cancellationEvent();
+
+    // Act
+    await handler(event);
+
+    // Assess
+    const [update] = ddb.commandCalls(UpdateCommand);
+    expect(update.args[0].input).toEqual({
+      TableName: TEST_ENV.ORDERS_TABLE_NAME,
+      Key: { id: ORDER_ID },
+      UpdateExpression: 'SET #state = :target, #f0 = :f0, #f1 = :f1, #f2 = :f2, #f3 = :f3',
+      ConditionExpression: '#state IN (:from0)',
+      ExpressionAttributeNames: {
+        '#state': 'state',
+        '#f0': 'reason',
+        '#f1': 'cancellationReason',
+        '#f2': 'cancelledAt',
+        '#f3': 'updatedAt',
+      },
+      ExpressionAttributeValues: {
+        ':target': 'cancelled',
+        ':f0': 'Cancelled: Ordered the wrong edition',
+        ':f1': 'Ordered the wrong edition',
+        ':f2': NOW,
+        ':f3': NOW,
+        ':from0': 'pending',
+      },
+      ReturnValues: 'ALL_NEW',
+    });
+    expect(logger.info).toHaveBeenCalledWith('Order cancelled', {
+      orderId: ORDER_ID,
+      requestedId: ORDER_ID,
+      eventId: event.id,
+    });
+  });
+
+  it('follows an alias id to the order it points at', async () => {
+    // Prepare
+    ddb.on(GetCommand, { Key: { id: ALIAS_ID } }).resolves({ Item: { id: ALIAS_ID, aliasOf: ORDER_ID } });
+    ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: order('pending') });
+    ddb.on(UpdateCommand).resolves({ Attributes: order('cancelled') });
+
+    // Act
+    await handler(cancellationEvent({ orderId: ALIAS_ID }));
+
+    // Assess
+    expect(ddb.commandCalls(UpdateCommand)[0].args[0].input.Key).toEqual({ id: ORDER_ID });
+  });
+
+  it('makes the reason safe for the JSON templates downstream', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({ Item: order('pending') });
+    ddb.on(UpdateCommand).resolves({ Attributes: order('cancelled') });
+
+    // Act
+    await handler(cancellationEvent({ reason: 'said "stop"' }));
+
+    // Assess
+    const values = ddb.commandCalls(UpdateCommand)[0].args[0].input.ExpressionAttributeValues ?? {};
+    expect(values[':f0']).toBe("Cancelled: said 'stop'");
+  });
+
+  it.each<OrderState>(['shipped', 'rejected'])('leaves a %s order alone and logs it', async (state) => {
+    // Prepare
+    ddb.on(GetCommand).resolves({ Item: order(state) });
+
+    // Act
+    await handler(cancellationEvent());
+
+    // Assess
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Order cannot be cancelled in its state; nothing changed',
+      expect.objectContaining({ orderId: ORDER_ID, state }),
+    );
+  });
+
+  it('treats a repeated cancellation as already done', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({ Item: order('cancelled') });
+
+    // Act
+    await handler(cancellationEvent());
+
+    // Assess
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(logger.info).toHaveBeenCalledWith('Order already cancelled; nothing changed', expect.anything());
+  });
+
+  it('logs an unknown order without throwing', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({});
+
+    // Act
+    await handler(cancellationEvent());
+
+    // Assess
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(logger.warn).toHaveBeenCalledWith('Cancellation of an unknown order; nothing changed', expect.anything());
+  });
+
+  it('reports the state that won a race (the conditional update fails after a pending read)', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolvesOnce({ Item: order('pending') }).resolves({ Item: order('shipped') });
+    ddb.on(UpdateCommand).rejects(
+      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+    );
+
+    // Act
+    await handler(cancellationEvent());
+
+    // Assess
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Order cannot be cancelled in its state; nothing changed',
+      expect.objectContaining({ state: 'shipped' }),
+    );
+  });
+
+  it.each([
+    ['an order id that is not a UUID', { orderId: 'o-1' }],
+    ['a blank reason', { reason: ' ' }],
+  ])('logs the whole event of an invalid request (%s) and returns', async (_label, detail) => {
+    // Prepare
+    const event = cancellationEvent(detail);
+
+    // Act
+    await handler(event);
+
+    // Assess
+    expect(ddb.calls()).toHaveLength(0);
+    expect(logger.error).toHaveBeenCalledWith('Invalid cancellation request; ignored', {
+      issues: expect.any(Array),
+      event,
+    });
+  });
+
+  it('throws DynamoDB errors other than conditional failures', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({ Item: order('pending') });
+    ddb.on(UpdateCommand).rejects(new InternalServerError({ message: 'Internal server error', $metadata: {} }));
+
+    // Act
+    const run = handler(cancellationEvent());
+
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(InternalServerError);
+  });
+});

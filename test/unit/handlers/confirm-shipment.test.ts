@@ -1,0 +1,205 @@
+import { ConditionalCheckFailedException, InternalServerError } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { handler as ConfirmShipment } from '../../../handlers/confirm-shipment';
+import type { ConfirmShipmentInput, OrderState } from '../../../handlers/contract';
+import type { logger as Logger } from '../../../handlers/logger';
+import { applyTestEnv, freezeTime, loadEvent, TEST_ENV } from './helpers';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+let handler: typeof ConfirmShipment;
+let logger: typeof Logger;
+
+const NOW = '2026-11-24T08:47:31.120Z';
+const ORDER_ID = '6a7e8feb-b491-4cf7-a9f1-bf3703467718';
+
+function input(change?: Partial<ConfirmShipmentInput>): ConfirmShipmentInput {
+  return { ...loadEvent<ConfirmShipmentInput>('confirm-shipment-input.json'), ...change };
+}
+
+function order(state: OrderState) {
+  return { id: ORDER_ID, state, reason: 'r', createdAt: 't0', updatedAt: 't0' };
+}
+
+beforeAll(async () => {
+  applyTestEnv();
+  ({ handler } = await import('../../../handlers/confirm-shipment'));
+  ({ logger } = await import('../../../handlers/logger'));
+});
+
+beforeEach(() => {
+  ddb.reset();
+  freezeTime(NOW);
+  jest.spyOn(logger, 'info');
+  jest.spyOn(logger, 'warn');
+  jest.spyOn(logger, 'error');
+});
+
+afterEach(() => {
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+});
+
+describe('confirm-shipment', () => {
+  it('ships a pending order, storing when and the tracking number', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({ Item: order('pending') });
+    ddb.on(UpdateCommand).resolves({ Attributes: order('shipped') });
+
+    // Act
+    await handler(input());
+
+    // Assess
+    const [update] = ddb.commandCalls(UpdateCommand);
+    expect(update.args[0].input).toEqual({
+      TableName: TEST_ENV.ORDERS_TABLE_NAME,
+      Key: { id: ORDER_ID },
+      UpdateExpression: 'SET #state = :target, #f0 = :f0, #f1 = :f1, #f2 = :f2, #f3 = :f3',
+      ConditionExpression: '#state IN (:from0)',
+      ExpressionAttributeNames: {
+        '#state': 'state',
+        '#f0': 'reason',
+        '#f1': 'shippedAt',
+        '#f2': 'trackingNumber',
+        '#f3': 'updatedAt',
+      },
+      ExpressionAttributeValues: {
+        ':target': 'shipped',
+        ':f0': 'Shipped at 2026-11-24T08:47:29.512Z',
+        ':f1': '2026-11-24T08:47:29.512Z',
+        ':f2': 'TRK-3A9F01C2B7E4',
+        ':f3': NOW,
+        ':from0': 'pending',
+      },
+      ReturnValues: 'ALL_NEW',
+    });
+    expect(logger.info).toHaveBeenCalledWith('Order shipped', {
+      orderId: ORDER_ID,
+      trackingNumber: 'TRK-3A9F01C2B7E4',
+      confirmationId: 'b81e0c5a-9d3f-4c27-8e6b-1fa4d2c9e705',
+    });
+  });
+
+  it('uses the confirmation time when the carrier sent no shippedAt, and stores no empty tracking number', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({ Item: order('pending') });
+    ddb.on(UpdateCommand).resolves({ Attributes: order('shipped') });
+
+    // Act
+    await handler(input({ shippedAt: '', trackingNumber: '' }));
+
+    // Assess
+    const { ExpressionAttributeNames: names, ExpressionAttributeValues: values } =
+      ddb.commandCalls(UpdateCommand)[0].args[0].input;
+    expect(values).toMatchObject({ ':f0': 'Shipped at 2026-11-24T08:47:30Z', ':f1': '2026-11-24T08:47:30Z' });
+    expect(Object.values(names ?? {})).not.toContain('trackingNumber');
+  });
+
+  it('follows an alias id', async () => {
+    // Prepare
+    const aliasId = '0d1b9a3c-58f2-4e0f-9c41-7a6d2b8e5f10';
+    ddb.on(GetCommand, { Key: { id: aliasId } }).resolves({ Item: { id: aliasId, aliasOf: ORDER_ID } });
+    ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: order('pending') });
+    ddb.on(UpdateCommand).resolves({ Attributes: order('shipped') });
+
+    // Act
+    await handler(input({ orderId: aliasId }));
+
+    // Assess
+    expect(ddb.commandCalls(UpdateCommand)[0].args[0].input.Key).toEqual({ id: ORDER_ID });
+  });
+
+  it.each<OrderState>(['cancelled', 'rejected'])('leaves a %s order alone and logs it', async (state) => {
+    // Prepare
+    ddb.on(GetCommand).resolves({ Item: order(state) });
+
+    // Act
+    await handler(input());
+
+    // Assess
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Order cannot ship in its state; nothing changed',
+      expect.objectContaining({ orderId: ORDER_ID, state }),
+    );
+  });
+
+  it('treats a repeated confirmation as already done', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({ Item: order('shipped') });
+
+    // Act
+    await handler(input());
+
+    // Assess
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(logger.info).toHaveBeenCalledWith('Order already shipped; nothing changed', expect.anything());
+  });
+
+  it('logs a confirmation for an unknown order without throwing', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({});
+
+    // Act
+    await handler(input());
+
+    // Assess
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Shipment confirmation for an unknown order; nothing changed',
+      expect.objectContaining({ orderId: ORDER_ID }),
+    );
+  });
+
+  it('does not show a bookkeeping item as an order', async () => {
+    // Prepare: an id that holds something without a state (e.g. an alias whose order is gone)
+    ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: { id: ORDER_ID, aliasOf: 'gone' } });
+    ddb.on(GetCommand, { Key: { id: 'gone' } }).resolves({});
+
+    // Act
+    await handler(input());
+
+    // Assess
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Shipment confirmation for an unknown order; nothing changed',
+      expect.anything(),
+    );
+  });
+
+  it('throws when a conditional update fails yet the order still reads as pending (retry, do not guess)', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({ Item: order('pending') });
+    ddb.on(UpdateCommand).rejects(
+      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+    );
+
+    // Act
+    const run = handler(input());
+
+    // Assess
+    await expect(run).rejects.toMatchObject({ name: 'InconsistentStateError' });
+  });
+
+  it.each([
+    ['a shippedAt that is not a time', { shippedAt: 'soon' }],
+    ['a missing confirmation id', { confirmationId: '' }],
+  ])('logs invalid input (%s) and returns', async (_label, change) => {
+    // Act
+    await handler(input(change));
+
+    // Assess
+    expect(ddb.calls()).toHaveLength(0);
+    expect(logger.error).toHaveBeenCalledWith('Invalid shipment confirmation; ignored', expect.anything());
+  });
+
+  it('throws DynamoDB errors other than conditional failures', async () => {
+    // Prepare
+    ddb.on(GetCommand).rejects(new InternalServerError({ message: 'Internal server error', $metadata: {} }));
+
+    // Act
+    const run = handler(input());
+
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(InternalServerError);
+  });
+});
