@@ -1,0 +1,87 @@
+/**
+ * `npm run logs [-- --follow] [--source NAME] [--since 5m] [--data-dir DIR] [--stack NAME]`: the local cloud's
+ * logs (functions and log-group targets, under <data-dir>/logs) shown the way `pulumi logs` shows a stack's:
+ * a header line, then one line per record, `<time>[<source>] <message>`, oldest first; `--follow` keeps
+ * printing new lines until Ctrl-C. Like `pulumi logs`, the default window is the last hour.
+ * https://www.pulumi.com/docs/iac/cli/commands/pulumi_logs/
+ */
+import * as path from 'node:path';
+import { followLogLines, LogLine, readLogLines } from './services/logs';
+
+export interface LogsCliOptions {
+  follow: boolean;
+  source?: string;
+  since: Date;
+  dir: string;
+  stack: string;
+}
+
+export class LogsCliError extends Error {
+  override name = 'LogsCliError';
+}
+
+/** `30s`, `5m`, `2h`, `1d` before `now`, or an absolute date/time. */
+export function parseSince(value: string, now: Date = new Date()): Date {
+  const relative = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value.trim());
+  if (relative) {
+    const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 's' | 'm' | 'h' | 'd'];
+    return new Date(now.getTime() - Number(relative[1]) * unit);
+  }
+  const absolute = new Date(value);
+  if (Number.isNaN(absolute.getTime())) throw new LogsCliError(`--since expects a duration like 5m or a date, got "${value}"`);
+  return absolute;
+}
+
+export function parseLogsArgs(argv: string[], now: Date = new Date()): LogsCliOptions {
+  const options: LogsCliOptions = { follow: false, since: parseSince('1h', now), dir: path.join('.local', 'logs'), stack: 'dev' };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const value = (): string => {
+      const next = argv[i + 1];
+      if (next === undefined) throw new LogsCliError(`${arg} needs a value`);
+      i += 1;
+      return next;
+    };
+    if (arg === '--follow' || arg === '-f') options.follow = true;
+    else if (arg === '--source' || arg === '-r') options.source = value();
+    else if (arg === '--since') options.since = parseSince(value(), now);
+    else if (arg === '--data-dir') options.dir = path.join(value(), 'logs');
+    else if (arg === '--stack' || arg === '-s') options.stack = value();
+    else throw new LogsCliError(`Unknown option ${arg}`);
+  }
+  return options;
+}
+
+/** One line as `pulumi logs` prints it: the time, the source in brackets, the message. */
+export function formatForDisplay(line: LogLine): string {
+  return ` ${line.time.toISOString()}[${line.source.padStart(30)}] ${line.message}`;
+}
+
+export function runLogsCli(argv: string[], out: (line: string) => void = (l) => console.log(l)): { stop(): void } | undefined {
+  const options = parseLogsArgs(argv);
+  out(`Collected logs for stack ${options.stack} since ${options.since.toISOString()}.`);
+  out('');
+  const filter = { dir: options.dir, source: options.source, since: options.since };
+  if (!options.follow) {
+    for (const line of readLogLines(filter)) out(formatForDisplay(line));
+    return undefined;
+  }
+  return followLogLines({ ...filter, fromStart: true, onLine: (line) => out(formatForDisplay(line)) });
+}
+
+if (require.main === module) {
+  try {
+    const follower = runLogsCli(process.argv.slice(2));
+    if (follower) {
+      const stop = (): void => {
+        follower.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    }
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(2);
+  }
+}
