@@ -22,10 +22,19 @@ export const handler = async (input: ConfirmShipmentInput, context?: Context): P
     return;
   }
   const { orderId, trackingNumber, shippedAt, confirmedAt, confirmationId } = parsed.data;
+  const shipped = effectiveShippedAt(shippedAt, confirmedAt);
+  if (shipped.ignoredShippedAt !== undefined) {
+    logger.warn("Carrier's shipped_at is not an ISO 8601 time; using the confirmation time", {
+      orderId,
+      shippedAt: shipped.ignoredShippedAt,
+      confirmedAt,
+      confirmationId,
+    });
+  }
   const outcome = await orders.shipOrder(
     orderId,
     {
-      shippedAt: effectiveShippedAt(shippedAt, confirmedAt),
+      shippedAt: shipped.time,
       trackingNumber: trackingNumber === '' ? undefined : trackingNumber,
     },
     new Date(),

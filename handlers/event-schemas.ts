@@ -38,16 +38,16 @@ export const CancellationRequestedDetailSchema = z.strictObject({
   reason: z.string().trim().min(1).max(300),
 }) satisfies z.ZodType<CancellationRequestedDetail>;
 
-/** An empty string means "not sent": the input transformer renders a missing path as "". */
-const optionalIsoTime = z.union([z.literal(''), z.iso.datetime({ offset: true })]);
-
 export const ConfirmShipmentInputSchema = z.strictObject({
   orderId: OrderIdSchema,
+  // An empty string means "not sent": the input transformer renders a missing path as "".
   trackingNumber: z
     .string()
+    .trim()
     .max(64)
-    .regex(/^[A-Za-z0-9-]*$/, { error: 'Must contain only letters, digits and -' }),
-  shippedAt: optionalIsoTime,
+    .regex(/^[\x20-\x7e]*$/, { error: 'Must contain only printable ASCII characters' }),
+  // Checked (and, if odd, replaced by confirmedAt) by effectiveShippedAt: an odd timestamp must not lose a shipment.
+  shippedAt: z.string().max(64),
   confirmedAt: z.iso.datetime({ offset: true }),
   confirmationId: z.string().min(1).max(128),
 }) satisfies z.ZodType<ConfirmShipmentInput>;

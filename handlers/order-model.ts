@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { OrderState, OrderSummary } from './contract';
 import type { PrintOrderUpload, ValidationErrorEntry } from './upload-schema';
 
@@ -52,12 +53,12 @@ export function idempotencyClaimId(customerId: string, key: string): string {
 }
 
 /**
- * Reasons travel from the table into the pipe's input template and from there into JSON templates of rule
- * targets. EventBridge inserts a value inside a quoted template string without escaping it
+ * Reasons travel from the table into the pipe's input template and from there into the templates of rule
+ * targets. Wherever a template places a value inside a quoted string, EventBridge inserts it without escaping
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html), so a `"` or `\` in a
- * reason would corrupt the rendered JSON and the event would not be delivered. Reasons are therefore made safe for
- * that: double quotes become single quotes, backslashes become slashes, control characters become spaces, and the
- * length is bounded.
+ * reason would corrupt the rendered JSON and the event would not be delivered. Today's templates place the reason
+ * bare, but any template written later must not be able to break on it: double quotes become single quotes,
+ * backslashes become slashes, control characters become spaces, and the length is bounded.
  */
 export const MAX_REASON_LENGTH = 500;
 
@@ -84,9 +85,20 @@ export function shippedReason(time: string): string {
   return templateSafeText(`Shipped at ${time}`);
 }
 
-/** `shippedAt` if the carrier sent one, else the time its confirmation reached the bus. */
-export function effectiveShippedAt(shippedAt: string, confirmedAt: string): string {
-  return shippedAt.trim() !== '' ? shippedAt : confirmedAt;
+const IsoTime = z.iso.datetime({ offset: true });
+
+/**
+ * When the order shipped: the carrier's own timestamp if it sent a usable one (ISO 8601 with a zone), else the
+ * time its confirmation reached the bus. A confirmation is not thrown away for an odd timestamp: the parcel left
+ * all the same, so the handler falls back and logs what it ignored.
+ */
+export function effectiveShippedAt(
+  shippedAt: string,
+  confirmedAt: string,
+): { time: string; ignoredShippedAt?: string } {
+  if (shippedAt.trim() === '') return { time: confirmedAt };
+  if (IsoTime.safeParse(shippedAt).success) return { time: shippedAt };
+  return { time: confirmedAt, ignoredShippedAt: shippedAt };
 }
 
 /** Orders move pending → shipped | cancelled, or are born rejected (which is final). */

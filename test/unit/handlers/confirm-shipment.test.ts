@@ -180,9 +180,27 @@ describe('confirm-shipment', () => {
     await expect(run).rejects.toMatchObject({ name: 'InconsistentStateError' });
   });
 
+  it('falls back to the confirmation time for an odd shippedAt, ships anyway and logs it', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({ Item: order('pending') });
+    ddb.on(UpdateCommand).resolves({ Attributes: order('shipped') });
+
+    // Act
+    await handler(input({ shippedAt: '24/11/2026 08:47' }));
+
+    // Assess
+    const values = ddb.commandCalls(UpdateCommand)[0].args[0].input.ExpressionAttributeValues;
+    expect(values).toMatchObject({ ':f0': 'Shipped at 2026-11-24T08:47:30Z', ':f1': '2026-11-24T08:47:30Z' });
+    expect(logger.warn).toHaveBeenCalledWith(
+      "Carrier's shipped_at is not an ISO 8601 time; using the confirmation time",
+      expect.objectContaining({ orderId: ORDER_ID, shippedAt: '24/11/2026 08:47' }),
+    );
+  });
+
   it.each([
-    ['a shippedAt that is not a time', { shippedAt: 'soon' }],
+    ['a confirmedAt that is not a time', { confirmedAt: 'soon' }],
     ['a missing confirmation id', { confirmationId: '' }],
+    ['an order id that is not a UUID', { orderId: 'o-1' }],
   ])('logs invalid input (%s) and returns', async (_label, change) => {
     // Act
     await handler(input(change));

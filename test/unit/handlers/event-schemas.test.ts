@@ -68,9 +68,10 @@ describe('ConfirmShipmentInputSchema', () => {
   });
 
   it.each([
-    ['a shippedAt that is not a time', { shippedAt: 'yesterday' }],
+    ['a shippedAt over 64 chars', { shippedAt: '2'.repeat(65) }],
     ['a confirmedAt that is empty', { confirmedAt: '' }],
-    ['a tracking number with a quote', { trackingNumber: 'TRK"1' }],
+    ['a tracking number with a control character', { trackingNumber: 'TRK\n1' }],
+    ['a tracking number over 64 chars', { trackingNumber: 'T'.repeat(65) }],
     ['an order id that is not a UUID', { orderId: 'o-1' }],
   ])('refuses %s', (_label, change) => {
     expect(ConfirmShipmentInputSchema.safeParse({ ...input(), ...change }).success).toBe(false);

@@ -73,13 +73,23 @@ describe('templateSafeText', () => {
 });
 
 describe('effectiveShippedAt', () => {
-  it("prefers the carrier's own timestamp", () => {
-    expect(effectiveShippedAt('2026-11-24T08:47:29.512Z', '2026-11-24T08:47:30Z')).toBe('2026-11-24T08:47:29.512Z');
+  it.each(['2026-11-24T08:47:29.512Z', '2026-11-24T09:47:29+01:00'])("prefers the carrier's own timestamp %s", (time) => {
+    expect(effectiveShippedAt(time, '2026-11-24T08:47:30Z')).toEqual({ time });
   });
 
   it('falls back to the confirmation time when the carrier sent none (rendered as "")', () => {
-    expect(effectiveShippedAt('', '2026-11-24T08:47:30Z')).toBe('2026-11-24T08:47:30Z');
+    expect(effectiveShippedAt('', '2026-11-24T08:47:30Z')).toEqual({ time: '2026-11-24T08:47:30Z' });
   });
+
+  it.each(['yesterday', '2026-11-24 08:47', '2026-11-24T08:47:29'])(
+    'falls back to the confirmation time for %j and reports what it ignored',
+    (shippedAt) => {
+      expect(effectiveShippedAt(shippedAt, '2026-11-24T08:47:30Z')).toEqual({
+        time: '2026-11-24T08:47:30Z',
+        ignoredShippedAt: shippedAt,
+      });
+    },
+  );
 });
 
 describe('planTransition', () => {
