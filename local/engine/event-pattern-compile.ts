@@ -16,9 +16,11 @@ import {
   cidrMatcher,
   numericMatcher,
   parseCidr,
+  parseIp,
   parseNumeric,
   parseWildcard,
   reject,
+  sameIp,
   wildcardMatcher,
 } from './event-pattern-operators';
 
@@ -137,6 +139,13 @@ class BranchCompiler {
     for (const m of matchers) {
       if (m === null || typeof m === 'string' || typeof m === 'boolean') {
         exact.add(m);
+        const ip = typeof m === 'string' ? parseIp(m) : undefined;
+        if (ip !== undefined) {
+          // [ER] event-ruler compiles an exact string that is an IP address to an address match, so another
+          // spelling of the same address matches too (`2001:db8::1` and `2001:DB8:0:0:0:0:0:1`).
+          predicates.push((v) => typeof v === 'string' && sameIp(ip, v));
+          cost += 4;
+        }
       } else if (typeof m === 'number') {
         // Numbers compare by value: a Set uses SameValueZero, so 300, 300.0, 3e2 and -0/0 are one key
         // (aws-semantics.md §2.1.5 [V]). A string never equals a number because the Set keeps types apart.
@@ -164,9 +173,11 @@ class BranchCompiler {
     const [op] = keys;
     const arg = m[op];
     const expression = this.operator(op, arg);
-    // event-ruler reads the operator's value first, then insists the object ends (numeric says it its own way).
+    // event-ruler reads the operator's value first, then insists the object ends. numeric and the value forms of
+    // anything-but (a value, a list, equals-ignore-case) share one message there; every other operator has its own.
     if (keys.length > 1) {
-      reject(op === 'numeric' || op === 'anything-but' ? 'Too many elements in numeric expression' : 'Only one key allowed in match expression');
+      const valueForm = op === 'numeric' || (op === 'anything-but' && !isPlainObjectWith(arg, ['prefix', 'suffix', 'wildcard']));
+      reject(valueForm ? 'Too many elements in numeric expression' : 'Only one key allowed in match expression');
     }
     return expression;
   }
@@ -194,6 +205,8 @@ class BranchCompiler {
         return predicate((v) => typeof v === 'number' && inRange(v), 1);
       }
       case 'exists':
+        // [I] decision: exists:true holds for a null value too: null is a leaf value, not an absence (event-ruler
+        // flattens it like any literal; aws-semantics.md §2.3 marks this [ER/I]).
         if (typeof arg !== 'boolean') reject('exists match pattern must be either true or false.');
         return { kind: 'exists', exists: arg };
       case 'cidr': {
@@ -347,6 +360,10 @@ function buildTest(exact: Set<Scalar>, predicates: ValueTest[], anyValue: boolea
     return hasExact ? (v) => exact.has(v) || p(v) : p;
   }
   return (v) => (hasExact && exact.has(v)) || predicates.some((p) => p(v));
+}
+
+function isPlainObjectWith(value: unknown, firstKeys: string[]): boolean {
+  return isPlainObject(value) && firstKeys.includes(Object.keys(value)[0]);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -174,8 +174,9 @@ export interface IpRange {
 /**
  * Parses a CIDR block with event-ruler's checks and messages (aws-semantics.md §2.4 [V] for the first three).
  *
- * [ER] choices kept on purpose: the mask must be below 32 (IPv4) or 128 (IPv6), and the range starts at the address
- * as written (event-ruler does not clear the host bits), so `10.0.0.5/24` covers 10.0.0.5 to 10.0.0.255.
+ * [ER] kept on purpose: the mask must be below 32 (IPv4) or 128 (IPv6), so a single-host `/32` is refused (match a
+ * single address with an exact string instead). Host bits in the address are ignored (current event-ruler computes
+ * the bottom of the block too), so `10.0.0.5/24` covers 10.0.0.0 to 10.0.0.255.
  */
 export function parseCidr(text: string): IpRange {
   // Java's String.split drops trailing empty strings: "10.0.0.0/" has no mask part at all.
@@ -192,7 +193,7 @@ export function parseCidr(text: string): IpRange {
   if (maskBits > width - 1) reject(`IPv${ip.family} mask bits must be < ${width}`);
   const hostBits = BigInt(width - maskBits);
   const hostMask = (1n << hostBits) - 1n;
-  return { family: ip.family, low: ip.value, high: ip.value | hostMask };
+  return { family: ip.family, low: ip.value & ~hostMask, high: ip.value | hostMask };
 }
 
 function parseIpForCidr(text: string): IpAddress {
@@ -201,6 +202,12 @@ function parseIpForCidr(text: string): IpAddress {
   const ip = parseIp(text);
   if (!ip) reject(`Invalid IP address: ${text}`);
   return ip;
+}
+
+/** True when `text` is an IP address equal to `ip` (any spelling: case, zero compression, leading zeros). */
+export function sameIp(ip: IpAddress, text: string): boolean {
+  const other = parseIp(text);
+  return other !== undefined && other.family === ip.family && other.value === ip.value;
 }
 
 export function cidrMatcher(range: IpRange): (s: string) => boolean {

@@ -6,6 +6,10 @@
  * as the source delivers it (for DynamoDB streams the attribute-value wrappers stay: `{"S": ...}`). Pipes support a
  * narrower set of operators than buses, so every filter is compiled in the `pipes` dialect. A pipe without filter
  * criteria, or with an empty list, passes every record.
+ *
+ * [I] decision: every field of the record can be filtered, `eventName` included. The Pipes guide lists `eventName`
+ * among fields it does not filter on, but Lambda ESM (same filtering service) filters it and pipes in practice do
+ * (aws-semantics.md §6.3); refusing it here would reject the common INSERT/MODIFY filter.
  */
 import { ValidationException } from './errors';
 import { compileEventPattern, prepareEvent, type CompiledEventPattern } from './event-pattern';
