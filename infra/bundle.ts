@@ -20,6 +20,8 @@ export interface BundleOptions {
   rootDir?: string;
   /** Minify (default true). */
   minify?: boolean;
+  /** Reuse this process's earlier build of the same entry (default true). */
+  cache?: boolean;
 }
 
 const cache = new Map<string, string>();
@@ -35,7 +37,8 @@ export function bundleHandler(entry: string, opts: BundleOptions = {}): string {
   const rootDir = opts.rootDir ?? REPO_ROOT;
   const minify = opts.minify ?? true;
   const key = `${rootDir}\0${entry}\0${minify}`;
-  const cached = cache.get(key);
+  const useCache = opts.cache ?? true;
+  const cached = useCache ? cache.get(key) : undefined;
   if (cached !== undefined) return cached;
   const result = esbuild.buildSync({
     absWorkingDir: rootDir,
