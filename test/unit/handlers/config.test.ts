@@ -1,5 +1,6 @@
 import { loadAuthorizerConfig, loadCarrierMockConfig, loadTableConfig } from '../../../handlers/config';
 import { ConfigurationError, OrderGatewayError } from '../../../handlers/errors';
+import { TEST_ENV } from './helpers';
 
 const CARRIER_ENV = {
   CALLBACK_URL: 'https://api.example.com/confirm-shipment',
@@ -59,5 +60,45 @@ describe('loadCarrierMockConfig', () => {
 
   it.each(['not a url', 'ftp://example.com/x'])('rejects CALLBACK_URL %j', (url) => {
     expect(() => loadCarrierMockConfig({ ...CARRIER_ENV, CALLBACK_URL: url })).toThrow(/CALLBACK_URL/);
+  });
+});
+
+describe('entry points read their configuration when they load', () => {
+  const saved = { ...process.env };
+
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it.each([
+    ['capture-order', 'ORDERS_TABLE_NAME'],
+    ['get-order', 'ORDERS_TABLE_NAME'],
+    ['authorize-carrier', 'CALLBACK_TOKEN'],
+    ['carrier-mock', 'CALLBACK_URL'],
+  ])('%s fails to load without %s', async (entry, variable) => {
+    // Prepare: everything set but the one variable
+    process.env = { ...saved, ...TEST_ENV };
+    delete process.env[variable];
+
+    // Act
+    const load = jest.isolateModulesAsync(async () => {
+      await import(`../../../handlers/${entry}`);
+    });
+
+    // Assess
+    await expect(load).rejects.toThrow(`cannot start: missing required environment variable ${variable}`);
+  });
+
+  it('loads once its configuration is complete', async () => {
+    // Prepare
+    process.env = { ...saved, ...TEST_ENV };
+
+    // Act
+    const load = jest.isolateModulesAsync(async () => {
+      await import('../../../handlers/carrier-mock');
+    });
+
+    // Assess
+    await expect(load).resolves.toBeUndefined();
   });
 });
