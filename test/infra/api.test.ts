@@ -1,0 +1,135 @@
+import { DetailTypes, EventSources } from '../../handlers/contract';
+import { loadStack, T, type LoadedStack } from './helpers/stack';
+
+describe('OrdersApi', () => {
+  let stack: LoadedStack;
+  beforeAll(async () => {
+    stack = await loadStack({ config: { throttlingBurstLimit: '7', throttlingRateLimit: '3', logRetentionDays: '30' } });
+  });
+
+  const integrationOf = (routeKey: string) => {
+    const route = stack.ofType(T.route).find((r) => r.inputs.routeKey === routeKey);
+    if (!route) throw new Error(`no route ${routeKey}`);
+    const integration = stack.ofType(T.integration).find((i) => route.inputs.target === `integrations/${i.id}`);
+    if (!integration) throw new Error(`no integration for ${routeKey}`);
+    return { route, integration };
+  };
+
+  it('is an HTTP API with an auto-deploying $default stage, throttled from config, with JSON access logs', () => {
+    // Prepare
+    const api = stack.ofType(T.api)[0];
+    const stage = stack.ofType(T.stage)[0];
+    const accessLogs = stack.get(T.logGroup, 'orders-api-access-logs');
+
+    // Act
+    const format = JSON.parse(stage.inputs.accessLogSettings.format);
+
+    // Assess
+    expect(api.inputs.protocolType).toBe('HTTP');
+    expect(stage.inputs).toMatchObject({ apiId: api.id, name: '$default', autoDeploy: true, defaultRouteSettings: { throttlingBurstLimit: 7, throttlingRateLimit: 3 } });
+    expect(stage.inputs.accessLogSettings.destinationArn).toBe(accessLogs.state.arn);
+    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status' });
+    expect(accessLogs.inputs.retentionInDays).toBe(30);
+  });
+
+  it('declares exactly the four routes', () => {
+    // Prepare / Act
+    const keys = stack.ofType(T.route).map((r) => r.inputs.routeKey).sort();
+
+    // Assess
+    expect(keys).toEqual(['GET /orders/{id}', 'POST /cancellations', 'POST /confirm-shipment', 'POST /uploads']);
+  });
+
+  it.each([
+    ['POST /uploads', EventSources.api, DetailTypes.orderUploaded],
+    ['POST /cancellations', EventSources.api, DetailTypes.cancellationRequested],
+    ['POST /confirm-shipment', EventSources.carrier, DetailTypes.shipmentConfirmed],
+  ])('integrates %s straight with EventBridge PutEvents, static source and detail type', (routeKey, source, detailType) => {
+    // Prepare
+    const bus = stack.ofType(T.bus)[0];
+    const role = stack.get(T.role, 'orders-api-put-events-role');
+
+    // Act
+    const { integration } = integrationOf(routeKey);
+
+    // Assess
+    expect(integration.inputs).toMatchObject({
+      integrationType: 'AWS_PROXY',
+      integrationSubtype: 'EventBridge-PutEvents',
+      payloadFormatVersion: '1.0',
+      credentialsArn: role.state.arn,
+      requestParameters: { EventBusName: bus.state.name, Source: source, DetailType: detailType, Detail: '$request.body' },
+    });
+    expect(Object.keys(integration.inputs.requestParameters).sort()).toEqual(['Detail', 'DetailType', 'EventBusName', 'Source']);
+  });
+
+  it('lets the integrations role put events on the orders bus and nothing else', () => {
+    // Prepare
+    const bus = stack.ofType(T.bus)[0];
+    const role = stack.get(T.role, 'orders-api-put-events-role');
+    const policy = stack.get(T.rolePolicy, 'orders-api-put-events-policy');
+
+    // Act
+    const doc = JSON.parse(policy.inputs.policy);
+    const trust = JSON.parse(role.inputs.assumeRolePolicy);
+
+    // Assess
+    expect(policy.inputs.role).toBe(role.id);
+    expect(doc.Statement).toEqual([{ Sid: 'PutEventsOnBus', Effect: 'Allow', Action: ['events:PutEvents'], Resource: [bus.state.arn] }]);
+    expect(trust.Statement[0]).toMatchObject({ Principal: { Service: 'apigateway.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } } });
+  });
+
+  it('guards only POST /confirm-shipment with the REQUEST Lambda authorizer', () => {
+    // Prepare
+    const authorizer = stack.ofType(T.authorizer)[0];
+    const fn = stack.get(T.function, 'authorize-carrier');
+
+    // Act
+    const guarded = stack.ofType(T.route).filter((r) => r.inputs.authorizationType === 'CUSTOM');
+
+    // Assess
+    expect(guarded.map((r) => r.inputs.routeKey)).toEqual(['POST /confirm-shipment']);
+    expect(guarded[0].inputs.authorizerId).toBe(authorizer.id);
+    expect(authorizer.inputs).toMatchObject({
+      authorizerType: 'REQUEST',
+      authorizerUri: fn.state.invokeArn,
+      authorizerPayloadFormatVersion: '2.0',
+      enableSimpleResponses: true,
+      identitySources: ['$request.header.Authorization'],
+      authorizerResultTtlInSeconds: 0,
+    });
+    for (const route of stack.ofType(T.route).filter((r) => r.inputs.authorizationType !== 'CUSTOM')) expect(route.inputs.authorizationType).toBe('NONE');
+  });
+
+  it('lets API Gateway invoke the authorizer only as this API\'s authorizer', () => {
+    // Prepare
+    const api = stack.ofType(T.api)[0];
+    const authorizer = stack.ofType(T.authorizer)[0];
+
+    // Act
+    const permission = stack.get(T.permission, 'orders-api-authorizer-invoke');
+
+    // Assess
+    expect(permission.inputs).toMatchObject({
+      action: 'lambda:InvokeFunction',
+      function: 'authorize-carrier-dev',
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `${api.state.executionArn}/authorizers/${authorizer.id}`,
+    });
+  });
+
+  it('proxies GET /orders/{id} to get-order with payload 2.0, and lets only that route invoke it', () => {
+    // Prepare
+    const api = stack.ofType(T.api)[0];
+    const fn = stack.get(T.function, 'get-order');
+
+    // Act
+    const { integration } = integrationOf('GET /orders/{id}');
+    const permission = stack.get(T.permission, 'orders-api-get-orders-id-invoke');
+
+    // Assess
+    expect(integration.inputs).toMatchObject({ integrationType: 'AWS_PROXY', integrationUri: fn.state.arn, payloadFormatVersion: '2.0' });
+    expect(integration.inputs.integrationSubtype).toBeUndefined();
+    expect(permission.inputs).toMatchObject({ function: 'get-order-dev', principal: 'apigateway.amazonaws.com', sourceArn: `${api.state.executionArn}/*/GET/orders/{id}` });
+  });
+});
