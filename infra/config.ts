@@ -80,7 +80,8 @@ function integer(key: string, raw: string | undefined, fallback: number, min: nu
   return value;
 }
 
-function httpsUrl(key: string, raw: string): string {
+/** Checks a URL config value (also used on secret values once they resolve). */
+export function httpsUrl(key: string, raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { ConfigDefaults, ConfigError, parseStackConfig } from '../../infra/config';
+import { ConfigDefaults, ConfigError, httpsUrl, parseStackConfig } from '../../infra/config';
 
 describe('parseStackConfig', () => {
   it('applies the documented defaults when nothing is set', () => {
@@ -92,5 +92,11 @@ describe('parseStackConfig', () => {
     expect(config.callbackToken).toBe(token);
     expect(config.carrierApiKey).toBe(key);
     expect(config.chatWebhookUrl).toBeUndefined();
+  });
+
+  it('checks the (secret) chat webhook URL with the same https rule once it resolves', () => {
+    // Prepare / Act / Assess
+    expect(httpsUrl('chatWebhookUrl', 'https://hooks.slack.com/services/T/B/x')).toBe('https://hooks.slack.com/services/T/B/x');
+    expect(() => httpsUrl('chatWebhookUrl', 'http://hooks.example.com/x')).toThrow('order-event-gateway:chatWebhookUrl must be an https URL (API destinations only call HTTPS), got "http://hooks.example.com/x"');
   });
 });
