@@ -66,6 +66,8 @@ export interface HttpApiServiceOptions {
   eventBridge: EventPutter;
   /** The engine's evaluateParameterMapping. */
   mapParameters: ParameterMapper;
+  /** Where access-log lines go (stage access logging): source = log group name. */
+  writeLog?: (source: string, message: string) => void;
   /** Where internal failures are reported (they answer 500 to the client). */
   log?: (message: string) => void;
   now?: () => number;
@@ -147,12 +149,21 @@ export class HttpApiService {
 
   /** Serves one request (no sockets involved: the server and the tests call this). */
   async handle(request: IncomingHttpRequest): Promise<HttpResponse> {
+    const trace: AccessTrace = {};
+    const response = await this.route(request, trace);
+    if (trace.routed?.stage.accessLog && this.options.writeLog) {
+      const { logGroupName, format } = trace.routed.stage.accessLog;
+      this.options.writeLog(logGroupName, renderAccessLog(format, { ...this.contextVariables(trace.routed), ...trace.extra, status: response.statusCode, responseLength: response.body.length }));
+    }
+    return response;
+  }
+
+  private async route(request: IncomingHttpRequest, trace: AccessTrace): Promise<HttpResponse> {
     const selected = this.selectStage(request.rawPath);
     if (!selected) return jsonMessage(404, 'Not Found');
     const match = this.routes.match(request.method, selected.path);
     if (!match) return jsonMessage(404, 'Not Found');
     const route = match.route.value;
-    if (!selected.stage.throttle.allow(route.routeKey)) return jsonMessage(429, 'Too Many Requests');
     const { headers } = collectHeaders(request.rawHeaders);
     const routed: RoutedRequest = {
       request,
@@ -162,6 +173,8 @@ export class HttpApiService {
       stagePath: selected.path,
       domainName: headers.host ?? new URL(this.options.api.apiEndpoint ?? 'http://localhost').host,
     };
+    trace.routed = routed;
+    if (!selected.stage.throttle.allow(route.routeKey)) return jsonMessage(429, 'Too Many Requests');
     if (route.authorizationType === 'CUSTOM') {
       if (!route.authorizer) {
         this.report(`route ${route.routeKey} names an authorizer the API does not have`);
@@ -171,6 +184,7 @@ export class HttpApiService {
       if (decision.outcome === 'missing') return jsonMessage(401, 'Unauthorized');
       if (decision.outcome === 'deny') return jsonMessage(403, 'Forbidden');
       if (decision.outcome === 'error') {
+        trace.extra = { authorizer: { error: decision.reason } };
         this.report(`authorizer ${route.authorizer.id} for ${route.routeKey}: ${decision.reason}`);
         return jsonMessage(500, 'Internal Server Error');
       }
@@ -185,6 +199,7 @@ export class HttpApiService {
     try {
       return await withTimeout(this.integrate(routed, integration), integration.timeoutMs);
     } catch (error) {
+      trace.extra = { ...trace.extra, integrationErrorMessage: error instanceof IntegrationTimeout ? 'Integration timeout' : describe(error) };
       if (error instanceof IntegrationTimeout) return jsonMessage(503, 'Service Unavailable');
       this.report(`integration ${integration.id} for ${route.routeKey}: ${describe(error)}`);
       return jsonMessage(500, 'Internal Server Error');
@@ -338,6 +353,23 @@ export class HttpApiService {
   private report(message: string): void {
     this.options.log?.(`[${this.options.api.name}] ${message}`);
   }
+}
+
+interface AccessTrace {
+  routed?: RoutedRequest;
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * Renders an access-log format: every `$context.<name>` by its value, `-` when it has none, as API Gateway does.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html
+ */
+export function renderAccessLog(format: string, context: Record<string, unknown>): string {
+  return format.replace(/\$context\.([A-Za-z0-9_.]+)/g, (_whole, name: string) => {
+    const value = lookupPath(context, name);
+    if (value === undefined || value === null || value === '' || typeof value === 'object') return '-';
+    return String(value);
+  });
 }
 
 function withoutVersion<T extends { version: unknown }>(event: T): Omit<T, 'version'> {

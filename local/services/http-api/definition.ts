@@ -34,6 +34,8 @@ export interface StageDefinition {
   stageVariables: Record<string, string>;
   defaultThrottle: ThrottleSettings;
   routeThrottle: Record<string, ThrottleSettings>;
+  /** Access logging: each request rendered with `format` into the log group. */
+  accessLog?: { logGroupName: string; format: string };
 }
 
 export interface ApiDefinition {
@@ -106,6 +108,12 @@ function readAuthorizer(resource: GraphResource): AuthorizerConfig {
   };
 }
 
+/** `arn:aws:logs:<region>:<account>:log-group:<name>[:*]` → `<name>`. */
+export function logGroupNameOf(arn: string): string | undefined {
+  const match = /:log-group:(.+?)(:\*)?$/.exec(arn);
+  return match ? match[1] : undefined;
+}
+
 /** Every HTTP API in the graph, with its stages, routes, integrations and authorizers. */
 export function readHttpApis(graph: ResourceGraph): ApiDefinition[] {
   return graph
@@ -136,7 +144,10 @@ export function readHttpApis(graph: ResourceGraph): ApiDefinition[] {
           for (const setting of Array.isArray(r.state.routeSettings) ? r.state.routeSettings : []) {
             if (setting && typeof setting.routeKey === 'string') routeThrottle[setting.routeKey] = throttleOf(setting);
           }
+          const access = r.state.accessLogSettings;
+          const logGroupName = typeof access?.destinationArn === 'string' ? logGroupNameOf(access.destinationArn) : undefined;
           return {
+            accessLog: logGroupName && typeof access.format === 'string' ? { logGroupName, format: access.format } : undefined,
             name: String(r.state.name ?? r.name),
             stageVariables: stringRecord(r.state.stageVariables),
             defaultThrottle: throttleOf(r.state.defaultRouteSettings),

@@ -20,6 +20,10 @@ function graph(): ResourceGraph {
       name: '$default',
       defaultRouteSettings: { throttlingBurstLimit: 100, throttlingRateLimit: 100 },
       routeSettings: [{ routeKey: 'GET /limited', throttlingBurstLimit: 1, throttlingRateLimit: 0.001 }],
+      accessLogSettings: {
+        destinationArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigw/access',
+        format: '{"route":"$context.routeKey","status":"$context.status","error":"$context.integrationErrorMessage","ip":"$context.identity.sourceIp"}',
+      },
     }),
     resource('aws:apigatewayv2/stage:Stage', 'beta', 'beta', { apiId: api, name: 'beta', stageVariables: { color: 'blue' } }),
     resource('aws:apigatewayv2/integration:Integration', 'events', 'int-events', {
@@ -77,12 +81,13 @@ describe('HTTP API service (hand-built graph, real HTTP)', () => {
     },
   };
   const logged: string[] = [];
+  const accessLines: { source: string; message: string }[] = [];
   let service: HttpApiService;
   let base: string;
 
   beforeAll(async () => {
     const [api] = readHttpApis(graph());
-    service = new HttpApiService({ api, accountId: account, region: 'us-east-1', lambda, eventBridge, mapParameters: evaluateParameterMapping, log: (m) => logged.push(m) });
+    service = new HttpApiService({ api, accountId: account, region: 'us-east-1', lambda, eventBridge, mapParameters: evaluateParameterMapping, log: (m) => logged.push(m), writeLog: (source, message) => accessLines.push({ source, message }) });
     base = await service.start(0);
   });
 
@@ -175,6 +180,13 @@ describe('HTTP API service (hand-built graph, real HTTP)', () => {
     expect(first.status).toBe(200);
     expect(second.status).toBe(429);
     expect(await second.json()).toEqual({ message: 'Too Many Requests' });
+  });
+
+  it('writes one access-log line per request into the stage\'s log group', async () => {
+    accessLines.length = 0;
+    await fetch(`${base}/slow`);
+    await fetch(`${base}/beta/echo/x`);
+    expect(accessLines).toEqual([{ source: '/aws/apigw/access', message: '{"route":"GET /slow","status":"503","error":"Integration timeout","ip":"127.0.0.1"}' }]);
   });
 
   it('rejects a body over 10 MB with 413', async () => {
