@@ -15,7 +15,7 @@ function occurrences(value: unknown, needle: string, path: string, inSecret: boo
     return;
   }
   if (pulumi.asset.Archive.isInstance(value) || pulumi.asset.Asset.isInstance(value)) return;
-  if (Array.isArray(value)) value.forEach((v, i) => occurrences(v, needle, `${path}[${i}]`, inSecret, out));
+  if (Array.isArray(value)) (value as unknown[]).forEach((v, i) => occurrences(v, needle, `${path}[${i}]`, inSecret, out));
   else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) occurrences(v, needle, `${path}.${k}`, inSecret, out);
 }
 
