@@ -12,6 +12,7 @@
  * Nothing here knows what the events mean.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import {
   buildEventEnvelope,
@@ -149,6 +150,8 @@ export class EventBridgeService {
     this.region = options.region ?? 'us-east-1';
     this.resolveUrl = options.resolveUrl ?? ((url) => url);
     this.archiveDir = options.archiveDir ?? path.join('.local', 'archives');
+    // Every back-off, rate-limit wait and HTTP call listens to the one stop signal.
+    setMaxListeners(0, this.abort.signal);
     this.env = {
       clock: options.clock ?? { compressed },
       random: options.random ?? Math.random,

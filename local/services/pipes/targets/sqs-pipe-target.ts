@@ -1,0 +1,27 @@
+/**
+ * SQS targets of a pipe: one message per record (or template output), in order.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-event-target.html
+ */
+import { SqsMessageSender } from '../../eventbridge/types';
+import { ResolvedPipe, StreamRecord } from '../types';
+import { errorText, PipeTarget, PipeTargetResult } from './pipe-target';
+
+export class SqsPipeTarget extends PipeTarget {
+  constructor(
+    pipe: ResolvedPipe,
+    private readonly sqs: SqsMessageSender,
+  ) {
+    super(pipe);
+  }
+
+  protected async send(payloads: string[], _records: StreamRecord[]): Promise<PipeTargetResult> {
+    for (let i = 0; i < payloads.length; i += 1) {
+      try {
+        await this.sqs.sendMessage(this.pipe.targetArn, payloads[i]);
+      } catch (err) {
+        return { ok: false, errorCode: 'SQS_SEND_FAILED', errorMessage: errorText(err), retryable: true, failedFromIndex: i };
+      }
+    }
+    return { ok: true };
+  }
+}
