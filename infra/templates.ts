@@ -5,11 +5,14 @@
  * - the rule targets' input transformers (confirm-shipment input, carrier payload, chat message),
  * - the HTTP API's PutEvents request parameter mappings.
  *
- * Quoting rules (EventBridge and Pipes alike): a bare placeholder inserts a JSON value (a string is quoted and
- * escaped, a missing path gives ""), a placeholder inside quotes inserts raw, unescaped text.
+ * Quoting rules (EventBridge and Pipes alike): a bare placeholder inserts a JSON value (a string gets quotes, an
+ * object stays an object, a missing path gives ""), a placeholder inside quotes inserts the raw text. Neither
+ * escapes the value: a `"` inside a string breaks the rendered JSON and the event is not delivered.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-input-transformation.html
- * So every free-text value is placed bare; only values known to be safe (ids, enum states) go inside quotes.
+ * So every value is placed bare (a missing one still renders valid JSON), and the only free text that travels
+ * through them, the order's reason, is made template-safe by the handlers when they write it
+ * (handlers/order-model.ts, templateSafeText).
  */
 import type { ConfirmShipmentInput, OrderChangedDetail } from '../handlers/contract';
 
@@ -76,9 +79,9 @@ export const carrierPayloadTransformer: InputTransformer = {
 export const carrierHeaderParameters: Record<string, string> = { 'Idempotency-Key': '$.detail.orderId' };
 
 /**
- * `Order Changed` → a Slack incoming-webhook message (`{"text": ...}`). The order id (an event id) and the state
- * (an enum) are safe inside the quoted text; the free-text reason goes bare into an attachment so quotes in it
- * are escaped instead of breaking the JSON.
+ * `Order Changed` → a Slack incoming-webhook message (`{"text": ...}`). The order id (a UUID) and the state (an
+ * enum) are safe inside the quoted text; the reason goes bare into an attachment, so a missing reason still renders
+ * valid JSON.
  */
 export const chatMessageTransformer: InputTransformer = {
   inputPaths: { orderId: '$.detail.orderId', state: '$.detail.state', reason: '$.detail.reason' },

@@ -85,7 +85,7 @@ describe('templates', () => {
     expect(carrierHeaderParameters).toEqual({ 'Idempotency-Key': '$.detail.orderId' });
   });
 
-  it('keeps the free-text reason bare in the chat message so quotes in it cannot break the JSON', () => {
+  it('keeps the reason bare in the chat message and only safe values inside its text', () => {
     // Prepare / Act
     const shape = withPlaceholdersFilled(chatMessageTransformer.inputTemplate) as { text: string; attachments: { text: string }[] };
 
