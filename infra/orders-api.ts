@@ -60,6 +60,11 @@ export function routeSlug(routeKey: string): string {
   return routeKey.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
+/** The path part of an execute-api source ARN for a route: each `{param}` or `{proxy+}` segment becomes `*`. */
+export function routeSourcePath(routePath: string): string {
+  return routePath.replace(/\{[A-Za-z0-9._-]+\+?\}/g, '*');
+}
+
 export class OrdersApi extends pulumi.ComponentResource {
   readonly api: aws.apigatewayv2.Api;
   readonly stage: aws.apigatewayv2.Stage;
@@ -210,10 +215,11 @@ export class OrdersApi extends pulumi.ComponentResource {
       { apiId: this.api.id, routeKey: route.routeKey, target: pulumi.interpolate`integrations/${integration.id}`, authorizationType: 'NONE' },
       { parent: this },
     );
-    // Only this route (any stage) may invoke the function.
+    // Only this route (any stage) may invoke the function. The ARN API Gateway presents carries the request's actual
+    // path, so path parameters become wildcards: GET /orders/{id} → .../*/GET/orders/*.
     new aws.lambda.Permission(
       `${name}-${slug}-invoke`,
-      { action: 'lambda:InvokeFunction', function: route.handler.name, principal: 'apigateway.amazonaws.com', sourceArn: pulumi.interpolate`${this.api.executionArn}/*/${method}${path}` },
+      { action: 'lambda:InvokeFunction', function: route.handler.name, principal: 'apigateway.amazonaws.com', sourceArn: pulumi.interpolate`${this.api.executionArn}/*/${method}${routeSourcePath(path)}` },
       { parent: this },
     );
   }

@@ -1,4 +1,5 @@
 import { DetailTypes, EventSources } from '../../handlers/contract';
+import { routeSlug, routeSourcePath } from '../../infra/orders-api';
 import { loadStack, T, type LoadedStack } from './helpers/stack';
 
 describe('OrdersApi', () => {
@@ -130,6 +131,14 @@ describe('OrdersApi', () => {
     // Assess
     expect(integration.inputs).toMatchObject({ integrationType: 'AWS_PROXY', integrationUri: fn.state.arn, payloadFormatVersion: '2.0' });
     expect(integration.inputs.integrationSubtype).toBeUndefined();
-    expect(permission.inputs).toMatchObject({ function: 'get-order-dev', principal: 'apigateway.amazonaws.com', sourceArn: `${api.state.executionArn}/*/GET/orders/{id}` });
+    expect(permission.inputs).toMatchObject({ function: 'get-order-dev', principal: 'apigateway.amazonaws.com', sourceArn: `${api.state.executionArn}/*/GET/orders/*` });
+  });
+
+  it('derives child-name slugs and source-ARN paths from route keys', () => {
+    // Prepare / Act / Assess
+    expect(routeSlug('GET /orders/{id}')).toBe('get-orders-id');
+    expect(routeSourcePath('/orders/{id}')).toBe('/orders/*');
+    expect(routeSourcePath('/files/{proxy+}')).toBe('/files/*');
+    expect(routeSourcePath('/uploads')).toBe('/uploads');
   });
 });
