@@ -181,14 +181,14 @@ export class EventBridgeService {
   /** Validates and compiles the pattern (throws the engine's InvalidEventPatternException, as PutRule). */
   addRule(definition: RuleDefinition): RuleInfo {
     const bus = this.requireBus(definition.eventBusName);
-    if (definition.eventPattern === undefined || definition.eventPattern === '') {
-      if (definition.scheduleExpression === undefined) {
+    if (definition.eventPattern === undefined || definition.eventPattern === null || definition.eventPattern === '') {
+      if (!definition.scheduleExpression) {
         throw new EventBridgeDefinitionError(`Rule ${definition.name} needs an eventPattern or a scheduleExpression.`);
       }
       throw new EventBridgeDefinitionError(`Rule ${definition.name}: scheduled rules are not emulated.`);
     }
     const pattern = compileEventPattern(definition.eventPattern);
-    const state = definition.state ?? (definition.isEnabled === false ? 'DISABLED' : 'ENABLED');
+    const state = definition.state || (definition.isEnabled === false ? 'DISABLED' : 'ENABLED');
     const rule: Rule = {
       name: definition.name,
       arn: definition.arn ?? ruleArn(this.region, this.account, bus.name, definition.name),
@@ -214,13 +214,13 @@ export class EventBridgeService {
     const rule = this.requireRule(definition.rule, definition.eventBusName);
     const kind = targetKindOf(definition.arn);
     if (kind === undefined) throw new EventBridgeDefinitionError(`Target ${definition.arn} of rule ${rule.name}: target type not emulated.`);
-    const id = definition.targetId ?? `target-${rule.targets.size + 1}`;
+    const id = definition.targetId || `target-${rule.targets.size + 1}`;
     const input = {
       input: definition.input ?? undefined,
       inputPath: definition.inputPath ?? undefined,
       // Pulumi's `inputPaths` is the API's InputPathsMap.
       inputTransformer: definition.inputTransformer
-        ? { inputPathsMap: definition.inputTransformer.inputPaths, inputTemplate: definition.inputTransformer.inputTemplate }
+        ? { inputPathsMap: definition.inputTransformer.inputPaths ?? undefined, inputTemplate: definition.inputTransformer.inputTemplate }
         : undefined,
     };
     validateTargetInput(id, input);
@@ -231,7 +231,7 @@ export class EventBridgeService {
       ruleName: rule.name,
       input,
       retryPolicy: resolveRetryPolicy(definition.retryPolicy),
-      deadLetterArn: definition.deadLetterConfig?.arn,
+      deadLetterArn: definition.deadLetterConfig?.arn || undefined,
     };
     rule.targets.set(id, this.createSender(kind, target, definition));
     return { id, kind };

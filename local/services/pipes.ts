@@ -118,7 +118,7 @@ export class PipesService {
     if (startingPosition !== 'LATEST' && startingPosition !== 'TRIM_HORIZON') {
       throw new PipeDefinitionError(`Pipe ${definition.name}: startingPosition must be TRIM_HORIZON or LATEST.`);
     }
-    const template = definition.targetParameters?.inputTemplate;
+    const template = definition.targetParameters?.inputTemplate ?? undefined;
     if (template !== undefined) validatePipeTemplate(template);
     const filter = compilePipeFilter(definition.sourceParameters?.filterCriteria);
     const pipe: ResolvedPipe = {
@@ -135,7 +135,7 @@ export class PipesService {
       bisectOnFailure: streamParameters.onPartialBatchItemFailure === 'AUTOMATIC_BISECT',
       deadLetterArn: streamParameters.deadLetterConfig?.arn || undefined,
       inputTemplate: template,
-      eventBusParameters: definition.targetParameters?.eventbridgeEventBusParameters,
+      eventBusParameters: withoutNulls(definition.targetParameters?.eventbridgeEventBusParameters),
       lambdaInvocationType: definition.targetParameters?.lambdaFunctionParameters?.invocationType === 'FIRE_AND_FORGET' ? 'FIRE_AND_FORGET' : 'REQUEST_RESPONSE',
     };
     const target = this.createTarget(kind, pipe);
@@ -212,6 +212,12 @@ export class PipesService {
         throw new PipeDefinitionError(`Pipe ${pipe.name}: target ${pipe.targetArn} is not emulated.`);
     }
   }
+}
+
+/** Graph values carry null where Pulumi had no value; the emulation treats them as absent. */
+function withoutNulls<T extends object>(value: T | null | undefined): T | undefined {
+  if (value === null || value === undefined) return undefined;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
 }
 
 function emptyMetrics(): BatchMetrics {

@@ -28,8 +28,9 @@ export function apiDestinationArn(region: string, account: string, name: string)
 }
 
 /** PutEvents and rules accept a bus name or a bus ARN (API_PutEventsRequestEntry: EventBusName). */
-export function busNameOf(nameOrArn: string | undefined): string {
-  if (nameOrArn === undefined || nameOrArn === '') return DEFAULT_BUS_NAME;
+export function busNameOf(nameOrArn: string | null | undefined): string {
+  // Graph values may be null where Pulumi had no value.
+  if (nameOrArn === undefined || nameOrArn === null || nameOrArn === '') return DEFAULT_BUS_NAME;
   const match = /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(nameOrArn);
   return match ? match[1] : nameOrArn;
 }

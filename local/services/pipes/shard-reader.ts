@@ -77,7 +77,7 @@ export class ShardReader {
         this.consecutiveFailures += 1;
         this.host.log(`[pipes] ${this.host.pipe.name} ${this.shardId}: ${errorName(err)} ${errorMessage(err)}; re-initialising from the checkpoint`);
         await this.host.describeShard(this.shardId).catch(() => undefined);
-        if (!(await this.pause(Math.min(5000, 250 * 2 ** Math.min(this.consecutiveFailures, 4))))) return;
+        if (!(await this.pause(Math.min(5000, this.host.pollIntervalMs * 2 ** Math.min(this.consecutiveFailures, 5))))) return;
         iterator = await this.initIterator();
         continue;
       }
