@@ -91,18 +91,7 @@ function uuidLike(seed: string): string {
 /** Unwrap secrets and turn assets/archives into plain data. Async because Pulumi assets hold promises. */
 async function toPlain(value: unknown): Promise<any> {
   if (isSecretValue(value)) return toPlain(value.value);
-  if (pulumi.asset.Archive.isInstance(value)) {
-    const assets = (value as pulumi.asset.AssetArchive).assets;
-    if (assets === undefined) return {};
-    const entries = await assets;
-    const out: Record<string, unknown> = {};
-    for (const [file, entry] of Object.entries(entries)) out[file] = await toPlain(entry);
-    return { assets: out };
-  }
-  if (pulumi.asset.Asset.isInstance(value)) {
-    const text = (value as pulumi.asset.StringAsset).text;
-    return { text: text === undefined ? undefined : await text };
-  }
+  if (pulumi.asset.Archive.isInstance(value) || pulumi.asset.Asset.isInstance(value)) return assetToPlain(value);
   if (Array.isArray(value)) return Promise.all((value as unknown[]).map(toPlain));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
@@ -110,6 +99,23 @@ async function toPlain(value: unknown): Promise<any> {
     return out;
   }
   return value;
+}
+
+/**
+ * Assets and archives as plain data: AssetArchive → `{ assets: { [file]: ... } }`, StringAsset → `{ text }`,
+ * FileAsset / FileArchive → `{ path }`, RemoteAsset / RemoteArchive → `{ uri }`. (Their fields hold promises.)
+ */
+async function assetToPlain(value: pulumi.asset.Asset | pulumi.asset.Archive): Promise<Record<string, unknown>> {
+  const fields = value as unknown as { assets?: Promise<Record<string, unknown>>; text?: Promise<string>; path?: Promise<string>; uri?: Promise<string> };
+  if (fields.assets !== undefined) {
+    const out: Record<string, unknown> = {};
+    for (const [file, entry] of Object.entries(await fields.assets)) out[file] = await toPlain(entry);
+    return { assets: out };
+  }
+  if (fields.text !== undefined) return { text: await fields.text };
+  if (fields.path !== undefined) return { path: await fields.path };
+  if (fields.uri !== undefined) return { uri: await fields.uri };
+  return {};
 }
 
 /** The name part of a bus given as a name or an ARN (`arn:...:event-bus/<name>`). */

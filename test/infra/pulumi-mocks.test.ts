@@ -182,3 +182,30 @@ describe('RecordingMocks', () => {
     expect(await loaded.pulumi.isSecret(result)).toBe(true);
   });
 });
+
+describe('recorded code archives', () => {
+  it('turn Pulumi assets and archives into plain text, path and uri records', async () => {
+    // Prepare
+    const { pulumi, aws, m, mocks } = freshMocks();
+    const code = new pulumi.asset.AssetArchive({
+      'index.js': new pulumi.asset.StringAsset('exports.handler = async () => 1;'),
+      'data.json': new pulumi.asset.FileAsset('test/fixtures/stream-records/insert-pending.json'),
+      lib: new pulumi.asset.FileArchive('handlers'),
+      remote: new pulumi.asset.RemoteAsset('https://example.com/x.js'),
+    });
+
+    // Act
+    new aws.lambda.Function('fn', { role: 'arn:aws:iam::123456789012:role/r', code });
+    await m.settle();
+
+    // Assess
+    expect(mocks.byName('fn')?.inputs.code).toEqual({
+      assets: {
+        'index.js': { text: 'exports.handler = async () => 1;' },
+        'data.json': { path: 'test/fixtures/stream-records/insert-pending.json' },
+        lib: { path: 'handlers' },
+        remote: { uri: 'https://example.com/x.js' },
+      },
+    });
+  });
+});
