@@ -96,6 +96,8 @@ export class HandlerFunction extends pulumi.ComponentResource {
     return new DeadLetterQueue(`${name}-failures`, { alarmActions }, { parent: this });
   }
 
+  /** Lambda passes aws:SourceAccount when it assumes the role:
+   * https://docs.aws.amazon.com/lambda/latest/dg/permissions-managed-policies.html */
   private createRole(name: string): aws.iam.Role {
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const assumeRolePolicy = account.apply((accountId) => JSON.stringify(serviceTrustPolicy('lambda.amazonaws.com', { accountId })));

@@ -22,6 +22,18 @@ describe('stack outputs', () => {
     expect(busName).toBe(bus.state.name);
     expect(tableName).toBe(table.state.name);
     expect(Object.values(deadLetterQueueUrls as Record<string, string>).sort()).toEqual(queues.map((q) => q.state.url).sort());
+    expect(Object.keys(deadLetterQueueUrls as Record<string, string>).sort()).toEqual([
+      'cancel-order-failures',
+      'capture-order-failures',
+      'confirm-shipment-failures',
+      'order-changes-dlq',
+      'orders-all-events-dlq',
+      'orders-cancellation-requested-dlq',
+      'orders-order-cancelled-dlq',
+      'orders-order-created-dlq',
+      'orders-order-uploaded-dlq',
+      'orders-shipment-confirmed-dlq',
+    ]);
     expect(carrierEndpoint).toBe(mockUrl.state.functionUrl);
   });
 });
