@@ -15,9 +15,10 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { compilePipeFilter, validatePipeTemplate } from '../engine';
 import { compressed } from './clock';
 import { targetKindOf } from './eventbridge/arns';
-import { Clock, SqsMessageSender } from './eventbridge/types';
+import { Clock, LogRecordWriter, SqsMessageSender } from './eventbridge/types';
 import { BatchDelivery, BatchMetrics } from './pipes/batch-delivery';
 import { CheckpointStore } from './pipes/checkpoint-store';
+import { PipeExecutionLog } from './pipes/execution-log';
 import { StreamPoller } from './pipes/stream-poller';
 import { EventBusPipeTarget } from './pipes/targets/event-bus-pipe-target';
 import { LambdaPipeTarget } from './pipes/targets/lambda-pipe-target';
@@ -44,6 +45,8 @@ export interface PipesServiceOptions {
   lambda?: LambdaInvoker;
   /** SQS targets and the DLQs */
   sqs?: SqsMessageSender;
+  /** where a pipe's logConfiguration (CloudWatch Logs destination) writes its execution log (LogSink) */
+  logs?: LogRecordWriter;
   /** checkpoint files (default `.local/state/pipes`) */
   stateDir?: string;
   /** AWS-delay compression (back-off, batching window); default local/services/clock.ts */
@@ -175,6 +178,7 @@ export class PipesService {
       random: this.options.random ?? Math.random,
       log,
       signal,
+      executionLog: new PipeExecutionLog(running.pipe.arn, running.definition.logConfiguration, this.options.logs),
     });
     const resolve = this.options.resolveStreamArn ?? ((arn: string) => arn);
     running.poller = new StreamPoller(

@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { abortableDelay } from '../eventbridge/delay';
 import { backoffDelayMs } from '../eventbridge/retry-policy';
 import { Clock, SqsMessageSender } from '../eventbridge/types';
+import { PipeExecutionLog } from './execution-log';
 import { buildDlqMessage, DlqCondition } from './records';
 import { PipeTarget } from './targets/pipe-target';
 import { ResolvedPipe, StreamRecord } from './types';
@@ -34,6 +35,8 @@ export interface BatchDeliveryEnvironment {
   random: () => number;
   log: (message: string) => void;
   signal: AbortSignal;
+  /** the pipe's own execution log (logConfiguration), if any */
+  executionLog?: PipeExecutionLog;
 }
 
 export interface BatchMetrics {
@@ -60,6 +63,8 @@ export class BatchDelivery {
     let batch = items;
     let invocations = 0;
     let compressedAwayMs = 0;
+    const executionId = randomUUID();
+    this.env.executionLog?.write('INFO', 'ExecutionStarted', executionId);
     for (;;) {
       if (signal.aborted) return false;
       const result = await target.deliver(
@@ -69,6 +74,7 @@ export class BatchDelivery {
       invocations += 1;
       this.metrics.invocations += 1;
       if (result.ok) {
+        this.env.executionLog?.write('INFO', 'ExecutionSucceeded', executionId);
         this.metrics.delivered += batch.length;
         commit(sequenceOf(batch[batch.length - 1]));
         return true;
@@ -80,6 +86,7 @@ export class BatchDelivery {
         batch = batch.slice(from);
       }
       this.env.log(`[pipes] ${pipe.name} ${shardId}: ${result.errorCode} ${result.errorMessage} (${batch.length} record(s))`);
+      this.env.executionLog?.write('ERROR', 'TargetInvocationFailed', executionId, { code: result.errorCode, message: result.errorMessage });
 
       if (pipe.bisectOnFailure && batch.length > 1) {
         const middle = Math.ceil(batch.length / 2);
@@ -112,6 +119,7 @@ export class BatchDelivery {
   ): Promise<boolean> {
     const { pipe } = this.env;
     const last = sequenceOf(batch[batch.length - 1]);
+    this.env.executionLog?.write('ERROR', 'ExecutionFailed', randomUUID(), { code: condition, message: `${batch.length} record(s) not delivered` });
     if (pipe.deadLetterArn === undefined || this.env.sqs === undefined) {
       this.metrics.dropped += batch.length;
       this.env.log(`[pipes] ${pipe.name} ${shardId}: ${batch.length} record(s) discarded (${condition}), no DLQ`);

@@ -13,6 +13,7 @@ export interface PipeDefinition {
   /** RUNNING (default) | STOPPED */
   desiredState?: string;
   enrichment?: string;
+  logConfiguration?: { level?: string; cloudwatchLogsLogDestination?: { logGroupArn?: string } };
   sourceParameters?: {
     dynamodbStreamParameters?: {
       /** TRIM_HORIZON | LATEST */

@@ -245,7 +245,8 @@ export abstract class TargetSender {
 
 /**
  * Maps an error thrown by a local AWS service (LambdaService, SqsService) to a DLQ error code. Missing resources
- * and permissions skip retries (eb-rule-dlq.html); throttling and anything else are retried.
+ * and permissions skip retries (eb-rule-dlq.html), as do invalid parameters [I]; throttling and anything else are
+ * retried.
  */
 export function classifyServiceError(err: unknown): SendFailure {
   const name = err instanceof Error ? `${err.name} ${(err as { code?: string }).code ?? ''}` : '';
@@ -255,6 +256,10 @@ export function classifyServiceError(err: unknown): SendFailure {
   }
   if (/AccessDenied|NotAuthorized|Forbidden/i.test(name)) {
     return { ok: false, errorCode: 'NO_PERMISSIONS', errorMessage: message, retryable: false };
+  }
+  if (/InvalidParameter|MissingParameter|Validation|InvalidMessageContents/i.test(name)) {
+    // The same payload fails the same way on every retry.
+    return { ok: false, errorCode: 'INVALID_PARAMETER', errorMessage: message, retryable: false };
   }
   if (/Throttl|TooManyRequests|RequestLimitExceeded/i.test(name)) {
     return { ok: false, errorCode: 'THROTTLING', errorMessage: message, retryable: true };

@@ -1,4 +1,5 @@
 import { BatchDelivery, BatchItem } from '../../../../local/services/pipes/batch-delivery';
+import { PipeExecutionLog } from '../../../../local/services/pipes/execution-log';
 import { PipeTarget, PipeTargetResult } from '../../../../local/services/pipes/targets/pipe-target';
 import { ResolvedPipe, StreamRecord } from '../../../../local/services/pipes/types';
 import { FakeSqs, recordingClock } from '../helpers/fakes';
@@ -147,5 +148,21 @@ describe('BatchDelivery', () => {
     // Assess
     await expect(running).resolves.toBe(false);
     expect(commits).toEqual([]);
+  });
+
+  it("writes the pipe's execution log at its level into its log group", async () => {
+    // Prepare
+    const written: { source: string; message: string }[] = [];
+    const executionLog = new PipeExecutionLog(pipe().arn, { level: 'ERROR', cloudwatchLogsLogDestination: { logGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/pipes/p' } }, {
+      write: (r) => written.push(r),
+    });
+    const target = new ScriptedTarget(pipe(), () => ({ ok: false, errorCode: 'X', errorMessage: 'boom', retryable: false }));
+    const sut = new BatchDelivery({ pipe: pipe(), target, sqs: new FakeSqs(), clock: recordingClock(), random: () => 0, log: () => undefined, signal: new AbortController().signal, executionLog });
+    // Act
+    await sut.deliver('shard-1', items('a'), () => undefined);
+    // Assess: ERROR records only (ExecutionStarted is INFO)
+    expect(written.map((w) => w.source)).toEqual(['/aws/vendedlogs/pipes/p', '/aws/vendedlogs/pipes/p']);
+    expect(written.map((w) => JSON.parse(w.message).messageType)).toEqual(['TargetInvocationFailed', 'ExecutionFailed']);
+    expect(JSON.parse(written[0].message)).toMatchObject({ resourceArn: pipe().arn, logLevel: 'ERROR', error: { message: 'boom' } });
   });
 });
