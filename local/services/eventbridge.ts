@@ -51,7 +51,6 @@ import { LogGroupTargetSender } from './eventbridge/senders/log-group-target-sen
 import { SqsTargetSender } from './eventbridge/senders/sqs-target-sender';
 import {
   DeliveryContext,
-  DeliveryOutcome,
   DeliveryTarget,
   SenderEnvironment,
   TargetMetrics,
@@ -73,7 +72,7 @@ import {
 
 export * from './eventbridge/types';
 export { targetKindOf, type TargetKind } from './eventbridge/arns';
-export type { DeliveryOutcome, TargetMetrics } from './eventbridge/senders/target-sender';
+export type { DeliveryContext, DeliveryOutcome, TargetMetrics } from './eventbridge/senders/target-sender';
 
 export interface EventBridgeServiceOptions {
   /** default 123456789012 */
@@ -431,6 +430,3 @@ export class EventBridgeService {
     return { name: rule.name, arn: rule.arn, eventBusName: rule.eventBusName, state: rule.state };
   }
 }
-
-export type { DeliveryContext };
-export type { DeliveryOutcome as TargetDeliveryOutcome };
