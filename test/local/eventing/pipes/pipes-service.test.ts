@@ -314,4 +314,30 @@ describe('PipesService with DynamoDB Local', () => {
     // Assess
     expect(deliveredDetails().map((e) => (e.detail as { dynamodb: { Keys: { pk: { S: string } } } }).dynamodb.Keys.pk.S)).toEqual(['new']);
   });
+
+  it('keeps records written while a LATEST pipe that never saw a record was stopped', async () => {
+    // Prepare: the pipe positions itself on an empty stream, then stops before any record arrives
+    const { tableName, streamArn } = await createStreamTable(dynamo.client);
+    const seen: string[] = [];
+    const lambda = {
+      invoke: async (_arn: string, payload: unknown) => {
+        seen.push(...(payload as { dynamodb: { Keys: { pk: { S: string } } } }[]).map((r) => r.dynamodb.Keys.pk.S));
+        return {};
+      },
+      invokeAsync: async () => undefined,
+    };
+    const first = pipes(streamArn, { lambda });
+    first.addPipe(pipeDefinition(tableName, { target: FUNCTION }));
+    first.start();
+    await waitUntilPositioned();
+    await first.stop();
+    // Act
+    await put(tableName, 'while-down', 'x');
+    const second = pipes(streamArn, { lambda });
+    second.addPipe(pipeDefinition(tableName, { target: FUNCTION }));
+    second.start();
+    await waitFor(() => seen.length >= 1, 15_000);
+    // Assess
+    expect(seen).toEqual(['while-down']);
+  });
 });
