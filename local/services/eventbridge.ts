@@ -8,7 +8,8 @@
  *   (aws-semantics §1.3 [V]). It answers at once and delivers afterwards (§1.6).
  * - Each matching (rule, target) pair is delivered independently by the sender of its target type
  *   (eventbridge/senders/), which applies the input, retries and dead-letters (eb-rule-dlq.html).
- * - Patterns are compiled once when a rule is added (PutRule validates them the same way).
+ * - Patterns are compiled once when a rule is added (PutRule validates them the same way). Scheduled rules with a
+ *   rate(...) expression fire on the compressed interval; cron(...) schedules are refused as not emulated.
  * Nothing here knows what the events mean.
  */
 import { randomUUID } from 'node:crypto';
@@ -44,6 +45,7 @@ import {
 } from './eventbridge/arns';
 import { EventArchive } from './eventbridge/archive';
 import { resolveRetryPolicy } from './eventbridge/retry-policy';
+import { parseRateExpression } from './eventbridge/schedule';
 import { ApiDestinationSender, ResolvedApiDestination } from './eventbridge/senders/api-destination-sender';
 import { EventBusTargetSender } from './eventbridge/senders/event-bus-target-sender';
 import { LambdaTargetSender } from './eventbridge/senders/lambda-target-sender';
@@ -119,6 +121,8 @@ export interface RuleInfo {
 interface Rule extends RuleInfo {
   pattern: CompiledEventPattern | undefined;
   targets: Map<string, TargetSender>;
+  /** timer of a scheduled rule */
+  schedule?: NodeJS.Timeout;
 }
 
 interface Bus extends BusInfo {
@@ -177,25 +181,32 @@ export class EventBridgeService {
     return { name: bus.name, arn: bus.arn };
   }
 
-  /** Validates and compiles the pattern (throws the engine's InvalidEventPatternException, as PutRule). */
+  /**
+   * Validates and compiles the pattern (throws the engine's InvalidEventPatternException, as PutRule). A rule with
+   * only a `rate(...)` scheduleExpression fires on the compressed interval (eventbridge/schedule.ts).
+   */
   addRule(definition: RuleDefinition): RuleInfo {
     const bus = this.requireBus(definition.eventBusName);
-    if (definition.eventPattern === undefined || definition.eventPattern === null || definition.eventPattern === '') {
-      if (!definition.scheduleExpression) {
-        throw new EventBridgeDefinitionError(`Rule ${definition.name} needs an eventPattern or a scheduleExpression.`);
-      }
-      throw new EventBridgeDefinitionError(`Rule ${definition.name}: scheduled rules are not emulated.`);
+    const hasPattern = definition.eventPattern !== undefined && definition.eventPattern !== null && definition.eventPattern !== '';
+    if (!hasPattern && !definition.scheduleExpression) {
+      throw new EventBridgeDefinitionError(`Rule ${definition.name} needs an eventPattern or a scheduleExpression.`);
     }
-    const pattern = compileEventPattern(definition.eventPattern);
+    const pattern = hasPattern ? compileEventPattern(definition.eventPattern as string) : undefined;
+    const intervalMs = !hasPattern && definition.scheduleExpression ? parseRateExpression(definition.scheduleExpression) : undefined;
     const state = definition.state || (definition.isEnabled === false ? 'DISABLED' : 'ENABLED');
+    const previous = bus.rules.get(definition.name);
+    if (previous?.schedule) clearInterval(previous.schedule);
     const rule: Rule = {
       name: definition.name,
       arn: definition.arn ?? ruleArn(this.region, this.account, bus.name, definition.name),
       eventBusName: bus.name,
       state,
       pattern,
-      targets: bus.rules.get(definition.name)?.targets ?? new Map(),
+      targets: previous?.targets ?? new Map(),
     };
+    if (intervalMs !== undefined && !this.abort.signal.aborted) {
+      rule.schedule = setInterval(() => this.fireSchedule(rule), Math.max(1, this.env.clock.compressed(intervalMs)));
+    }
     bus.rules.set(rule.name, rule);
     return this.ruleInfo(rule);
   }
@@ -329,6 +340,7 @@ export class EventBridgeService {
   /** Stops delivering: pending back-offs and rate-limit waits end, in-flight HTTP calls are aborted. */
   async stop(): Promise<void> {
     this.abort.abort();
+    for (const bus of this.buses.values()) for (const rule of bus.rules.values()) if (rule.schedule) clearInterval(rule.schedule);
     for (const destination of this.destinations.values()) destination.rateLimiter.close();
     await this.idle();
   }
@@ -356,6 +368,18 @@ export class EventBridgeService {
       if (!rule.state.startsWith('ENABLED') || rule.pattern === undefined || !rule.pattern.matches(prepared)) continue;
       for (const sender of rule.targets.values()) this.track(sender.deliver(event, context));
     }
+  }
+
+  /** A scheduled rule's event goes to that rule's targets only (eb-scheduled-rule-pattern.html). */
+  private fireSchedule(rule: Rule): void {
+    if (!rule.state.startsWith('ENABLED') || this.abort.signal.aborted) return;
+    const receivedAt = new Date();
+    const event = buildEventEnvelope(
+      { Source: 'aws.events', DetailType: 'Scheduled Event', Detail: '{}', Resources: [rule.arn] },
+      { id: randomUUID(), account: this.account, region: this.region, receivedAt },
+    ) as EventEnvelope;
+    const context: DeliveryContext = { receivedAt, receivedAtLocalMs: Date.now() };
+    for (const sender of rule.targets.values()) this.track(sender.deliver(event, context));
   }
 
   private track(work: Promise<unknown>): void {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EventBridgeDefinitionError, EventBridgeService } from '../../../../local/services/eventbridge';
-import { attributeValues, FakeLambda, FakeSqs, recordingClock } from '../helpers/fakes';
+import { attributeValues, FakeLambda, FakeSqs, recordingClock, waitFor } from '../helpers/fakes';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -327,6 +327,26 @@ describe('EventBridgeService', () => {
       expect(() => service.addTarget({ rule: 'r', eventBusName: 'shop', arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:sm` })).toThrow(
         EventBridgeDefinitionError,
       );
+    });
+  });
+
+  describe('scheduled rules', () => {
+    it("fires a rate rule on the compressed interval with AWS's scheduled event, to that rule's targets only", async () => {
+      // Prepare: rate(1 minute) with a clock compressing 1000 times fires every 60 ms
+      const rule = service.addRule({ name: 'tick', scheduleExpression: 'rate(1 minute)' });
+      service.addTarget({ rule: 'tick', targetId: 'q', arn: QUEUE });
+      service.addRule({ name: 'other', eventPattern: '{"source":["aws.events"]}' });
+      service.addTarget({ rule: 'other', targetId: 'q', arn: DLQ });
+      // Act
+      await waitFor(() => sqs.to(QUEUE).length >= 2);
+      service.setRuleState('tick', undefined, 'DISABLED');
+      await service.idle();
+      const count = sqs.to(QUEUE).length;
+      await new Promise((r) => setTimeout(r, 150));
+      // Assess
+      expect(JSON.parse(sqs.to(QUEUE)[0].body)).toMatchObject({ source: 'aws.events', 'detail-type': 'Scheduled Event', resources: [rule.arn], detail: {} });
+      expect(sqs.to(DLQ)).toEqual([]);
+      expect(sqs.to(QUEUE)).toHaveLength(count);
     });
   });
 
