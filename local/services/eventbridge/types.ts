@@ -129,7 +129,7 @@ export interface SqsMessageSender {
 
 /** Lambda as the senders need it (LOCAL-RUNTIME's LambdaService satisfies this). */
 export interface LambdaAsyncInvoker {
-  invokeAsync(arnOrName: string, payload: unknown): Promise<void>;
+  invokeAsync(arnOrName: string, payload: unknown): Promise<unknown>;
 }
 
 /** Log writing as the log-group sender needs it (LogSink satisfies this). */

@@ -80,7 +80,7 @@ export interface ResolvedPipe {
 /** Lambda as pipe targets need it (LOCAL-RUNTIME's LambdaService satisfies this). */
 export interface LambdaInvoker {
   invoke(arnOrName: string, payload: unknown): Promise<{ payload?: unknown; functionError?: string; errorMessage?: string; errorType?: string }>;
-  invokeAsync(arnOrName: string, payload: unknown): Promise<void>;
+  invokeAsync(arnOrName: string, payload: unknown): Promise<unknown>;
 }
 
 /** EventBridge as pipe targets need it (EventBridgeService satisfies this). */
