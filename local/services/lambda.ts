@@ -356,6 +356,13 @@ export class LambdaService {
   private tryAcquire(state: FunctionState): ExecutionEnvironment | undefined {
     if (state.busy >= this.perFunction || this.busyTotal >= this.total) return undefined;
     let env = state.idle.pop();
+    // A worker that died while idle (e.g. it crashed between invocations) is dropped, never handed out.
+    while (env && !env.alive) {
+      clearTimeout(state.idleTimers.get(env));
+      state.idleTimers.delete(env);
+      this.live -= 1;
+      env = state.idle.pop();
+    }
     if (env) {
       clearTimeout(state.idleTimers.get(env));
       state.idleTimers.delete(env);

@@ -175,6 +175,19 @@ describe('LambdaService', () => {
     expect(exited.errorMessage).toContain('exit status 3');
   });
 
+  it('replaces a warm worker that died between invocations', async () => {
+    // Prepare: the worker exits shortly after answering
+    const lambda = start();
+    lambda.register(bundles.fn('fragile', `export const handler = async () => { setTimeout(() => process.exit(0), 20); return 'ok'; };`));
+    await lambda.invoke('fragile', {});
+    await new Promise((r) => setTimeout(r, 200));
+    // Act
+    const second = await lambda.invoke('fragile', {});
+    // Assess
+    expect(second).toMatchObject({ payload: 'ok' });
+    expect(second.functionError).toBeUndefined();
+  });
+
   it('refuses an unknown function with ResourceNotFoundException', async () => {
     // Prepare
     const lambda = start();
