@@ -26,6 +26,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { compressed } from './clock';
+import type { SqsService } from './sqs';
 import { buildInvocationRecord, deadLetterAttributes, DestinationCondition, StringOrNumberAttribute } from './lambda/async-records';
 import { ErrorPayload, ExecutionEnvironment, ExecutionOutcome, FunctionSpec } from './lambda/execution-environment';
 
@@ -65,6 +66,9 @@ export interface LambdaServiceOptions {
   /** The local AWS edge, given to functions as AWS_ENDPOINT_URL. */
   endpointUrl?: string;
   logSink?: LogSinkLike;
+  /** SQS destinations and dead-letter queues (`arn:aws:sqs:...`) are sent here directly when given. */
+  sqs?: Pick<SqsService, 'sendMessage'>;
+  /** Every other destination type (SNS, Lambda, EventBridge bus), and SQS too when `sqs` is absent. */
   destinations?: DestinationSender;
   /** Waits an AWS-defined delay (ms, uncompressed); default: the local clock's compressed time. */
   sleep?: (awsMs: number, signal: AbortSignal) => Promise<void>;
@@ -333,6 +337,16 @@ export class LambdaService {
   }
 
   private async deliver(fn: LocalFunction, arn: string, message: unknown, attributes?: Record<string, StringOrNumberAttribute>): Promise<void> {
+    const sqs = this.options.sqs;
+    if (sqs && arn.startsWith('arn:') && arn.split(':')[2] === 'sqs') {
+      try {
+        // The body is the record (or, for a DLQ, the event) as JSON text.
+        sqs.sendMessage(arn, JSON.stringify(message), attributes);
+      } catch (error) {
+        this.log(fn.name, `delivery to ${arn} failed: ${(error as Error).message}`);
+      }
+      return;
+    }
     const sender = this.options.destinations;
     if (!sender) {
       this.log(fn.name, `no destination sender configured; dropped the record for ${arn}`);

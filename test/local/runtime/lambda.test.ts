@@ -330,13 +330,7 @@ describe('LambdaService', () => {
     const sqs = new SqsService();
     const dlqArn = 'arn:aws:sqs:us-east-1:123456789012:fn-dlq';
     sqs.createQueue({ name: 'fn-dlq', arn: dlqArn, url: 'https://sqs.us-east-1.amazonaws.com/123456789012/fn-dlq' });
-    const lambda = start({
-      destinations: {
-        send: async (arn, message, attributes) => {
-          sqs.sendMessage(arn, JSON.stringify(message), attributes);
-        },
-      },
-    });
+    const lambda = start({ sqs });
     lambda.register(bundles.fn('to-dlq', FAILING, { deadLetterTargetArn: dlqArn, asyncConfig: { maximumRetryAttempts: 1, maximumEventAgeInSeconds: 3600 } }));
     // Act
     const { requestId } = await lambda.invokeAsync('to-dlq', { order: 'x' });
