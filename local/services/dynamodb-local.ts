@@ -191,8 +191,9 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
         throw new DynamoDbLocalError('DynamoDB Local needs Java 17 or later, but `java` was not found on the PATH. Install a JRE (e.g. `apt-get install openjdk-17-jre-headless`) and retry.');
       }
       const portHint = /BindException|Address already in use/i.test(output) ? ` Port ${port} is already in use: set another port or stop the process using it.` : '';
+      const javaHint = /UnsupportedClassVersionError/.test(output) ? ' The installed Java is too old: DynamoDB Local needs Java 17 or later.' : '';
       throw new DynamoDbLocalError(
-        `DynamoDB Local exited before it was ready (code ${exited.code}, signal ${exited.signal}).${portHint}${spawnError ? ` ${spawnError.message}.` : ''}\n--- its output ---\n${output.trim()}`,
+        `DynamoDB Local exited before it was ready (code ${exited.code}, signal ${exited.signal}).${portHint}${javaHint}${spawnError ? ` ${spawnError.message}.` : ''}\n--- its output ---\n${output.trim()}`,
       );
     }
     if (await listTablesOk(port)) break;
