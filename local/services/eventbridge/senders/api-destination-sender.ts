@@ -79,6 +79,15 @@ export class ApiDestinationSender extends TargetSender {
     if (resolved === undefined) {
       return { ok: false, errorCode: 'NO_RESOURCE', errorMessage: `API destination ${this.target.arn} does not exist.`, retryable: false };
     }
+    if (resolved.connection === undefined) {
+      // An API destination is only ACTIVE with an AUTHORIZED connection (eb-api-destinations.html).
+      return {
+        ok: false,
+        errorCode: 'NO_RESOURCE',
+        errorMessage: `Connection ${resolved.destination.connectionArn} of API destination ${resolved.destination.name} does not exist.`,
+        retryable: false,
+      };
+    }
     let authorization = staticAuthorization(resolved.connection);
     if (resolved.oauth !== undefined) {
       try {

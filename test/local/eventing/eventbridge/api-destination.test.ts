@@ -346,4 +346,16 @@ describe('API destination targets', () => {
     // Assess
     expect(target.requests[0].url).toBe('/hook');
   });
+
+  it('does not call an API destination whose connection does not exist', async () => {
+    // Prepare
+    const target = await server(() => ({ status: 200 }));
+    const svc = setup({ endpoint: target.url, connection: { ...apiKeyConnection, name: 'another-connection', arn: undefined } });
+    // Act
+    await put(svc, {});
+    await svc.idle();
+    // Assess
+    expect(target.requests).toEqual([]);
+    expect(attributeValues(sqs.to(DLQ)[0].attributes)).toMatchObject({ ERROR_CODE: 'NO_RESOURCE', RETRY_ATTEMPTS: '0' });
+  });
 });
