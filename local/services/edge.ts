@@ -9,6 +9,8 @@
  *   byte for byte (edge/dynamodb-proxy.ts)
  * - `X-Amz-Target: AmazonSQS.<Op>` (JSON 1.0) → SQS (edge/sqs-json.ts)
  * - form or query string with `Action=<Op>` (the SQS query protocol, XML answers) → SQS (edge/sqs-query.ts)
+ * - `POST /2015-03-31/functions/<fn>/invocations` (REST JSON) → Lambda Invoke, when a Lambda service is given
+ *   (edge/lambda-rest.ts)
  * - `GET /health` → `{"status":"ok","services":[...]}` for scripts waiting for the edge.
  *
  * Queue URLs handed out are edge-local (`http://<host>/<account>/<name>`); see edge/queue-urls.ts for why.
@@ -20,10 +22,12 @@ import type { SqsService } from './sqs';
 import { forwardToDynamoDb } from './edge/dynamodb-proxy';
 import { EdgeEventBridge, handleEventBridge } from './edge/eventbridge-json';
 import { AwsProtocolError, sendJsonError } from './edge/http-util';
+import { EdgeLambda, handleLambdaInvoke, isLambdaInvoke } from './edge/lambda-rest';
 import { handleSqsJson } from './edge/sqs-json';
 import { handleSqsQuery, readQueryParams } from './edge/sqs-query';
 
 export type { EdgeEventBridge } from './edge/eventbridge-json';
+export type { EdgeLambda } from './edge/lambda-rest';
 export { edgeQueueUrl, toEdgeQueueUrl } from './edge/queue-urls';
 
 export const DEFAULT_EDGE_PORT = 4566;
@@ -45,6 +49,8 @@ export interface EdgeOptions {
   sqs: SqsService;
   /** DynamoDB Local's endpoint, e.g. `http://127.0.0.1:8000`. */
   dynamoDbEndpoint: string;
+  /** Optional: serves Lambda Invoke (`POST /2015-03-31/functions/<fn>/invocations`). */
+  lambda?: EdgeLambda;
 }
 
 export interface EdgeHandle {
@@ -54,7 +60,7 @@ export interface EdgeHandle {
   stop(): Promise<void>;
 }
 
-const SERVICES = ['events (PutEvents, TestEventPattern)', 'dynamodb', 'dynamodb-streams', 'sqs (json + query)'];
+const SERVICES = ['events (PutEvents, TestEventPattern)', 'dynamodb', 'dynamodb-streams', 'sqs (json + query)', 'lambda (Invoke)'];
 
 export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
   const host = options.host ?? '127.0.0.1';
@@ -91,6 +97,7 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
           );
       }
     }
+    if (isLambdaInvoke(req)) return handleLambdaInvoke(req, res, options.lambda);
     if (req.method === 'GET' && req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: 'ok', services: SERVICES }));
