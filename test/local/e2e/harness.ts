@@ -1,0 +1,129 @@
+/**
+ * Starts the local cloud the way a user does (`tsx local/cli.ts`, i.e. `npm start`) on free ports, waits for it to
+ * say it is ready, and stops it with SIGTERM as Ctrl-C would. Shared by the end-to-end tests.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+export const PROJECT_DIR = path.resolve(__dirname, '..', '..', '..');
+const TSX = path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function tempDataDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'local-cloud-e2e-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface RunningCloud {
+  api: string;
+  edge: string;
+  output(): string;
+  /** SIGTERM, then resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export async function startCli(args: string[], env: Record<string, string> = {}, timeoutMs = 150_000): Promise<RunningCloud> {
+  const port = await freePort();
+  const edgePort = await freePort();
+  const child: ChildProcess = spawn(TSX, ['local/cli.ts', ...args], {
+    cwd: PROJECT_DIR,
+    env: { ...process.env, PORT: String(port), AWS_EDGE_PORT: String(edgePort), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let done = false;
+  exited.then(() => (done = true), () => undefined);
+
+  const started = Date.now();
+  while (!output.includes('\nReady.')) {
+    if (done) throw new Error(`the local cloud exited before it was ready:\n${output}`);
+    if (Date.now() - started > timeoutMs) {
+      child.kill('SIGKILL');
+      await exited;
+      throw new Error(`the local cloud was not ready within ${timeoutMs} ms:\n${output}`);
+    }
+    await sleep(200);
+  }
+  return {
+    api: `http://127.0.0.1:${port}`,
+    edge: `http://127.0.0.1:${edgePort}`,
+    output: () => output,
+    stop: async () => {
+      if (!done) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `read` until `done(value)` or the timeout; returns the last value. */
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000, everyMs = 300): Promise<T> {
+  const started = Date.now();
+  let value = await read();
+  while (!done(value) && Date.now() - started < timeoutMs) {
+    await sleep(everyMs);
+    value = await read();
+  }
+  return value;
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A local HTTP server standing in for an external system; `respond` decides each answer. */
+export class FakeEndpoint {
+  readonly requests: RecordedRequest[] = [];
+  private server?: Server;
+
+  constructor(private readonly respond: (request: RecordedRequest) => { status: number; body?: string }) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        this.requests.push(request);
+        const answer = this.respond(request);
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.end(answer.body ?? '{}');
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
+    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}/carrier`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * End to end, as a user runs it: `npm start` (the CLI) with the dev stack, a persistent data dir, real HTTP to the
+ * API, real AWS SDK clients on the edge. Names of this project's routes and config appear here on purpose: these
+ * tests check the stack running in the local cloud. One start-up, then one restart for the persistence check.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { EventBridgeClient, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
+import { RulePatterns } from '../../../handlers/contract';
+import { PROJECT_DIR, pollUntil, RunningCloud, sleep, startCli, tempDataDir } from './harness';
+
+jest.setTimeout(300_000);
+
+interface OrderView {
+  id: string;
+  state: string;
+  reason: string;
+  errors?: unknown[];
+}
+
+const data = tempDataDir();
+let cloud: RunningCloud;
+
+async function upload(body: string): Promise<{ status: number; json: { Entries: { EventId?: string }[]; FailedEntryCount: number } }> {
+  const response = await fetch(`${cloud.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: response.status, json: (await response.json()) as { Entries: { EventId?: string }[]; FailedEntryCount: number } };
+}
+
+async function getOrder(id: string): Promise<{ status: number; order?: OrderView }> {
+  const response = await fetch(`${cloud.api}/orders/${id}`);
+  return { status: response.status, order: response.status === 200 ? ((await response.json()) as OrderView) : undefined };
+}
+
+function logText(): string {
+  const dir = path.join(data.dir, 'logs');
+  return readdirSync(dir)
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+    .join('\n');
+}
+
+beforeAll(async () => {
+  cloud = await startCli(['--data-dir', data.dir]);
+});
+
+afterAll(async () => {
+  await cloud?.stop();
+  data.remove();
+});
+
+describe('the dev stack in the local cloud', () => {
+  let shippedId: string;
+
+  it('prints what it built, the URLs and a ready-to-paste curl', () => {
+    const output = cloud.output();
+    expect(output).toContain('aws:apigatewayv2/route:Route');
+    expect(output).toMatch(/Not emulated .*\n(.*\n)*.*aws:iam\/role:Role/);
+    expect(output).toContain(`HTTP API`);
+    expect(output).toContain(cloud.api);
+    expect(output).toContain(cloud.edge);
+    expect(output).toContain(`curl -sS -X POST ${cloud.api}/uploads -H 'content-type: application/json' -d @examples/upload.json`);
+  });
+
+  it('takes an upload to shipped through the carrier mock', async () => {
+    // Prepare
+    const body = readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8');
+    // Act
+    const accepted = await upload(body);
+    const id = accepted.json.Entries[0].EventId as string;
+    const final = await pollUntil(() => getOrder(id), (r) => r.order?.state === 'shipped', 60_000);
+    // Assess
+    expect(accepted.status).toBe(200);
+    expect(accepted.json.FailedEntryCount).toBe(0);
+    expect(final.order).toMatchObject({ id, state: 'shipped' });
+    shippedId = id;
+  });
+
+  it('records an empty upload as a rejected order with its reasons', async () => {
+    const accepted = await upload('{}');
+    const id = accepted.json.Entries[0].EventId as string;
+    const final = await pollUntil(() => getOrder(id), (r) => r.status === 200, 30_000);
+    expect(final.order?.state).toBe('rejected');
+    expect(final.order?.reason).not.toBe('');
+    expect(Array.isArray(final.order?.errors) && (final.order?.errors?.length ?? 0) > 0).toBe(true);
+  });
+
+  it('refuses /confirm-shipment without credentials (401) and puts no event on the bus', async () => {
+    // Prepare: a marker that would show up in the catch-all log group if an event were put.
+    const marker = `no-credentials-${Date.now()}`;
+    const control = `control-${Date.now()}`;
+    // Act
+    const refused = await fetch(`${cloud.api}/confirm-shipment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ order_id: marker }) });
+    const wrong = await fetch(`${cloud.api}/confirm-shipment`, { method: 'POST', headers: { authorization: 'Bearer wrong' }, body: JSON.stringify({ order_id: marker }) });
+    await upload(JSON.stringify({ idempotencyKey: control }));
+    await pollUntil(async () => logText(), (text) => text.includes(control), 30_000);
+    await sleep(500);
+    // Assess
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ message: 'Unauthorized' });
+    expect(wrong.status).toBe(403);
+    expect(logText()).not.toContain(marker);
+  });
+
+  it('answers TestEventPattern through the AWS SDK on the edge', async () => {
+    const client = new EventBridgeClient({ endpoint: cloud.edge, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const event = (detailType: string) =>
+      JSON.stringify({ id: '1', 'detail-type': detailType, source: RulePatterns.orderUploaded.source[0], account: '123456789012', time: '2026-01-01T00:00:00Z', region: 'us-east-1', resources: [], detail: {} });
+    const yes = await client.send(new TestEventPatternCommand({ EventPattern: JSON.stringify(RulePatterns.orderUploaded), Event: event(RulePatterns.orderUploaded['detail-type'][0]) }));
+    const no = await client.send(new TestEventPatternCommand({ EventPattern: JSON.stringify(RulePatterns.orderUploaded), Event: event('Something Else') }));
+    client.destroy();
+    expect(yes.Result).toBe(true);
+    expect(no.Result).toBe(false);
+  });
+
+  it('keeps orders across a restart with the same data dir, and stops with exit code 0', async () => {
+    const code = await cloud.stop();
+    expect(code).toBe(0);
+    cloud = await startCli(['--data-dir', data.dir]);
+    const after = await getOrder(shippedId);
+    expect(after.order).toMatchObject({ id: shippedId, state: 'shipped' });
+  });
+});
