@@ -1,12 +1,12 @@
 /**
  * End to end with the carrier played by a local test server, chosen with `--config carrierEndpoint=...` (the
  * stack's own key). API destinations call HTTPS only, so the endpoint is an https URL that `--map-url` hands to
- * the local server for this run. One start-up (in memory); the server's answer is switched per test.
+ * the local server for this run. One start-up (in memory, logs in a temp dir); the server's answer is switched per test.
  */
 import { ReceiveMessageCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { FakeEndpoint, PROJECT_DIR, pollUntil, RunningCloud, startCli } from './harness';
+import { FakeEndpoint, PROJECT_DIR, pollUntil, RunningCloud, startCli, tempDataDir } from './harness';
 
 jest.setTimeout(300_000);
 
@@ -16,6 +16,7 @@ const CARRIER_URL = 'https://carrier.e2e.invalid/carrier';
 let mode: 'accept' | 'fail' = 'accept';
 const carrier = new FakeEndpoint(() => (mode === 'accept' ? { status: 202, body: '{"accepted":true}' } : { status: 500, body: '{"error":"down"}' }));
 let cloud: RunningCloud;
+const data = tempDataDir();
 
 async function upload(extra: Record<string, unknown>): Promise<string> {
   const body = { ...JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')), ...extra };
@@ -31,12 +32,13 @@ async function orderState(id: string): Promise<string | undefined> {
 
 beforeAll(async () => {
   const local = await carrier.start();
-  cloud = await startCli(['--in-memory', '--config', `carrierEndpoint=${CARRIER_URL}`, '--map-url', `${CARRIER_URL}=${local}`]);
+  cloud = await startCli(['--in-memory', '--data-dir', data.dir, '--config', `carrierEndpoint=${CARRIER_URL}`, '--map-url', `${CARRIER_URL}=${local}`]);
 });
 
 afterAll(async () => {
   await cloud?.stop();
   await carrier.stop();
+  data.remove();
 });
 
 describe('the stack with an external carrier', () => {

@@ -71,6 +71,8 @@ describe('the dev stack in the local cloud', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.json.FailedEntryCount).toBe(0);
     expect(final.order).toMatchObject({ id, state: 'shipped' });
+    // The handlers' logs stream on the console, one line per record with time and function.
+    expect(cloud.output()).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z capture-order-\S+ .*Order captured/m);
     shippedId = id;
   });
 
