@@ -219,7 +219,13 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     // HTTP APIs: the first on `port`, any other on a free port.
     const apis: CloudUrls['apis'] = [];
     let first = true;
+    for (const api of graph.ofType('aws:apigatewayv2/api:Api').filter((a) => String(a.state.protocolType ?? 'HTTP') !== 'HTTP')) {
+      warn(`API ${physicalName(api)}: protocol ${String(api.state.protocolType)} is not emulated (HTTP APIs only)`);
+    }
     for (const api of readHttpApis(graph)) {
+      for (const route of api.routes) {
+        if (route.integration?.kind === 'unsupported') warn(`route ${route.routeKey} of ${api.name}: integration ${route.integration.description} is not emulated (answers 500)`);
+      }
       const service = new HttpApiService({ api, accountId, region, lambda, eventBridge, mapParameters: evaluateParameterMapping, log: report, writeLog: (source, message) => logs.write({ time: new Date(), source, message }) });
       const local = await service.start(first ? (options.port ?? 3000) : 0);
       first = false;
