@@ -185,6 +185,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     const lazyLambda = {
       invoke: (arn: string, payload: unknown) => requireStarted(late.lambda).invoke(arn, payload),
       invokeAsync: (arn: string, payload: unknown) => requireStarted(late.lambda).invokeAsync(arn, payload),
+      find: (arnOrName: string) => late.lambda?.find(arnOrName),
     };
     const eventBridge = new EventBridgeService({
       account: accountId,
@@ -198,8 +199,8 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     });
     stoppers.push({ name: 'EventBridge', stop: () => eventBridge.stop() });
 
-    // The edge: AWS wire protocols for the SDKs and the CLI, and the handlers' AWS_ENDPOINT_URL.
-    const edge: EdgeHandle = await startEdge({ port: options.edgePort ?? 4566, dynamoDbEndpoint: dynamo.endpoint, sqs, eventBridge });
+    // The edge: AWS wire protocols for the SDKs and the CLI (Lambda Invoke included), and the handlers' AWS_ENDPOINT_URL.
+    const edge: EdgeHandle = await startEdge({ port: options.edgePort ?? 4566, dynamoDbEndpoint: dynamo.endpoint, sqs, eventBridge, lambda: lazyLambda });
     stoppers.push({ name: 'edge', stop: () => edge.stop() });
     // Queue URLs the graph declares are served by the edge under the same path (/<account>/<name>).
     for (const queue of graph.ofType('aws:sqs/queue:Queue')) {
@@ -211,6 +212,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
       region,
       endpointUrl: edge.url,
       logSink: logs,
+      sqs,
       destinations: destinationSender({ sqs, eventBridge, lambda: lazyLambda, warn }),
     });
     late.lambda = lambda;
