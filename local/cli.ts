@@ -246,7 +246,13 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    console.error(error instanceof CliUsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const inUse = (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
+    if (inUse) {
+      const port = (error as NodeJS.ErrnoException & { port?: number }).port;
+      console.error(`Port ${port ?? ''} is already in use: set PORT (HTTP API) or AWS_EDGE_PORT (edge) to a free port, or 0 for any.`);
+    } else {
+      console.error(error instanceof CliUsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
+    }
     process.exit(error instanceof CliUsageError ? 2 : 1);
   });
 }
