@@ -209,7 +209,7 @@ export class HttpApiService {
   /** `$default` is served at the root; a named stage under `/<stage>`. */
   private selectStage(rawPath: string): { stage: StageRuntime; path: string } | undefined {
     const first = rawPath.split('/')[1] ?? '';
-    const named = first !== '' && first !== '$default' ? this.stages.get(decodeURIComponent(first)) : undefined;
+    const named = first !== '' && first !== '$default' ? this.stages.get(safeDecode(first)) : undefined;
     if (named) return { stage: named, path: rawPath.slice(first.length + 1) || '/' };
     const fallback = this.stages.get('$default');
     return fallback ? { stage: fallback, path: rawPath } : undefined;
@@ -396,6 +396,14 @@ function lookupPath(root: Record<string, unknown>, path: string): unknown {
     current = (current as Record<string, unknown>)[part];
   }
   return current;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function escapeRegExp(text: string): string {
