@@ -4,10 +4,19 @@
  * the graph declares an aws:dynamodb/table:Table, a route is served because it declares an
  * aws:apigatewayv2/route:Route.
  *
- * Start order: graph → DynamoDB Local (+ bundles written meanwhile) → log sink, SQS, EventBridge, Lambda objects →
- * HTTP API and Function URL servers (their local URLs are needed to rewrite URLs) → edge → functions, tables, bus
- * resources, pipes. `stop()` undoes it in reverse, DynamoDB Local included.
- */
+ * Start order: graph → DynamoDB Local (bundles written meanwhile) → log sink, SQS queues, EventBridge → edge →
+ * Lambda service → HTTP API and Function URL servers (their local URLs are needed to rewrite URLs) → functions,
+ * tables, bus resources, pipes. `stop()` undoes it in reverse, DynamoDB Local included.
+ *
+ * URLs: every AWS URL the graph declares is mapped to the local server that plays it (UrlMap), and any string in a
+ * function's environment, or an API destination / OAuth endpoint, that is or starts with such a URL is rewritten:
+ * - an HTTP API's `apiEndpoint` → its local base URL (the first API on PORT);
+ * - a Function URL's `functionUrl` → its own local server (see function-urls.ts);
+ * - a queue's `url` (`https://sqs.<region>.amazonaws.com/<account>/<name>`) → the edge's `<edge>/<account>/<name>`,
+ *   the form the edge itself hands out;
+ * - `urlOverrides` (cli `--map-url`): external URLs played by local servers for a run.
+ * Where this differs from AWS on purpose: bundles live under the project's `.local/build` (see writeBundles).
+  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
