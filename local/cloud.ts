@@ -227,6 +227,10 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     late.lambda = lambda;
     stoppers.push({ name: 'Lambda', stop: () => lambda.stop() });
 
+    // The servers listen now (their URLs are needed below) but hold requests until everything is wired.
+    const gate: { open?: () => void } = {};
+    const ready = new Promise<void>((resolve) => (gate.open = resolve));
+    stoppers.push({ name: 'request gate', stop: () => gate.open?.() });
     // HTTP APIs: the first on `port`, any other on a free port.
     const apis: CloudUrls['apis'] = [];
     let first = true;
@@ -237,7 +241,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
       for (const route of api.routes) {
         if (route.integration?.kind === 'unsupported') warn(`route ${route.routeKey} of ${api.name}: integration ${route.integration.description} is not emulated (answers 500)`);
       }
-      const service = new HttpApiService({ api, accountId, region, lambda, eventBridge, mapParameters: evaluateParameterMapping, log: report, writeLog: (source, message) => logs.write({ time: new Date(), source, message }) });
+      const service = new HttpApiService({ api, accountId, region, lambda, eventBridge, mapParameters: evaluateParameterMapping, ready, log: report, writeLog: (source, message) => logs.write({ time: new Date(), source, message }) });
       const local = await service.start(first ? (options.port ?? 3000) : 0);
       first = false;
       stoppers.push({ name: `HTTP API ${api.name}`, stop: () => service.stop() });
@@ -247,7 +251,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     // Function URLs: one server each (see function-urls.ts for why).
     const functionUrls: CloudUrls['functionUrls'] = [];
     for (const definition of readFunctionUrls(graph, accountId, region)) {
-      const service = new FunctionUrlService({ definition, accountId, region, lambda, log: report });
+      const service = new FunctionUrlService({ definition, accountId, region, lambda, ready, log: report });
       const local = await service.start(0);
       stoppers.push({ name: `Function URL ${definition.name}`, stop: () => service.stop() });
       functionUrls.push({ name: definition.name, functionArn: definition.functionArn, aws: definition.functionUrl, local });
@@ -294,6 +298,8 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
       }
     }
     pipes.start();
+
+    gate.open?.();
 
     const urls: CloudUrls = { api: apis[0]?.local, apis, edge: edge.url, dynamodb: dynamo.endpoint, functionUrls };
     let stopped = false;

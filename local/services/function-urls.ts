@@ -41,6 +41,8 @@ export interface FunctionUrlOptions {
   region: string;
   lambda: LambdaInvoker;
   log?: (message: string) => void;
+  /** Requests that arrive before this settles wait for it (the rest of the cloud is still being wired). */
+  ready?: Promise<void>;
 }
 
 export class FunctionUrlService {
@@ -73,6 +75,7 @@ export class FunctionUrlService {
   }
 
   async handle(request: IncomingHttpRequest): Promise<HttpResponse> {
+    await this.options.ready;
     const { definition } = this.options;
     // AWS_IAM URLs need a SigV4-signed request. Signatures are not verified locally (there is no IAM);
     // an unsigned request is refused as AWS would.

@@ -73,6 +73,8 @@ export interface HttpApiServiceOptions {
   now?: () => number;
   /** AWS: 10 s. Settable for tests only. */
   authorizerTimeoutMs?: number;
+  /** Requests that arrive before this settles wait for it (the rest of the cloud is still being wired). */
+  ready?: Promise<void>;
 }
 
 /** AWS gives an authorizer 10 seconds. */
@@ -149,6 +151,7 @@ export class HttpApiService {
 
   /** Serves one request (no sockets involved: the server and the tests call this). */
   async handle(request: IncomingHttpRequest): Promise<HttpResponse> {
+    await this.options.ready;
     const trace: AccessTrace = {};
     const response = await this.route(request, trace);
     if (trace.routed?.stage.accessLog && this.options.writeLog) {

@@ -25,9 +25,9 @@ describe('Function URLs', () => {
     await Promise.all(services.map((s) => s.stop()));
   });
 
-  async function serve(authorizationType: string): Promise<string> {
+  async function serve(authorizationType: string, ready?: Promise<void>): Promise<string> {
     const [definition] = readFunctionUrls(new ResourceGraph([urlResource(authorizationType)]), '123456789012', 'us-east-1');
-    const service = new FunctionUrlService({ definition, accountId: '123456789012', region: 'us-east-1', lambda });
+    const service = new FunctionUrlService({ definition, accountId: '123456789012', region: 'us-east-1', lambda, ready });
     services.push(service);
     return service.start(0);
   }
@@ -51,6 +51,24 @@ describe('Function URLs', () => {
     });
     expect(events[0]).not.toHaveProperty('pathParameters');
     expect(events[0]).not.toHaveProperty('stageVariables');
+  });
+
+  it('holds requests that arrive before the cloud is ready, then serves them', async () => {
+    // Prepare
+    let open: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (open = resolve));
+    const base = await serve('NONE', ready);
+    answer = { statusCode: 200, body: 'late but fine' };
+    events.length = 0;
+    // Act
+    const pending = fetch(base);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const invokedBeforeReady = events.length;
+    open();
+    const response = await pending;
+    // Assess
+    expect(invokedBeforeReady).toBe(0);
+    expect(await response.text()).toBe('late but fine');
   });
 
   it('answers 502 on a function error and refuses unsigned requests to an AWS_IAM URL', async () => {
