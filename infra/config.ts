@@ -43,7 +43,7 @@ export const SecretConfigKeys = ['carrierApiKey', 'carrierPassword', 'callbackTo
 export type SecretConfigKey = (typeof SecretConfigKeys)[number];
 
 export interface StackConfig {
-  /** The carrier's HTTPS endpoint; absent → the stack deploys the carrier mock and calls it instead. */
+  /** The carrier's HTTPS endpoint (or a loopback http one, for the local cloud); absent → the stack deploys the carrier mock and calls it instead. */
   carrierEndpoint?: string;
   carrierRateLimitPerSecond: number;
   carrierAuthType: CarrierAuthType;
@@ -80,16 +80,33 @@ function integer(key: string, raw: string | undefined, fallback: number, min: nu
   return value;
 }
 
-/** Checks a URL config value (also used on secret values once they resolve). */
-export function httpsUrl(key: string, raw: string): string {
-  let url: URL;
+function parseUrl(key: string, raw: string): URL {
   try {
-    url = new URL(raw);
+    return new URL(raw);
   } catch {
     throw new ConfigError(`order-event-gateway:${key} must be an https URL, got "${raw}"`);
   }
-  if (url.protocol !== 'https:') throw new ConfigError(`order-event-gateway:${key} must be an https URL (API destinations only call HTTPS), got "${raw}"`);
+}
+
+/** Checks a URL config value (also used on secret values once they resolve). */
+export function httpsUrl(key: string, raw: string): string {
+  if (parseUrl(key, raw).protocol !== 'https:') {
+    throw new ConfigError(`order-event-gateway:${key} must be an https URL (API destinations only call HTTPS), got "${raw}"`);
+  }
   return raw;
+}
+
+const LoopbackHosts = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * The carrier endpoint: https, as API destinations require; or plain http on a loopback host, which only a local
+ * cloud can reach (`npm start -- --config carrierEndpoint=http://127.0.0.1:9000/orders` points the destination at
+ * a server on this machine). AWS itself refuses such an endpoint at `pulumi up`, with its own error.
+ */
+export function carrierEndpointUrl(raw: string): string {
+  const url = parseUrl('carrierEndpoint', raw);
+  if (url.protocol === 'http:' && LoopbackHosts.test(url.hostname)) return raw;
+  return httpsUrl('carrierEndpoint', raw);
 }
 
 function alarmActionsOf(raw: string | undefined): string[] {
@@ -144,7 +161,7 @@ export function parseStackConfig(
     archiveRetentionDays: integer('archiveRetentionDays', plain.archiveRetentionDays, ConfigDefaults.archiveRetentionDays, 0, 36500),
     alarmActions: alarmActionsOf(plain.alarmActions),
   };
-  if (plain.carrierEndpoint !== undefined && plain.carrierEndpoint !== '') config.carrierEndpoint = httpsUrl('carrierEndpoint', plain.carrierEndpoint);
+  if (plain.carrierEndpoint !== undefined && plain.carrierEndpoint !== '') config.carrierEndpoint = carrierEndpointUrl(plain.carrierEndpoint);
   for (const key of SecretConfigKeys) {
     const value = secrets[key];
     if (value !== undefined) config[key] = value;

@@ -52,9 +52,17 @@ describe('parseStackConfig', () => {
     });
   });
 
+  it.each(['http://127.0.0.1:9000/orders', 'http://localhost:9000', 'http://[::1]:9000/x'])(
+    'accepts the loopback http carrier endpoint %s, which only a local cloud can reach',
+    (carrierEndpoint) => {
+      expect(parseStackConfig({ carrierEndpoint }).carrierEndpoint).toBe(carrierEndpoint);
+    },
+  );
+
   it.each([
     [{ carrierEndpoint: 'http://carrier.example.com' }, /carrierEndpoint must be an https URL/],
     [{ carrierEndpoint: 'not a url' }, /carrierEndpoint must be an https URL/],
+    [{ carrierEndpoint: 'http://10.0.0.5/orders' }, /carrierEndpoint must be an https URL/],
     [{ carrierRateLimitPerSecond: '0' }, /carrierRateLimitPerSecond must be a whole number from 1 to 300/],
     [{ carrierRateLimitPerSecond: '2.5' }, /carrierRateLimitPerSecond must be a whole number/],
     [{ carrierAuthType: 'OAUTH_CLIENT_CREDENTIALS' }, /carrierAuthType must be one of API_KEY, BASIC/],

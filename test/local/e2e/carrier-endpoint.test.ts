@@ -1,7 +1,7 @@
 /**
  * End to end with the carrier played by a local test server, chosen with `--config carrierEndpoint=...` (the
- * stack's own key). API destinations call HTTPS only, so the endpoint is an https URL that `--map-url` hands to
- * the local server for this run. One start-up (in memory, logs in a temp dir); the server's answer is switched per test.
+ * stack's own key; a loopback http endpoint is accepted for exactly this). One start-up (in memory, logs in a temp
+ * dir); the server's answer is switched per test.
  */
 import { ReceiveMessageCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,6 @@ jest.setTimeout(300_000);
 
 /** https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html */
 const DOCUMENTED_ERROR_CODES = ['CONNECTION_FAILURE', 'ERROR_FROM_TARGET', 'INTERNAL_ERROR', 'SDK_CLIENT_ERROR', 'THROTTLING', 'TIMEOUT', 'UNKNOWN'];
-const CARRIER_URL = 'https://carrier.e2e.invalid/carrier';
 let mode: 'accept' | 'fail' = 'accept';
 const carrier = new FakeEndpoint(() => (mode === 'accept' ? { status: 202, body: '{"accepted":true}' } : { status: 500, body: '{"error":"down"}' }));
 let cloud: RunningCloud;
@@ -32,7 +31,7 @@ async function orderState(id: string): Promise<string | undefined> {
 
 beforeAll(async () => {
   const local = await carrier.start();
-  cloud = await startCli(['--in-memory', '--data-dir', data.dir, '--config', `carrierEndpoint=${CARRIER_URL}`, '--map-url', `${CARRIER_URL}=${local}`]);
+  cloud = await startCli(['--in-memory', '--data-dir', data.dir, '--config', `carrierEndpoint=${local}`]);
 });
 
 afterAll(async () => {
