@@ -5,6 +5,7 @@
  * EventBridge-PutEvents and AWS_PROXY Lambda (payload format 2.0).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api.html
  */
+import type { HttpRequestContext, PutEventsRequestEntry } from '../engine';
 import { AuthorizerCache, AuthorizerConfig, AuthorizerDecision, interpretAuthorizerResponse, resolveIdentity } from './http-api/authorizer';
 import { ApiDefinition, IntegrationDefinition, RouteDefinition, StageDefinition } from './http-api/definition';
 import {
@@ -29,34 +30,12 @@ export interface LambdaInvoker {
   invoke(arnOrName: string, payload: unknown): Promise<{ payload?: unknown; functionError?: string; errorMessage?: string; errorType?: string }>;
 }
 
-export interface PutEventsEntry {
-  Source?: string;
-  DetailType?: string;
-  Detail?: string;
-  EventBusName?: string;
-  Resources?: string[];
-  Time?: Date | number | string;
-  TraceHeader?: string;
-}
-
 /** The part of the EventBridge service the PutEvents integration needs. */
 export interface EventPutter {
-  putEvents(request: { Entries: PutEventsEntry[] }): Promise<{ FailedEntryCount: number; Entries: unknown[] }>;
+  putEvents(request: { Entries: PutEventsRequestEntry[] }): Promise<{ FailedEntryCount: number; Entries: unknown[] }>;
 }
 
-/** The request as a parameter mapping sees it (the engine's HttpRequestContext). */
-export interface MappingRequest {
-  body: string;
-  headers: Record<string, string | string[]>;
-  query: Record<string, string | string[]>;
-  pathParameters: Record<string, string>;
-  context: Record<string, unknown>;
-  stageVariables: Record<string, string>;
-  /** The stage-relative request path (`$request.path`). */
-  path?: string;
-}
-
-export type ParameterMapper = (mapping: Record<string, string>, request: MappingRequest) => Record<string, string>;
+export type ParameterMapper = (mapping: Record<string, string>, request: HttpRequestContext) => Record<string, string>;
 
 export interface HttpApiServiceOptions {
   api: ApiDefinition;
@@ -329,7 +308,7 @@ export class HttpApiService {
       stageVariables: routed.stage.stageVariables,
       path: routed.stagePath,
     });
-    const entry: PutEventsEntry = {};
+    const entry: PutEventsRequestEntry = {};
     const text = (key: string): string | undefined => (mapped[key] === undefined || mapped[key] === '' ? undefined : mapped[key]);
     if (text('Source') !== undefined) entry.Source = text('Source');
     if (text('DetailType') !== undefined) entry.DetailType = text('DetailType');

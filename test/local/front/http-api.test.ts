@@ -1,6 +1,7 @@
 import { evaluateParameterMapping } from '../../../local/engine/parameter-mapping';
 import { GraphResource, ResourceGraph } from '../../../local/model/graph';
-import { EventPutter, HttpApiService, LambdaInvoker, PutEventsEntry, readHttpApis } from '../../../local/services/http-api';
+import type { PutEventsRequestEntry } from '../../../local/engine';
+import { EventPutter, HttpApiService, LambdaInvoker, readHttpApis } from '../../../local/services/http-api';
 
 const account = '123456789012';
 const fnArn = (name: string) => `arn:aws:lambda:us-east-1:${account}:function:${name}`;
@@ -54,7 +55,7 @@ function graph(): ResourceGraph {
 
 describe('HTTP API service (hand-built graph, real HTTP)', () => {
   const invocations: { arn: string; payload: Record<string, unknown> }[] = [];
-  const entries: PutEventsEntry[] = [];
+  const entries: PutEventsRequestEntry[] = [];
   let authorizerAnswer: unknown = { isAuthorized: true, context: { who: 'tester' } };
   const lambda: LambdaInvoker = {
     async invoke(arn, payload) {
