@@ -84,6 +84,9 @@ export function buildFunctionEnvironment(
     NODE_PATH: path.dirname(fn.bundlePath),
   };
   if (settings.endpointUrl) reserved.AWS_ENDPOINT_URL = settings.endpointUrl;
+  // The worker runs on this machine's Node, not the function's declared runtime, so the AWS SDK's warning about
+  // the host's Node version says nothing about the function: silence it rather than log it on every cold start.
+  reserved.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   for (const [k, v] of Object.entries(reserved)) env[k] = v;
   // Keep PATH/HOME so child processes a function might spawn still resolve (Lambda has its own PATH too).
   if (process.env.PATH !== undefined && env.PATH === undefined) env.PATH = process.env.PATH;
