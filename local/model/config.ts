@@ -26,7 +26,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** `carrierEndpoint` → `<project>:carrierEndpoint`; `aws:region` stays as it is. */
+/** `someKey` → `<project>:someKey`; `aws:region` stays as it is. */
 export function qualifyConfigKey(key: string, project: string): string {
   const trimmed = key.trim();
   if (trimmed === '') throw new ConfigError('A config key must not be empty');

@@ -54,7 +54,7 @@ export async function loadStackGraph(options: LoadStackOptions = {}): Promise<St
   const config = resolveConfig(project, stack, readFileSync(stackFile, 'utf8'), options.configOverrides ?? {});
 
   const region = config.values['aws:region'];
-  const mocks = setStackMocks({ stack, config: config.values, secretKeys: config.secretKeys, region });
+  const mocks = setStackMocks({ project: project.name, stack, config: config.values, secretKeys: config.secretKeys, region });
   forgetProgramModules(projectDir);
   const programPath = path.resolve(projectDir, project.main ?? 'index.ts');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program must run now, under the mocks just installed

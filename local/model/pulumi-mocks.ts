@@ -16,9 +16,11 @@
 import * as crypto from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
 import * as settings from '@pulumi/pulumi/runtime/settings';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseProjectFile } from './config';
 
 /** The project name of Pulumi.yaml: config keys without a namespace belong to it. */
-export const PROJECT_NAME = 'order-event-gateway';
 
 /** The fake account and region every mocked ARN uses unless told otherwise. */
 export const MOCK_ACCOUNT_ID = '123456789012';
@@ -30,7 +32,7 @@ const SPECIAL_SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- resource inputs and state are free-form JSON by nature */
 export interface RecordedResource {
-  /** The type token, e.g. `aws:lambda/function:Function`, or a component's `order-event-gateway:infra:OrdersApi`. */
+  /** The type token, e.g. `aws:lambda/function:Function`, or a component's `<project>:<module>:<Component>`. */
   type: string;
   /** The logical (Pulumi) name. */
   name: string;
@@ -357,17 +359,20 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface StackMocksOptions extends RecordingMocksOptions {
+  /** Project name, the namespace of unqualified config keys (default: the `name` in `./Pulumi.yaml`). */
+  project?: string;
   /** Stack name (default `dev`). */
   stack?: string;
-  /** Config as `pulumi config` holds it. Keys without a namespace get the project's (`carrierEndpoint` →
-   * `order-event-gateway:carrierEndpoint`); namespaced keys (`aws:region`) are kept. */
+  /** Config as `pulumi config` holds it. Keys without a namespace get the project's (`someKey` →
+   * `<project>:someKey`); namespaced keys (`aws:region`) are kept. */
   config?: Record<string, string>;
   /** Config keys (either form) that are secrets, as `pulumi config set --secret` would mark them. */
   secretKeys?: string[];
 }
 
-function qualifyKey(key: string): string {
-  return key.includes(':') ? key : `${PROJECT_NAME}:${key}`;
+/** The project's name as Pulumi reads it: from the Pulumi.yaml of the working directory. */
+function projectNameInWorkingDirectory(): string {
+  return parseProjectFile(readFileSync(path.resolve('Pulumi.yaml'), 'utf8')).name;
 }
 
 /**
@@ -375,11 +380,13 @@ function qualifyKey(key: string): string {
  * the program reads config and registers resources while it is being imported.
  */
 export function setStackMocks(opts: StackMocksOptions = {}): RecordingMocks {
+  const project = opts.project ?? projectNameInWorkingDirectory();
+  const qualifyKey = (key: string): string => (key.includes(':') ? key : `${project}:${key}`);
   const config: Record<string, string> = { 'aws:region': opts.region ?? MOCK_REGION };
   for (const [k, v] of Object.entries(opts.config ?? {})) config[qualifyKey(k)] = v;
   pulumi.runtime.setAllConfig(config, (opts.secretKeys ?? []).map(qualifyKey));
   const mocks = new RecordingMocks(opts);
-  void pulumi.runtime.setMocks(mocks, PROJECT_NAME, opts.stack ?? 'dev', false);
+  void pulumi.runtime.setMocks(mocks, project, opts.stack ?? 'dev', false);
   // Let the recorder see each register request's parent and dependencies before the runtime calls newResource.
   const monitor = settings.getMonitor() as unknown as { registerResource: (req: RegisterRequestLike, cb: unknown) => unknown };
   const register = monitor.registerResource.bind(monitor);
