@@ -88,19 +88,10 @@ function parseExpression(expr: string, original: string): Expression {
   };
   if (expr === 'request.body') return { kind: 'body' };
   if (expr === 'request.path') return { kind: 'path' };
-  if (expr.startsWith('request.body.')) {
-    const path = `$.${rest('request.body.')}`;
-    try {
-      parseJsonPath(path);
-    } catch (err) {
-      if (err instanceof JsonPathSyntaxError) invalid();
-      throw err;
-    }
-    return { kind: 'bodyPath', path };
-  }
-  // `request.body[0]` addresses a top-level array element.
-  if (expr.startsWith('request.body[')) {
-    const path = `$${expr.slice('request.body'.length)}`;
+  // `request.body.a.b` selects a member; `request.body[0]` a top-level array element.
+  if (expr.startsWith('request.body.') || expr.startsWith('request.body[')) {
+    const tail = expr.slice('request.body'.length);
+    const path = `$${tail}`;
     try {
       parseJsonPath(path);
     } catch (err) {
