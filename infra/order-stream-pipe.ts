@@ -28,6 +28,13 @@ export interface OrderStreamPipeArgs {
   logLevel?: 'OFF' | 'ERROR' | 'INFO' | 'TRACE';
 }
 
+/** Stream polling settings once defaults are applied and validated. */
+interface StreamSettings {
+  batchSize: number;
+  maximumRetryAttempts: number;
+  maximumRecordAgeInSeconds: number;
+}
+
 export class OrderStreamPipe extends pulumi.ComponentResource {
   readonly pipe: aws.pipes.Pipe;
   readonly role: aws.iam.Role;
@@ -39,18 +46,18 @@ export class OrderStreamPipe extends pulumi.ComponentResource {
 
   constructor(name: string, args: OrderStreamPipeArgs, opts?: pulumi.ComponentResourceOptions) {
     super('order-event-gateway:infra:OrderStreamPipe', name, {}, opts);
-    OrderStreamPipe.validate(name, args);
+    const settings = OrderStreamPipe.validate(name, args);
     this.pipeName = `${name}-${pulumi.getStack()}`;
     this.deadLetterQueue = this.createDeadLetterQueue(name, args.alarmActions ?? []);
     this.logGroup = this.createLogGroup(name, args.logRetentionDays);
     this.role = this.createRole(name);
     this.rolePolicy = this.createRolePolicy(name, args);
-    this.pipe = this.createPipe(name, args);
+    this.pipe = this.createPipe(name, args, settings);
     this.arn = this.pipe.arn;
     this.registerOutputs({ arn: this.arn, deadLetterQueueUrl: this.deadLetterQueue.url });
   }
 
-  private static validate(name: string, args: OrderStreamPipeArgs): void {
+  private static validate(name: string, args: OrderStreamPipeArgs): StreamSettings {
     if (args.filters.length < 1 || args.filters.length > 5) throw new Error(`OrderStreamPipe ${name}: give 1 to 5 filters`);
     if (args.inputTemplate.length > 8192) throw new Error(`OrderStreamPipe ${name}: inputTemplate is longer than 8192 characters`);
     if (args.source.startsWith('aws.')) throw new Error(`OrderStreamPipe ${name}: source must not begin with "aws."`);
@@ -60,6 +67,7 @@ export class OrderStreamPipe extends pulumi.ComponentResource {
     if (!Number.isInteger(retries) || retries < 0 || retries > 10000) throw new Error(`OrderStreamPipe ${name}: maximumRetryAttempts must be finite, 0–10000`);
     const age = args.maximumRecordAgeInSeconds ?? 3600;
     if (!Number.isInteger(age) || age < 60 || age > 604800) throw new Error(`OrderStreamPipe ${name}: maximumRecordAgeInSeconds must be finite, 60–604800`);
+    return { batchSize: batch, maximumRetryAttempts: retries, maximumRecordAgeInSeconds: age };
   }
 
   private createDeadLetterQueue(name: string, alarmActions: pulumi.Input<string>[]): DeadLetterQueue {
@@ -92,7 +100,7 @@ export class OrderStreamPipe extends pulumi.ComponentResource {
     return new aws.iam.RolePolicy(`${name}-policy`, { role: this.role.id, policy }, { parent: this });
   }
 
-  private createPipe(name: string, args: OrderStreamPipeArgs): aws.pipes.Pipe {
+  private createPipe(name: string, args: OrderStreamPipeArgs, settings: StreamSettings): aws.pipes.Pipe {
     return new aws.pipes.Pipe(
       name,
       {
@@ -104,10 +112,8 @@ export class OrderStreamPipe extends pulumi.ComponentResource {
           filterCriteria: { filters: args.filters.map((f) => ({ pattern: JSON.stringify(f) })) },
           dynamodbStreamParameters: {
             startingPosition: 'LATEST',
-            batchSize: args.batchSize ?? 10,
+            ...settings,
             maximumBatchingWindowInSeconds: 0,
-            maximumRetryAttempts: args.maximumRetryAttempts ?? 10,
-            maximumRecordAgeInSeconds: args.maximumRecordAgeInSeconds ?? 3600,
             onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
             deadLetterConfig: { arn: this.deadLetterQueue.arn },
           },
