@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { handler as CancelOrder } from '../../../handlers/cancel-order';
 import type { BusEvent, CancellationRequestedDetail, OrderState } from '../../../handlers/contract';
 import type { logger as Logger } from '../../../handlers/logger';
-import { applyTestEnv, freezeTime, loadEvent, TEST_ENV } from './helpers';
+import { applyTestEnv, loadEvent, TEST_ENV, useTableHandlerLifecycle } from './helpers';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let handler: typeof CancelOrder;
@@ -29,18 +29,7 @@ beforeAll(async () => {
   ({ logger } = await import('../../../handlers/logger'));
 });
 
-beforeEach(() => {
-  ddb.reset();
-  freezeTime(NOW);
-  jest.spyOn(logger, 'info');
-  jest.spyOn(logger, 'warn');
-  jest.spyOn(logger, 'error');
-});
-
-afterEach(() => {
-  jest.useRealTimers();
-  jest.restoreAllMocks();
-});
+useTableHandlerLifecycle(ddb, NOW, () => logger);
 
 describe('cancel-order', () => {
   it('cancels a pending order with a conditional update', async () => {

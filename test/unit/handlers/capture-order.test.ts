@@ -9,7 +9,7 @@ import type { BusEvent } from '../../../handlers/contract';
 import type { handler as CaptureOrder } from '../../../handlers/capture-order';
 import type { logger as Logger } from '../../../handlers/logger';
 import type { PrintOrderUpload } from '../../../handlers/upload-schema';
-import { applyTestEnv, freezeTime, loadEvent, TEST_ENV } from './helpers';
+import { applyTestEnv, loadEvent, TEST_ENV, useTableHandlerLifecycle } from './helpers';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let handler: typeof CaptureOrder;
@@ -45,17 +45,7 @@ beforeAll(async () => {
   ({ logger } = await import('../../../handlers/logger'));
 });
 
-beforeEach(() => {
-  ddb.reset();
-  freezeTime(NOW);
-  jest.spyOn(logger, 'info');
-  jest.spyOn(logger, 'warn');
-});
-
-afterEach(() => {
-  jest.useRealTimers();
-  jest.restoreAllMocks();
-});
+useTableHandlerLifecycle(ddb, NOW, () => logger);
 
 describe('capture-order: valid uploads', () => {
   it('writes a pending order and its idempotency claim in one conditional transaction', async () => {

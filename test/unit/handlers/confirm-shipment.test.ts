@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { handler as ConfirmShipment } from '../../../handlers/confirm-shipment';
 import type { ConfirmShipmentInput, OrderState } from '../../../handlers/contract';
 import type { logger as Logger } from '../../../handlers/logger';
-import { applyTestEnv, freezeTime, loadEvent, TEST_ENV } from './helpers';
+import { applyTestEnv, loadEvent, TEST_ENV, useTableHandlerLifecycle } from './helpers';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let handler: typeof ConfirmShipment;
@@ -27,18 +27,7 @@ beforeAll(async () => {
   ({ logger } = await import('../../../handlers/logger'));
 });
 
-beforeEach(() => {
-  ddb.reset();
-  freezeTime(NOW);
-  jest.spyOn(logger, 'info');
-  jest.spyOn(logger, 'warn');
-  jest.spyOn(logger, 'error');
-});
-
-afterEach(() => {
-  jest.useRealTimers();
-  jest.restoreAllMocks();
-});
+useTableHandlerLifecycle(ddb, NOW, () => logger);
 
 describe('confirm-shipment', () => {
   it('ships a pending order, storing when and the tracking number', async () => {

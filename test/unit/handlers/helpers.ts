@@ -50,3 +50,21 @@ export function freezeTime(iso: string): void {
     ],
   });
 }
+
+type LoggerModule = typeof import('../../../handlers/logger');
+
+/**
+ * The per-test lifecycle of a handler that writes the table: a fresh DynamoDB mock, `Date` frozen at `now`, and the
+ * logger's methods spied on (calling through) so tests can assert what was logged. Call at the top of a test file.
+ */
+export function useTableHandlerLifecycle(ddb: { reset(): void }, now: string, logger: () => LoggerModule['logger']): void {
+  beforeEach(() => {
+    ddb.reset();
+    freezeTime(now);
+    for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger(), level);
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+}
