@@ -155,6 +155,21 @@ function withinDetailLimits(json: string): boolean {
   return true;
 }
 
+/** The event envelope as delivered to rules and targets (eb-events.html). */
+export interface EventEnvelope {
+  version: string;
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+  /** Fields AWS adds in some paths (e.g. `replay-name` on replayed events). */
+  [key: string]: unknown;
+}
+
 /**
  * The event delivered to rules and targets (eb-events.html), keys in AWS's order [V]:
  * version, id, detail-type, source, account, time, region, resources, detail. `time` is the entry's Time, or the
@@ -164,19 +179,19 @@ function withinDetailLimits(json: string): boolean {
 export function buildEventEnvelope(
   entry: PutEventsRequestEntry,
   opts: { id: string; account: string; region: string; receivedAt: Date },
-): object {
+): EventEnvelope {
   if (entry.Detail === undefined) throw new Error('buildEventEnvelope needs a validated entry (Detail is missing)');
   const time = (entry.Time !== undefined && entry.Time !== null ? parseEntryTime(entry.Time) : undefined) ?? opts.receivedAt;
   return {
     version: '0',
     id: opts.id,
-    'detail-type': entry.DetailType,
-    source: entry.Source,
+    'detail-type': entry.DetailType ?? '',
+    source: entry.Source ?? '',
     account: opts.account,
     time: formatEventTime(time),
     region: opts.region,
     resources: entry.Resources ?? [],
-    detail: JSON.parse(entry.Detail) as unknown,
+    detail: JSON.parse(entry.Detail) as Record<string, unknown>,
   };
 }
 

@@ -321,7 +321,7 @@ export class EventBridgeService {
       const bus = this.findBus(entry.EventBusName);
       // A bus that does not exist: the entry succeeds and the event goes nowhere (aws-semantics §1.3 [V]).
       if (bus === undefined) continue;
-      const event = buildEventEnvelope(entry, { id, account: this.account, region: this.region, receivedAt }) as EventEnvelope;
+      const event = buildEventEnvelope(entry, { id, account: this.account, region: this.region, receivedAt });
       this.dispatch(bus, event, { receivedAt, receivedAtLocalMs, traceHeader: entry.TraceHeader });
     }
     return { FailedEntryCount: failed, Entries: results };
@@ -377,7 +377,7 @@ export class EventBridgeService {
     const event = buildEventEnvelope(
       { Source: 'aws.events', DetailType: 'Scheduled Event', Detail: '{}', Resources: [rule.arn] },
       { id: randomUUID(), account: this.account, region: this.region, receivedAt },
-    ) as EventEnvelope;
+    );
     const context: DeliveryContext = { receivedAt, receivedAtLocalMs: Date.now() };
     for (const sender of rule.targets.values()) this.track(sender.deliver(event, context));
   }

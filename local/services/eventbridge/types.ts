@@ -6,6 +6,9 @@
  * graph resource are accepted and ignored.
  */
 
+/** The event envelope is the engine's: it builds it. */
+export type { EventEnvelope } from '../../engine';
+
 /** aws.cloudwatch.EventBus */
 export interface BusDefinition {
   name: string;
@@ -102,20 +105,6 @@ export interface ArchiveDefinition {
   eventPattern?: string;
   /** 0 or absent = indefinitely */
   retentionDays?: number;
-}
-
-/** The event envelope as delivered to rules and targets (eb-events.html). */
-export interface EventEnvelope {
-  version: string;
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: Record<string, unknown>;
-  [key: string]: unknown;
 }
 
 /** SQS as the senders need it (LOCAL-RUNTIME's SqsService satisfies this). */
