@@ -5,6 +5,7 @@
  * deploys these pattern objects, the handlers read these payload types, and the tests and the local cloud match
  * events against the very same objects. Changing a name here changes it everywhere at once.
  */
+import type { EventBridgeEvent } from 'aws-lambda';
 
 /** Who puts events on the orders bus. Custom sources must not begin with `aws.` (PutEvents rejects them). */
 export const EventSources = {
@@ -67,18 +68,8 @@ export interface OrderChangedDetail {
   updatedAt: string;
 }
 
-/** The envelope of an EventBridge event as rules and targets receive it. */
-export interface BusEvent<TDetail = unknown> {
-  version: string;
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: TDetail;
-}
+/** The envelope of an EventBridge event as rules and targets receive it (the field's type, from @types/aws-lambda). */
+export type BusEvent<TDetail = unknown> = EventBridgeEvent<string, TDetail>;
 
 /**
  * Rule patterns. Each is the exact object the stack deploys (as JSON) and the one the tests and the local cloud
