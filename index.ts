@@ -4,6 +4,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { DetailTypes, EventSources, OrderStreamFilter, RulePatterns } from './handlers/contract';
+import { AlertTopic } from './infra/alert-topic';
 import { CarrierCredential } from './infra/carrier-credential';
 import { CarrierDestination } from './infra/carrier-destination';
 import { CarrierMock } from './infra/carrier-mock';
@@ -12,6 +13,8 @@ import { loadStackConfig } from './infra/config';
 import type { DeadLetterQueue } from './infra/dead-letter-queue';
 import { HandlerFunction } from './infra/handler-function';
 import { OrderEvents } from './infra/order-events';
+import { OperationsAlarms } from './infra/operations-alarms';
+import { OperationsDashboard } from './infra/operations-dashboard';
 import { OrderStreamPipe } from './infra/order-stream-pipe';
 import { OrdersApi } from './infra/orders-api';
 import { OrdersTable } from './infra/orders-table';
@@ -20,7 +23,9 @@ import { carrierHeaderParameters, carrierPayloadTransformer, confirmShipmentTran
 
 const config = loadStackConfig();
 const logRetentionDays = config.logRetentionDays;
-const alarmActions = config.alarmActions;
+// Alarms reach someone: the configured actions, or the stack's own topic (with an optional e-mail subscription).
+const alerts = config.alarmActions.length > 0 ? undefined : new AlertTopic('alerts', { email: config.alarmEmail });
+const alarmActions = alerts ? [alerts.arn] : config.alarmActions;
 
 // Storage and the bus.
 const table = new OrdersTable('orders');
@@ -136,20 +141,22 @@ events.subscribe('shipment-confirmed', {
   target: { kind: 'lambda', functionArn: confirmShipment.arn, functionName: confirmShipment.name },
   inputTransformer: confirmShipmentTransformer,
 });
-events.subscribe('order-created', {
-  description: 'New pending orders to the carrier',
-  pattern: RulePatterns.orderCreated,
-  target: { kind: 'apiDestination', destinationArn: carrier.arn },
-  inputTransformer: carrierPayloadTransformer,
-  httpTarget: { headerParameters: carrierHeaderParameters },
-});
-events.subscribe('order-cancelled', {
-  description: 'Cancelled orders to the carrier',
-  pattern: RulePatterns.orderCancelled,
-  target: { kind: 'apiDestination', destinationArn: carrier.arn },
-  inputTransformer: carrierPayloadTransformer,
-  httpTarget: { headerParameters: carrierHeaderParameters },
-});
+const carrierSubscriptions = [
+  events.subscribe('order-created', {
+    description: 'New pending orders to the carrier',
+    pattern: RulePatterns.orderCreated,
+    target: { kind: 'apiDestination', destinationArn: carrier.arn },
+    inputTransformer: carrierPayloadTransformer,
+    httpTarget: { headerParameters: carrierHeaderParameters },
+  }),
+  events.subscribe('order-cancelled', {
+    description: 'Cancelled orders to the carrier',
+    pattern: RulePatterns.orderCancelled,
+    target: { kind: 'apiDestination', destinationArn: carrier.arn },
+    inputTransformer: carrierPayloadTransformer,
+    httpTarget: { headerParameters: carrierHeaderParameters },
+  }),
+];
 if (config.chatWebhookUrl) {
   new ChatNotifier('chat', { webhookUrl: config.chatWebhookUrl, events, pattern: RulePatterns.orderStateChanged });
 }
@@ -160,6 +167,18 @@ const deadLetterQueues: DeadLetterQueue[] = [
   pipe.deadLetterQueue,
 ];
 
+// Operations: a dashboard of the whole pipeline and the alarms that mean something (DLQ alarms are above).
+const functions = [captureOrder, cancelOrder, confirmShipment, getOrder, authorizeCarrier, ...(carrierMock ? [carrierMock.handler] : [])];
+const dashboard = new OperationsDashboard('operations', { api, bus: events, carrierSubscriptions, functions, pipe, deadLetterQueues });
+new OperationsAlarms('operations-alarms', {
+  busName: events.name,
+  carrierSubscriptions,
+  functions,
+  pipe,
+  alarmActions,
+  shipmentAlarmHours: config.shipmentAlarmHours,
+});
+
 /** The HTTP API's base URL (ends in `/`): `${apiUrl}uploads`. */
 export const apiUrl = api.url;
 export const busName = events.name;
@@ -168,3 +187,7 @@ export const tableName = table.name;
 export const deadLetterQueueUrls = pulumi.output(Object.fromEntries(deadLetterQueues.map((q) => [q.logicalName, q.url])));
 /** Where order changes are POSTed: the configured carrier or the mock's function URL. */
 export const carrierEndpoint = carrier.endpoint;
+/** The CloudWatch dashboard of the pipeline. */
+export const dashboardName = dashboard.dashboardName;
+/** Where alarms are sent: the stack's own SNS topic, when no alarmActions are configured. */
+export const alertTopicArn = alerts?.arn;

@@ -3,6 +3,7 @@ import { loadAuthorizerConfig } from './config';
 import { bearerToken, constantTimeEquals } from './credentials';
 import { headerValue } from './http';
 import { logger } from './logger';
+import { recordCallbackRefused } from './metrics';
 
 /**
  * Lambda authorizer (REQUEST, payload 2.0, simple responses) of the carrier's callback route. The identity source
@@ -27,6 +28,7 @@ export const handler = async (
       routeArn: event.routeArn,
       credential: header === undefined ? 'missing' : token === undefined ? 'not a bearer token' : 'wrong token',
     });
+    recordCallbackRefused();
   }
   return { isAuthorized };
 };

@@ -3,6 +3,7 @@ import { loadTableConfig } from './config';
 import type { BusEvent } from './contract';
 import { CancellationRequestedDetailSchema, describeIssues } from './event-schemas';
 import { logger } from './logger';
+import { recordOrderCancelled } from './metrics';
 import { createDocumentClient, OrdersRepository } from './orders';
 
 /**
@@ -26,6 +27,7 @@ export const handler = async (event: BusEvent, context?: Context): Promise<void>
   switch (outcome.kind) {
     case 'applied':
       logger.info('Order cancelled', { orderId: outcome.order.id, requestedId: orderId, eventId: event.id });
+      recordOrderCancelled();
       return;
     case 'unknown-order':
       logger.warn('Cancellation of an unknown order; nothing changed', { orderId, eventId: event.id });

@@ -4,6 +4,7 @@ import type { BusEvent } from './contract';
 import { InvalidEventError } from './errors';
 import { BusEventEnvelopeSchema, describeIssues } from './event-schemas';
 import { logger } from './logger';
+import { recordOrderCaptured, recordOrderRejected } from './metrics';
 import { newPendingOrder, newRejectedOrder } from './order-model';
 import { createDocumentClient, OrdersRepository } from './orders';
 import { validateUpload } from './upload-schema';
@@ -36,6 +37,7 @@ export const handler = async (event: BusEvent, context?: Context): Promise<void>
       return;
     }
     logger.warn('Upload rejected', { orderId: id, reason: order.reason, errors: validation.errors });
+    recordOrderRejected(validation.errors);
     return;
   }
 
@@ -48,6 +50,7 @@ export const handler = async (event: BusEvent, context?: Context): Promise<void>
   switch (outcome.kind) {
     case 'created':
       logger.info('Order captured', { orderId: id, state: order.state });
+      recordOrderCaptured();
       return;
     case 'duplicate':
       logger.info('Duplicate delivery of an upload; nothing changed', { orderId: id });

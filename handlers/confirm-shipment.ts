@@ -3,6 +3,7 @@ import { loadTableConfig } from './config';
 import type { ConfirmShipmentInput } from './contract';
 import { ConfirmShipmentInputSchema, describeIssues } from './event-schemas';
 import { logger } from './logger';
+import { recordOrderShipped } from './metrics';
 import { effectiveShippedAt } from './order-model';
 import { createDocumentClient, OrdersRepository } from './orders';
 
@@ -42,6 +43,7 @@ export const handler = async (input: ConfirmShipmentInput, context?: Context): P
   switch (outcome.kind) {
     case 'applied':
       logger.info('Order shipped', { orderId: outcome.order.id, trackingNumber, confirmationId });
+      recordOrderShipped(outcome.order.uploadedAt, shipped.time);
       return;
     case 'unknown-order':
       logger.warn('Shipment confirmation for an unknown order; nothing changed', { orderId, confirmationId });

@@ -23,6 +23,7 @@ export const ConfigDefaults = {
   throttlingRateLimit: 25,
   logRetentionDays: 14,
   archiveRetentionDays: 30,
+  shipmentAlarmHours: 6,
 } as const;
 
 export const PlainConfigKeys = [
@@ -36,6 +37,8 @@ export const PlainConfigKeys = [
   'logRetentionDays',
   'archiveRetentionDays',
   'alarmActions',
+  'alarmEmail',
+  'shipmentAlarmHours',
 ] as const;
 export type PlainConfigKey = (typeof PlainConfigKeys)[number];
 
@@ -63,8 +66,12 @@ export interface StackConfig {
   throttlingRateLimit: number;
   logRetentionDays: number;
   archiveRetentionDays: number;
-  /** ARNs notified when a DLQ alarm fires (e.g. an SNS topic). */
+  /** ARNs notified when an alarm fires (e.g. an SNS topic); empty → the stack's own alert topic. */
   alarmActions: string[];
+  /** Subscribed by e-mail to the stack's own alert topic (only when no alarmActions are set). */
+  alarmEmail?: string;
+  /** Orders captured with none shipped for this many hours in a row raise an alarm. */
+  shipmentAlarmHours: number;
 }
 
 export class ConfigError extends Error {
@@ -160,7 +167,15 @@ export function parseStackConfig(
     // 0 keeps archived events indefinitely.
     archiveRetentionDays: integer('archiveRetentionDays', plain.archiveRetentionDays, ConfigDefaults.archiveRetentionDays, 0, 36500),
     alarmActions: alarmActionsOf(plain.alarmActions),
+    shipmentAlarmHours: integer('shipmentAlarmHours', plain.shipmentAlarmHours, ConfigDefaults.shipmentAlarmHours, 1, 24),
   };
+  if (plain.alarmEmail !== undefined && plain.alarmEmail !== '') {
+    if (config.alarmActions.length > 0) {
+      throw new ConfigError('order-event-gateway:alarmEmail is set but so is alarmActions; subscribe the address to your own topic instead, or drop alarmActions');
+    }
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(plain.alarmEmail)) throw new ConfigError(`order-event-gateway:alarmEmail must be an e-mail address, got "${plain.alarmEmail}"`);
+    config.alarmEmail = plain.alarmEmail;
+  }
   if (plain.carrierEndpoint !== undefined && plain.carrierEndpoint !== '') config.carrierEndpoint = carrierEndpointUrl(plain.carrierEndpoint);
   for (const key of SecretConfigKeys) {
     const value = secrets[key];

@@ -5,6 +5,7 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { STACK_NAME_ENV } from '../handlers/business-metrics';
 import { bundleHandler, handlerEntry } from './bundle';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { logGroupWriteStatement, policyDocument, sendMessageStatement, serviceTrustPolicy, type PolicyStatement } from './policies';
@@ -78,6 +79,7 @@ export class HandlerFunction extends pulumi.ComponentResource {
     if (!Number.isInteger(timeout) || timeout < 1 || timeout > 900) throw new Error(`HandlerFunction ${name}: timeout must be 1–900 s`);
     for (const key of Object.keys(args.environment ?? {})) {
       if (RESERVED_ENV.test(key) || !/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) throw new Error(`HandlerFunction ${name}: environment key ${key} is reserved or invalid`);
+      if (key === STACK_NAME_ENV) throw new Error(`HandlerFunction ${name}: ${key} is set to the stack's name, not environment`);
       if (key.startsWith('POWERTOOLS_')) throw new Error(`HandlerFunction ${name}: ${key} is set from logLevel/serviceName, not environment`);
     }
     const age = args.asyncInvocation?.maximumEventAgeInSeconds;
@@ -132,6 +134,8 @@ export class HandlerFunction extends pulumi.ComponentResource {
           variables: {
             ...args.environment,
             POWERTOOLS_SERVICE_NAME: args.serviceName ?? pulumi.getProject(),
+            // The `stack` dimension of the business metrics (handlers/metrics.ts).
+            [STACK_NAME_ENV]: pulumi.getStack(),
             POWERTOOLS_LOG_LEVEL: logLevel,
           },
         },

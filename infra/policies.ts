@@ -122,3 +122,30 @@ export function eventBridgeLogsResourcePolicy(logGroupArn: string, opts: { accou
 export function actionsOf(doc: PolicyDocument): string[] {
   return doc.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 }
+
+/**
+ * The alert topic's policy: CloudWatch alarms of this account may publish to it, nothing else is granted beyond
+ * the account owner's own access. https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger
+ */
+export function alarmTopicPolicy(topicArn: string, accountId: string, region: string): PolicyDocument {
+  return policyDocument(
+    {
+      Sid: 'OwnerManagesTopic',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+      Action: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
+      Resource: topicArn,
+    },
+    {
+      Sid: 'CloudWatchAlarmsPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: topicArn,
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': accountId },
+        ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
+      },
+    },
+  );
+}

@@ -17,8 +17,10 @@ describe('parseStackConfig', () => {
       logRetentionDays: 14,
       archiveRetentionDays: 30,
       alarmActions: [],
+      shipmentAlarmHours: 6,
     });
     expect(config.carrierEndpoint).toBeUndefined();
+    expect(config.alarmEmail).toBeUndefined();
   });
 
   it('reads every plain key', () => {
@@ -33,6 +35,7 @@ describe('parseStackConfig', () => {
       logRetentionDays: '30',
       archiveRetentionDays: '0',
       alarmActions: '["arn:aws:sns:us-east-1:123456789012:ops"]',
+      shipmentAlarmHours: '12',
     };
 
     // Act
@@ -49,7 +52,17 @@ describe('parseStackConfig', () => {
       logRetentionDays: 30,
       archiveRetentionDays: 0,
       alarmActions: ['arn:aws:sns:us-east-1:123456789012:ops'],
+      shipmentAlarmHours: 12,
     });
+  });
+
+  it('subscribes an alarm e-mail only to the stack\'s own topic, and checks the address', () => {
+    expect(parseStackConfig({ alarmEmail: 'ops@example.com' }).alarmEmail).toBe('ops@example.com');
+    expect(() => parseStackConfig({ alarmEmail: 'ops@example.com', alarmActions: '["arn:aws:sns:us-east-1:123456789012:ops"]' })).toThrow(
+      'order-event-gateway:alarmEmail is set but so is alarmActions; subscribe the address to your own topic instead, or drop alarmActions',
+    );
+    expect(() => parseStackConfig({ alarmEmail: 'not an address' })).toThrow('order-event-gateway:alarmEmail must be an e-mail address, got "not an address"');
+    expect(() => parseStackConfig({ shipmentAlarmHours: '0' })).toThrow('order-event-gateway:shipmentAlarmHours must be a whole number from 1 to 24, got "0"');
   });
 
   it.each(['http://127.0.0.1:9000/orders', 'http://localhost:9000', 'http://[::1]:9000/x'])(

@@ -66,15 +66,15 @@ describe('HandlerFunction', () => {
     const table = stack.ofType(T.table)[0];
     const api = stack.ofType(T.api)[0];
     const envOf = (name: string) => stack.get(T.function, name).inputs.environment.variables;
-    const powertools = { POWERTOOLS_SERVICE_NAME: 'order-event-gateway', POWERTOOLS_LOG_LEVEL: 'INFO' };
+    const powertools = { POWERTOOLS_SERVICE_NAME: 'order-event-gateway', POWERTOOLS_LOG_LEVEL: 'INFO', STACK_NAME: 'dev' };
 
     // Act / Assess
     for (const name of ['capture-order', 'cancel-order', 'confirm-shipment', 'get-order']) {
       expect(envOf(name)).toEqual({ ORDERS_TABLE_NAME: table.state.name, ...powertools });
     }
-    expect(Object.keys(envOf('authorize-carrier')).sort()).toEqual(['CALLBACK_TOKEN', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']);
+    expect(Object.keys(envOf('authorize-carrier')).sort()).toEqual(['CALLBACK_TOKEN', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'STACK_NAME']);
     const mock = envOf('carrier-mock');
-    expect(Object.keys(mock).sort()).toEqual(['CALLBACK_TOKEN', 'CALLBACK_URL', 'CARRIER_AUTH_HEADER_NAME', 'CARRIER_AUTH_HEADER_VALUE', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']);
+    expect(Object.keys(mock).sort()).toEqual(['CALLBACK_TOKEN', 'CALLBACK_URL', 'CARRIER_AUTH_HEADER_NAME', 'CARRIER_AUTH_HEADER_VALUE', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'STACK_NAME']);
     expect(mock.CALLBACK_URL).toBe(`https://${api.id}.execute-api.us-east-1.amazonaws.com/confirm-shipment`);
     expect(mock.CALLBACK_TOKEN).toBe(envOf('authorize-carrier').CALLBACK_TOKEN);
   });

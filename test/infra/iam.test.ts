@@ -20,24 +20,27 @@ describe('least privilege across the whole stack', () => {
         `${T.queuePolicy}.policy`,
         `${T.logResourcePolicy}.policyDocument`,
         `${T.target}.retryPolicy`,
+        `${T.topicPolicy}.policy`,
       ]),
     );
   });
 
-  it('has no wildcard action and no "*" resource in any role policy, queue policy or log resource policy', () => {
+  it('has no wildcard action and no "*" resource in any role policy, queue policy, log resource policy or topic policy', () => {
     // Prepare
     const documents = [
       ...stack.ofType(T.rolePolicy).map((r) => [r.name, r.inputs.policy] as const),
       ...stack.ofType(T.queuePolicy).map((r) => [r.name, r.inputs.policy] as const),
       ...stack.ofType(T.logResourcePolicy).map((r) => [r.name, r.inputs.policyDocument] as const),
+      ...stack.ofType(T.topicPolicy).map((r) => [r.name, r.inputs.policy] as const),
     ];
 
     // Act
     const problems = documents.flatMap(([name, json]) => permissionProblems(JSON.parse(json), name));
 
     // Assess
-    // 11 role policies (6 functions, API, pipe, 3 API-destination invokers), 7 DLQ queue policies, 1 log policy
-    expect(documents).toHaveLength(19);
+    // 11 role policies (6 functions, API, pipe, 3 API-destination invokers), 7 DLQ queue policies, 1 log policy,
+    // 1 alert topic policy
+    expect(documents).toHaveLength(20);
     expect(problems).toEqual([]);
   });
 

@@ -82,6 +82,7 @@ export const T = {
   apiDestination: 'aws:cloudwatch/eventApiDestination:EventApiDestination',
   queue: 'aws:sqs/queue:Queue',
   queuePolicy: 'aws:sqs/queuePolicy:QueuePolicy',
+  topicPolicy: 'aws:sns/topicPolicy:TopicPolicy',
   table: 'aws:dynamodb/table:Table',
   pipe: 'aws:pipes/pipe:Pipe',
   role: 'aws:iam/role:Role',
