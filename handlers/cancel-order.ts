@@ -9,7 +9,9 @@ import { createDocumentClient, OrdersRepository } from './orders';
 /**
  * Target of the `Order Cancellation Requested` rule. Only a pending order can be cancelled; a cancellation of an
  * unknown, shipped, rejected or already cancelled order changes nothing and is logged, not thrown (a retry would
- * not change the answer). An invalid request has no order to be recorded on, so the whole event is logged.
+ * not change the answer). An invalid request has no order to be recorded on, so it is logged by its event id and
+ * the validation issues, never by its body: a client may post anything, customer data included, and customer data
+ * stays in the table.
  */
 
 const config = loadTableConfig();
@@ -19,7 +21,7 @@ export const handler = async (event: BusEvent, context?: Context): Promise<void>
   if (context !== undefined) logger.addContext(context);
   const request = CancellationRequestedDetailSchema.safeParse(event?.detail);
   if (!request.success) {
-    logger.error('Invalid cancellation request; ignored', { issues: describeIssues(request.error), event });
+    logger.error('Invalid cancellation request; ignored', { issues: describeIssues(request.error), eventId: event?.id, source: event?.source });
     return;
   }
   const { orderId, reason } = request.data;

@@ -66,6 +66,12 @@ export interface OrderChangedDetail {
   reason: string;
   change: OrderChangeKind;
   updatedAt: string;
+  /**
+   * The stream record's `eventID`: one id per state change of one order, the same on every redelivery of that
+   * change. The carrier receives it as the Idempotency-Key, so a created and a cancelled notification of the same
+   * order never share a key. https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_Record.html
+   */
+  changeId: string;
 }
 
 /** The envelope of an EventBridge event as rules and targets receive it (the field's type, from @types/aws-lambda). */
@@ -105,9 +111,12 @@ export const RulePatterns = {
     source: [EventSources.ordersTable],
     'detail-type': [DetailTypes.orderChanged],
   },
-  /** Everything on the bus, for the catch-all log group. An empty prefix matches every string. */
-  everyEvent: {
-    source: [{ prefix: '' }],
+  /**
+   * Every event except the ones that carry customer data (uploads: email, name, address), for the catch-all log
+   * group and the archive: customer data stays in the table. Every other event carries ids, states and reasons only.
+   */
+  everyEventWithoutCustomerData: {
+    'detail-type': [{ 'anything-but': [DetailTypes.orderUploaded] }],
   },
 } as const;
 

@@ -21,11 +21,20 @@ export interface RetryPolicy {
 }
 
 /**
- * Retry for up to an hour, 8 attempts with EventBridge's exponential back-off: long enough to ride out a carrier's
- * short outage or a Lambda throttle, short enough that an operator sees the DLQ alarm the same hour rather than
- * after EventBridge's default 24 h / 185 attempts. https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html
+ * EventBridge's maximum retry budget: 185 attempts over 24 hours (the API's upper bounds,
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html). Retries stop at whichever limit
+ * comes first, and with EventBridge's exponential back-off a small attempt count is spent in minutes whatever the
+ * age says, so only the full count rides out a long outage. It is the default for every target kind:
+ * - API destinations (the carrier, the chat webhook): a remote outage of hours must delay orders, not dead-letter
+ *   them all;
+ * - Lambda targets: EventBridge retries only until Lambda accepts the asynchronous invoke (a throttle or a
+ *   service error; permission errors are not retried), then Lambda's own retries and on-failure destination take
+ *   over, so a long budget costs nothing in the good case and keeps events through a regional throttle;
+ * - the catch-all log group: the same reasoning, for CloudWatch Logs.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html
  */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 };
+export const MAX_RETRY_POLICY: RetryPolicy = { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = MAX_RETRY_POLICY;
 
 export interface BusSubscriptionArgs {
   busName: pulumi.Input<string>;
@@ -130,12 +139,15 @@ export class BusSubscription extends pulumi.ComponentResource {
         return { invokeRole, invokeRolePolicy, roleArn: invokeRole.arn, dependsOn: [invokeRolePolicy] };
       }
       case 'logGroup': {
+        // Scoped to the log group (resourceArn), so it does not take one of the 10 account-level CloudWatch Logs
+        // resource policies a region allows:
+        // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html
         const policyDocumentJson = pulumi
-          .all([target.logGroupArn, account, this.rule.arn])
-          .apply(([logGroupArn, accountId, ruleArn]) => JSON.stringify(eventBridgeLogsResourcePolicy(logGroupArn, { accountId, ruleArn })));
+          .all([target.logGroupArn, this.rule.arn])
+          .apply(([logGroupArn, ruleArn]) => JSON.stringify(eventBridgeLogsResourcePolicy(logGroupArn, { ruleArns: [ruleArn] })));
         const logResourcePolicy = new aws.cloudwatch.LogResourcePolicy(
           `${name}-logs-policy`,
-          { policyName: `${name}-${pulumi.getStack()}`, policyDocument: policyDocumentJson },
+          { resourceArn: target.logGroupArn, policyDocument: policyDocumentJson },
           { parent: this },
         );
         return { logResourcePolicy, dependsOn: [logResourcePolicy] };

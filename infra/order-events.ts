@@ -1,7 +1,8 @@
 /**
- * The orders bus: a custom event bus, an archive for replay, and a catch-all rule that copies every event into a
- * CloudWatch log group (`/aws/events/<bus>`). Other parts of the stack attach rules with `subscribe()`, which
- * returns a child BusSubscription owning rule, target, DLQ and permission.
+ * The orders bus: a custom event bus, an archive for replay, and a catch-all rule that copies events into a
+ * CloudWatch log group (`/aws/events/<bus>`). Neither the archive nor the log keeps uploads, the only events that
+ * carry customer data (RulePatterns.everyEventWithoutCustomerData). Other parts of the stack attach rules with
+ * `subscribe()`, which returns a child BusSubscription owning rule, target, DLQ and permission.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
@@ -45,8 +46,8 @@ export class OrderEvents extends pulumi.ComponentResource {
     this.archive = this.createArchive(name, args.archiveRetentionDays);
     this.catchAllLogGroup = this.createCatchAllLogGroup(name, args.logRetentionDays);
     this.catchAll = this.subscribe('all-events', {
-      description: 'Every event on the bus, into its log group',
-      pattern: RulePatterns.everyEvent,
+      description: 'Every event on the bus but uploads (customer data), into its log group',
+      pattern: RulePatterns.everyEventWithoutCustomerData,
       target: { kind: 'logGroup', logGroupArn: this.catchAllLogGroup.arn },
     });
     this.registerOutputs({ name: this.name, arn: this.arn });
@@ -70,10 +71,21 @@ export class OrderEvents extends pulumi.ComponentResource {
     return new aws.cloudwatch.EventBus(name, { name: this.busName }, { parent: this });
   }
 
+  /**
+   * Archives every event but uploads, so the archive holds no customer data. Nothing is lost by it: an upload that
+   * capture-order stored lives in the table (point-in-time recovery on), one it could not store waits in a
+   * dead-letter queue for redrive, and every later step (order changes, cancellations, confirmations) is archived.
+   */
   private createArchive(name: string, retentionDays: number): aws.cloudwatch.EventArchive {
     return new aws.cloudwatch.EventArchive(
       `${name}-archive`,
-      { name: `${this.busName}-archive`, eventSourceArn: this.bus.arn, retentionDays, description: `Every event on ${this.busName}, for replay` },
+      {
+        name: `${this.busName}-archive`,
+        eventSourceArn: this.bus.arn,
+        eventPattern: JSON.stringify(RulePatterns.everyEventWithoutCustomerData),
+        retentionDays,
+        description: `Every event on ${this.busName} but uploads (customer data), for replay`,
+      },
       { parent: this },
     );
   }

@@ -6,8 +6,9 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import * as time from '@pulumiverse/time';
 import { DeadLetterQueue } from './dead-letter-queue';
-import { logGroupWriteStatement, policyDocument, putEventsStatement, sendMessageStatement, serviceTrustPolicy, streamReadStatement } from './policies';
+import { listStreamsStatement, logGroupWriteStatement, policyDocument, putEventsStatement, sendMessageStatement, serviceTrustPolicy, streamReadStatement } from './policies';
 
 export interface OrderStreamPipeArgs {
   streamArn: pulumi.Input<string>;
@@ -26,7 +27,18 @@ export interface OrderStreamPipeArgs {
   /** Records older than this go to the DLQ (default 1 h). */
   maximumRecordAgeInSeconds?: number;
   logLevel?: 'OFF' | 'ERROR' | 'INFO' | 'TRACE';
+  /** How long the pipe's creation waits after its stream and role policy (default PIPE_CREATE_WAIT). */
+  createWait?: string;
 }
+
+/**
+ * Pipes checks at CreatePipe that its role can read the source stream, and with a stream and a role policy created
+ * seconds earlier that check fails (CREATE_FAILED "Cannot access stream ... Please ensure the customer role can
+ * perform actions on source stream"); the provider does not retry. Waits under 90 s were reported not to suffice:
+ * https://github.com/hashicorp/terraform-provider-aws/issues/40572 (open), the same race in
+ * https://github.com/aws/aws-cdk/issues/31211. The wait is paid again only when the stream or the policy changes.
+ */
+export const PIPE_CREATE_WAIT = '120s';
 
 /** Stream polling settings once defaults are applied and validated. */
 interface StreamSettings {
@@ -41,6 +53,8 @@ export class OrderStreamPipe extends pulumi.ComponentResource {
   readonly rolePolicy: aws.iam.RolePolicy;
   readonly logGroup: aws.cloudwatch.LogGroup;
   readonly deadLetterQueue: DeadLetterQueue;
+  /** The wait between the stream and role policy and the pipe's creation (see PIPE_CREATE_WAIT). */
+  readonly createWait: time.Sleep;
   readonly pipeName: string;
   readonly arn: pulumi.Output<string>;
 
@@ -52,6 +66,7 @@ export class OrderStreamPipe extends pulumi.ComponentResource {
     this.logGroup = this.createLogGroup(name, args.logRetentionDays);
     this.role = this.createRole(name);
     this.rolePolicy = this.createRolePolicy(name, args);
+    this.createWait = this.createCreateWait(name, args);
     this.pipe = this.createPipe(name, args, settings);
     this.arn = this.pipe.arn;
     this.registerOutputs({ arn: this.arn, deadLetterQueueUrl: this.deadLetterQueue.url });
@@ -67,6 +82,7 @@ export class OrderStreamPipe extends pulumi.ComponentResource {
     if (!Number.isInteger(retries) || retries < 0 || retries > 10000) throw new Error(`OrderStreamPipe ${name}: maximumRetryAttempts must be finite, 0–10000`);
     const age = args.maximumRecordAgeInSeconds ?? 3600;
     if (!Number.isInteger(age) || age < 60 || age > 604800) throw new Error(`OrderStreamPipe ${name}: maximumRecordAgeInSeconds must be finite, 60–604800`);
+    if (args.createWait !== undefined && !/^\d+(s|m)$/.test(args.createWait)) throw new Error(`OrderStreamPipe ${name}: createWait must be a duration like "120s" or "2m"`);
     return { batchSize: batch, maximumRetryAttempts: retries, maximumRecordAgeInSeconds: age };
   }
 
@@ -79,13 +95,10 @@ export class OrderStreamPipe extends pulumi.ComponentResource {
     return new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/vendedlogs/pipes/${this.pipeName}`, retentionInDays }, { parent: this });
   }
 
-  /** Trusts Pipes only for this account and this pipe (its ARN is known from its explicit name). */
+  /** Trusts Pipes only for this account (the key Pipes provides; docs/trust-policies.md). */
   private createRole(name: string): aws.iam.Role {
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const region = aws.getRegionOutput({}, { parent: this }).region;
-    const assumeRolePolicy = pulumi.all([account, region]).apply(([accountId, r]) =>
-      JSON.stringify(serviceTrustPolicy('pipes.amazonaws.com', { accountId, sourceArn: `arn:aws:pipes:${r}:${accountId}:pipe/${this.pipeName}` })),
-    );
+    const assumeRolePolicy = account.apply((accountId) => JSON.stringify(serviceTrustPolicy('pipes.amazonaws.com', { accountId })));
     return new aws.iam.Role(`${name}-role`, { assumeRolePolicy, description: `Execution role of the pipe ${this.pipeName}` }, { parent: this });
   }
 
@@ -94,10 +107,25 @@ export class OrderStreamPipe extends pulumi.ComponentResource {
       .all([args.streamArn, args.busArn, this.deadLetterQueue.arn, this.logGroup.arn])
       .apply(([streamArn, busArn, queueArn, logGroupArn]) =>
         JSON.stringify(
-          policyDocument(streamReadStatement(streamArn), putEventsStatement(busArn), sendMessageStatement(queueArn), logGroupWriteStatement(logGroupArn)),
+          policyDocument(
+            streamReadStatement(streamArn),
+            listStreamsStatement(),
+            putEventsStatement(busArn),
+            sendMessageStatement(queueArn),
+            logGroupWriteStatement(logGroupArn),
+          ),
         ),
       );
     return new aws.iam.RolePolicy(`${name}-policy`, { role: this.role.id, policy }, { parent: this });
+  }
+
+  /** Triggered by the stream ARN and the role policy, so a new stream or a changed policy waits again. */
+  private createCreateWait(name: string, args: OrderStreamPipeArgs): time.Sleep {
+    return new time.Sleep(
+      `${name}-create-wait`,
+      { createDuration: args.createWait ?? PIPE_CREATE_WAIT, triggers: { streamArn: args.streamArn, rolePolicy: this.rolePolicy.policy } },
+      { parent: this, dependsOn: [this.rolePolicy] },
+    );
   }
 
   private createPipe(name: string, args: OrderStreamPipeArgs, settings: StreamSettings): aws.pipes.Pipe {
@@ -124,8 +152,9 @@ export class OrderStreamPipe extends pulumi.ComponentResource {
         },
         logConfiguration: { level: args.logLevel ?? 'ERROR', cloudwatchLogsLogDestination: { logGroupArn: this.logGroup.arn } },
       },
-      // The pipe validates its role's permissions when it is created: the policy must be in place first.
-      { parent: this, dependsOn: [this.rolePolicy] },
+      // The pipe validates its role's permissions when it is created: the policy must be in place, and have had time
+      // to take effect (PIPE_CREATE_WAIT), first.
+      { parent: this, dependsOn: [this.rolePolicy, this.createWait] },
     );
   }
 }

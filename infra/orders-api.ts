@@ -72,6 +72,10 @@ export class OrdersApi extends pulumi.ComponentResource {
   readonly putEventsRole: aws.iam.Role;
   readonly putEventsRolePolicy: aws.iam.RolePolicy;
   readonly authorizer?: aws.apigatewayv2.Authorizer;
+  /** The Lambda permission that lets API Gateway call the authorizer. */
+  readonly authorizerPermission?: aws.lambda.Permission;
+  /** Route key → the Lambda permission the route's integration needs. */
+  readonly routePermissions: Record<string, aws.lambda.Permission> = {};
   readonly routes: Record<string, aws.apigatewayv2.Route> = {};
   readonly integrations: Record<string, aws.apigatewayv2.Integration> = {};
   /** The base URL, ending in `/` (the `$default` stage is served at the root). */
@@ -88,7 +92,7 @@ export class OrdersApi extends pulumi.ComponentResource {
     this.url = this.stage.invokeUrl;
     this.putEventsRole = this.createPutEventsRole(name);
     this.putEventsRolePolicy = this.createPutEventsRolePolicy(name, args.busArn);
-    if (args.authorizer) this.authorizer = this.createAuthorizer(name, args.authorizer);
+    if (args.authorizer) [this.authorizer, this.authorizerPermission] = this.createAuthorizer(name, args.authorizer);
     for (const route of args.ingestRoutes) this.createIngestRoute(name, route, args.busName);
     for (const route of args.lambdaRoutes ?? []) this.createLambdaRoute(name, route);
     this.registerOutputs({ url: this.url, executionArn: this.executionArn });
@@ -127,10 +131,13 @@ export class OrdersApi extends pulumi.ComponentResource {
     );
   }
 
-  /** The role API Gateway assumes for the PutEvents integrations. */
+  /**
+   * The role API Gateway assumes for the PutEvents integrations. Its trust has no aws:SourceAccount condition: API
+   * Gateway does not provide that key when it assumes an integration's credentials role, so the condition would
+   * turn every PutEvents route into a 500 (docs/trust-policies.md). The role may only put events on the one bus.
+   */
   private createPutEventsRole(name: string): aws.iam.Role {
-    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const assumeRolePolicy = account.apply((accountId) => JSON.stringify(serviceTrustPolicy('apigateway.amazonaws.com', { accountId })));
+    const assumeRolePolicy = JSON.stringify(serviceTrustPolicy('apigateway.amazonaws.com'));
     return new aws.iam.Role(`${name}-put-events-role`, { assumeRolePolicy, description: 'HTTP API putting events on the orders bus' }, { parent: this });
   }
 
@@ -144,7 +151,7 @@ export class OrdersApi extends pulumi.ComponentResource {
    * to every route sharing the authorizer, and the carrier calls rarely enough that caching buys nothing.
    * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
    */
-  private createAuthorizer(name: string, handler: HandlerFunction): aws.apigatewayv2.Authorizer {
+  private createAuthorizer(name: string, handler: HandlerFunction): [aws.apigatewayv2.Authorizer, aws.lambda.Permission] {
     const authorizer = new aws.apigatewayv2.Authorizer(
       `${name}-authorizer`,
       {
@@ -159,7 +166,7 @@ export class OrdersApi extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.lambda.Permission(
+    const permission = new aws.lambda.Permission(
       `${name}-authorizer-invoke`,
       {
         action: 'lambda:InvokeFunction',
@@ -169,7 +176,7 @@ export class OrdersApi extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    return authorizer;
+    return [authorizer, permission];
   }
 
   private createIngestRoute(name: string, route: IngestRoute, busName: pulumi.Input<string>): void {
@@ -197,7 +204,9 @@ export class OrdersApi extends pulumi.ComponentResource {
         target: pulumi.interpolate`integrations/${integration.id}`,
         ...(route.authorized && this.authorizer ? { authorizationType: 'CUSTOM', authorizerId: this.authorizer.id } : { authorizationType: 'NONE' }),
       },
-      { parent: this },
+      // The `$default` stage auto-deploys, so a route is live as soon as it exists: it waits for the permission that
+      // lets API Gateway call its authorizer, else the first requests get 500s.
+      { parent: this, dependsOn: route.authorized && this.authorizerPermission ? [this.authorizerPermission] : [] },
     );
   }
 
@@ -210,17 +219,20 @@ export class OrdersApi extends pulumi.ComponentResource {
       { parent: this },
     );
     this.integrations[route.routeKey] = integration;
-    this.routes[route.routeKey] = new aws.apigatewayv2.Route(
-      `${name}-${slug}`,
-      { apiId: this.api.id, routeKey: route.routeKey, target: pulumi.interpolate`integrations/${integration.id}`, authorizationType: 'NONE' },
-      { parent: this },
-    );
     // Only this route (any stage) may invoke the function. The ARN API Gateway presents carries the request's actual
     // path, so path parameters become wildcards: GET /orders/{id} → .../*/GET/orders/*.
-    new aws.lambda.Permission(
+    const permission = new aws.lambda.Permission(
       `${name}-${slug}-invoke`,
       { action: 'lambda:InvokeFunction', function: route.handler.name, principal: 'apigateway.amazonaws.com', sourceArn: pulumi.interpolate`${this.api.executionArn}/*/${method}${routeSourcePath(path)}` },
       { parent: this },
+    );
+    this.routePermissions[route.routeKey] = permission;
+    // The stage auto-deploys: the route goes live when it is created, so it waits for the permission its
+    // integration needs (otherwise the first requests of a fresh deploy get 500s).
+    this.routes[route.routeKey] = new aws.apigatewayv2.Route(
+      `${name}-${slug}`,
+      { apiId: this.api.id, routeKey: route.routeKey, target: pulumi.interpolate`integrations/${integration.id}`, authorizationType: 'NONE' },
+      { parent: this, dependsOn: [permission] },
     );
   }
 }

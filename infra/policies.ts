@@ -1,10 +1,11 @@
 /**
  * IAM policy documents as plain JSON: pure builders, no Pulumi, no I/O.
  *
- * Every identity statement names exact actions on exact ARNs; every trust policy pins the calling service to this
- * account (aws:SourceAccount) and, where the service passes it, to the calling resource (aws:SourceArn), which
- * guards against the confused-deputy problem:
+ * Every identity statement names exact actions on exact ARNs (or `*` where AWS evaluates nothing else); every trust
+ * policy pins the calling service with the confused-deputy keys that service actually puts in the request when it
+ * assumes a role, and only those (a condition on an absent key denies the request):
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ * The facts per service, with sources, are the table in docs/trust-policies.md.
  */
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
@@ -33,18 +34,62 @@ export function allow(actions: string[], resources: string[], sid?: string): Pol
   return { ...(sid ? { Sid: sid } : {}), Effect: 'Allow', Action: [...actions], Resource: [...resources] };
 }
 
+/** The services that assume this stack's roles. */
+export type TrustedService = 'apigateway.amazonaws.com' | 'lambda.amazonaws.com' | 'events.amazonaws.com' | 'pipes.amazonaws.com';
+
+export type ConfusedDeputyKey = 'aws:SourceAccount' | 'aws:SourceArn';
+
+/**
+ * Which confused-deputy condition keys each service provides when it assumes a role, as AWS documents or live
+ * deployments showed it (docs/trust-policies.md holds the table with its sources; a test keeps the two equal).
+ * - API Gateway assuming an integration's credentials role provides neither: a trust policy conditioned on
+ *   aws:SourceAccount makes every call fail with "API Gateway does not have permission to assume the provided role"
+ *   (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws pull request 479).
+ * - Lambda: https://docs.aws.amazon.com/lambda/latest/dg/permissions-managed-policies.html (aws:SourceAccount; the
+ *   function ARN is not documented as aws:SourceArn for the execution role).
+ * - EventBridge rule targets: aws:SourceArn is the rule ARN,
+ *   https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html
+ * - Pipes: aws:SourceAccount, as the provider's own aws.pipes.Pipe example pins it
+ *   (https://www.pulumi.com/registry/packages/aws/api-docs/pipes/pipe/); no AWS page found says which ARN, if any,
+ *   Pipes presents as aws:SourceArn, so the stack does not condition on it.
+ */
+export const TRUST_CONTEXT_KEYS: Readonly<Record<TrustedService, readonly ConfusedDeputyKey[]>> = {
+  'apigateway.amazonaws.com': [],
+  'lambda.amazonaws.com': ['aws:SourceAccount'],
+  'events.amazonaws.com': ['aws:SourceAccount', 'aws:SourceArn'],
+  'pipes.amazonaws.com': ['aws:SourceAccount'],
+};
+
 export interface TrustOptions {
-  /** The account that owns the role; the service may assume it only on behalf of this account. */
-  accountId: string;
-  /** When the service passes the calling resource's ARN, restrict the trust to it (ArnLike allows wildcards). */
+  /** The account that owns the role; required when the service provides aws:SourceAccount. */
+  accountId?: string;
+  /** The calling resource's ARN (ArnLike allows wildcards); required when the service provides aws:SourceArn. */
   sourceArn?: string;
 }
 
-/** A role only `service` may assume, and only for this account (and this resource, when given). */
-export function serviceTrustPolicy(service: string, opts: TrustOptions): PolicyDocument {
-  const condition: ConditionBlock = { StringEquals: { 'aws:SourceAccount': opts.accountId } };
-  if (opts.sourceArn) condition.ArnLike = { 'aws:SourceArn': opts.sourceArn };
-  return policyDocument({ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', Condition: condition });
+/**
+ * A role only `service` may assume, pinned with every confused-deputy key that service provides and no other.
+ * Asking for a key the service does not send is refused here, because AWS would deny every assume.
+ */
+export function serviceTrustPolicy(service: TrustedService, opts: TrustOptions = {}): PolicyDocument {
+  const provided = TRUST_CONTEXT_KEYS[service];
+  if (opts.accountId !== undefined && !provided.includes('aws:SourceAccount')) {
+    throw new Error(`${service} does not provide aws:SourceAccount when it assumes a role; a condition on it would deny every assume`);
+  }
+  if (opts.sourceArn !== undefined && !provided.includes('aws:SourceArn')) {
+    throw new Error(`${service} does not provide aws:SourceArn when it assumes a role; a condition on it would deny every assume`);
+  }
+  if (provided.includes('aws:SourceAccount') && opts.accountId === undefined) throw new Error(`${service} provides aws:SourceAccount: give accountId`);
+  if (provided.includes('aws:SourceArn') && opts.sourceArn === undefined) throw new Error(`${service} provides aws:SourceArn: give sourceArn`);
+  const condition: ConditionBlock = {};
+  if (opts.accountId !== undefined) condition.StringEquals = { 'aws:SourceAccount': opts.accountId };
+  if (opts.sourceArn !== undefined) condition.ArnLike = { 'aws:SourceArn': opts.sourceArn };
+  return policyDocument({
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sts:AssumeRole',
+    ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+  });
 }
 
 /**
@@ -60,16 +105,27 @@ export function tableItemStatement(tableArn: string, actions: readonly TableItem
   return allow(actions.map((a) => `dynamodb:${a}`), [tableArn], 'OrdersTableItems');
 }
 
-export type TableItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'TransactWriteItems' | 'ConditionCheckItem';
+/**
+ * Item actions IAM evaluates. There is no `TransactWriteItems` action: a transaction is authorised by the actions of
+ * its parts (PutItem, UpdateItem, DeleteItem, ConditionCheckItem),
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
+ */
+export type TableItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 /** Reading one table's stream, as EventBridge Pipes needs it:
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-permissions.html */
 export function streamReadStatement(streamArn: string): PolicyStatement {
-  return allow(
-    ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
-    [streamArn],
-    'ReadOrdersStream',
-  );
+  return allow(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], [streamArn], 'ReadOrdersStream');
+}
+
+/**
+ * `dynamodb:ListStreams`, which Pipes lists among a DynamoDB source's permissions, has no resource type in the
+ * Service Authorization Reference: granted on a stream ARN it authorises nothing, so AWS's only form is `*`. It
+ * returns stream ARNs, never records.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+ */
+export function listStreamsStatement(): PolicyStatement {
+  return allow(['dynamodb:ListStreams'], ['*'], 'ListStreams');
 }
 
 export function sendMessageStatement(queueArn: string, sid = 'SendToDeadLetterQueue'): PolicyStatement {
@@ -103,19 +159,29 @@ export function eventBridgeDlqQueuePolicy(queueArn: string, ruleArns: string[]):
 }
 
 /**
- * The CloudWatch Logs resource policy that lets EventBridge deliver rule matches into log groups. EventBridge does
- * not use a role for log targets; it needs this resource policy instead:
+ * The CloudWatch Logs resource policy that lets EventBridge deliver a rule's matches into one log group. EventBridge
+ * does not use a role for log targets; it needs this resource policy instead:
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions
+ * Two statements, as the provider's "Cloudwatch Log Group Usage" example (aws.cloudwatch.EventTarget) and
+ * aws-samples/serverless-patterns pull request 618 have it: the rule ARN is in the request context of
+ * `PutLogEvents` only, so `CreateLogStream` is granted without it (under one shared condition, every stream
+ * creation would be denied and every event dead-lettered).
  */
-export function eventBridgeLogsResourcePolicy(logGroupArn: string, opts: { accountId: string; ruleArn: string }): PolicyDocument {
-  return policyDocument({
-    Sid: 'EventBridgeToLogGroup',
-    Effect: 'Allow',
-    Principal: { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] },
-    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    Resource: `${logGroupArn}:*`,
-    Condition: { StringEquals: { 'aws:SourceAccount': opts.accountId }, ArnEquals: { 'aws:SourceArn': opts.ruleArn } },
-  });
+export function eventBridgeLogsResourcePolicy(logGroupArn: string, opts: { ruleArns: string[] }): PolicyDocument {
+  if (opts.ruleArns.length === 0) throw new Error('A log group resource policy for EventBridge needs at least one rule ARN');
+  const principal = { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] };
+  const streams = `${logGroupArn}:*`;
+  return policyDocument(
+    { Sid: 'EventBridgeCreateLogStream', Effect: 'Allow', Principal: principal, Action: 'logs:CreateLogStream', Resource: streams },
+    {
+      Sid: 'EventBridgePutLogEvents',
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 'logs:PutLogEvents',
+      Resource: streams,
+      Condition: { ArnEquals: { 'aws:SourceArn': opts.ruleArns.length === 1 ? opts.ruleArns[0] : [...opts.ruleArns] } },
+    },
+  );
 }
 
 /** Every action named in a document, flattened (for tests and reviews). */

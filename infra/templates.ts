@@ -39,6 +39,7 @@ export const orderChangedPipeTemplate: string = bareObjectTemplate<OrderChangedD
   reason: '$.dynamodb.NewImage.reason.S',
   change: '$.eventName',
   updatedAt: '$.dynamodb.NewImage.updatedAt.S',
+  changeId: '$.eventID',
 });
 
 /** `Shipment Confirmed` (the carrier's wire format) → `ConfirmShipmentInput` for the confirm-shipment Lambda. */
@@ -73,10 +74,14 @@ export const carrierPayloadTransformer: InputTransformer = {
 };
 
 /**
- * API destination HTTP parameters for the carrier: the order id as idempotency key, resolved by EventBridge from the
- * original event (a whole-value JSON path). https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_HttpParameters.html
+ * API destination HTTP parameters for the carrier: the state change's id (the stream record's eventID) as
+ * Idempotency-Key, resolved by EventBridge from the original event (a whole-value JSON path). A key per state change,
+ * not per order: a carrier that honours the header replays its first answer for a repeated key, so a cancellation
+ * sent under the creation's key would be answered as the creation (IETF httpapi Idempotency-Key header draft,
+ * https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/). The order id stays in the payload.
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_HttpParameters.html
  */
-export const carrierHeaderParameters: Record<string, string> = { 'Idempotency-Key': '$.detail.orderId' };
+export const carrierHeaderParameters: Record<string, string> = { 'Idempotency-Key': '$.detail.changeId' };
 
 /**
  * `Order Changed` → a Slack incoming-webhook message (`{"text": ...}`). The order id (a UUID) and the state (an

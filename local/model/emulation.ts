@@ -27,6 +27,9 @@ export const EMULATED_TYPES: Readonly<Record<string, string>> = {
   // Random values are produced while the program runs under the mocks; the resources that use them get them.
   'random:index/randomPassword:RandomPassword': 'model',
   'random:index/randomString:RandomString': 'model',
+  // A wait between creations on AWS (time provider Sleep); the local cloud builds the whole graph before serving, so
+  // there is nothing to wait for.
+  'time:index/sleep:Sleep': 'model',
 };
 
 export interface ResourceClassification {

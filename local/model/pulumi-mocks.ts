@@ -267,7 +267,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         // The provider's arn has no trailing `:*`.
         return { id: name, computed: { name, arn: `arn:aws:logs:${r}:${a}:log-group:${name}` } };
       case 'aws:cloudwatch/logResourcePolicy:LogResourcePolicy':
-        return { id: given('policyName') ?? logical, computed: {} };
+        // Account-level policies are known by name, resource-scoped ones by the resource's ARN.
+        return { id: given('policyName') ?? given('resourceArn') ?? logical, computed: {} };
       case 'aws:cloudwatch/metricAlarm:MetricAlarm':
         return { id: name, computed: { name, arn: `arn:aws:cloudwatch:${r}:${a}:alarm:${name}` } };
       case 'aws:sqs/queue:Queue': {
@@ -342,6 +343,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         return { id: alnum(`${type}/${logical}`, 7), computed: {} };
       case 'aws:pipes/pipe:Pipe':
         return { id: name, computed: { name, arn: `arn:aws:pipes:${r}:${a}:pipe/${name}` } };
+      case 'time:index/sleep:Sleep':
+        // The time provider's id is the creation time (RFC 3339); fixed here so the graph stays deterministic.
+        return { id: '2026-01-01T00:00:00Z', computed: {} };
       case 'random:index/randomPassword:RandomPassword':
       case 'random:index/randomString:RandomString': {
         const length = typeof inputs.length === 'number' ? inputs.length : 32;

@@ -77,7 +77,8 @@ describe('OrdersApi', () => {
     // Assess
     expect(policy.inputs.role).toBe(role.id);
     expect(doc.Statement).toEqual([{ Sid: 'PutEventsOnBus', Effect: 'Allow', Action: ['events:PutEvents'], Resource: [bus.state.arn] }]);
-    expect(trust.Statement[0]).toMatchObject({ Principal: { Service: 'apigateway.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } } });
+    // API Gateway provides no aws:SourceAccount when it assumes an integration's role: any condition would 500 every route.
+    expect(trust.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
   });
 
   it('guards only POST /confirm-shipment with the REQUEST Lambda authorizer', () => {
@@ -140,5 +141,19 @@ describe('OrdersApi', () => {
     expect(routeSourcePath('/orders/{id}')).toBe('/orders/*');
     expect(routeSourcePath('/files/{proxy+}')).toBe('/files/*');
     expect(routeSourcePath('/uploads')).toBe('/uploads');
+  });
+
+  it('creates each Lambda-backed route only after the permission it needs (the $default stage auto-deploys)', () => {
+    // Prepare
+    const authorizerPermission = stack.get(T.permission, 'orders-api-authorizer-invoke');
+    const getOrderPermission = stack.get(T.permission, 'orders-api-get-orders-id-invoke');
+
+    // Act
+    const confirm = stack.ofType(T.route).find((r) => r.inputs.routeKey === 'POST /confirm-shipment');
+    const getOrder = stack.ofType(T.route).find((r) => r.inputs.routeKey === 'GET /orders/{id}');
+
+    // Assess
+    expect(confirm?.dependencies).toContain(authorizerPermission.urn);
+    expect(getOrder?.dependencies).toContain(getOrderPermission.urn);
   });
 });

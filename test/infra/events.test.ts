@@ -1,5 +1,5 @@
 import { RulePatterns } from '../../handlers/contract';
-import { DEFAULT_RETRY_POLICY } from '../../infra/bus-subscription';
+import { DEFAULT_RETRY_POLICY, MAX_RETRY_POLICY } from '../../infra/bus-subscription';
 import { carrierHeaderParameters, carrierPayloadTransformer, confirmShipmentTransformer } from '../../infra/templates';
 import { loadStack, T, type LoadedStack } from './helpers/stack';
 import type { RecordedResource } from '../../local/model/pulumi-mocks';
@@ -28,6 +28,8 @@ describe('OrderEvents and its subscriptions', () => {
     expect(bus.inputs.name).toBe('orders-dev');
     expect(bus.state.arn).toBe('arn:aws:events:us-east-1:123456789012:event-bus/orders-dev');
     expect(archive.inputs).toMatchObject({ eventSourceArn: bus.state.arn, retentionDays: 90 });
+    // Uploads (customer data) are not archived: the archive's pattern is the catch-all's.
+    expect(JSON.parse(archive.inputs.eventPattern)).toEqual(RulePatterns.everyEventWithoutCustomerData);
   });
 
   it.each([
@@ -36,7 +38,7 @@ describe('OrderEvents and its subscriptions', () => {
     ['shipment-confirmed', RulePatterns.shipmentConfirmed],
     ['order-created', RulePatterns.orderCreated],
     ['order-cancelled', RulePatterns.orderCancelled],
-    ['all-events', RulePatterns.everyEvent],
+    ['all-events', RulePatterns.everyEventWithoutCustomerData],
   ])('deploys the contract pattern of %s on the orders bus', (name, pattern) => {
     // Prepare / Act
     const r = rule(name);
@@ -67,6 +69,8 @@ describe('OrderEvents and its subscriptions', () => {
 
       // Assess
       expect(target.inputs.retryPolicy).toEqual(DEFAULT_RETRY_POLICY);
+      // EventBridge's maximum (RetryPolicy API reference): a day of carrier or Lambda trouble delays, never loses.
+      expect(target.inputs.retryPolicy).toEqual({ maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 });
       expect(queue).toBeDefined();
       expect(doc.Statement).toEqual([
         {
@@ -123,7 +127,7 @@ describe('OrderEvents and its subscriptions', () => {
     });
   });
 
-  it('copies every event into /aws/events/<bus>, allowed by a log resource policy for the catch-all rule', () => {
+  it('copies events into /aws/events/<bus> under a resource-scoped log policy: CreateLogStream unconditioned, PutLogEvents for the rule only', () => {
     // Prepare
     const r = rule('all-events');
     const logGroup = stack.get(T.logGroup, 'orders-all-events-logs');
@@ -137,12 +141,28 @@ describe('OrderEvents and its subscriptions', () => {
     expect(logGroup.inputs.name).toBe('/aws/events/orders-dev');
     expect(target.inputs.arn).toBe(logGroup.state.arn);
     expect(target.inputs.roleArn).toBeUndefined();
-    expect(doc.Statement[0]).toMatchObject({
-      Principal: { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] },
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: `${logGroup.state.arn}:*`,
-      Condition: { ArnEquals: { 'aws:SourceArn': r.state.arn } },
-    });
+    // Scoped to the log group, not one of the 10 account-level policies of the region.
+    expect(resourcePolicy.inputs.resourceArn).toBe(logGroup.state.arn);
+    expect(resourcePolicy.inputs.policyName).toBeUndefined();
+    const principal = { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] };
+    expect(doc.Statement).toEqual([
+      { Sid: 'EventBridgeCreateLogStream', Effect: 'Allow', Principal: principal, Action: 'logs:CreateLogStream', Resource: `${logGroup.state.arn}:*` },
+      {
+        Sid: 'EventBridgePutLogEvents',
+        Effect: 'Allow',
+        Principal: principal,
+        Action: 'logs:PutLogEvents',
+        Resource: `${logGroup.state.arn}:*`,
+        Condition: { ArnEquals: { 'aws:SourceArn': r.state.arn } },
+      },
+    ]);
+    expect(target.dependencies).toContain(resourcePolicy.urn);
+  });
+
+  it('retries every target with the EventBridge maximum', () => {
+    // Prepare / Act / Assess
+    expect(MAX_RETRY_POLICY).toEqual({ maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86400 });
+    for (const target of stack.ofType(T.target)) expect(target.inputs.retryPolicy).toEqual(MAX_RETRY_POLICY);
   });
 
   it('watches every DLQ of the stack with an alarm on the first visible message, notifying the configured actions', () => {

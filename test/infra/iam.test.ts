@@ -1,5 +1,10 @@
-import { isBroadManagedPolicy, permissionProblems, trustProblems } from './helpers/iam-lint';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { TRUST_CONTEXT_KEYS } from '../../infra/policies';
+import { isBroadManagedPolicy, permissionProblems, trustContextFromDocs, trustProblems } from './helpers/iam-lint';
 import { loadStack, T, type LoadedStack } from './helpers/stack';
+
+const trustTable = trustContextFromDocs(readFileSync(path.join(__dirname, '..', '..', 'docs', 'trust-policies.md'), 'utf8'));
 
 describe('least privilege across the whole stack', () => {
   let stack: LoadedStack;
@@ -44,12 +49,12 @@ describe('least privilege across the whole stack', () => {
     expect(problems).toEqual([]);
   });
 
-  it('pins every trust policy to one AWS service and this account', () => {
+  it('pins every trust policy to one AWS service with exactly the condition keys that service provides', () => {
     // Prepare
     const roles = stack.ofType(T.role);
 
     // Act
-    const problems = roles.flatMap((r) => trustProblems(JSON.parse(r.inputs.assumeRolePolicy), r.name));
+    const problems = roles.flatMap((r) => trustProblems(JSON.parse(r.inputs.assumeRolePolicy), r.name, trustTable));
 
     // Assess
     expect(roles.length).toBe(11);
@@ -108,17 +113,28 @@ describe('the IAM linter itself', () => {
     expect(permissionProblems({ Statement: [{ Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/g:*' }] }, 'ok')).toEqual([]);
   });
 
-  it('catches trust policies without an account pin or with a broad principal', () => {
+  it('catches trust policies with a broad principal, a missing pin, or a condition on a key the service does not provide', () => {
     // Prepare / Act
-    const problems = trustProblems({ Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { AWS: '*' } }] }, 'trust');
+    const broad = trustProblems({ Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { AWS: '*' } }] }, 'trust', trustTable);
+    const apiGateway = trustProblems(
+      { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'apigateway.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '1' } } }] },
+      'api',
+      trustTable,
+    );
+    const lambda = trustProblems({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] }, 'fn', trustTable);
 
     // Assess
-    expect(problems).toEqual([
-      'trust: trust statement allows ["sts:AssumeRole","sts:TagSession"]',
-      'trust: trust principal is not one AWS service',
-      'trust: trust without an aws:SourceAccount condition',
-    ]);
+    expect(broad).toEqual(['trust: trust statement allows ["sts:AssumeRole","sts:TagSession"]', 'trust: trust principal is not one AWS service']);
+    expect(apiGateway).toEqual(['api: trust conditions on aws:SourceAccount, which apigateway.amazonaws.com does not provide']);
+    expect(lambda).toEqual(['fn: trust without a aws:SourceAccount condition']);
     expect(isBroadManagedPolicy('arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess')).toBe(true);
     expect(isBroadManagedPolicy('arn:aws:iam::aws:policy/AdministratorAccess')).toBe(true);
+  });
+});
+
+describe('docs/trust-policies.md', () => {
+  it('states the same condition keys per service as the code that builds the trust policies', () => {
+    // Prepare / Act / Assess
+    expect(trustTable).toEqual(Object.fromEntries(Object.entries(TRUST_CONTEXT_KEYS).map(([service, keys]) => [service, [...keys]])));
   });
 });

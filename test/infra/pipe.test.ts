@@ -1,5 +1,6 @@
 import { DetailTypes, EventSources, OrderStreamFilter } from '../../handlers/contract';
 import { orderChangedPipeTemplate } from '../../infra/templates';
+import { PIPE_CREATE_WAIT } from '../../infra/order-stream-pipe';
 import { loadStack, T, type LoadedStack } from './helpers/stack';
 
 describe('OrderStreamPipe', () => {
@@ -66,7 +67,7 @@ describe('OrderStreamPipe', () => {
     expect(pipe.inputs.logConfiguration).toEqual({ level: 'ERROR', cloudwatchLogsLogDestination: { logGroupArn: logGroup.state.arn } });
   });
 
-  it('runs as a role that trusts only Pipes, for this account and this pipe', () => {
+  it('runs as a role that trusts only Pipes, for this account (the key Pipes provides)', () => {
     // Prepare
     const pipe = stack.ofType(T.pipe)[0];
     const role = stack.get(T.role, 'order-changes-role');
@@ -81,7 +82,7 @@ describe('OrderStreamPipe', () => {
         Effect: 'Allow',
         Principal: { Service: 'pipes.amazonaws.com' },
         Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' }, ArnLike: { 'aws:SourceArn': pipe.state.arn } },
+        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
       },
     ]);
   });
@@ -98,7 +99,9 @@ describe('OrderStreamPipe', () => {
 
     // Assess
     expect(doc.Statement.map((s: { Action: string[]; Resource: string[] }) => [s.Action, s.Resource])).toEqual([
-      [['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'], [table.state.streamArn]],
+      [['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], [table.state.streamArn]],
+      // No resource type: on a stream ARN it would authorise nothing (Service Authorization Reference).
+      [['dynamodb:ListStreams'], ['*']],
       [['events:PutEvents'], [bus.state.arn]],
       [['sqs:SendMessage'], [dlq.state.arn]],
       [['logs:CreateLogStream', 'logs:PutLogEvents'], [`${logGroup.state.arn}:*`]],
@@ -115,5 +118,22 @@ describe('OrderStreamPipe', () => {
     // Assess: the pipe's inputs never mention the policy, so this dependency can only be the explicit dependsOn
     expect(pipe.dependencies).toContain(policy.urn);
     expect(JSON.stringify(pipe.inputs)).not.toContain(policy.id);
+  });
+
+  it('waits after its stream and role policy before it is created (Pipes checks the role at CreatePipe)', () => {
+    // Prepare
+    const policy = stack.get(T.rolePolicy, 'order-changes-policy');
+    const table = stack.ofType(T.table)[0];
+
+    // Act
+    const wait = stack.get('time:index/sleep:Sleep', 'order-changes-create-wait');
+    const pipe = stack.ofType(T.pipe)[0];
+
+    // Assess
+    expect(wait.inputs.createDuration).toBe(PIPE_CREATE_WAIT);
+    expect(PIPE_CREATE_WAIT).toBe('120s');
+    expect(wait.inputs.triggers.streamArn).toBe(table.state.streamArn);
+    expect(wait.dependencies).toContain(policy.urn);
+    expect(pipe.dependencies).toContain(wait.urn);
   });
 });

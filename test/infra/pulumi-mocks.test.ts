@@ -125,6 +125,29 @@ describe('RecordingMocks', () => {
     });
   });
 
+  it('records a time provider Sleep (a creation wait) and a resource-scoped log policy by its resource ARN; the local cloud has nothing to wait for', async () => {
+    // Prepare
+    const { aws, m, mocks } = freshMocks();
+    let time: typeof import('@pulumiverse/time') | undefined;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the provider SDK must see the mocks just installed
+      time = require('@pulumiverse/time') as typeof import('@pulumiverse/time');
+    });
+    const { classifyResources } = await import('../../local/model/emulation');
+
+    // Act
+    const wait = new (time as typeof import('@pulumiverse/time')).Sleep('wait', { createDuration: '120s', triggers: { a: 'b' } });
+    new aws.cloudwatch.LogResourcePolicy('lp', { resourceArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/x', policyDocument: '{}' });
+    await m.resolveOutputs({ id: wait.id });
+    await m.settle();
+
+    // Assess
+    expect(mocks.byName('wait')).toMatchObject({ type: 'time:index/sleep:Sleep', id: '2026-01-01T00:00:00Z', inputs: { createDuration: '120s', triggers: { a: 'b' } } });
+    expect(mocks.byName('lp')?.id).toBe('arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/x');
+    const classes = classifyResources({ resources: mocks.resources } as unknown as Parameters<typeof classifyResources>[0]);
+    expect(classes.emulated.get('time:index/sleep:Sleep')?.map((r) => r.name)).toEqual(['wait']);
+  });
+
   it('is deterministic: the same declarations give the same ids and names', async () => {
     // Prepare
     const declare = async () => {

@@ -45,9 +45,10 @@ describe('templates', () => {
       '$.dynamodb.NewImage.reason.S',
       '$.eventName',
       '$.dynamodb.NewImage.updatedAt.S',
+      '$.eventID',
     ]);
     expect(orderChangedPipeTemplate).not.toMatch(/"<|>"/);
-    expect(Object.keys(withPlaceholdersFilled(orderChangedPipeTemplate) as object)).toEqual(['orderId', 'state', 'reason', 'change', 'updatedAt']);
+    expect(Object.keys(withPlaceholdersFilled(orderChangedPipeTemplate) as object)).toEqual(['orderId', 'state', 'reason', 'change', 'updatedAt', 'changeId']);
   });
 
   it('maps the carrier confirmation to ConfirmShipmentInput', () => {
@@ -82,7 +83,7 @@ describe('templates', () => {
 
     // Assess
     expect(Object.keys(shape as object)).toEqual(['order_id', 'state', 'reason']);
-    expect(carrierHeaderParameters).toEqual({ 'Idempotency-Key': '$.detail.orderId' });
+    expect(carrierHeaderParameters).toEqual({ 'Idempotency-Key': '$.detail.changeId' });
   });
 
   it('keeps the reason bare in the chat message and only safe values inside its text', () => {

@@ -31,7 +31,9 @@ async function orderState(id: string): Promise<string | undefined> {
 
 beforeAll(async () => {
   const local = await carrier.start();
-  cloud = await startCli(['--in-memory', '--data-dir', data.dir, '--config', `carrierEndpoint=${local}`]);
+  // The carrier targets retry with EventBridge's maximum (185 attempts over up to a day): about 7 hours of AWS time
+  // with the local back-off, so this run compresses time further than the default to reach the DLQ in seconds.
+  cloud = await startCli(['--in-memory', '--data-dir', data.dir, '--config', `carrierEndpoint=${local}`], { LOCAL_TIME_COMPRESSION: '3000' });
 });
 
 afterAll(async () => {
@@ -56,6 +58,11 @@ describe('the stack with an external carrier', () => {
     expect(state).toBe('cancelled');
     expect(told[0].method).toBe('POST');
     expect(told[0].headers['user-agent']).toBe('Amazon/EventBridge/ApiDestinations');
+    // One Idempotency-Key per state change: the cancellation is not sent under the creation's key.
+    const created = carrier.requests.find((r) => r.body.includes(id) && r.body.includes('pending'));
+    expect(created?.headers['idempotency-key']).toMatch(/^\S+$/);
+    expect(told[0].headers['idempotency-key']).toMatch(/^\S+$/);
+    expect(told[0].headers['idempotency-key']).not.toBe(created?.headers['idempotency-key']);
   });
 
   it('leaves the event of a carrier that always fails in the carrier DLQ with EventBridge attributes', async () => {
@@ -76,13 +83,13 @@ describe('the stack with an external carrier', () => {
     );
     sqs.destroy();
     // Assess
-    // The carrier answered 500 every time: retried until the target's 8 retries ran out. AWS documents the set of
+    // The carrier answered 500 every time: retried until the target's 185 retries ran out. AWS documents the set of
     // ERROR_CODE values but not which one a 5xx from an API destination gets; the message carries the status.
     expect(DOCUMENTED_ERROR_CODES).toContain(message?.MessageAttributes?.ERROR_CODE?.StringValue);
     expect(message?.MessageAttributes?.ERROR_MESSAGE?.StringValue).toContain('500');
     expect(message?.MessageAttributes?.EXHAUSTED_RETRY_CONDITION?.StringValue).toBe('MaximumRetryAttempts');
-    expect(message?.MessageAttributes?.RETRY_ATTEMPTS?.StringValue).toBe('8');
-    expect(carrier.requests.filter((r) => r.body.includes(id))).toHaveLength(9);
+    expect(message?.MessageAttributes?.RETRY_ATTEMPTS?.StringValue).toBe('185');
+    expect(carrier.requests.filter((r) => r.body.includes(id))).toHaveLength(186);
     expect(message?.MessageAttributes?.RULE_ARN?.StringValue).toMatch(/^arn:aws:events:/);
     expect(message?.MessageAttributes?.TARGET_ARN?.StringValue).toMatch(/:api-destination\//);
     expect(JSON.parse(message?.Body ?? '{}')).toMatchObject({ detail: { orderId: id } });

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { handler as CancelOrder } from '../../../handlers/cancel-order';
 import type { BusEvent, CancellationRequestedDetail, OrderState } from '../../../handlers/contract';
 import type { logger as Logger } from '../../../handlers/logger';
-import { applyTestEnv, loadEvent, TEST_ENV, useTableHandlerLifecycle } from './helpers';
+import { applyTestEnv, CUSTOMER_DATA, everythingLogged, loadEvent, TEST_ENV, useTableHandlerLifecycle } from './helpers';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let handler: typeof CancelOrder;
@@ -157,7 +157,7 @@ describe('cancel-order', () => {
   it.each([
     ['an order id that is not a UUID', { orderId: 'o-1' }],
     ['a blank reason', { reason: ' ' }],
-  ])('logs the whole event of an invalid request (%s) and returns', async (_label, detail) => {
+  ])('logs an invalid request (%s) by its event id and issues, and returns', async (_label, detail) => {
     // Prepare
     const event = cancellationEvent(detail);
 
@@ -168,8 +168,23 @@ describe('cancel-order', () => {
     expect(ddb.calls()).toHaveLength(0);
     expect(logger.error).toHaveBeenCalledWith('Invalid cancellation request; ignored', {
       issues: expect.any(Array),
-      event,
+      eventId: event.id,
+      source: event.source,
     });
+  });
+
+  it('never logs the body of an invalid request, which may carry customer data', async () => {
+    // Prepare: an upload body posted to POST /cancellations
+    const upload = loadEvent<{ detail: Record<string, unknown> }>('order-uploaded.json');
+    const event = { ...cancellationEvent(), detail: upload.detail } as unknown as BusEvent<CancellationRequestedDetail>;
+
+    // Act
+    await handler(event);
+
+    // Assess
+    expect(logger.error).toHaveBeenCalledTimes(1);
+    const logged = everythingLogged(logger);
+    for (const value of CUSTOMER_DATA) expect(logged).not.toContain(value);
   });
 
   it('throws DynamoDB errors other than conditional failures', async () => {

@@ -9,7 +9,7 @@ import type { BusEvent } from '../../../handlers/contract';
 import type { handler as CaptureOrder } from '../../../handlers/capture-order';
 import type { logger as Logger } from '../../../handlers/logger';
 import type { PrintOrderUpload } from '../../../handlers/upload-schema';
-import { applyTestEnv, loadEvent, TEST_ENV, useTableHandlerLifecycle } from './helpers';
+import { applyTestEnv, CUSTOMER_DATA, everythingLogged, loadEvent, TEST_ENV, useTableHandlerLifecycle } from './helpers';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let handler: typeof CaptureOrder;
@@ -320,5 +320,25 @@ describe('capture-order: failures that must reach the on-failure destination', (
     // Assess
     await expect(run).rejects.toMatchObject({ name: 'InvalidEventError' });
     expect(ddb.calls()).toHaveLength(0);
+  });
+});
+
+describe('capture-order: customer data stays in the table', () => {
+  it.each([
+    ['a valid upload', 'order-uploaded.json'],
+    ['an invalid upload', 'order-uploaded-invalid.json'],
+  ])('logs no customer data for %s', async (_label, fixture) => {
+    // Prepare
+    ddb.on(TransactWriteCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    const event = loadEvent<BusEvent>(fixture);
+
+    // Act
+    await handler(event);
+
+    // Assess
+    const logged = everythingLogged(logger);
+    expect(logged).not.toBe('[]');
+    for (const value of CUSTOMER_DATA) expect(logged).not.toContain(value);
   });
 });

@@ -61,10 +61,19 @@ export function useTableHandlerLifecycle(ddb: { reset(): void }, now: string, lo
   beforeEach(() => {
     ddb.reset();
     freezeTime(now);
-    for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(logger(), level);
+    for (const level of ['debug', 'info', 'warn', 'error'] as const) jest.spyOn(logger(), level);
   });
   afterEach(() => {
     jest.useRealTimers();
     jest.restoreAllMocks();
   });
+}
+
+/** The customer data of the upload fixtures: none of it may appear in a log record. */
+export const CUSTOMER_DATA = ['ada@example.com', 'not-an-email', 'Ada Lovelace', "12 St James's Square", 'SW1Y 4JH'] as const;
+
+/** Everything the handler passed to the logger, as one string (to search for customer data). */
+export function everythingLogged(logger: Record<'debug' | 'info' | 'warn' | 'error', unknown>): string {
+  const calls = (['debug', 'info', 'warn', 'error'] as const).flatMap((level) => (logger[level] as jest.Mock).mock.calls);
+  return JSON.stringify(calls);
 }
