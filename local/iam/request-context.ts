@@ -107,15 +107,26 @@ export const SERVICE_CONTEXT_FACTS: readonly ServiceContextFact[] = [
     id: 'events-logs-create-stream',
     principal: 'events.amazonaws.com',
     hop: 'logs:CreateLogStream for a log group target (CloudWatch Logs resource policy)',
-    keys: [{ key: 'aws:SourceArn', value: 'observed absent: a rule-ARN condition on this action fails', present: false, evidence: 'observed' }, ACCOUNT_ABSENT_UNDOCUMENTED],
+    keys: [
+      { key: 'aws:SourceArn', value: 'observed absent: a rule-ARN condition on this action fails', present: false, evidence: 'observed' },
+      ACCOUNT_ABSENT_UNDOCUMENTED,
+    ],
     sources: ['https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions', 'https://github.com/aws-samples/serverless-patterns/pull/618'],
+    note: 'The rule context that the confused-deputy page documents for rule targets is observed on PutLogEvents only.',
   },
   {
     id: 'events-logs-put-events',
     principal: 'events.amazonaws.com',
     hop: 'logs:PutLogEvents for a log group target (CloudWatch Logs resource policy)',
-    keys: [{ key: 'aws:SourceArn', value: 'the rule ARN (observed)', present: true, evidence: 'observed', from: sourceArn }, ACCOUNT_ABSENT_UNDOCUMENTED],
-    sources: ['https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions', 'https://github.com/aws-samples/serverless-patterns/pull/618'],
+    keys: [
+      { key: 'aws:SourceArn', value: 'the rule ARN (also observed)', present: true, evidence: 'documented', from: sourceArn },
+      { key: 'aws:SourceAccount', value: 'the account of the rule', present: true, evidence: 'documented', from: sourceAccount },
+    ],
+    sources: [
+      'https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html',
+      'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions',
+      'https://github.com/aws-samples/serverless-patterns/pull/618',
+    ],
   },
   {
     id: 'events-assume-target-role',
