@@ -81,6 +81,8 @@ export function matchesArn(pattern: string, arn: string, variables?: ContextValu
   if (substituted === '*') return true;
   const p = splitArn(substituted);
   const a = splitArn(arn);
+  // Two ARNs compare part by part; a pattern that starts like an ARN but lacks its six parts matches no ARN.
+  if (a && !p && substituted.startsWith('arn:')) return false;
   if (!p || !a) return matchesPattern(substituted, arn, { wildcards: true });
   return p.every((part, i) => matchesPattern(part, a[i], { wildcards: true }));
 }
