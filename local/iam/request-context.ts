@@ -53,7 +53,7 @@ export const SERVICE_CONTEXT_FACTS: readonly ServiceContextFact[] = [
     principal: 'apigateway.amazonaws.com',
     hop: "sts:AssumeRole on an HTTP API integration's credentials role (trust policy)",
     keys: [
-      { key: 'aws:SourceAccount', value: 'observed absent (REST API integration roles; HTTP API presumed the same)', present: false, evidence: 'observed' },
+      { key: 'aws:SourceAccount', value: 'observed absent on REST API integration roles, HTTP API presumed the same', present: false, evidence: 'observed' },
       ARN_ABSENT_UNDOCUMENTED,
     ],
     sources: [
@@ -119,7 +119,7 @@ export const SERVICE_CONTEXT_FACTS: readonly ServiceContextFact[] = [
     principal: 'events.amazonaws.com',
     hop: 'logs:PutLogEvents for a log group target (CloudWatch Logs resource policy)',
     keys: [
-      { key: 'aws:SourceArn', value: 'the rule ARN (also observed)', present: true, evidence: 'documented', from: sourceArn },
+      { key: 'aws:SourceArn', value: 'the rule ARN, also observed', present: true, evidence: 'documented', from: sourceArn },
       { key: 'aws:SourceAccount', value: 'the account of the rule', present: true, evidence: 'documented', from: sourceAccount },
     ],
     sources: [
@@ -154,7 +154,7 @@ export const SERVICE_CONTEXT_FACTS: readonly ServiceContextFact[] = [
     principal: 'lambda.amazonaws.com',
     hop: "sts:AssumeRole on a function's execution role (trust policy)",
     keys: [
-      { key: 'aws:SourceAccount', value: "the function's account (observed: AWS's own samples condition on it)", present: true, evidence: 'observed', from: sourceAccount },
+      { key: 'aws:SourceAccount', value: "the function's account; AWS's own samples condition on it", present: true, evidence: 'observed', from: sourceAccount },
       ARN_ABSENT_UNDOCUMENTED,
     ],
     sources: [
