@@ -118,7 +118,7 @@ function httpApiChecks(ctx: Ctx): void {
       ctx.checks.push({
         hop: `${hop}: the integration puts events on ${bus}`,
         request: { caller: roleCaller(credentials, 'apigateway'), action: 'events:PutEvents', resource: bus },
-        failure: `client 200 with the PutEvents AccessDeniedException passed through (API Gateway relays the service's answer)`,
+        failure: 'PutEvents is refused with AccessDeniedException: the client gets the integration\'s error response and no event id',
         urn: integration.urn,
       });
     } else if (subtype) {

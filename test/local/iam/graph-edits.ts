@@ -1,8 +1,9 @@
 /**
  * Graph-level edits for the IAM tests: a copy of the loaded stack graph with one thing changed, as a stack transform
  * would change it before deployment. (Pulumi's own mechanisms do not reach a program run under mocks:
- * `registerResourceTransform` needs the engine's callback server, and `registerStackTransformation` needs the root
- * stack resource, which the mocks never create. So the edit is made on the recorded graph instead.)
+ * `registerResourceTransform` throws "The Pulumi CLI does not support transforms" without the engine's callback
+ * server, and `registerStackTransformation` throws "The root stack resource was referenced before it was
+ * initialized", since the mocks create no root stack resource. So the edit is made on the recorded graph.)
  */
 import type { GraphResource } from '../../../local/model/graph';
 import { StackGraph } from '../../../local/model/load';
