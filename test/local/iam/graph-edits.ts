@@ -65,25 +65,3 @@ export const Types = {
   queuePolicy: 'aws:sqs/queuePolicy:QueuePolicy',
   logResourcePolicy: 'aws:cloudwatch/logResourcePolicy:LogResourcePolicy',
 } as const;
-
-/**
- * The two trust-policy defects the deploy work fixes, applied to the graph: API Gateway's integration role may not
- * require aws:SourceAccount (API Gateway does not send it), and the log resource policy may condition only
- * PutLogEvents on the rule (CreateLogStream carries no rule context).
- */
-export const KNOWN_FIXES: Edit[] = [
-  editPolicy(Types.role, 'orders-api-put-events-role', 'assumeRolePolicy', (doc) => ({
-    ...doc,
-    Statement: doc.Statement.map(({ Condition: _dropped, ...rest }) => rest),
-  })),
-  editPolicy(Types.logResourcePolicy, 'orders-all-events-logs-policy', 'policyDocument', (doc) => {
-    const [statement] = doc.Statement as { Resource: string; Principal: unknown; Condition: Record<string, Record<string, string>> }[];
-    return {
-      ...doc,
-      Statement: [
-        { Sid: 'CreateStreams', Effect: 'Allow', Principal: statement.Principal, Action: 'logs:CreateLogStream', Resource: statement.Resource },
-        { Sid: 'PutEventsFromTheRule', Effect: 'Allow', Principal: statement.Principal, Action: 'logs:PutLogEvents', Resource: statement.Resource, Condition: statement.Condition },
-      ],
-    };
-  }),
-];
