@@ -60,13 +60,13 @@ const getOrder = new HandlerFunction('get-order', {
   environment: tableEnv,
   grants: [table.grant(['GetItem'])],
 });
-const callbackToken = secretOrGenerated('callback-token', config.callbackToken);
+const callbackSecret = secretOrGenerated('callback-token', config.callbackToken);
 const authorizeCarrier = new HandlerFunction('authorize-carrier', {
   handler: 'authorize-carrier',
   logRetentionDays,
   // API Gateway waits at most 10 s for an authorizer.
   timeout: 5,
-  environment: { CALLBACK_TOKEN: callbackToken },
+  environment: { CALLBACK_TOKEN: callbackSecret },
 });
 
 // The HTTP API: three PutEvents routes (no Lambda in front of the bus) and the order lookup.
@@ -108,7 +108,7 @@ const carrierMock = config.carrierEndpoint
   ? undefined
   : new CarrierMock('carrier-mock', {
       callbackUrl: pulumi.interpolate`${api.url}confirm-shipment`,
-      callbackToken,
+      callbackToken: callbackSecret,
       authHeaderName: carrierCredential.headerName,
       authHeaderValue: carrierCredential.headerValue,
       logRetentionDays,
@@ -168,3 +168,10 @@ export const tableName = table.name;
 export const deadLetterQueueUrls = pulumi.output(Object.fromEntries(deadLetterQueues.map((q) => [q.logicalName, q.url])));
 /** Where order changes are POSTed: the configured carrier or the mock's function URL. */
 export const carrierEndpoint = carrier.endpoint;
+/**
+ * The carrier's credential for `POST /confirm-shipment` (`Authorization: Bearer <callbackToken>`), a secret output
+ * so a generated one can be read and handed to the carrier: `pulumi stack output callbackToken --show-secrets`.
+ */
+export const callbackToken = pulumi.secret(callbackSecret);
+/** The header the API destination sends the carrier (`{ name, value }`), secret: the carrier checks it. */
+export const carrierAuthHeader = pulumi.secret(pulumi.all([carrierCredential.headerName, carrierCredential.headerValue]).apply(([name, value]) => ({ name, value })));
