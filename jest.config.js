@@ -7,6 +7,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup-after-env.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
