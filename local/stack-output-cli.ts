@@ -1,7 +1,7 @@
 /**
  * `npm run -s stack-output -- [NAME] [--show-secrets] [--json] [--data-dir DIR]`: the local cloud's stack outputs,
  * as `pulumi stack output` prints a deployed stack's (see stack-outputs.ts). With a NAME it prints that value
- * alone, so `$(npm run -s stack-output -- callbackToken --show-secrets)` works as it does with pulumi.
+ * alone, so `$(npm run -s stack-output -- <name> --show-secrets)` works as it does with pulumi.
  */
 import * as path from 'node:path';
 import { readDataDirLock } from './data-dir-lock';
