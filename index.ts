@@ -66,13 +66,13 @@ const getOrder = new HandlerFunction('get-order', {
   environment: tableEnv,
   grants: [table.grant(['GetItem'])],
 });
-const callbackToken = secretOrGenerated('callback-token', config.callbackToken);
+const callbackSecret = secretOrGenerated('callback-token', config.callbackToken);
 const authorizeCarrier = new HandlerFunction('authorize-carrier', {
   handler: 'authorize-carrier',
   logRetentionDays,
   // API Gateway waits at most 10 s for an authorizer.
   timeout: 5,
-  environment: { CALLBACK_TOKEN: callbackToken },
+  environment: { CALLBACK_TOKEN: callbackSecret },
 });
 
 // The HTTP API: three PutEvents routes (no Lambda in front of the bus) and the order lookup.
@@ -114,7 +114,7 @@ const carrierMock = config.carrierEndpoint
   ? undefined
   : new CarrierMock('carrier-mock', {
       callbackUrl: pulumi.interpolate`${api.url}confirm-shipment`,
-      callbackToken,
+      callbackToken: callbackSecret,
       authHeaderName: carrierCredential.headerName,
       authHeaderValue: carrierCredential.headerValue,
       logRetentionDays,
@@ -192,3 +192,10 @@ export const carrierEndpoint = carrier.endpoint;
 export const dashboardName = dashboard.dashboardName;
 /** Where alarms are sent: the stack's own SNS topic, when no alarmActions are configured. */
 export const alertTopicArn = alerts?.arn;
+/**
+ * The carrier's credential for `POST /confirm-shipment` (`Authorization: Bearer <callbackToken>`), a secret output
+ * so a generated one can be read and handed to the carrier: `pulumi stack output callbackToken --show-secrets`.
+ */
+export const callbackToken = pulumi.secret(callbackSecret);
+/** The header the API destination sends the carrier (`{ name, value }`), secret: the carrier checks it. */
+export const carrierAuthHeader = pulumi.secret(pulumi.all([carrierCredential.headerName, carrierCredential.headerValue]).apply(([name, value]) => ({ name, value })));

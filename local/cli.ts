@@ -1,12 +1,17 @@
 /**
  * `npm start [-- --stack NAME] [--config key=value ...] [--in-memory] [--data-dir DIR]`: runs the stack on this
- * machine. Env: PORT (HTTP API, default 3000), AWS_EDGE_PORT (AWS edge, default 4566); every internal port is
- * picked free. Prints progress, then what it built, the URLs and the outputs, then streams the logs until
- * Ctrl-C (SIGINT/SIGTERM), which stops everything it started and exits 0.
+ * machine. Env: PORT (HTTP API, default 3000), AWS_EDGE_PORT (AWS edge, default 4566), LOCAL_DATA_DIR (default
+ * .local); every internal port is picked free. Before starting anything it checks that the two ports are free and
+ * takes the data directory's lock (one instance per data directory, see data-dir-lock.ts). Prints progress, then
+ * what it built, the URLs and the outputs, then streams the logs until Ctrl-C (SIGINT/SIGTERM), which stops
+ * everything it started and exits 0, also when it arrives during the start-up.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { CloudHandle, CloudOptions, startCloud } from './cloud';
+import { acquireDataDirLock, DataDirLock, DataDirLockedError } from './data-dir-lock';
+import { writeStackOutputs } from './stack-outputs';
 import { EMULATED_TYPES } from './model/emulation';
 import { GraphResource, physicalName } from './model/graph';
 import { readHttpApis } from './services/http-api';
@@ -20,10 +25,13 @@ export const USAGE = `Usage: npm start -- [--stack NAME] [--config key=value]...
   --stack NAME        use Pulumi.NAME.yaml (default dev)
   --config key=value  override stack config for this run, as \`pulumi config set\` would (repeatable)
   --in-memory         keep DynamoDB data in memory (a throwaway run)
-  --data-dir DIR      where tables, bundles and logs live (default .local)
+  --data-dir DIR      where tables, logs, checkpoints and the outputs live (default $LOCAL_DATA_DIR, else
+                      .local); one running instance per data directory. (The functions' bundles always go
+                      under the project's .local/build, where they find the project's AWS SDK.)
   --map-url EXT=LOCAL serve an external URL (prefix) by a local server for this run, e.g.
                       --map-url https://carrier.example.com=http://127.0.0.1:8080 (repeatable)
-Environment: PORT (HTTP API, default 3000), AWS_EDGE_PORT (AWS edge, default 4566), LOCAL_TIME_COMPRESSION.`;
+Environment: PORT (HTTP API, default 3000), AWS_EDGE_PORT (AWS edge, default 4566), 0 for any free port;
+LOCAL_DATA_DIR (as --data-dir); LOCAL_TIME_COMPRESSION.`;
 
 function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -59,6 +67,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     else throw new CliUsageError(`Unknown option ${arg}\n${USAGE}`);
   }
   options.configOverrides = parseConfigAssignments(assignments);
+  if (options.dataDir === undefined && env.LOCAL_DATA_DIR) options.dataDir = env.LOCAL_DATA_DIR;
   options.port = portFromEnv(env, 'PORT', 3000);
   options.edgePort = portFromEnv(env, 'AWS_EDGE_PORT', 4566);
   return options;
@@ -106,20 +115,28 @@ export function formatUrls(handle: Pick<CloudHandle, 'urls'>): string[] {
   return ['URLs:', ...table(rows)];
 }
 
-export function formatOutputs(handle: Pick<CloudHandle, 'graph' | 'urlMap'>): string[] {
-  const entries = Object.entries(handle.graph.outputs);
-  if (entries.length === 0) return [];
+/** The stack outputs with every AWS URL the graph knows replaced by its local equivalent. */
+export function localOutputs(handle: Pick<CloudHandle, 'graph' | 'urlMap'>): Record<string, unknown> {
   const rewrite = (value: unknown): unknown => {
     if (typeof value === 'string') return handle.urlMap.rewrite(value);
     if (Array.isArray(value)) return value.map(rewrite);
     if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
     return value;
   };
+  return Object.fromEntries(Object.entries(handle.graph.outputs).map(([key, value]) => [key, rewrite(value)]));
+}
+
+/** Secret outputs are masked as `pulumi stack output` masks them; `npm run stack-output` shows them. */
+export function formatOutputs(handle: Pick<CloudHandle, 'graph' | 'urlMap'>, dataDirArg = ''): string[] {
+  const entries = Object.entries(localOutputs(handle));
+  if (entries.length === 0) return [];
+  const secrets = handle.graph.secretOutputs ?? [];
   const lines = ['Outputs (AWS URLs shown as their local equivalents):'];
   for (const [key, value] of entries) {
-    const shown = JSON.stringify(rewrite(value), null, 2).split('\n');
+    const shown = secrets.includes(key) ? ['[secret]'] : JSON.stringify(value, null, 2).split('\n');
     lines.push(`  ${key}: ${shown[0]}`, ...shown.slice(1).map((l) => `  ${l}`));
   }
+  if (secrets.length > 0) lines.push(`Read a secret one with: npm run -s stack-output -- <name> --show-secrets${dataDirArg}`);
   return lines;
 }
 
@@ -170,8 +187,15 @@ function displayPath(projectDir: string, target: string): string {
   return relative.startsWith('..') || path.isAbsolute(relative) ? target : relative;
 }
 
+/** ` --data-dir DIR` when the data directory is not the default one (for the hints that name other commands). */
+function dataDirArgument(projectDir: string, dataDir: string): string {
+  const shown = displayPath(projectDir, dataDir);
+  return shown === '.local' ? '' : ` --data-dir ${/^[\w./-]+$/.test(shown) ? shown : JSON.stringify(shown)}`;
+}
+
 export function summary(handle: CloudHandle, projectDir: string): string[] {
   const notice = placeholderNotice(handle.graph.config);
+  const dataDirArg = dataDirArgument(projectDir, handle.dataDir);
   return [
     '',
     ...formatResources(handle),
@@ -180,13 +204,41 @@ export function summary(handle: CloudHandle, projectDir: string): string[] {
     '',
     ...formatRoutes(handle, exampleFiles(projectDir)),
     '',
-    ...formatOutputs(handle),
+    ...formatOutputs(handle, dataDirArg),
     ...(notice ? ['', notice] : []),
     ...(handle.warnings.length > 0 ? ['', 'Warnings:', ...handle.warnings.map((w) => `  ${w}`)] : []),
     '',
-    `Ready. Logs follow (also under ${displayPath(projectDir, path.join(handle.dataDir, 'logs'))}; \`npm run logs\` reads them). Ctrl-C stops.`,
+    `Ready. Logs follow (also under ${displayPath(projectDir, path.join(handle.dataDir, 'logs'))}; \`npm run logs${dataDirArg ? ` --${dataDirArg}` : ''}\` reads them). Ctrl-C stops.`,
     '',
   ];
+}
+
+/** A port the start-up needs, the variable that sets it and what listens there. */
+export interface RequiredPort {
+  port: number;
+  variable: string;
+  what: string;
+}
+
+/** Whether something already listens on 127.0.0.1:port (the servers' own address). Port 0 is always free. */
+export function portInUse(port: number): Promise<boolean> {
+  if (port === 0) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE' || error.code === 'EACCES'));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
+}
+
+/** The message for the ports that are taken, or undefined when all are free. Checked before anything starts. */
+export async function busyPortsMessage(ports: RequiredPort[], inUse: (port: number) => Promise<boolean> = portInUse): Promise<string | undefined> {
+  const busy: RequiredPort[] = [];
+  for (const p of ports) if (await inUse(p.port)) busy.push(p);
+  if (busy.length === 0) return undefined;
+  const list = busy.map((p) => `${p.port} (${p.what}, ${p.variable})`).join(' and ');
+  const example = busy.map((p) => `${p.variable}=${p.port + 1}`).join(' ');
+  return `Port${busy.length > 1 ? 's' : ''} ${list} ${busy.length > 1 ? 'are' : 'is'} already in use: nothing was started. Set a free port, e.g. \`${example} npm start\` (0 picks any).`;
 }
 
 async function main(): Promise<void> {
@@ -199,18 +251,30 @@ async function main(): Promise<void> {
     return;
   }
   const projectDir = process.cwd();
+  const stack = options.stack ?? 'dev';
+  const dataDir = path.resolve(projectDir, options.dataDir ?? '.local');
+
+  // Refuse early, before anything is built or started: a second instance on the same data directory, then busy ports.
+  const lock: DataDirLock = acquireDataDirLock(dataDir, { stack, ports: { api: options.port, edge: options.edgePort } });
+  process.once('exit', () => lock.release());
+  const busy = await busyPortsMessage([
+    { port: options.port ?? 3000, variable: 'PORT', what: 'the HTTP API' },
+    { port: options.edgePort ?? 4566, variable: 'AWS_EDGE_PORT', what: 'the AWS edge' },
+  ]);
+  if (busy) throw new CliUsageError(busy);
+
   // Log lines that arrive while starting wait until the summary is printed.
   let ready = false;
   const early: string[] = [];
   const started = Date.now();
-  console.log(`Starting the local cloud for stack ${options.stack ?? 'dev'}…`);
+  console.log(`Starting the local cloud for stack ${stack}…`);
   const running: { handle?: CloudHandle } = {};
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping everything…`);
-    // While starting, the start-up itself stops what it started once it returns (below).
+    // While starting, the start-up itself stops what it started once it returns or fails (below).
     if (!running.handle) return;
     running.handle.stop().then(
       () => {
@@ -226,22 +290,43 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  const handle = await startCloud({
-    ...options,
-    projectDir,
-    onProgress: (message) => console.log(`  · ${message}`),
-    logOut: (line) => (ready ? console.log(line) : early.push(line)),
-  });
+  let handle: CloudHandle;
+  try {
+    handle = await startCloud({
+      ...options,
+      dataDir,
+      projectDir,
+      onProgress: (message) => console.log(`  · ${message}`),
+      logOut: (line) => (ready ? console.log(line) : early.push(line)),
+    });
+  } catch (error) {
+    // Ctrl-C in a terminal reaches the whole process group, DynamoDB Local included, which then fails the start-up:
+    // that failure is the stop the user asked for, not an error to print.
+    if (stopping) {
+      console.log('Stopped.');
+      process.exit(0);
+    }
+    throw error;
+  }
   running.handle = handle;
   if (stopping) {
     // A signal arrived while starting: stop now, then exit as the signal handler would have.
     await handle.stop();
+    console.log('Stopped.');
     process.exit(0);
   }
+  lock.update({ api: portOf(handle.urls.api), edge: portOf(handle.urls.edge) });
+  writeStackOutputs(dataDir, { stack, outputs: localOutputs(handle), secretOutputs: [...(handle.graph.secretOutputs ?? [])] });
   for (const line of summary(handle, projectDir)) console.log(line);
   console.log(`(started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   ready = true;
   for (const line of early.splice(0)) console.log(line);
+}
+
+function portOf(url: string | undefined): number | undefined {
+  if (url === undefined) return undefined;
+  const port = Number(new URL(url).port);
+  return Number.isInteger(port) && port > 0 ? port : undefined;
 }
 
 if (require.main === module) {
@@ -251,8 +336,9 @@ if (require.main === module) {
       const port = (error as NodeJS.ErrnoException & { port?: number }).port;
       console.error(`Port ${port ?? ''} is already in use: set PORT (HTTP API) or AWS_EDGE_PORT (edge) to a free port, or 0 for any.`);
     } else {
-      console.error(error instanceof CliUsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
+      const plain = error instanceof CliUsageError || error instanceof DataDirLockedError;
+      console.error(plain ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
-    process.exit(error instanceof CliUsageError ? 2 : 1);
+    process.exit(error instanceof CliUsageError || error instanceof DataDirLockedError ? 2 : 1);
   });
 }

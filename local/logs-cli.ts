@@ -4,16 +4,31 @@
  * a header line, then one line per record, `<time>[<source>] <message>`, oldest first; `--follow` keeps
  * printing new lines until Ctrl-C. Like `pulumi logs`, the default window is the last hour.
  * https://www.pulumi.com/docs/iac/cli/commands/pulumi_logs/
+ *
+ * Logs belong to a data directory, not to a stack name: the stack is the one last started on that directory
+ * (recorded by `npm start`), and `--stack` naming another one is refused rather than answered with its logs.
  */
 import * as path from 'node:path';
 import { followLogLines, LogLine, readLogLines } from './services/logs';
+import { readStackOutputs } from './stack-outputs';
+
+export const LOGS_USAGE = `Usage: npm run logs -- [--follow] [--source NAME] [--since DURATION|DATE] [--data-dir DIR] [--stack NAME]
+  -f, --follow        keep printing new lines until Ctrl-C
+  -r, --source NAME   only this source: a function's name or a log group's name, as printed in brackets
+  --since 5m          from this long ago (s, m, h, d) or from a date/time (default 1h, as pulumi logs)
+  --data-dir DIR      the local cloud's data directory (default $LOCAL_DATA_DIR, else .local)
+  -s, --stack NAME    check that DIR holds this stack's logs (it holds those of the stack last started on it)
+  -h, --help          this text`;
 
 export interface LogsCliOptions {
   follow: boolean;
   source?: string;
   since: Date;
+  /** The logs directory: <data-dir>/logs. */
   dir: string;
-  stack: string;
+  /** As given with --stack (checked against the data directory's own). */
+  stack?: string;
+  help?: boolean;
 }
 
 export class LogsCliError extends Error {
@@ -32,8 +47,8 @@ export function parseSince(value: string, now: Date = new Date()): Date {
   return absolute;
 }
 
-export function parseLogsArgs(argv: string[], now: Date = new Date()): LogsCliOptions {
-  const options: LogsCliOptions = { follow: false, since: parseSince('1h', now), dir: path.join('.local', 'logs'), stack: 'dev' };
+export function parseLogsArgs(argv: string[], now: Date = new Date(), env: NodeJS.ProcessEnv = {}): LogsCliOptions {
+  const options: LogsCliOptions = { follow: false, since: parseSince('1h', now), dir: path.join(env.LOCAL_DATA_DIR || '.local', 'logs') };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const value = (): string => {
@@ -47,7 +62,8 @@ export function parseLogsArgs(argv: string[], now: Date = new Date()): LogsCliOp
     else if (arg === '--since') options.since = parseSince(value(), now);
     else if (arg === '--data-dir') options.dir = path.join(value(), 'logs');
     else if (arg === '--stack' || arg === '-s') options.stack = value();
-    else throw new LogsCliError(`Unknown option ${arg}`);
+    else if (arg === '--help' || arg === '-h') options.help = true;
+    else throw new LogsCliError(`Unknown option ${arg}\n${LOGS_USAGE}`);
   }
   return options;
 }
@@ -57,9 +73,22 @@ export function formatForDisplay(line: LogLine): string {
   return ` ${line.time.toISOString()}[${line.source.padStart(30)}] ${line.message}`;
 }
 
-export function runLogsCli(argv: string[], out: (line: string) => void = (l) => console.log(l)): { stop(): void } | undefined {
-  const options = parseLogsArgs(argv);
-  out(`Collected logs for stack ${options.stack} since ${options.since.toISOString()}.`);
+export function runLogsCli(argv: string[], out: (line: string) => void = (l) => console.log(l), env: NodeJS.ProcessEnv = process.env): { stop(): void } | undefined {
+  const options = parseLogsArgs(argv, new Date(), env);
+  if (options.help) {
+    out(LOGS_USAGE);
+    return undefined;
+  }
+  const dataDir = path.dirname(options.dir);
+  const recorded = readStackOutputs(dataDir)?.stack;
+  if (options.stack !== undefined && recorded !== undefined && options.stack !== recorded) {
+    throw new LogsCliError(
+      `${dataDir} holds the logs of stack ${recorded}, not ${options.stack}: each data directory keeps the logs of the stack started on it. ` +
+        `Start ${options.stack} with its own data directory (npm start -- --stack ${options.stack} --data-dir DIR) and read them with --data-dir DIR.`,
+    );
+  }
+  const stack = recorded ?? options.stack ?? 'dev';
+  out(`Collected logs for stack ${stack} since ${options.since.toISOString()}.`);
   out('');
   const filter = { dir: options.dir, source: options.source, since: options.since };
   if (!options.follow) {

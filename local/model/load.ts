@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
 import { ResolvedConfig, parseProjectFile, resolveConfig } from './config';
 import { GraphResource, ResourceGraph } from './graph';
 import { resolveOutputs, setStackMocks, settle } from './pulumi-mocks';
@@ -25,6 +26,8 @@ export class StackGraph extends ResourceGraph {
     readonly config: ResolvedConfig,
     readonly accountId: string,
     readonly region: string,
+    /** Names of the outputs the program marked secret (shown masked, as `pulumi stack output` does). */
+    readonly secretOutputs: readonly string[] = [],
   ) {
     super(resources);
   }
@@ -60,6 +63,10 @@ export async function loadStackGraph(options: LoadStackOptions = {}): Promise<St
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program must run now, under the mocks just installed
   const program = require(programPath) as Record<string, unknown>;
   const outputs = await resolveOutputs(program);
+  const secretOutputs: string[] = [];
+  for (const [name, value] of Object.entries(program)) {
+    if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretOutputs.push(name);
+  }
   await settle();
-  return new StackGraph([...mocks.resources], outputs, config, mocks.accountId, mocks.region);
+  return new StackGraph([...mocks.resources], outputs, config, mocks.accountId, mocks.region, secretOutputs);
 }

@@ -1,3 +1,4 @@
+import * as pulumi from '@pulumi/pulumi';
 import { loadStack, T, type LoadedStack } from './helpers/stack';
 
 describe('stack outputs', () => {
@@ -35,5 +36,20 @@ describe('stack outputs', () => {
       'orders-shipment-confirmed-dlq',
     ]);
     expect(carrierEndpoint).toBe(mockUrl.state.functionUrl);
+  });
+
+  it('exports the carrier-facing credentials as secret outputs, the very values the resources use', async () => {
+    // Prepare
+    const authorizer = stack.ofType(T.function).find((f) => f.name === 'authorize-carrier');
+    const connection = stack.ofType('aws:cloudwatch/eventConnection:EventConnection')[0];
+    const apiKey = (connection.state.authParameters as { apiKey: { key: string; value: string } }).apiKey;
+    // Act
+    const { callbackToken, carrierAuthHeader } = stack.outputs as Record<string, unknown>;
+    // Assess
+    expect(callbackToken).toBe((authorizer?.state.environment as { variables: Record<string, string> }).variables.CALLBACK_TOKEN);
+    expect(carrierAuthHeader).toEqual({ name: apiKey.key, value: apiKey.value });
+    expect(await pulumi.isSecret(stack.exports.callbackToken as pulumi.Output<unknown>)).toBe(true);
+    expect(await pulumi.isSecret(stack.exports.carrierAuthHeader as pulumi.Output<unknown>)).toBe(true);
+    expect(await pulumi.isSecret(stack.exports.apiUrl as pulumi.Output<unknown>)).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { classifyResources } from '../../../local/model/emulation';
 import { GraphResource } from '../../../local/model/graph';
@@ -8,7 +9,7 @@ import type { CloudHandle } from '../../../local/cloud';
 // The summary is built from a handle; starting a cloud is the e2e tests' job.
 jest.mock('../../../local/cloud', () => ({ startCloud: jest.fn() }));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { CliUsageError, parseCliArgs, summary } = require('../../../local/cli') as typeof import('../../../local/cli');
+const { busyPortsMessage, CliUsageError, parseCliArgs, portInUse, summary } = require('../../../local/cli') as typeof import('../../../local/cli');
 
 function resource(type: string, name: string, id: string, state: Record<string, unknown>, custom = true): GraphResource & { custom: boolean } {
   return { type, name, id, urn: `urn:pulumi:dev::p::${type}::${name}`, inputs: state, state, custom };
@@ -26,10 +27,11 @@ function fakeHandle(projectDir: string): CloudHandle {
       resource('aws:iam/role:Role', 'role-a', 'role-a', {}),
       resource('aws:iam/role:Role', 'role-b', 'role-b', {}),
     ],
-    { apiUrl: `https://${api}.execute-api.us-east-1.amazonaws.com/` },
+    { apiUrl: `https://${api}.execute-api.us-east-1.amazonaws.com/`, token: 'tok-123' },
     { project: 'p', stack: 'dev', values: { 'p:token': 'local-token-12345678' }, secretKeys: ['p:token'], placeholders: ['p:token'], overridden: [] },
     '123456789012',
     'us-east-1',
+    ['token'],
   );
   const urlMap = new UrlMap();
   urlMap.add(`https://${api}.execute-api.us-east-1.amazonaws.com`, 'http://127.0.0.1:3000');
@@ -70,5 +72,41 @@ describe('npm start (cli)', () => {
     expect(text).toContain("curl -sS -X POST http://127.0.0.1:3000/widgets -H 'content-type: application/json' -d @examples/widget.json");
     expect(text).not.toContain('/secret -H');
     expect(text).toContain('\nReady.');
+  });
+
+  it('masks secret outputs and names the data directory in the hints that need it', () => {
+    // Prepare
+    const projectDir = path.join(__dirname, 'fixtures', 'cli-project');
+    const handle = { ...fakeHandle(projectDir), dataDir: path.join(projectDir, 'other-dir') };
+    // Act
+    const text = summary(handle, projectDir).join('\n');
+    // Assess
+    expect(text).toContain('token: [secret]');
+    expect(text).not.toContain('tok-123');
+    expect(text).toContain('npm run -s stack-output -- <name> --show-secrets --data-dir other-dir');
+    expect(text).toContain('`npm run logs -- --data-dir other-dir` reads them');
+    expect(summary(fakeHandle(projectDir), projectDir).join('\n')).toContain('`npm run logs` reads them');
+  });
+
+  it('takes the data directory from LOCAL_DATA_DIR unless --data-dir is given', () => {
+    expect(parseCliArgs([], { LOCAL_DATA_DIR: '/tmp/a' }).dataDir).toBe('/tmp/a');
+    expect(parseCliArgs(['--data-dir', 'b'], { LOCAL_DATA_DIR: '/tmp/a' }).dataDir).toBe('b');
+  });
+
+  it('finds a busy port before anything starts, and names the variable that moves it', async () => {
+    // Prepare: a port something listens on.
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const busy = (server.address() as net.AddressInfo).port;
+    // Act
+    const message = await busyPortsMessage([
+      { port: busy, variable: 'PORT', what: 'the HTTP API' },
+      { port: 0, variable: 'AWS_EDGE_PORT', what: 'the AWS edge' },
+    ]);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Assess
+    expect(await portInUse(0)).toBe(false);
+    expect(message).toBe(`Port ${busy} (the HTTP API, PORT) is already in use: nothing was started. Set a free port, e.g. \`PORT=${busy + 1} npm start\` (0 picks any).`);
+    expect(await busyPortsMessage([{ port: busy, variable: 'PORT', what: 'x' }])).toBeUndefined();
   });
 });
