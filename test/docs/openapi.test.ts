@@ -186,7 +186,7 @@ describe('docs/openapi.yaml', () => {
     expect(rendered).toEqual(example.value);
     const headers = (webhook.parameters as Json[]).filter((p) => p.in === 'header').map((p) => p.name);
     expect(headers).toEqual(expect.arrayContaining(Object.keys(carrierHeaderParameters)));
-    expect(carrierHeaderParameters['Idempotency-Key']).toBe('$.detail.orderId');
+    expect(carrierHeaderParameters['Idempotency-Key']).toBe('$.detail.changeId');
     expect(at(['components', 'securitySchemes', 'carrierApiKey']).name).toBe(ConfigDefaults.carrierApiKeyName);
   });
 });
