@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { controlPlaneBanner } from './control-plane';
 import { CloudHandle, CloudOptions, startCloud } from './cloud';
 import { EMULATED_TYPES } from './model/emulation';
 import { GraphResource, physicalName } from './model/graph';
@@ -177,6 +178,8 @@ export function summary(handle: CloudHandle, projectDir: string): string[] {
     ...formatResources(handle),
     '',
     ...formatUrls(handle),
+    '',
+    ...controlPlaneBanner(),
     '',
     ...formatRoutes(handle, exampleFiles(projectDir)),
     '',
