@@ -3,7 +3,7 @@
  * answered from the graph: APIs, routes, integrations, stages and authorizers.
  * Shapes: https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid.html
  */
-import { ControlPlaneError } from './errors';
+import { ControlPlaneError, MUTATING_VERBS } from './errors';
 import { paginate } from './pagination';
 import { Input, Output, ServiceDefinition } from './service';
 import { compact, ControlPlaneStack, GraphResource, num, physicalName, str } from './stack';
@@ -186,7 +186,7 @@ function authorizerOutput(authorizer: GraphResource): Output {
 
 export const APIGATEWAYV2: ServiceDefinition = {
   name: 'apigateway',
-  refuses: () => true,
+  refuses: (operation) => MUTATING_VERBS.test(operation),
   refusalCode: 'AccessDeniedException',
   operations: {
     GetApis(stack, input) {

@@ -31,7 +31,7 @@ export function refusal(service: string, operation: string, code = 'AccessDenied
 
 /** What every operation the edge neither serves nor refuses gets (the edge's answer before this module, too). */
 export function unknownOperation(service: string, operation: string, served: readonly string[]): ControlPlaneError {
-  return new ControlPlaneError('UnknownOperationException', `Operation ${service}:${operation} is not emulated by the local edge (it serves, read-only: ${served.join(', ')})`);
+  return new ControlPlaneError('UnknownOperationException', `Operation ${service}:${operation} is not emulated by the local edge (it serves: ${served.join(', ')})`);
 }
 
 /** AWS's wording for a missing required member (https://docs.aws.amazon.com/eventbridge/latest/APIReference/CommonErrors.html). */

@@ -201,6 +201,11 @@ export const LAMBDA: ServiceDefinition = {
     GetFunctionConfiguration(stack, input) {
       return functionConfiguration(stack, findFunction(stack, input));
     },
+    ListVersionsByFunction(stack, input) {
+      // Only $LATEST: the program publishes no versions locally.
+      const { items, next } = page([findFunction(stack, input)], input, 'ListVersionsByFunction');
+      return compact({ Versions: items.map((f) => functionConfiguration(stack, f)), NextMarker: next });
+    },
     GetPolicy(stack, input) {
       const fn = findFunction(stack, input);
       const permissions = stack.graph.ofType(PERMISSION).filter((p) => refersTo(fn, p.state.function));
@@ -252,6 +257,7 @@ export const LAMBDA_ROUTES: readonly { method: string; path: string; operation: 
   { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/policy', operation: 'GetPolicy' },
   { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/policy', operation: 'AddPermission' },
   { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}/policy/{StatementId}', operation: 'RemovePermission' },
+  { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/versions', operation: 'ListVersionsByFunction' },
   { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/versions', operation: 'PublishVersion' },
   { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/aliases', operation: 'CreateAlias' },
   { method: 'GET', path: '/2015-03-31/event-source-mappings', operation: 'ListEventSourceMappings' },
