@@ -4,7 +4,8 @@
  * own. The edge forwards DynamoDB and DynamoDB Streams calls to DynamoDB Local; this translator rewrites the ARNs
  * in the answers to the stack's and those in the requests back, so that a client sees one set of ARNs, the ones
  * `pulumi up` would have produced. The stream a table currently has (DescribeTable's LatestStreamArn, or the first
- * one seen) is shown as the stream ARN the stack declares; older streams keep their label. Pure.
+ * one seen) is shown as the stream ARN the stack declares; older streams keep their label. Shard iterators carry
+ * the stream ARN inside them, so they are translated like any other text (GetShardIterator → GetRecords). Pure.
  */
 
 export interface TableArns {
@@ -28,8 +29,6 @@ const ITEM_OPERATIONS = new Set([
   'ExecuteStatement',
   'BatchExecuteStatement',
   'ExecuteTransaction',
-  // Stream records: large, and the only ARN-like text in them is data.
-  'GetRecords',
 ]);
 
 const LOCAL_ARN = /arn:aws:dynamodb:ddblocal:\d{12}:table\/([A-Za-z0-9_.-]+)(?:\/stream\/([0-9A-Za-z:._-]+))?/g;
