@@ -13,7 +13,7 @@ import { LAMBDA } from './lambda';
 import { PIPES } from './pipes';
 import { Input, Output, ServiceDefinition } from './service';
 import { SQS } from './sqs';
-import { ControlPlaneStack, stackOf, StackGraphLike } from './stack';
+import { ControlPlaneStack, redactSecrets, stackOf, StackGraphLike } from './stack';
 
 export { ControlPlaneError } from './errors';
 export type { ControlPlaneStack, StackGraphLike } from './stack';
@@ -58,7 +58,7 @@ export class ControlPlane {
   call(key: ControlPlaneServiceKey, operation: string, input: Input): Output {
     const service: ServiceDefinition = CONTROL_PLANE_SERVICES[key];
     const handler = Object.prototype.hasOwnProperty.call(service.operations, operation) ? service.operations[operation] : undefined;
-    if (handler) return handler(this.stack, input);
+    if (handler) return redactSecrets(this.stack, handler(this.stack, input));
     if (service.refuses(operation)) throw refusal(service.name, operation, service.refusalCode);
     const dataPlane = key === 'events' ? EVENTBRIDGE_DATA_PLANE : [];
     throw unknownOperation(service.name, operation, [...Object.keys(service.operations), ...dataPlane]);

@@ -60,6 +60,25 @@ export function revealsSecret(stack: ControlPlaneStack, value: unknown): boolean
   return stack.secretValues.some((secret) => value.includes(secret));
 }
 
+/** What stands in for a secret value that would otherwise appear inside an answer. */
+export const REDACTED = '*****';
+
+/**
+ * The safety net under every answer: a secret value anywhere in it (an integration's header mapping, a target's
+ * constant input…) is replaced. Answers that AWS would give with the value (a function's environment) leave the
+ * member out before this point instead.
+ */
+export function redactSecrets<T>(stack: ControlPlaneStack, value: T): T {
+  if (stack.secretValues.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return stack.secretValues.reduce((text, secret) => text.split(secret).join(REDACTED), v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, member]) => [k, walk(member)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -4,7 +4,8 @@ import { restCall, toQueryXml } from '../../../local/control-plane/http';
 import { rfc3986 } from '../../../local/control-plane/iam';
 import { toPipesMembers } from '../../../local/control-plane/pipes';
 import { secretValuesOf } from '../../../local/control-plane/stack';
-import { CONFIG_SECRET, fixtureGraph, GENERATED_SECRET } from './fixture-stack';
+import { ResourceGraph } from '../../../local/model/graph';
+import { API_ID, CONFIG_SECRET, fixtureGraph, GENERATED_SECRET } from './fixture-stack';
 
 describe('ControlPlane', () => {
   const controlPlane = new ControlPlane(fixtureGraph(), new Date('2026-01-02T03:04:05.000Z'));
@@ -21,6 +22,24 @@ describe('ControlPlane', () => {
     expect(controlPlane.handles('events', 'PutRule')).toBe(true);
     expect(controlPlane.handles('events', 'StartReplay')).toBe(false);
     expect(controlPlane.handles('sqs', 'SendMessage')).toBe(false);
+  });
+
+  it('never answers a secret value, wherever the graph holds one', () => {
+    // Prepare
+    const graph = fixtureGraph();
+    const withSecret = new ControlPlane(
+      Object.assign(
+        new ResourceGraph([
+          ...graph.resources,
+          { type: 'aws:apigatewayv2/integration:Integration', name: 'secret-header', id: 'int0009', urn: 'urn:x', inputs: {}, state: { apiId: API_ID, integrationType: 'HTTP_PROXY', requestParameters: { 'overwrite:header.Authorization': `Bearer ${CONFIG_SECRET}` } } },
+        ]),
+        { accountId: graph.accountId, region: graph.region, config: graph.config },
+      ),
+    );
+    // Act
+    const integration = withSecret.call('apigatewayv2', 'GetIntegration', { ApiId: API_ID, IntegrationId: 'int0009' });
+    // Assess
+    expect(integration.requestParameters).toEqual({ 'overwrite:header.Authorization': 'Bearer *****' });
   });
 
   it('knows the program’s secrets: secret config values and generated passwords', () => {
