@@ -225,6 +225,10 @@ export const LAMBDA: ServiceDefinition = {
       const { items, next } = page(urls, input, 'ListFunctionUrlConfigs');
       return compact({ FunctionUrlConfigs: items.map((u) => urlConfigOutput(stack, fn, u)), NextMarker: next });
     },
+    ListTags(stack, input) {
+      const fn = findFunction(stack, { FunctionName: input.Resource });
+      return { Tags: (fn.state.tags ?? {}) as Record<string, string> };
+    },
     ListEventSourceMappings(_stack, input) {
       // The local cloud polls no event sources for Lambda (pipes do their own polling): the list is empty.
       const { items, next } = page([] as Output[], input, 'ListEventSourceMappings');
@@ -273,6 +277,7 @@ export const LAMBDA_ROUTES: readonly { method: string; path: string; operation: 
   { method: 'DELETE', path: '/2019-09-25/functions/{FunctionName}/event-invoke-config', operation: 'DeleteFunctionEventInvokeConfig' },
   { method: 'GET', path: '/2019-09-25/functions/{FunctionName}/event-invoke-config/list', operation: 'ListFunctionEventInvokeConfigs' },
   { method: 'PUT', path: '/2017-10-31/functions/{FunctionName}/concurrency', operation: 'PutFunctionConcurrency' },
+  { method: 'GET', path: '/2017-03-31/tags/{Resource}', operation: 'ListTags' },
   { method: 'POST', path: '/2017-03-31/tags/{Resource}', operation: 'TagResource' },
   { method: 'DELETE', path: '/2017-03-31/tags/{Resource}', operation: 'UntagResource' },
 ];

@@ -45,6 +45,7 @@ import {
   LambdaClient,
   ListEventSourceMappingsCommand,
   ListFunctionsCommand,
+  ListTagsCommand,
   paginateListFunctions,
   ResourceNotFoundException as LambdaNotFound,
   UpdateFunctionConfigurationCommand,
@@ -279,6 +280,8 @@ describe('Lambda control plane (REST)', () => {
     expect(JSON.stringify(config)).not.toContain(GENERATED_SECRET);
     expect(JSON.stringify(config)).not.toContain(CONFIG_SECRET);
     expect(fn.Configuration?.FunctionArn).toBe(WORKER_ARN);
+    expect(fn.Tags).toEqual({ team: 'shop' });
+    expect((await clients.lambda.send(new ListTagsCommand({ Resource: WORKER_ARN }))).Tags).toEqual({ team: 'shop' });
   });
 
   it('returns the resource policy, the Function URL and the async invoke config; event source mappings are empty', async () => {

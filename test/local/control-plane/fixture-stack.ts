@@ -138,6 +138,7 @@ export function fixtureResources(): GraphResource[] {
       memorySize: 256,
       environment: { variables: { PLAIN: 'visible', TOKEN: GENERATED_SECRET, AUTHORIZATION: `Bearer ${CONFIG_SECRET}` } },
       deadLetterConfig: { targetArn: DLQ_ARN },
+      tags: { team: 'shop' },
     }),
     fn('api-handler'),
     fn('other'),
