@@ -77,6 +77,11 @@ export class DynamoDbArnTranslator {
     });
   }
 
+  /** Tables whose declared stream ARN this request names while their stream in DynamoDB Local is not known yet. */
+  unresolvedTables(text: string): string[] {
+    return [...this.declaredStreams].filter(([table, declared]) => !this.localLabels.has(table) && text.includes(declared)).map(([table]) => table);
+  }
+
   /** A request with the stack's ARNs, with DynamoDB Local's. */
   toLocal(text: string): string {
     let out = text;

@@ -27,8 +27,49 @@ function forwardable(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeader
   return out;
 }
 
+/**
+ * Asks DynamoDB Local for a table's current stream (DescribeTable) and lets the translator learn it, so that a
+ * client's first call may already name the stream by the stack's ARN.
+ */
+function learnStream(dynamoDbEndpoint: string, table: string, arns: DynamoDbArnTranslator): Promise<void> {
+  const upstream = new URL(dynamoDbEndpoint);
+  const body = JSON.stringify({ TableName: table });
+  return new Promise((resolve) => {
+    const request = http.request(
+      {
+        protocol: upstream.protocol,
+        hostname: upstream.hostname,
+        port: upstream.port,
+        method: 'POST',
+        path: '/',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'DynamoDB_20120810.DescribeTable',
+          // DynamoDB Local wants a SigV4-shaped header; it checks no signature, and -sharedDb takes any credentials.
+          authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/ddblocal/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (answer) => {
+        readAll(answer).then(
+          (raw) => {
+            arns.toStack(raw.toString('utf8'));
+            resolve();
+          },
+          () => resolve(),
+        );
+      },
+    );
+    // Unreachable: the forwarded call itself will say so.
+    request.on('error', () => resolve());
+    request.end(body);
+  });
+}
+
 export async function forwardTranslated(req: IncomingMessage, res: ServerResponse, dynamoDbEndpoint: string, arns: DynamoDbArnTranslator): Promise<void> {
-  const body = Buffer.from(arns.toLocal((await readAll(req)).toString('utf8')), 'utf8');
+  const text = (await readAll(req)).toString('utf8');
+  for (const table of arns.unresolvedTables(text)) await learnStream(dynamoDbEndpoint, table, arns);
+  const body = Buffer.from(arns.toLocal(text), 'utf8');
   const upstream = new URL(dynamoDbEndpoint);
   const headers = { ...forwardable(req.headers), host: upstream.host, 'content-length': body.length };
   const request = http.request({ protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {

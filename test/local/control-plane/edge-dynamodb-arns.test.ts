@@ -69,4 +69,26 @@ describe('edge: DynamoDB Local ARNs translated to the stack’s', () => {
     expect(stream.StreamDescription?.TableName).toBe('orders');
     expect(records.Records?.map((r) => r.dynamodb?.Keys?.id?.S)).toEqual(['order-1']);
   });
+
+  it('accepts the stack’s stream ARN even as the first call a client makes', async () => {
+    // Prepare: a fresh edge, which has seen no answer naming the stream yet.
+    const fresh = await startEdge({
+      port: 0,
+      sqs,
+      dynamoDbEndpoint: ddbLocal.endpoint,
+      eventBridge: { putEvents: () => ({ FailedEntryCount: 0, Entries: [] }), testEventPattern: () => false },
+      controlPlane: new ControlPlane(fixtureGraph()),
+    });
+    const client = new DynamoDBStreamsClient({ endpoint: fresh.url, region: REGION, credentials });
+    try {
+      // Act
+      const stream = await client.send(new DescribeStreamCommand({ StreamArn: TABLE_STREAM_ARN }));
+      // Assess
+      expect(stream.StreamDescription?.StreamArn).toBe(TABLE_STREAM_ARN);
+      expect(stream.StreamDescription?.StreamStatus).toBe('ENABLED');
+    } finally {
+      client.destroy();
+      await fresh.stop();
+    }
+  });
 });
