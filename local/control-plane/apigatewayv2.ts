@@ -32,9 +32,13 @@ function list<T>(all: T[], input: Input, operation: string, render: (item: T) =>
   return compact({ items: items.map(render), nextToken: next });
 }
 
-/** "Invalid API identifier specified 123456789012:abc" (404), as AWS words it; the same for the API's parts. */
+/**
+ * As AWS words it (404): "Invalid API identifier specified 123456789012:abc" for an API, "Invalid Route identifier
+ * specified xyz" (no account) for an API's parts.
+ */
 function invalid(stack: ControlPlaneStack, what: string, id: unknown): ControlPlaneError {
-  return new ControlPlaneError('NotFoundException', `Invalid ${what} identifier specified ${stack.accountId}:${String(id ?? '')}`, 404);
+  const shown = what === 'API' ? `${stack.accountId}:${String(id ?? '')}` : String(id ?? '');
+  return new ControlPlaneError('NotFoundException', `Invalid ${what} identifier specified ${shown}`, 404);
 }
 
 function findApi(stack: ControlPlaneStack, input: Input): GraphResource {

@@ -237,7 +237,7 @@ export const LAMBDA: ServiceDefinition = {
     GetFunctionEventInvokeConfig(stack, input) {
       const fn = findFunction(stack, input);
       const config = stack.graph.ofType(INVOKE_CONFIG).find((c) => refersTo(fn, c.state.functionName));
-      if (!config) throw new ControlPlaneError('ResourceNotFoundException', `The function ${String(fn.state.arn)} doesn't have an EventInvokeConfig`, 404);
+      if (!config) throw new ControlPlaneError('ResourceNotFoundException', `The function ${String(fn.state.arn)}:$LATEST doesn't have an EventInvokeConfig`, 404);
       return invokeConfigOutput(stack, fn, config);
     },
     ListFunctionEventInvokeConfigs(stack, input) {

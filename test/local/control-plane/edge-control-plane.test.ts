@@ -321,6 +321,8 @@ describe('Lambda control plane (REST)', () => {
     expect(missing.message).toBe(`Function not found: arn:aws:lambda:${REGION}:${ACCOUNT}:function:nope`);
     expect(noUrl).toBeInstanceOf(LambdaNotFound);
     expect(noPolicy.message).toBe('The resource you requested does not exist.');
+    const noInvokeConfig = await failure(clients.lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'other' })));
+    expect(noInvokeConfig.message).toBe(`The function arn:aws:lambda:${REGION}:${ACCOUNT}:function:other:$LATEST doesn't have an EventInvokeConfig`);
   });
 
   it('refuses UpdateFunctionConfiguration', async () => {
@@ -371,10 +373,12 @@ describe('API Gateway v2 control plane (REST)', () => {
   it('answers unknown ids with NotFoundException in AWS wording and refuses CreateApi', async () => {
     // Act
     const missing = await failure(clients.api.send(new GetApiCommand({ ApiId: 'nope' })));
+    const noRoute = await failure(clients.api.send(new GetRouteCommand({ ApiId: API_ID, RouteId: 'nope' })));
     const create = await failure(clients.api.send(new CreateApiCommand({ Name: 'x', ProtocolType: 'HTTP' })));
     // Assess
     expect(missing).toBeInstanceOf(ApiNotFound);
     expect(missing.message).toBe(`Invalid API identifier specified ${ACCOUNT}:nope`);
+    expect(noRoute.message).toBe('Invalid Route identifier specified nope');
     expect(create.message).toContain('apigateway:CreateApi is refused');
   });
 });
