@@ -34,8 +34,24 @@ export function controlPlaneBanner(): string[] {
   const width = Math.max(...Object.keys(served).map((k) => k.length));
   return [
     'Control plane on the AWS edge (read-only, from the graph; changes are refused):',
-    ...Object.entries(served).map(([service, operations]) => `  ${service.padEnd(width)}  ${operations.join(', ')}`),
+    ...Object.entries(served).flatMap(([service, operations]) => wrap(operations, 118 - width - 4).map((line, i) => `  ${(i === 0 ? service : '').padEnd(width)}  ${line}`)),
   ];
+}
+
+/** Comma-separated names in lines of at most `width` characters. */
+function wrap(names: string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const name of names) {
+    const next = line === '' ? name : `${line}, ${name}`;
+    if (next.length > width && line !== '') {
+      lines.push(`${line},`);
+      line = name;
+    } else {
+      line = next;
+    }
+  }
+  return line === '' ? lines : [...lines, line];
 }
 
 export class ControlPlane {
