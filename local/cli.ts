@@ -9,6 +9,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { controlPlaneBanner } from './control-plane';
 import { CloudHandle, CloudOptions, startCloud } from './cloud';
 import { acquireDataDirLock, DataDirLock, DataDirLockedError } from './data-dir-lock';
 import { writeStackOutputs } from './stack-outputs';
@@ -201,6 +202,8 @@ export function summary(handle: CloudHandle, projectDir: string): string[] {
     ...formatResources(handle),
     '',
     ...formatUrls(handle),
+    '',
+    ...controlPlaneBanner(),
     '',
     ...formatRoutes(handle, exampleFiles(projectDir)),
     '',

@@ -26,6 +26,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { ControlPlane } from './control-plane';
 import { evaluateParameterMapping } from './engine';
 import { archiveFiles } from './model/assets';
 import { classifyResources, ResourceClassification } from './model/emulation';
@@ -209,7 +210,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     stoppers.push({ name: 'EventBridge', stop: () => eventBridge.stop() });
 
     // The edge: AWS wire protocols for the SDKs and the CLI (Lambda Invoke included), and the handlers' AWS_ENDPOINT_URL.
-    const edge: EdgeHandle = await startEdge({ port: options.edgePort ?? 4566, dynamoDbEndpoint: dynamo.endpoint, sqs, eventBridge, lambda: lazyLambda });
+    const edge: EdgeHandle = await startEdge({ port: options.edgePort ?? 4566, dynamoDbEndpoint: dynamo.endpoint, sqs, eventBridge, lambda: lazyLambda, controlPlane: new ControlPlane(graph) });
     stoppers.push({ name: 'edge', stop: () => edge.stop() });
     // Queue URLs the graph declares are served by the edge under the same path (/<account>/<name>).
     for (const queue of graph.ofType('aws:sqs/queue:Queue')) {

@@ -19,6 +19,9 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SqsService } from './sqs';
+import type { ControlPlane } from '../control-plane';
+import { forwardTranslated } from '../control-plane/dynamodb-forward';
+import { handleControlPlane, handleIamQuery, isIamQuery } from '../control-plane/http';
 import { forwardToDynamoDb } from './edge/dynamodb-proxy';
 import { EdgeEventBridge, handleEventBridge } from './edge/eventbridge-json';
 import { AwsProtocolError, sendJsonError } from './edge/http-util';
@@ -51,6 +54,8 @@ export interface EdgeOptions {
   dynamoDbEndpoint: string;
   /** Optional: serves Lambda Invoke (`POST /2015-03-31/functions/<fn>/invocations`). */
   lambda?: EdgeLambda;
+  /** Optional: the read-only control-plane APIs answered from the graph (local/control-plane). */
+  controlPlane?: ControlPlane;
 }
 
 export interface EdgeHandle {
@@ -75,6 +80,7 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
   });
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (options.controlPlane && (await handleControlPlane(options.controlPlane, req, res))) return;
     const target = headerValue(req.headers['x-amz-target']);
     if (target) {
       const dot = target.indexOf('.');
@@ -85,6 +91,7 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
           return handleEventBridge(operation, req, res, options.eventBridge);
         case 'DynamoDB_20120810':
         case 'DynamoDBStreams_20120810':
+          if (options.controlPlane?.dynamoDbArns.translates(target)) return forwardTranslated(req, res, options.dynamoDbEndpoint, options.controlPlane.dynamoDbArns);
           return forwardToDynamoDb(req, res, options.dynamoDbEndpoint);
         case 'AmazonSQS':
           return handleSqsJson(operation, req, res, options.sqs, callContext(req, res));
@@ -104,6 +111,7 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
       return;
     }
     const params = await readQueryParams(req);
+    if (params && options.controlPlane && isIamQuery(params, req)) return handleIamQuery(options.controlPlane, params, res);
     if (params) return handleSqsQuery(params, res, options.sqs, callContext(req, res));
     sendJsonError(
       res,
