@@ -5,8 +5,9 @@
  * policy pins the calling service with the confused-deputy keys that service actually puts in the request when it
  * assumes a role, and only those (a condition on an absent key denies the request):
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
- * The facts per service, with sources, are the table in docs/trust-policies.md.
+ * The facts per service, with sources: local/iam/request-context.ts (docs/iam.md); what the stack does with them: docs/trust-policies.md.
  */
+import { assumeRoleContextKeys } from '../local/iam/request-context';
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 
@@ -35,30 +36,26 @@ export function allow(actions: string[], resources: string[], sid?: string): Pol
 }
 
 /** The services that assume this stack's roles. */
-export type TrustedService = 'apigateway.amazonaws.com' | 'lambda.amazonaws.com' | 'events.amazonaws.com' | 'pipes.amazonaws.com';
+export const TrustedServices = ['apigateway.amazonaws.com', 'lambda.amazonaws.com', 'events.amazonaws.com', 'pipes.amazonaws.com'] as const;
+export type TrustedService = (typeof TrustedServices)[number];
 
 export type ConfusedDeputyKey = 'aws:SourceAccount' | 'aws:SourceArn';
 
+function isConfusedDeputyKey(key: string): key is ConfusedDeputyKey {
+  return key === 'aws:SourceAccount' || key === 'aws:SourceArn';
+}
+
 /**
- * Which confused-deputy condition keys each service provides when it assumes a role, as AWS documents or live
- * deployments showed it (docs/trust-policies.md holds the table with its sources; a test keeps the two equal).
- * - API Gateway assuming an integration's credentials role provides neither: a trust policy conditioned on
- *   aws:SourceAccount makes every call fail with "API Gateway does not have permission to assume the provided role"
- *   (aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws pull request 479).
- * - Lambda: https://docs.aws.amazon.com/lambda/latest/dg/permissions-managed-policies.html (aws:SourceAccount; the
- *   function ARN is not documented as aws:SourceArn for the execution role).
- * - EventBridge rule targets: aws:SourceArn is the rule ARN,
- *   https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html
- * - Pipes: aws:SourceAccount, as the provider's own aws.pipes.Pipe example pins it
- *   (https://www.pulumi.com/registry/packages/aws/api-docs/pipes/pipe/); no AWS page found says which ARN, if any,
- *   Pipes presents as aws:SourceArn, so the stack does not condition on it.
+ * Which confused-deputy condition keys each service provides when it assumes a role. The facts, each with its AWS
+ * source, live in ONE table that the local cloud's IAM evaluation reads too (local/iam/request-context.ts, shown in
+ * docs/iam.md); docs/trust-policies.md explains what the stack does with them. In short: API Gateway assuming an
+ * integration's credentials role provides neither key (a trust conditioned on aws:SourceAccount fails every call,
+ * aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws pull request 479); Lambda and
+ * Pipes provide aws:SourceAccount; EventBridge rule targets provide the account and the rule ARN.
  */
-export const TRUST_CONTEXT_KEYS: Readonly<Record<TrustedService, readonly ConfusedDeputyKey[]>> = {
-  'apigateway.amazonaws.com': [],
-  'lambda.amazonaws.com': ['aws:SourceAccount'],
-  'events.amazonaws.com': ['aws:SourceAccount', 'aws:SourceArn'],
-  'pipes.amazonaws.com': ['aws:SourceAccount'],
-};
+export const TRUST_CONTEXT_KEYS: Readonly<Record<TrustedService, readonly ConfusedDeputyKey[]>> = Object.fromEntries(
+  TrustedServices.map((service) => [service, assumeRoleContextKeys(service).filter(isConfusedDeputyKey).sort()]),
+) as unknown as Record<TrustedService, readonly ConfusedDeputyKey[]>;
 
 export interface TrustOptions {
   /** The account that owns the role; required when the service provides aws:SourceAccount. */

@@ -143,11 +143,12 @@ export const SERVICE_CONTEXT_FACTS: readonly ServiceContextFact[] = [
     principal: 'pipes.amazonaws.com',
     hop: "sts:AssumeRole on a pipe's execution role (trust policy)",
     keys: [
-      { key: 'aws:SourceArn', value: 'the pipe ARN', present: true, evidence: 'documented', from: sourceArn },
-      { key: 'aws:SourceAccount', value: 'the account of the pipe', present: true, evidence: 'documented', from: sourceAccount },
+      { key: 'aws:SourceAccount', value: 'the account of the pipe', present: true, evidence: 'observed', from: sourceAccount },
+      { key: 'aws:SourceArn', value: 'no AWS page names the ARN Pipes presents', present: false, evidence: 'undocumented' },
     ],
     sources: ['https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-permissions.html'],
-    note: 'The role covers the source, the target and the pipe DLQ; Pipes uses no resource policy on that path.',
+    note:
+      "The Pulumi AWS provider's own aws.pipes.Pipe example pins aws:SourceAccount (observed in use); no AWS page names the ARN Pipes would present as aws:SourceArn. The role covers the source, the target and the pipe DLQ; Pipes uses no resource policy on that path.",
   },
   {
     id: 'lambda-assume-execution-role',
@@ -214,4 +215,22 @@ export function contextFactsMarkdown(): string {
     '|---|---|---|---|---|',
     ...rows,
   ].join('\n');
+}
+
+/** The rows that describe a service assuming a role (the trust-policy facts). */
+export const ASSUME_ROLE_FACTS: readonly ServiceContextFact[] = SERVICE_CONTEXT_FACTS.filter((fact) => fact.hop.startsWith('sts:AssumeRole'));
+
+/**
+ * The condition keys `principal` puts in the request context when it assumes a role, from this table: what a trust
+ * policy may condition on (infra/policies.ts builds every trust policy from it). Throws for a service the table
+ * does not know, so a new trusted service needs its row first.
+ */
+export function assumeRoleContextKeys(principal: string): string[] {
+  const rows = ASSUME_ROLE_FACTS.filter((fact) => fact.principal === principal);
+  if (rows.length === 0) throw new Error(`no request-context facts for ${principal} assuming a role`);
+  const present = rows.map((row) => row.keys.filter((k) => k.present).map((k) => k.key));
+  // Several rows for one service (e.g. different roles) must agree, or a single trust builder cannot serve them.
+  const [first, ...rest] = present;
+  for (const keys of rest) if (keys.join() !== first.join()) throw new Error(`request-context facts for ${principal} disagree between rows`);
+  return first;
 }
