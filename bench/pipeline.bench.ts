@@ -103,15 +103,14 @@ async function startCloud(cpuProfileDir: string | undefined): Promise<Cloud> {
     'throttlingRateLimit=10000',
   ];
   const started = performance.now();
-  const child = spawn(TSX, args, {
+  // Profiling: node itself runs the cli with tsx's loader (`--cpu-prof` is not allowed in NODE_OPTIONS); each
+  // node thread of the cloud writes a .cpuprofile into the directory when it ends.
+  const [command, argv] = cpuProfileDir
+    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, '--import', 'tsx', ...args]]
+    : [TSX, args];
+  const child = spawn(command, argv, {
     cwd: PROJECT_DIR,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      AWS_EDGE_PORT: String(edgePort),
-      // Every node thread of the cloud (main and function workers) writes a .cpuprofile when it ends.
-      ...(cpuProfileDir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${cpuProfileDir}`.trim() } : {}),
-    },
+    env: { ...process.env, PORT: String(port), AWS_EDGE_PORT: String(edgePort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Everything up to "Ready." is kept (it names the URLs and outputs); the log lines after it are only drained.
