@@ -12,4 +12,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Handlers take zod from handlers/zod.ts: the tree-shakable build with the English messages configured.
+    files: ['handlers/**/*.ts'],
+    ignores: ['handlers/zod.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^zod(/|$)', message: "Import * as z from './zod' (zod/mini with English messages)." }] }],
+    },
+  },
 );

@@ -3,7 +3,8 @@
  * `isolatedModules`, which ts-jest reads to transpile each file alone (its own option of that name is deprecated).
  */
 module.exports = {
-  testEnvironment: 'node',
+  // node, plus a per-worker cache the infra suites share program runs through (see the file).
+  testEnvironment: '<rootDir>/test/worker-cache-environment.ts',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],

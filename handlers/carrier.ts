@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from './zod';
 import type { ShipmentConfirmedDetail } from './contract';
 import { OrderIdSchema } from './event-schemas';
 
@@ -15,7 +15,7 @@ import { OrderIdSchema } from './event-schemas';
 export const CarrierNotificationSchema = z.object({
   order_id: OrderIdSchema,
   state: z.enum(['pending', 'cancelled'], { error: 'The carrier handles only pending and cancelled orders' }),
-  reason: z.string().max(1000),
+  reason: z.string().check(z.maxLength(1000)),
 });
 
 export type CarrierNotification = z.infer<typeof CarrierNotificationSchema>;
@@ -23,9 +23,7 @@ export type CarrierNotification = z.infer<typeof CarrierNotificationSchema>;
 /** What EventBridge puts in the header from `HttpParameters`: visible ASCII, bounded. */
 export const IdempotencyKeyHeaderSchema = z
   .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/, { error: 'Must be visible ASCII characters' });
+  .check(z.minLength(1), z.maxLength(255), z.regex(/^[\x21-\x7e]+$/, { error: 'Must be visible ASCII characters' }));
 
 /**
  * The tracking number is derived from the order id, so a retried notification for the same order confirms the

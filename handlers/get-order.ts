@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { loadTableConfig } from './config';
-import { isOrderId } from './event-schemas';
+import { isOrderId } from './order-id';
 import { jsonResponse } from './http';
 import { logger } from './logger';
 import { toOrderView } from './order-model';

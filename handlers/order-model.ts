@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import type { OrderState, OrderSummary } from './contract';
 import type { PrintOrderUpload, ValidationErrorEntry } from './upload-schema';
 
@@ -85,7 +85,7 @@ export function shippedReason(time: string): string {
   return templateSafeText(`Shipped at ${time}`);
 }
 
-const IsoTime = z.iso.datetime({ offset: true });
+const IsoTime = z.isoDateTime({ offset: true });
 
 /**
  * When the order shipped: the carrier's own timestamp if it sent a usable one (ISO 8601 with a zone), else the

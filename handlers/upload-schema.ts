@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { ISO_3166_ALPHA2 } from './iso-countries';
 
 /**
@@ -29,10 +29,16 @@ import { ISO_3166_ALPHA2 } from './iso-countries';
  * Free-text fields are trimmed before their bounds are checked, so "  " is empty.
  */
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 export const CUSTOMER_ID_PATTERN = /^[A-Za-z0-9._@+:-]+$/;
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]+$/;
+/**
+ * A DNS host name: dot-separated labels of 1..63 letters, digits and hyphens that neither start nor end with a
+ * hyphen (RFC 1123, section 2.1), at most 253 characters in all, the last label alphabetic (so an IP address is not
+ * a host name here). https://www.rfc-editor.org/rfc/rfc1123#section-2
+ */
+export const DNS_HOST_NAME_PATTERN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 export const DOCUMENT_FORMATS = ['pdf', 'png', 'jpeg', 'tiff'] as const;
 export const MAX_COPIES = 100;
 export const MAX_PAGES = 2000;
@@ -40,47 +46,39 @@ export const MAX_PAGES = 2000;
 export const CustomerSchema = z.strictObject({
   id: z
     .string()
-    .min(1)
-    .max(64)
-    .regex(CUSTOMER_ID_PATTERN, { error: 'Must contain only letters, digits and . _ @ + : -' }),
-  email: z.email().max(254),
+    .check(z.minLength(1), z.maxLength(64), z.regex(CUSTOMER_ID_PATTERN, { error: 'Must contain only letters, digits and . _ @ + : -' })),
+  email: z.email().check(z.maxLength(254)),
 });
 
 export const DocumentSchema = z.strictObject({
   url: z
-    .url({ protocol: /^https$/, hostname: z.regexes.domain, error: 'Must be an https URL with a DNS host name' })
-    .max(2048),
+    .url({ protocol: /^https$/, hostname: DNS_HOST_NAME_PATTERN, error: 'Must be an https URL with a DNS host name' })
+    .check(z.maxLength(2048)),
   format: z.enum(DOCUMENT_FORMATS),
-  pages: z.int().min(1).max(MAX_PAGES).optional(),
+  pages: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_PAGES))),
 });
 
 export const ShippingAddressSchema = z.strictObject({
   name: text(100),
   line1: text(200),
-  line2: text(200).optional(),
+  line2: z.optional(text(200)),
   city: text(100),
   postalCode: z
     .string()
-    .trim()
-    .min(1)
-    .max(16)
-    .regex(/^[A-Za-z0-9 -]+$/, { error: 'Must contain only letters, digits, spaces and -' }),
+    .check(z.trim(), z.minLength(1), z.maxLength(16), z.regex(/^[A-Za-z0-9 -]+$/, { error: 'Must contain only letters, digits, spaces and -' })),
   country: z
     .string()
-    .refine((code) => ISO_3166_ALPHA2.has(code), { error: 'Must be an ISO 3166-1 alpha-2 country code, e.g. DE' }),
+    .check(z.refine((code) => ISO_3166_ALPHA2.has(code), { error: 'Must be an ISO 3166-1 alpha-2 country code, e.g. DE' })),
 });
 
 export const PrintOrderUploadSchema = z.strictObject({
   customer: CustomerSchema,
   document: DocumentSchema,
-  copies: z.int().min(1).max(MAX_COPIES),
+  copies: z.int().check(z.minimum(1), z.maximum(MAX_COPIES)),
   shippingAddress: ShippingAddressSchema,
-  idempotencyKey: z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(IDEMPOTENCY_KEY_PATTERN, { error: 'Must contain only letters, digits and . _ : -' })
-    .optional(),
+  idempotencyKey: z.optional(
+    z.string().check(z.minLength(1), z.maxLength(255), z.regex(IDEMPOTENCY_KEY_PATTERN, { error: 'Must contain only letters, digits and . _ : -' })),
+  ),
 });
 
 export type PrintOrderUpload = z.infer<typeof PrintOrderUploadSchema>;

@@ -1,7 +1,12 @@
 /**
- * Runs the Pulumi program (index.ts) once under the shared recording mocks and hands the tests what it declared.
+ * Runs the Pulumi program (index.ts) under the shared recording mocks and hands the tests what it declared.
  * Mocks and config are installed before the program is required, inside `jest.isolateModules`, so each load gets
  * its own copy of the program and of @pulumi/pulumi sees the mocks from the first line.
+ *
+ * The program is deterministic, so one run per jest worker and configuration is enough: the run is kept in the
+ * worker's cache (test/worker-cache-environment.ts) and every later loadStack with the same options, from any test
+ * file of that worker, gets a fresh copy of the recorded graph (parsed from JSON into its own realm, so a test that
+ * changed its copy changes nobody else's, and `toEqual` sees its own Arrays and Objects).
  */
 import type { RecordedResource, RecordingMocks, StackMocksOptions } from '../../../local/model/pulumi-mocks';
 
@@ -22,8 +27,42 @@ export interface LoadedStack {
   mocksModule: MocksModule;
 }
 
+/** One run of the program, as the worker keeps it. The exports and mocks are live objects of the first test file. */
+interface ProgramRun {
+  /** `{ resources, outputs }` as JSON. */
+  recorded: string;
+  exports: Record<string, unknown>;
+  mocks: RecordingMocks;
+  mocksModule: MocksModule;
+}
+
+/** The same options give the same key whatever order their keys were written in. */
+function optionsKey(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(optionsKey).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${optionsKey(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function workerCache(): Map<string, ProgramRun> | undefined {
+  return (globalThis as { __workerCache?: Map<string, unknown> }).__workerCache as Map<string, ProgramRun> | undefined;
+}
+
 /** Load the program under mocks with this config (keys without namespace belong to the project). */
 export async function loadStack(opts: StackMocksOptions = {}): Promise<LoadedStack> {
+  const cache = workerCache();
+  const key = `stack:${optionsKey(opts)}`;
+  let run = cache?.get(key);
+  if (!run) {
+    run = await runProgram(opts);
+    cache?.set(key, run);
+  }
+  return loadedStack(run);
+}
+
+async function runProgram(opts: StackMocksOptions): Promise<ProgramRun> {
   let mocksModule: MocksModule | undefined;
   let mocks: RecordingMocks | undefined;
   let exportsOf: Record<string, unknown> = {};
@@ -37,14 +76,18 @@ export async function loadStack(opts: StackMocksOptions = {}): Promise<LoadedSta
   if (!mocksModule || !mocks) throw new Error('the mocks module did not load');
   const outputs = await mocksModule.resolveOutputs(exportsOf);
   await mocksModule.settle();
-  const resources = [...mocks.resources];
+  return { recorded: JSON.stringify({ resources: mocks.resources, outputs }), exports: exportsOf, mocks, mocksModule };
+}
+
+function loadedStack(run: ProgramRun): LoadedStack {
+  const { resources, outputs } = JSON.parse(run.recorded) as { resources: RecordedResource[]; outputs: Record<string, unknown> };
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   return {
-    mocks,
+    mocks: run.mocks,
     resources,
     outputs,
-    exports: exportsOf,
-    mocksModule,
+    exports: run.exports,
+    mocksModule: run.mocksModule,
     ofType: (type) => resources.filter((r) => r.type === type),
     get: (type, name) => {
       const found = resources.filter((r) => r.type === type && r.name === name);
