@@ -9,6 +9,7 @@ import { CarrierDestination } from './infra/carrier-destination';
 import { CarrierMock } from './infra/carrier-mock';
 import { ChatNotifier } from './infra/chat-notifier';
 import { loadStackConfig } from './infra/config';
+import { CustomerIdentity, type CustomerTokenIssuer } from './infra/customer-identity';
 import type { DeadLetterQueue } from './infra/dead-letter-queue';
 import { HandlerFunction } from './infra/handler-function';
 import { OrderEvents } from './infra/order-events';
@@ -69,17 +70,22 @@ const authorizeCarrier = new HandlerFunction('authorize-carrier', {
   environment: { CALLBACK_TOKEN: callbackToken },
 });
 
-// The HTTP API: three PutEvents routes (no Lambda in front of the bus) and the order lookup.
+// Customers: the configured token issuer, or a Cognito user pool of the stack's own.
+const customers: CustomerTokenIssuer = config.customerJwt ?? new CustomerIdentity('customers');
+
+// The HTTP API: three PutEvents routes (no Lambda in front of the bus) and the order lookup. The customer routes
+// are guarded by the customers' JWT authorizer; the carrier's callback by its Lambda authorizer.
 const api = new OrdersApi('orders-api', {
   busName: events.name,
   busArn: events.arn,
   ingestRoutes: [
-    { routeKey: 'POST /uploads', source: EventSources.api, detailType: DetailTypes.orderUploaded },
-    { routeKey: 'POST /cancellations', source: EventSources.api, detailType: DetailTypes.cancellationRequested },
+    { routeKey: 'POST /uploads', source: EventSources.api, detailType: DetailTypes.orderUploaded, customer: true },
+    { routeKey: 'POST /cancellations', source: EventSources.api, detailType: DetailTypes.cancellationRequested, customer: true },
     { routeKey: 'POST /confirm-shipment', source: EventSources.carrier, detailType: DetailTypes.shipmentConfirmed, authorized: true },
   ],
-  lambdaRoutes: [{ routeKey: 'GET /orders/{id}', handler: getOrder }],
+  lambdaRoutes: [{ routeKey: 'GET /orders/{id}', handler: getOrder, customer: true }],
   authorizer: authorizeCarrier,
+  customerAuthorizer: { issuer: customers.issuer, audience: customers.audience, scopes: config.customerJwtScopes },
   throttlingBurstLimit: config.throttlingBurstLimit,
   throttlingRateLimit: config.throttlingRateLimit,
   logRetentionDays,
@@ -168,3 +174,8 @@ export const tableName = table.name;
 export const deadLetterQueueUrls = pulumi.output(Object.fromEntries(deadLetterQueues.map((q) => [q.logicalName, q.url])));
 /** Where order changes are POSTed: the configured carrier or the mock's function URL. */
 export const carrierEndpoint = carrier.endpoint;
+/** The customers' token issuer and the audiences (app client ids) the API accepts. */
+export const customerTokenIssuer = pulumi.output(customers.issuer);
+export const customerTokenAudience = pulumi.output(customers.audience);
+/** The stack's own user pool (where accounts are created), when it has one. */
+export const customerUserPoolId = customers instanceof CustomerIdentity ? customers.userPool.id : undefined;
