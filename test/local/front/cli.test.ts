@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { classifyResources } from '../../../local/model/emulation';
 import { GraphResource } from '../../../local/model/graph';
 import { StackGraph } from '../../../local/model/load';
+import { LocalSecretStore } from '../../../local/model/local-secrets';
 import { UrlMap } from '../../../local/model/url-map';
 import type { CloudHandle } from '../../../local/cloud';
 
@@ -39,6 +40,7 @@ function fakeHandle(projectDir: string): CloudHandle {
     urls: { api: 'http://127.0.0.1:3000', apis: [{ name: 'shop-api', id: api, aws: `https://${api}.execute-api.us-east-1.amazonaws.com`, local: 'http://127.0.0.1:3000' }], edge: 'http://127.0.0.1:4566', dynamodb: 'http://127.0.0.1:9999', functionUrls: [] },
     urlMap,
     dataDir: path.join(projectDir, '.local'),
+    secrets: new LocalSecretStore(),
     warnings: [],
     services: {} as CloudHandle['services'],
     stop: async () => undefined,
