@@ -27,7 +27,7 @@ export const handler = async (event: BusEvent, context?: Context): Promise<void>
   const customer = readCustomerRequest(event?.detail);
   const request = CancellationRequestedDetailSchema.safeParse(customer.body);
   if (!request.success) {
-    logger.error('Invalid cancellation request; ignored', { issues: describeIssues(request.error), eventId: event?.id });
+    logger.error('Invalid cancellation request; ignored', { issues: describeIssues(request.error), event });
     return;
   }
   const { orderId, reason } = request.data;
