@@ -17,8 +17,10 @@ describe('parseStackConfig', () => {
       logRetentionDays: 14,
       archiveRetentionDays: 30,
       alarmActions: [],
+      customerJwtScopes: [],
     });
     expect(config.carrierEndpoint).toBeUndefined();
+    expect(config.customerJwt).toBeUndefined();
   });
 
   it('reads every plain key', () => {

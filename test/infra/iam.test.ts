@@ -20,6 +20,8 @@ describe('least privilege across the whole stack', () => {
         `${T.queuePolicy}.policy`,
         `${T.logResourcePolicy}.policyDocument`,
         `${T.target}.retryPolicy`,
+        // Not an IAM document: the user pool's password rules.
+        'aws:cognito/userPool:UserPool.passwordPolicy',
       ]),
     );
   });

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { classifyResources } from '../../../local/model/emulation';
 import { GraphResource } from '../../../local/model/graph';
@@ -72,5 +74,34 @@ describe('npm start (cli)', () => {
     expect(text).toContain("curl -sS -X POST http://127.0.0.1:3000/widgets -H 'content-type: application/json' -d @examples/widget.json");
     expect(text).not.toContain('/secret -H');
     expect(text).toContain('\nReady.');
+  });
+
+  it('reads a --config value from an environment variable or a file, and never from the command line', () => {
+    // Prepare
+    const dir = mkdtempSync(path.join(tmpdir(), 'cli-config-'));
+    const file = path.join(dir, 'token');
+    writeFileSync(file, 'from-a-file\n');
+    // Act
+    const options = parseCliArgs(['--config-env', 'callbackToken=MY_TOKEN', '--config-file', 'carrierApiKey=' + file], { MY_TOKEN: 'from-the-env' });
+    rmSync(dir, { recursive: true, force: true });
+    // Assess
+    expect(options.configOverrides).toEqual({ callbackToken: 'from-the-env', carrierApiKey: 'from-a-file' });
+    expect(() => parseCliArgs(['--config-env', 'callbackToken=UNSET'], {})).toThrow(/UNSET is not set/);
+    expect(() => parseCliArgs(['--config-file', 'k=/no/such/file'], {})).toThrow(CliUsageError);
+  });
+
+  it('shows secrets generated this run once, and only where they are kept on later runs', () => {
+    // Prepare
+    const projectDir = path.join(__dirname, 'fixtures', 'cli-project');
+    const fresh = fakeHandle(projectDir);
+    const value = fresh.secrets.value('random:callback-token', 40);
+    const later = { ...fresh, secrets: Object.assign(Object.create(Object.getPrototypeOf(fresh.secrets)) as LocalSecretStore, fresh.secrets, { generated: [] }) };
+    // Act
+    const first = summary(fresh, projectDir).join('\n');
+    const second = summary(later, projectDir).join('\n');
+    // Assess
+    expect(first).toMatch(new RegExp(`callback-token\\s+${value}`));
+    expect(second).not.toContain(value);
+    expect(second).toContain('npm run secrets');
   });
 });
