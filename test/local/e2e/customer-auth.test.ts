@@ -166,7 +166,7 @@ describe("the README's customer-token flow", () => {
     // Act
     const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${lines.join('\n')}`], { cwd: PROJECT_DIR });
     const answer = JSON.parse(stdout) as { Entries: { EventId: string }[]; FailedEntryCount: number };
-    const token = await customerToken(data.dir, /--customer (\S+)/.exec(lines[0])?.[1] ?? '');
+    const token = await customerToken(data.dir, /--customer ([^\s)]+)/.exec(lines[0])?.[1] ?? '');
     const order = await pollUntil(() => orderOf(answer.Entries[0].EventId, token), (r) => r.status === 200, 30_000);
 
     // Assess
