@@ -201,7 +201,7 @@ export class OrdersApi extends pulumi.ComponentResource {
   /**
    * JWT authorizer (no Lambda): API Gateway validates the token of `Authorization` (with or without `Bearer `)
    * against the issuer's JWKS, `iss`, `aud`/`client_id`, `exp`, `nbf`, `iat` and the route's scopes, and answers
-   * 401 itself. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+   * 401 itself (403 when a route's scopes are missing). https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
    */
   private createCustomerAuthorizer(name: string, args: CustomerAuthorizerArgs): aws.apigatewayv2.Authorizer {
     this.customerScopes = args.scopes ?? [];
