@@ -46,6 +46,7 @@ export const handler = async (event: BusEvent, context?: Context): Promise<void>
   }
 
   const { upload } = validation;
+  // An upload only validates when its request was verified, so it has an owner.
   const owner = ownerId as string;
   const order = newPendingOrder({ id, ownerId: owner, upload, uploadedAt: time, now });
   if (order.ignoredCustomerId !== undefined) {

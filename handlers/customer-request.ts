@@ -8,10 +8,10 @@ import type { CustomerRequestDetail } from './contract';
  * The customer id is whatever the issuer put in `sub` (a UUID for Cognito). It is bounded and must not contain
  * `#` (the separator of the table's bookkeeping keys), whitespace, quotes or backslashes.
  */
-export const CUSTOMER_ID_PATTERN = /^[^\s#"\\]+$/;
-export const MAX_CUSTOMER_ID_LENGTH = 255;
+export const SUBJECT_PATTERN = /^[^\s#"\\]+$/;
+export const MAX_SUBJECT_LENGTH = 255;
 
-const CustomerIdSchema = z.string().check(z.minLength(1), z.maxLength(MAX_CUSTOMER_ID_LENGTH), z.regex(CUSTOMER_ID_PATTERN));
+const CustomerIdSchema = z.string().check(z.minLength(1), z.maxLength(MAX_SUBJECT_LENGTH), z.regex(SUBJECT_PATTERN));
 
 /** Strict: a member beside the three the mapping writes can only come from a body that was not one JSON value. */
 const CustomerRequestSchema = z.strictObject({
