@@ -10,6 +10,7 @@ import { CarrierDestination } from './infra/carrier-destination';
 import { CarrierMock } from './infra/carrier-mock';
 import { ChatNotifier } from './infra/chat-notifier';
 import { loadStackConfig } from './infra/config';
+import { CustomerIdentity, type CustomerTokenIssuer } from './infra/customer-identity';
 import type { DeadLetterQueue } from './infra/dead-letter-queue';
 import { HandlerFunction } from './infra/handler-function';
 import { OrderEvents } from './infra/order-events';
@@ -75,17 +76,22 @@ const authorizeCarrier = new HandlerFunction('authorize-carrier', {
   environment: { CALLBACK_TOKEN: callbackSecret },
 });
 
-// The HTTP API: three PutEvents routes (no Lambda in front of the bus) and the order lookup.
+// Customers: the configured token issuer, or a Cognito user pool of the stack's own.
+const customers: CustomerTokenIssuer = config.customerJwt ?? new CustomerIdentity('customers');
+
+// The HTTP API: three PutEvents routes (no Lambda in front of the bus) and the order lookup. The customer routes
+// are guarded by the customers' JWT authorizer; the carrier's callback by its Lambda authorizer.
 const api = new OrdersApi('orders-api', {
   busName: events.name,
   busArn: events.arn,
   ingestRoutes: [
-    { routeKey: 'POST /uploads', source: EventSources.api, detailType: DetailTypes.orderUploaded },
-    { routeKey: 'POST /cancellations', source: EventSources.api, detailType: DetailTypes.cancellationRequested },
+    { routeKey: 'POST /uploads', source: EventSources.api, detailType: DetailTypes.orderUploaded, customer: true },
+    { routeKey: 'POST /cancellations', source: EventSources.api, detailType: DetailTypes.cancellationRequested, customer: true },
     { routeKey: 'POST /confirm-shipment', source: EventSources.carrier, detailType: DetailTypes.shipmentConfirmed, authorized: true },
   ],
-  lambdaRoutes: [{ routeKey: 'GET /orders/{id}', handler: getOrder }],
+  lambdaRoutes: [{ routeKey: 'GET /orders/{id}', handler: getOrder, customer: true }],
   authorizer: authorizeCarrier,
+  customerAuthorizer: { issuer: customers.issuer, audience: customers.audience, scopes: config.customerJwtScopes },
   throttlingBurstLimit: config.throttlingBurstLimit,
   throttlingRateLimit: config.throttlingRateLimit,
   logRetentionDays,
@@ -199,3 +205,8 @@ export const alertTopicArn = alerts?.arn;
 export const callbackToken = pulumi.secret(callbackSecret);
 /** The header the API destination sends the carrier (`{ name, value }`), secret: the carrier checks it. */
 export const carrierAuthHeader = pulumi.secret(pulumi.all([carrierCredential.headerName, carrierCredential.headerValue]).apply(([name, value]) => ({ name, value })));
+/** The customers' token issuer and the audiences (app client ids) the API accepts. */
+export const customerTokenIssuer = pulumi.output(customers.issuer);
+export const customerTokenAudience = pulumi.output(customers.audience);
+/** The stack's own user pool (where accounts are created), when it has one. */
+export const customerUserPoolId = customers instanceof CustomerIdentity ? customers.userPool.id : undefined;

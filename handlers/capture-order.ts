@@ -7,12 +7,15 @@ import { logger } from './logger';
 import { recordOrderCaptured, recordOrderRejected } from './metrics';
 import { newPendingOrder, newRejectedOrder } from './order-model';
 import { createDocumentClient, OrdersRepository } from './orders';
+import { readCustomerRequest } from './customer-request';
 import { validateUpload } from './upload-schema';
 
 /**
  * Target of the `Order Uploaded` rule (asynchronous invoke, the whole EventBridge event). The order id is the
  * event id, so a redelivered event finds its order already written and changes nothing. A valid upload becomes a
  * pending order; an invalid one becomes a rejected order carrying its validation errors, so nothing is dropped.
+ * The order's owner is the verified token's subject that API Gateway put beside the upload (customer-request.ts);
+ * a request whose wrapper was tampered with becomes a rejected order that nobody owns.
  */
 
 const config = loadTableConfig();
@@ -25,12 +28,15 @@ export const handler = async (event: BusEvent, context?: Context): Promise<void>
     // Not an upload problem but a wiring one: throw, so the on-failure destination keeps the event.
     throw new InvalidEventError(`not an EventBridge event: ${describeIssues(envelope.error).join('; ')}`);
   }
-  const { id, time, detail } = envelope.data;
+  const { id, time } = envelope.data;
   const now = new Date();
-  const validation = validateUpload(detail);
+  const request = readCustomerRequest(envelope.data.detail);
+  const ownerId = request.ok ? request.customerId : undefined;
+  const detail = request.body;
+  const validation = request.ok ? validateUpload(detail) : { ok: false as const, errors: [{ path: '(root)', message: request.problem }] };
 
   if (!validation.ok) {
-    const order = newRejectedOrder({ id, detail, errors: validation.errors, uploadedAt: time, now });
+    const order = newRejectedOrder({ id, ownerId, detail, errors: validation.errors, uploadedAt: time, now });
     const outcome = await orders.createOrder(order);
     if (outcome.kind === 'duplicate') {
       logger.info('Duplicate delivery of a rejected upload; nothing changed', { orderId: id });
@@ -42,10 +48,15 @@ export const handler = async (event: BusEvent, context?: Context): Promise<void>
   }
 
   const { upload } = validation;
-  const order = newPendingOrder({ id, upload, uploadedAt: time, now });
-  // Only a valid upload claims its idempotency key: a rejected one must not block the corrected retry.
-  const idempotency =
-    upload.idempotencyKey !== undefined ? { customerId: upload.customer.id, key: upload.idempotencyKey } : undefined;
+  // An upload only validates when its request was verified, so it has an owner.
+  const owner = ownerId as string;
+  const order = newPendingOrder({ id, ownerId: owner, upload, uploadedAt: time, now });
+  if (order.ignoredCustomerId !== undefined) {
+    logger.warn('Upload named another customer id than its token; the token wins', { orderId: id });
+  }
+  // Only a valid upload claims its idempotency key: a rejected one must not block the corrected retry. Keys are
+  // per owner, so one customer cannot take another's key.
+  const idempotency = upload.idempotencyKey !== undefined ? { customerId: owner, key: upload.idempotencyKey } : undefined;
   const outcome = await orders.createOrder(order, idempotency);
   switch (outcome.kind) {
     case 'created':

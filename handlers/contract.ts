@@ -31,7 +31,18 @@ export type OrderState = (typeof OrderStates)[number];
 /** The stream record's `eventName` as carried into an order-change event. */
 export type OrderChangeKind = 'INSERT' | 'MODIFY';
 
-/** Detail of `Order Cancellation Requested`: the raw body of `POST /cancellations`. */
+/**
+ * Detail of an event a customer route puts on the bus: the client's raw body, wrapped by API Gateway with the
+ * subject of the verified token, once before and once after the body (see infra/templates.ts for why).
+ * `Order Uploaded` carries the upload as `body`; `Order Cancellation Requested` a CancellationRequestedDetail.
+ */
+export interface CustomerRequestDetail<TBody = unknown> {
+  customerId: string;
+  body: TBody;
+  customerIdRepeated: string;
+}
+
+/** The body of `POST /cancellations` (the `body` of the event's CustomerRequestDetail). */
 export interface CancellationRequestedDetail {
   orderId: string;
   reason: string;

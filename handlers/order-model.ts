@@ -14,6 +14,10 @@ export const PENDING_REASON = 'Waiting for shipping';
 export interface OrderItem extends OrderSummary {
   /** The EventBridge event's own `time`: when the upload reached the bus. */
   uploadedAt: string;
+  /** Who may read and cancel the order: the verified token's subject of the upload (absent: nobody). */
+  ownerId?: string;
+  /** A customer id the upload's body claimed that was not the token's subject: ignored, kept for the record. */
+  ignoredCustomerId?: string;
   customer?: PrintOrderUpload['customer'];
   document?: PrintOrderUpload['document'];
   copies?: number;
@@ -47,6 +51,31 @@ export interface AliasItem {
   aliasOf: string;
   createdAt: string;
 }
+
+/**
+ * A cancellation that was refused (not the owner, or a request that did not come through the customer route
+ * intact): kept in the table for whoever looks into it, never applied. A bookkeeping item of its own (keyed by the
+ * request's event id, so a redelivery writes nothing new), because any change of the order item itself would
+ * reach the bus as an order change.
+ */
+export interface RefusedCancellationItem {
+  id: string;
+  orderId: string;
+  /** The token's subject of the request, when it could be read. */
+  requestedBy?: string;
+  /** Why it was refused. */
+  refusal: string;
+  /** The reason the request gave (template-safe, bounded). */
+  requestedReason: string;
+  refusedAt: string;
+}
+
+export function refusedCancellationId(eventId: string): string {
+  return `refused-cancellation#${eventId}`;
+}
+
+/** The refusal recorded when the requester does not own the order. */
+export const NOT_OWNER_REFUSAL = 'The requester does not own the order';
 
 export function idempotencyClaimId(customerId: string, key: string): string {
   return `idempotency#${customerId}#${key}`;
@@ -128,7 +157,11 @@ export function sourceStatesOf(target: OrderState): OrderState[] {
   return (Object.keys(ALLOWED) as OrderState[]).filter((from) => ALLOWED[from].includes(target));
 }
 
-export function newPendingOrder(args: { id: string; upload: PrintOrderUpload; uploadedAt: string; now: Date }): OrderItem {
+/**
+ * A valid upload becomes a pending order owned by the token's subject. The body's `customer.id` is not trusted:
+ * the order's customer id is the owner's, and a body that named someone else is recorded as `ignoredCustomerId`.
+ */
+export function newPendingOrder(args: { id: string; ownerId: string; upload: PrintOrderUpload; uploadedAt: string; now: Date }): OrderItem {
   const at = args.now.toISOString();
   const { upload } = args;
   return {
@@ -138,7 +171,9 @@ export function newPendingOrder(args: { id: string; upload: PrintOrderUpload; up
     createdAt: at,
     updatedAt: at,
     uploadedAt: args.uploadedAt,
-    customer: upload.customer,
+    ownerId: args.ownerId,
+    ...(upload.customer.id !== args.ownerId ? { ignoredCustomerId: upload.customer.id } : {}),
+    customer: { ...upload.customer, id: args.ownerId },
     document: upload.document,
     copies: upload.copies,
     shippingAddress: upload.shippingAddress,
@@ -151,6 +186,8 @@ export const MAX_RAW_UPLOAD_CHARS = 16 * 1024;
 
 export function newRejectedOrder(args: {
   id: string;
+  /** Absent when the request's customer could not be verified: then nobody can read the order through the API. */
+  ownerId?: string;
   detail: unknown;
   errors: ValidationErrorEntry[];
   uploadedAt: string;
@@ -166,6 +203,7 @@ export function newRejectedOrder(args: {
     createdAt: at,
     updatedAt: at,
     uploadedAt: args.uploadedAt,
+    ...(args.ownerId !== undefined ? { ownerId: args.ownerId } : {}),
     errors: args.errors,
     rawUpload: truncated ? raw.slice(0, MAX_RAW_UPLOAD_CHARS) : raw,
     ...(truncated ? { rawUploadTruncated: true } : {}),
@@ -173,9 +211,9 @@ export function newRejectedOrder(args: {
 }
 
 /**
- * What GET /orders/{id} shows. The route is reachable by anyone who knows the id, so the customer's email and
- * shipping address and the idempotency key stay out; the rejected upload's raw text stays out too (it may hold
- * the same personal data).
+ * What GET /orders/{id} shows its owner. The customer's email and shipping address and the idempotency key stay
+ * out (the answer travels through logs and caches); the rejected upload's raw text stays out too (it may hold the
+ * same personal data).
  */
 export interface OrderView extends OrderSummary {
   uploadedAt?: string;

@@ -17,6 +17,7 @@ import {
   type AliasItem,
   type IdempotencyClaimItem,
   type OrderItem,
+  type RefusedCancellationItem,
 } from './order-model';
 
 /**
@@ -44,7 +45,9 @@ export type TransitionOutcome =
   | { kind: 'applied'; order: OrderItem }
   | { kind: 'unknown-order' }
   | { kind: 'already-done'; orderId: string; state: OrderState }
-  | { kind: 'not-allowed'; orderId: string; state: OrderState };
+  | { kind: 'not-allowed'; orderId: string; state: OrderState }
+  /** The order exists but belongs to someone other than the requester: nothing changed. */
+  | { kind: 'not-owner'; orderId: string };
 
 export interface FoundOrder {
   order: OrderItem;
@@ -175,9 +178,10 @@ export class OrdersRepository {
     return isOrderItem(item) ? { order: item } : undefined;
   }
 
-  async cancelOrder(id: string, reason: string, now: Date): Promise<TransitionOutcome> {
+  /** Cancels the order when `requesterId` owns it (the owner of an order never changes, so reading it suffices). */
+  async cancelOrder(id: string, reason: string, now: Date, requesterId: string): Promise<TransitionOutcome> {
     const at = now.toISOString();
-    return this.transition(id, 'cancelled', {
+    return this.transition(id, 'cancelled', { requesterId }, {
       reason: cancelledReason(reason),
       cancellationReason: reason,
       cancelledAt: at,
@@ -190,7 +194,7 @@ export class OrdersRepository {
     shipment: { trackingNumber?: string; shippedAt: string },
     now: Date,
   ): Promise<TransitionOutcome> {
-    return this.transition(id, 'shipped', {
+    return this.transition(id, 'shipped', {}, {
       reason: shippedReason(shipment.shippedAt),
       shippedAt: shipment.shippedAt,
       trackingNumber: shipment.trackingNumber,
@@ -206,9 +210,13 @@ export class OrdersRepository {
   private async transition(
     id: string,
     target: OrderState,
+    guard: { requesterId?: string },
     fields: Record<string, string | undefined>,
   ): Promise<TransitionOutcome> {
     const found = await this.findOrder(id);
+    if (found !== undefined && guard.requesterId !== undefined && found.order.ownerId !== guard.requesterId) {
+      return { kind: 'not-owner', orderId: found.order.id };
+    }
     const plan = planTransition(found?.order.state, target);
     if (found === undefined || plan.kind === 'unknown-order') return { kind: 'unknown-order' };
     if (plan.kind !== 'apply') return { ...plan, orderId: found.order.id };
@@ -249,6 +257,19 @@ export class OrdersRepository {
         );
       }
       return { ...replan, orderId: now.order.id };
+    }
+  }
+
+  /** Keeps a refused cancellation in the table; a redelivered request (same event id) writes nothing new. */
+  async recordRefusedCancellation(item: RefusedCancellationItem): Promise<'recorded' | 'duplicate'> {
+    try {
+      await this.client.send(
+        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: NEW_ID_CONDITION, ExpressionAttributeNames: KEY_NAMES }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return 'duplicate';
+      throw error;
     }
   }
 

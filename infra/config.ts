@@ -39,6 +39,9 @@ export const PlainConfigKeys = [
   'alarmActions',
   'alarmEmail',
   'shipmentAlarmHours',
+  'customerJwtIssuer',
+  'customerJwtAudience',
+  'customerJwtScopes',
 ] as const;
 export type PlainConfigKey = (typeof PlainConfigKeys)[number];
 
@@ -72,6 +75,13 @@ export interface StackConfig {
   alarmEmail?: string;
   /** Orders captured with none shipped for this many hours in a row raise an alarm. */
   shipmentAlarmHours: number;
+  /**
+   * The customers' token issuer (an OpenID Connect issuer URL, exactly as its tokens' `iss`) and the audiences the
+   * JWT authorizer accepts; absent → the stack creates a Cognito user pool and app client and uses those.
+   */
+  customerJwt?: { issuer: string; audience: string[] };
+  /** Scopes a customer token must carry one of (the routes' authorization scopes); empty → none required. */
+  customerJwtScopes: string[];
 }
 
 export class ConfigError extends Error {
@@ -130,6 +140,38 @@ function alarmActionsOf(raw: string | undefined): string[] {
   return parsed as string[];
 }
 
+/** A list given as JSON (`["a","b"]`) or comma-separated (`a,b`). */
+function stringList(key: string, raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  if (raw.trim().startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new ConfigError(`order-event-gateway:${key} must be a JSON list of strings or a comma-separated list, got "${raw}"`);
+    }
+    if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === 'string' && v.trim() !== '')) {
+      throw new ConfigError(`order-event-gateway:${key} must be a JSON list of non-empty strings, got "${raw}"`);
+    }
+    return parsed.map((v: string) => v.trim());
+  }
+  return raw.split(',').map((v) => v.trim()).filter((v) => v !== '');
+}
+
+/**
+ * The customer JWT authorizer's issuer and audience: both or neither. API Gateway fetches
+ * `<issuer>/.well-known/openid-configuration`, so the issuer is an https URL.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+ */
+function customerJwtOf(plain: Partial<Record<PlainConfigKey, string>>): StackConfig['customerJwt'] {
+  const issuer = plain.customerJwtIssuer?.trim() ?? '';
+  const audience = stringList('customerJwtAudience', plain.customerJwtAudience);
+  if (issuer === '' && audience.length === 0) return undefined;
+  if (issuer === '') throw new ConfigError('order-event-gateway:customerJwtAudience is set but customerJwtIssuer is not; set both, or neither (a Cognito user pool is created)');
+  if (audience.length === 0) throw new ConfigError('order-event-gateway:customerJwtIssuer is set but customerJwtAudience is not; set the client ids or audiences its tokens carry');
+  return { issuer: httpsUrl('customerJwtIssuer', issuer), audience };
+}
+
 /** Validate plain config values, apply defaults, and reject combinations that contradict each other. */
 export function parseStackConfig(
   plain: Partial<Record<PlainConfigKey, string>>,
@@ -168,7 +210,10 @@ export function parseStackConfig(
     archiveRetentionDays: integer('archiveRetentionDays', plain.archiveRetentionDays, ConfigDefaults.archiveRetentionDays, 0, 36500),
     alarmActions: alarmActionsOf(plain.alarmActions),
     shipmentAlarmHours: integer('shipmentAlarmHours', plain.shipmentAlarmHours, ConfigDefaults.shipmentAlarmHours, 1, 24),
+    customerJwtScopes: stringList('customerJwtScopes', plain.customerJwtScopes),
   };
+  const customerJwt = customerJwtOf(plain);
+  if (customerJwt) config.customerJwt = customerJwt;
   if (plain.alarmEmail !== undefined && plain.alarmEmail !== '') {
     if (config.alarmActions.length > 0) {
       throw new ConfigError('order-event-gateway:alarmEmail is set but so is alarmActions; subscribe the address to your own topic instead, or drop alarmActions');

@@ -4,13 +4,15 @@
  * - ingest routes: AWS_PROXY integrations of subtype EventBridge-PutEvents (no Lambda in front of the bus) with a
  *   role that may only put events on the one bus; optionally guarded by the Lambda authorizer;
  * - Lambda routes: Lambda proxy integrations, payload format 2.0.
+ * Customer routes (either kind) are guarded by a JWT authorizer (no Lambda); an ingest customer route's event
+ * carries the verified token's subject, mapped by API Gateway itself (templates.ts, customerPutEventsRequestParameters).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-aws-services.html
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { HandlerFunction } from './handler-function';
 import { policyDocument, putEventsStatement, serviceTrustPolicy } from './policies';
-import { putEventsRequestParameters } from './templates';
+import { customerPutEventsRequestParameters, putEventsRequestParameters } from './templates';
 
 export interface IngestRoute {
   /** e.g. `POST /uploads` */
@@ -19,12 +21,26 @@ export interface IngestRoute {
   detailType: string;
   /** Guard the route with the API's Lambda authorizer. */
   authorized?: boolean;
+  /** A customer route: the JWT authorizer guards it and the event carries the token's subject. */
+  customer?: boolean;
 }
 
 export interface LambdaRoute {
   /** e.g. `GET /orders/{id}` */
   routeKey: string;
   handler: HandlerFunction;
+  /** A customer route: the JWT authorizer guards it (the function reads the claims from the request context). */
+  customer?: boolean;
+}
+
+/** The customers' token issuer: a JWT authorizer's configuration. */
+export interface CustomerAuthorizerArgs {
+  /** Exactly the tokens' `iss`. */
+  issuer: pulumi.Input<string>;
+  /** Accepted `aud` (or, for tokens without `aud`, `client_id`) values. */
+  audience: pulumi.Input<string>[];
+  /** Authorization scopes of the customer routes: a token must carry at least one. None → not checked. */
+  scopes?: string[];
 }
 
 export interface OrdersApiArgs {
@@ -34,6 +50,8 @@ export interface OrdersApiArgs {
   lambdaRoutes?: LambdaRoute[];
   /** REQUEST authorizer (payload 2.0, simple responses) reading the Authorization header. */
   authorizer?: HandlerFunction;
+  /** JWT authorizer of the customer routes. */
+  customerAuthorizer?: CustomerAuthorizerArgs;
   throttlingBurstLimit: number;
   throttlingRateLimit: number;
   logRetentionDays: number;
@@ -76,6 +94,8 @@ export class OrdersApi extends pulumi.ComponentResource {
   readonly authorizerPermission?: aws.lambda.Permission;
   /** Route key → the Lambda permission the route's integration needs. */
   readonly routePermissions: Record<string, aws.lambda.Permission> = {};
+  readonly customerAuthorizer?: aws.apigatewayv2.Authorizer;
+  private customerScopes: string[] = [];
   readonly routes: Record<string, aws.apigatewayv2.Route> = {};
   readonly integrations: Record<string, aws.apigatewayv2.Integration> = {};
   /** The base URL, ending in `/` (the `$default` stage is served at the root). */
@@ -93,6 +113,7 @@ export class OrdersApi extends pulumi.ComponentResource {
     this.putEventsRole = this.createPutEventsRole(name);
     this.putEventsRolePolicy = this.createPutEventsRolePolicy(name, args.busArn);
     if (args.authorizer) [this.authorizer, this.authorizerPermission] = this.createAuthorizer(name, args.authorizer);
+    if (args.customerAuthorizer) this.customerAuthorizer = this.createCustomerAuthorizer(name, args.customerAuthorizer);
     for (const route of args.ingestRoutes) this.createIngestRoute(name, route, args.busName);
     for (const route of args.lambdaRoutes ?? []) this.createLambdaRoute(name, route);
     this.registerOutputs({ url: this.url, executionArn: this.executionArn });
@@ -106,6 +127,11 @@ export class OrdersApi extends pulumi.ComponentResource {
     const guarded = args.ingestRoutes.filter((r) => r.authorized).map((r) => r.routeKey);
     if (guarded.length > 0 && !args.authorizer) throw new Error(`OrdersApi ${name}: ${guarded.join(', ')} must be authorized but no authorizer was given`);
     if (args.authorizer && guarded.length === 0) throw new Error(`OrdersApi ${name}: an authorizer was given but no route uses it`);
+    const customers = [...args.ingestRoutes, ...(args.lambdaRoutes ?? [])].filter((r) => r.customer).map((r) => r.routeKey);
+    if (customers.length > 0 && !args.customerAuthorizer) throw new Error(`OrdersApi ${name}: ${customers.join(', ')} are customer routes but no customerAuthorizer was given`);
+    if (args.customerAuthorizer && customers.length === 0) throw new Error(`OrdersApi ${name}: a customerAuthorizer was given but no route is a customer route`);
+    const both = args.ingestRoutes.filter((r) => r.customer && r.authorized).map((r) => r.routeKey);
+    if (both.length > 0) throw new Error(`OrdersApi ${name}: ${both.join(', ')} cannot be both a customer route and authorized by the Lambda authorizer`);
     if (args.throttlingBurstLimit < 0 || args.throttlingRateLimit < 0) throw new Error(`OrdersApi ${name}: throttling limits must not be negative`);
   }
 
@@ -179,9 +205,43 @@ export class OrdersApi extends pulumi.ComponentResource {
     return [authorizer, permission];
   }
 
+  /**
+   * JWT authorizer (no Lambda): API Gateway validates the token of `Authorization` (with or without `Bearer `)
+   * against the issuer's JWKS, `iss`, `aud`/`client_id`, `exp`, `nbf`, `iat` and the route's scopes, and answers
+   * 401 itself (403 when a route's scopes are missing). https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+   */
+  private createCustomerAuthorizer(name: string, args: CustomerAuthorizerArgs): aws.apigatewayv2.Authorizer {
+    this.customerScopes = args.scopes ?? [];
+    return new aws.apigatewayv2.Authorizer(
+      `${name}-customer-authorizer`,
+      {
+        apiId: this.api.id,
+        name: `${name}-customer-authorizer`,
+        authorizerType: 'JWT',
+        identitySources: ['$request.header.Authorization'],
+        jwtConfiguration: { issuer: args.issuer, audiences: args.audience },
+      },
+      { parent: this },
+    );
+  }
+
+  /** The route's authorization: the customer JWT authorizer, the Lambda authorizer, or none. */
+  private routeAuthorization(route: { customer?: boolean; authorized?: boolean }): Partial<aws.apigatewayv2.RouteArgs> {
+    if (route.customer && this.customerAuthorizer) {
+      return {
+        authorizationType: 'JWT',
+        authorizerId: this.customerAuthorizer.id,
+        ...(this.customerScopes.length > 0 ? { authorizationScopes: this.customerScopes } : {}),
+      };
+    }
+    if (route.authorized && this.authorizer) return { authorizationType: 'CUSTOM', authorizerId: this.authorizer.id };
+    return { authorizationType: 'NONE' };
+  }
+
   private createIngestRoute(name: string, route: IngestRoute, busName: pulumi.Input<string>): void {
     const slug = routeSlug(route.routeKey);
-    const requestParameters = pulumi.output(busName).apply((bus) => putEventsRequestParameters(bus, route.source, route.detailType));
+    const parameters = route.customer ? customerPutEventsRequestParameters : putEventsRequestParameters;
+    const requestParameters = pulumi.output(busName).apply((bus) => parameters(bus, route.source, route.detailType));
     const integration = new aws.apigatewayv2.Integration(
       `${name}-${slug}`,
       {
@@ -202,7 +262,7 @@ export class OrdersApi extends pulumi.ComponentResource {
         apiId: this.api.id,
         routeKey: route.routeKey,
         target: pulumi.interpolate`integrations/${integration.id}`,
-        ...(route.authorized && this.authorizer ? { authorizationType: 'CUSTOM', authorizerId: this.authorizer.id } : { authorizationType: 'NONE' }),
+        ...this.routeAuthorization(route),
       },
       // The `$default` stage auto-deploys, so a route is live as soon as it exists: it waits for the permission that
       // lets API Gateway call its authorizer, else the first requests get 500s.
@@ -231,7 +291,7 @@ export class OrdersApi extends pulumi.ComponentResource {
     // integration needs (otherwise the first requests of a fresh deploy get 500s).
     this.routes[route.routeKey] = new aws.apigatewayv2.Route(
       `${name}-${slug}`,
-      { apiId: this.api.id, routeKey: route.routeKey, target: pulumi.interpolate`integrations/${integration.id}`, authorizationType: 'NONE' },
+      { apiId: this.api.id, routeKey: route.routeKey, target: pulumi.interpolate`integrations/${integration.id}`, ...this.routeAuthorization(route) },
       { parent: this, dependsOn: [permission] },
     );
   }

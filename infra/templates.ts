@@ -3,7 +3,7 @@
  *
  * - the pipe's input template (one DynamoDB stream record → an `Order Changed` detail),
  * - the rule targets' input transformers (confirm-shipment input, carrier payload, chat message),
- * - the HTTP API's PutEvents request parameter mappings.
+ * - the HTTP API's PutEvents request parameter mappings (for customer routes, with the token's subject).
  *
  * Quoting rules (EventBridge and Pipes alike): a bare placeholder inserts a JSON value (a string gets quotes, an
  * object stays an object, a missing path gives ""), a placeholder inside quotes inserts the raw text. Neither
@@ -109,4 +109,34 @@ export function putEventsRequestParameters(busName: string, source: string, deta
     if (value.startsWith('$')) throw new Error(`${label} must be a static value, got the mapping expression ${value}`);
   }
   return { EventBusName: busName, Source: source, DetailType: detailType, Detail: '$request.body' };
+}
+
+/**
+ * The verified token's subject as HTTP API parameter mapping gives it: a JWT authorizer's claims are context
+ * variables, `$context.authorizer.claims.<claim>`, and the bracketed form `${...}` may sit inside static text.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-parameter-mapping.html
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html
+ * HTTP APIs hand JWT claims on as strings (payload 2.0's `requestContext.authorizer.jwt.claims`), so the subject is
+ * quoted here. (The REST API JWT authorizer documents JSON text instead; this template is for HTTP APIs only.)
+ */
+export const SUBJECT_CLAIM_MAPPING = '${context.authorizer.claims.sub}';
+
+/**
+ * Request parameters of a customer route's `EventBridge-PutEvents` integration: the detail is the client's body
+ * wrapped with the customer id API Gateway itself took from the verified token, so no Lambda stands in front of the
+ * bus and no client can name the customer:
+ *
+ *   {"customerId":"<sub>","body":<the raw request body>,"customerIdRepeated":"<sub>"}
+ *
+ * Why the subject twice: the body is inserted as raw text, so a body that is not one JSON value (say
+ * `1,"customerId":"someone-else"`) could add members of its own beside `body`. Every member it adds sits between
+ * the two copies, and JSON parsers disagree on which duplicate key wins (first or last), so whichever way the bus
+ * and the handler read the detail, a forged `customerId` leaves the two copies different, and the handler refuses
+ * any event whose copies differ. A body that is one JSON value (the only kind a client is meant to send) cannot add
+ * members at all; a body that is not JSON still fails as MalformedDetail, as without the wrapper.
+ */
+export function customerPutEventsRequestParameters(busName: string, source: string, detailType: string): Record<string, string> {
+  const parameters = putEventsRequestParameters(busName, source, detailType);
+  const subject = `"${SUBJECT_CLAIM_MAPPING}"`;
+  return { ...parameters, Detail: `{"customerId":${subject},"body":\${request.body},"customerIdRepeated":${subject}}` };
 }

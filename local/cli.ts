@@ -6,7 +6,7 @@
  * what it built, the URLs and the outputs, then streams the logs until Ctrl-C (SIGINT/SIGTERM), which stops
  * everything it started and exits 0, also when it arrives during the start-up.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { controlPlaneBanner } from './control-plane';
@@ -25,6 +25,8 @@ export class CliUsageError extends Error {
 export const USAGE = `Usage: npm start -- [--stack NAME] [--config key=value]... [--in-memory] [--data-dir DIR] [--map-url EXT=LOCAL]...
   --stack NAME        use Pulumi.NAME.yaml (default dev)
   --config key=value  override stack config for this run, as \`pulumi config set\` would (repeatable)
+  --config-env key=VAR   the same, the value read from environment variable VAR (keeps a secret out of \`ps\`)
+  --config-file key=FILE the same, the value read from FILE (one trailing newline dropped)
   --in-memory         keep DynamoDB data in memory (a throwaway run)
   --data-dir DIR      where tables, logs, checkpoints and the outputs live (default $LOCAL_DATA_DIR, else
                       .local); one running instance per data directory. (The functions' bundles always go
@@ -42,8 +44,23 @@ function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return port;
 }
 
+function splitAssignment(flag: string, assignment: string): [string, string] {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0 || eq === assignment.length - 1) throw new CliUsageError(`Expected ${flag} key=<source>, got "${assignment}"`);
+  return [assignment.slice(0, eq).trim(), assignment.slice(eq + 1)];
+}
+
+function readConfigFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new CliUsageError(`--config-file: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CloudOptions & { help?: boolean } {
   const assignments: string[] = [];
+  const fromSources: Record<string, string> = {};
   const options: CloudOptions & { help?: boolean } = {};
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
@@ -57,6 +74,13 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     };
     if (flag === '--stack' || flag === '-s') options.stack = value();
     else if (flag === '--config' || flag === '-c') assignments.push(value());
+    else if (flag === '--config-env' || flag === '--config-file') {
+      // A secret given this way never appears on the command line (ps, shell history); its value is never printed.
+      const [key, source] = splitAssignment(flag, value());
+      const secret = flag === '--config-env' ? env[source] : readConfigFile(source);
+      if (secret === undefined) throw new CliUsageError(`${flag} ${key}=${source}: the environment variable ${source} is not set`);
+      fromSources[key] = secret;
+    }
     else if (flag === '--in-memory') options.inMemory = true;
     else if (flag === '--data-dir') options.dataDir = value();
     else if (flag === '--map-url') {
@@ -67,7 +91,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     } else if (flag === '--help' || flag === '-h') options.help = true;
     else throw new CliUsageError(`Unknown option ${arg}\n${USAGE}`);
   }
-  options.configOverrides = parseConfigAssignments(assignments);
+  options.configOverrides = { ...parseConfigAssignments(assignments), ...fromSources };
   if (options.dataDir === undefined && env.LOCAL_DATA_DIR) options.dataDir = env.LOCAL_DATA_DIR;
   options.port = portFromEnv(env, 'PORT', 3000);
   options.edgePort = portFromEnv(env, 'AWS_EDGE_PORT', 4566);
@@ -112,6 +136,7 @@ export function formatUrls(handle: Pick<CloudHandle, 'urls'>): string[] {
   for (const api of handle.urls.apis) rows.push([`HTTP API ${api.name}`, api.local, api.aws ? `(AWS: ${api.aws})` : '']);
   rows.push(['AWS edge', handle.urls.edge, '(AWS_ENDPOINT_URL: EventBridge, DynamoDB, DynamoDB Streams, SQS, Lambda Invoke)']);
   for (const url of handle.urls.functionUrls) rows.push([`Function URL ${url.name}`, url.local, `(AWS: ${url.aws})`]);
+  for (const issuer of handle.urls.issuers ?? []) rows.push([`Token issuer ${issuer.name}`, issuer.local, `(AWS: ${issuer.issuer}; tokens: npm run token)`]);
   rows.push(['DynamoDB Local', handle.urls.dynamodb, '(direct; prefer the edge)']);
   return ['URLs:', ...table(rows)];
 }
@@ -157,9 +182,10 @@ export function formatRoutes(handle: Pick<CloudHandle, 'graph' | 'urls'>, exampl
       .sort((a, b) => a[0].localeCompare(b[0]));
     lines.push(...table(rows));
     const curls: string[] = [];
+    const jwt = api.routes.some((r) => r.authorizationType === 'JWT');
     for (const route of api.routes) {
       const match = /^(POST|PUT|PATCH) (\/.*)$/.exec(route.routeKey);
-      if (!match || route.authorizationType !== 'NONE') continue;
+      if (!match || (route.authorizationType !== 'NONE' && route.authorizationType !== 'JWT')) continue;
       const staticSegments = match[2].split('/').filter((s) => s !== '' && !s.startsWith('{'));
       const last = staticSegments[staticSegments.length - 1];
       if (!last || /\{/.test(match[2])) continue;
@@ -167,8 +193,11 @@ export function formatRoutes(handle: Pick<CloudHandle, 'graph' | 'urls'>, exampl
         const stem = f.replace(/^.*\//, '').replace(/\.json$/, '');
         return stem === last || `${stem}s` === last;
       });
-      if (file) curls.push(`  curl -sS -X ${match[1]} ${base}${match[2]} -H 'content-type: application/json' -d @${file}`);
+      const token = route.authorizationType === 'JWT' ? ` -H "authorization: Bearer $TOKEN"` : '';
+      if (file) curls.push(`  curl -sS -X ${match[1]} ${base}${match[2]} -H 'content-type: application/json'${token} -d @${file}`);
     }
+    // A JWT route needs a token from the issuer the local cloud plays (local/token-cli.ts).
+    if (curls.length > 0 && jwt) curls.unshift('  TOKEN=$(npm run --silent token -- --customer <user id>)');
     if (curls.length > 0) lines.push('', 'Try it (example bodies paired with routes by name):', ...curls);
   }
   return lines;
@@ -194,9 +223,30 @@ function dataDirArgument(projectDir: string, dataDir: string): string {
   return shown === '.local' ? '' : ` --data-dir ${/^[\w./-]+$/.test(shown) ? shown : JSON.stringify(shown)}`;
 }
 
+/**
+ * The secrets this run made up: their values are shown once, when they are generated (also the placeholders for
+ * `secure:` config); later runs name the file that keeps them. Values given with --config are never shown.
+ */
+export function formatGeneratedSecrets(handle: Pick<CloudHandle, 'secrets'>, projectDir: string): string[] {
+  const { secrets } = handle;
+  const all = secrets.all();
+  if (Object.keys(all).length === 0) return [];
+  const where = secrets.location ? displayPath(projectDir, secrets.location) : undefined;
+  const fresh = secrets.generated.filter((name) => name.startsWith('random:'));
+  const lines: string[] = [];
+  if (fresh.length > 0) {
+    lines.push(`Generated secrets (random, shown once; ${where ? `kept in ${where}` : 'this run only'}):`);
+    lines.push(...table(fresh.map((name) => [name.slice('random:'.length), all[name]])));
+  } else {
+    lines.push(`Generated secrets are kept in ${where ?? 'memory'} (\`npm run secrets\` shows them).`);
+  }
+  return lines;
+}
+
 export function summary(handle: CloudHandle, projectDir: string): string[] {
   const notice = placeholderNotice(handle.graph.config);
   const dataDirArg = dataDirArgument(projectDir, handle.dataDir);
+  const secrets = formatGeneratedSecrets(handle, projectDir);
   return [
     '',
     ...formatResources(handle),
@@ -208,6 +258,7 @@ export function summary(handle: CloudHandle, projectDir: string): string[] {
     ...formatRoutes(handle, exampleFiles(projectDir)),
     '',
     ...formatOutputs(handle, dataDirArg),
+    ...(secrets.length > 0 ? ['', ...secrets] : []),
     ...(notice ? ['', notice] : []),
     ...(handle.warnings.length > 0 ? ['', 'Warnings:', ...handle.warnings.map((w) => `  ${w}`)] : []),
     '',

@@ -32,9 +32,11 @@ import { archiveFiles } from './model/assets';
 import { classifyResources, ResourceClassification } from './model/emulation';
 import { GraphResource, physicalName } from './model/graph';
 import { loadStackGraph, StackGraph } from './model/load';
+import { LocalSecretStore } from './model/local-secrets';
 import { createTableInput, TABLE_TYPE, timeToLiveInput } from './model/tables';
 import { UrlMap } from './model/url-map';
 import { startDynamoDbLocal, DynamoDbLocalHandle } from './services/dynamodb-local';
+import { IssuerRecord, LocalIssuerService, readUserPools } from './services/cognito-issuer';
 import { EdgeHandle, startEdge, toEdgeQueueUrl } from './services/edge';
 import { EventBridgeService } from './services/eventbridge';
 import { FunctionUrlService, readFunctionUrls } from './services/function-urls';
@@ -78,6 +80,8 @@ export interface CloudUrls {
   edge: string;
   dynamodb: string;
   functionUrls: { name: string; functionArn: string; aws: string; local: string }[];
+  /** Token issuers (Cognito user pools) and where their documents are served. */
+  issuers?: IssuerRecord[];
 }
 
 export interface CloudHandle {
@@ -86,6 +90,8 @@ export interface CloudHandle {
   urls: CloudUrls;
   urlMap: UrlMap;
   dataDir: string;
+  /** The secrets this cloud made up (kept in the data dir, or in memory with `inMemory`). */
+  secrets: LocalSecretStore;
   /** Problems met while wiring (a resource that could not be emulated as declared); also logged. */
   warnings: string[];
   services: {
@@ -153,7 +159,9 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
 
   try {
     progress('running the Pulumi program under mocks');
-    const graph = await loadStackGraph({ stack: options.stack, configOverrides: options.configOverrides, projectDir });
+    // Made-up secrets are random per data dir (kept there), or per run with --in-memory (local-secrets.ts).
+    const secrets = options.inMemory === true ? new LocalSecretStore() : LocalSecretStore.inDataDir(dataDir);
+    const graph = await loadStackGraph({ stack: options.stack, configOverrides: options.configOverrides, projectDir, secrets });
     const classification = classifyResources(graph);
     const { accountId, region } = graph;
     progress(`resource graph: ${graph.resources.length} resources`);
@@ -242,7 +250,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
       for (const route of api.routes) {
         if (route.integration?.kind === 'unsupported') warn(`route ${route.routeKey} of ${api.name}: integration ${route.integration.description} is not emulated (answers 500)`);
       }
-      const service = new HttpApiService({ api, accountId, region, lambda, eventBridge, mapParameters: evaluateParameterMapping, ready, log: report, writeLog: (source, message) => logs.write({ time: new Date(), source, message }) });
+      const service = new HttpApiService({ api, accountId, region, lambda, eventBridge, mapParameters: evaluateParameterMapping, ready, log: report, writeLog: (source, message) => logs.write({ time: new Date(), source, message }), resolveUrl: (url) => urlMap.rewrite(url) });
       const local = await service.start(first ? (options.port ?? 3000) : 0);
       first = false;
       stoppers.push({ name: `HTTP API ${api.name}`, stop: () => service.stop() });
@@ -257,6 +265,18 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
       stoppers.push({ name: `Function URL ${definition.name}`, stop: () => service.stop() });
       functionUrls.push({ name: definition.name, functionArn: definition.functionArn, aws: definition.functionUrl, local });
       urlMap.add(definition.functionUrl, local);
+    }
+
+    // Cognito user pools as token issuers (services/cognito-issuer.ts): keys beside the other state.
+    const pools = readUserPools(graph);
+    let issuers: IssuerRecord[] = [];
+    if (pools.length > 0) {
+      const keyDir = path.join(dataDir, options.inMemory === true ? 'in-memory-state' : 'state', 'cognito');
+      if (options.inMemory === true) rmSync(keyDir, { recursive: true, force: true });
+      const issuerService = new LocalIssuerService({ pools, keyDir, dataDir });
+      issuers = await issuerService.start(0);
+      stoppers.push({ name: 'token issuers', stop: () => issuerService.stop() });
+      for (const issuer of issuers) urlMap.add(issuer.issuer, issuer.local);
     }
 
     // Lambda functions.
@@ -302,7 +322,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
 
     gate.open?.();
 
-    const urls: CloudUrls = { api: apis[0]?.local, apis, edge: edge.url, dynamodb: dynamo.endpoint, functionUrls };
+    const urls: CloudUrls = { api: apis[0]?.local, apis, edge: edge.url, dynamodb: dynamo.endpoint, functionUrls, issuers };
     let stopped = false;
     return {
       graph,
@@ -310,6 +330,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
       urls,
       urlMap,
       dataDir,
+      secrets,
       warnings,
       services: { sqs, eventBridge, lambda, pipes, logs },
       stop: async () => {

@@ -2,8 +2,9 @@
  * Stack config as `pulumi` resolves it, without the Pulumi service: project-level defaults from Pulumi.yaml, the
  * stack's values from Pulumi.<stack>.yaml, then `--config key=value` overrides (a key without a namespace belongs
  * to the project, as with `pulumi config set`). Values are strings; structured values are JSON text, as the
- * Pulumi runtime hands them to a program. `secure:` values cannot be decrypted locally, so each gets a
- * deterministic local placeholder and is listed in a notice. Pure: file contents come in as text.
+ * Pulumi runtime hands them to a program. `secure:` values cannot be decrypted locally, so each gets a local
+ * placeholder and is listed in a notice: by default a deterministic one (tests), and in the local cloud a random one
+ * kept per data directory (local-secrets.ts). Pure: file contents come in as text.
  * https://www.pulumi.com/docs/iac/concepts/config/
  */
 import { createHash } from 'node:crypto';
@@ -66,11 +67,14 @@ function containsSecure(value: unknown): boolean {
   return false;
 }
 
+/** Makes the stand-in for one `secure:` value of a key. */
+export type PlaceholderMaker = (stack: string, qualifiedKey: string, ciphertext: string) => string;
+
 /** Replaces every nested `{secure: ...}` with its placeholder (structured secrets). */
-function replaceSecure(value: unknown, stack: string, key: string): unknown {
-  if (isSecure(value)) return secretPlaceholder(stack, key, value.secure);
-  if (Array.isArray(value)) return value.map((v) => replaceSecure(v, stack, key));
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecure(v, stack, key)]));
+function replaceSecure(value: unknown, stack: string, key: string, placeholder: PlaceholderMaker): unknown {
+  if (isSecure(value)) return placeholder(stack, key, value.secure);
+  if (Array.isArray(value)) return value.map((v) => replaceSecure(v, stack, key, placeholder));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecure(v, stack, key, placeholder)]));
   return value;
 }
 
@@ -103,6 +107,7 @@ export function resolveConfig(
   stack: string,
   stackFileText: string | undefined,
   overrides: Record<string, string> = {},
+  placeholder: PlaceholderMaker = secretPlaceholder,
 ): ResolvedConfig {
   const values: Record<string, string> = {};
   const secretKeys = new Set<string>();
@@ -126,7 +131,7 @@ export function resolveConfig(
       if (containsSecure(raw)) {
         secretKeys.add(key);
         placeholders.add(key);
-        values[key] = asConfigString(replaceSecure(raw, stack, key));
+        values[key] = asConfigString(replaceSecure(raw, stack, key, placeholder));
       } else if (raw !== null && raw !== undefined) {
         values[key] = asConfigString(raw);
       }

@@ -24,6 +24,9 @@ export const EMULATED_TYPES: Readonly<Record<string, string>> = {
   'aws:cloudwatch/eventApiDestination:EventApiDestination': 'EventBridge',
   'aws:cloudwatch/logGroup:LogGroup': 'CloudWatch Logs',
   'aws:pipes/pipe:Pipe': 'EventBridge Pipes',
+  // A user pool's issuer documents and keys (not its users or sign-in): tokens come from `npm run token`.
+  'aws:cognito/userPool:UserPool': 'Cognito token issuer',
+  'aws:cognito/userPoolClient:UserPoolClient': 'Cognito token issuer',
   // Random values are produced while the program runs under the mocks; the resources that use them get them.
   'random:index/randomPassword:RandomPassword': 'model',
   'random:index/randomString:RandomString': 'model',

@@ -5,8 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import * as pulumi from '@pulumi/pulumi';
-import { ResolvedConfig, parseProjectFile, resolveConfig } from './config';
+import { ResolvedConfig, parseProjectFile, resolveConfig, type PlaceholderMaker } from './config';
+import { configSecretName, type LocalSecretStore, randomSecretName } from './local-secrets';
 import { GraphResource, ResourceGraph } from './graph';
 import { resolveOutputs, setStackMocks, settle } from './pulumi-mocks';
 
@@ -16,6 +18,11 @@ export interface LoadStackOptions {
   configOverrides?: Record<string, string>;
   /** Where Pulumi.yaml lives (default: the current directory). */
   projectDir?: string;
+  /**
+   * Where made-up secrets come from (random-provider results, stand-ins for `secure:` config). Unset → the mocks'
+   * deterministic values, which anyone who has read the repository can predict: tests only.
+   */
+  secrets?: LocalSecretStore;
 }
 
 /** The graph plus what else the run produced. */
@@ -54,10 +61,19 @@ export async function loadStackGraph(options: LoadStackOptions = {}): Promise<St
   const project = parseProjectFile(readFileSync(projectFile, 'utf8'));
   const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
   if (!existsSync(stackFile)) throw new Error(`Stack "${stack}" has no config file (${stackFile})`);
-  const config = resolveConfig(project, stack, readFileSync(stackFile, 'utf8'), options.configOverrides ?? {});
+  const secrets = options.secrets;
+  const placeholder: PlaceholderMaker | undefined = secrets
+    ? (_stack, key, ciphertext) => {
+        const shortKey = key.slice(key.lastIndexOf(':') + 1);
+        const which = createHash('sha256').update(ciphertext).digest('hex').slice(0, 8);
+        return `local-${shortKey}-${secrets.value(configSecretName(`${key}#${which}`), 32)}`;
+      }
+    : undefined;
+  const config = resolveConfig(project, stack, readFileSync(stackFile, 'utf8'), options.configOverrides ?? {}, placeholder);
 
   const region = config.values['aws:region'];
-  const mocks = setStackMocks({ project: project.name, stack, config: config.values, secretKeys: config.secretKeys, region });
+  const randomValue = secrets ? (logical: string, length: number) => secrets.value(randomSecretName(logical), length) : undefined;
+  const mocks = setStackMocks({ project: project.name, stack, config: config.values, secretKeys: config.secretKeys, region, randomValue });
   forgetProgramModules(projectDir);
   const programPath = path.resolve(projectDir, project.main ?? 'index.ts');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program must run now, under the mocks just installed

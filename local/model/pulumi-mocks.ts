@@ -6,7 +6,8 @@
  * physical id, URN, parent URN, dependencies, inputs, computed state), and the computed outputs look like the
  * ones AWS returns (ARNs by type, queue URLs, API endpoints, stream ARNs...), so code that interprets the graph
  * (tests, the local cloud) can work with realistic values. Everything is deterministic: the same program and
- * config give the same graph, ids and names included.
+ * config give the same graph, ids and names included. The one exception is opt-in: `randomValue` lets the local
+ * cloud give the random provider's resources values nobody can predict (the tests leave it unset).
  *
  * Secrets: the Pulumi runtime hands mocks the inputs with secret values wrapped in a signature object. `inputs`
  * and `state` on a record are unwrapped (plain values, what AWS would receive); `rawInputs` keeps the wrappers and
@@ -58,6 +59,12 @@ export interface RecordedResource {
 export interface RecordingMocksOptions {
   accountId?: string;
   region?: string;
+  /**
+   * The result of a `random` provider resource (RandomPassword, RandomString), by logical name and length. Unset →
+   * derived from the logical name (deterministic, for tests); the local cloud sets it so generated secrets are
+   * random per data directory.
+   */
+  randomValue?: (logicalName: string, length: number) => string;
 }
 
 /** Is this a value the Pulumi runtime marked secret? */
@@ -158,11 +165,13 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
   readonly accountId: string;
   readonly region: string;
+  private readonly randomValue?: (logicalName: string, length: number) => string;
   private pending: PendingRequest | undefined;
 
   constructor(opts: RecordingMocksOptions = {}) {
     this.accountId = opts.accountId ?? MOCK_ACCOUNT_ID;
     this.region = opts.region ?? MOCK_REGION;
+    this.randomValue = opts.randomValue;
   }
 
   /** Called synchronously right before the runtime calls `newResource` for the same request. */
@@ -341,6 +350,16 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       case 'aws:apigatewayv2/authorizer:Authorizer':
       case 'aws:apigatewayv2/route:Route':
         return { id: alnum(`${type}/${logical}`, 7), computed: {} };
+      case 'aws:cognito/userPool:UserPool': {
+        // Pool ids are `<region>_<9 alphanumerics>`; the endpoint is the issuer without its scheme.
+        const poolId = `${r}_${alnum(`userpool/${logical}`, 9).replace(/^[a-z]/, (c) => c.toUpperCase())}`;
+        return {
+          id: poolId,
+          computed: { name: given('name') ?? logical, arn: `arn:aws:cognito-idp:${r}:${a}:userpool/${poolId}`, endpoint: `cognito-idp.${r}.amazonaws.com/${poolId}` },
+        };
+      }
+      case 'aws:cognito/userPoolClient:UserPoolClient':
+        return { id: alnum(`userpoolclient/${logical}`, 26), computed: { name: given('name') ?? logical } };
       case 'aws:pipes/pipe:Pipe':
         return { id: name, computed: { name, arn: `arn:aws:pipes:${r}:${a}:pipe/${name}` } };
       case 'time:index/sleep:Sleep':
@@ -349,7 +368,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       case 'random:index/randomPassword:RandomPassword':
       case 'random:index/randomString:RandomString': {
         const length = typeof inputs.length === 'number' ? inputs.length : 32;
-        const result = alnum(`random/${logical}`, length);
+        const result = this.randomValue?.(logical, length) ?? alnum(`random/${logical}`, length);
         // The random provider marks its results secret (additionalSecretOutputs); the mock engine does not, so do it here.
         const outputs: Record<string, any> = { result: type.endsWith('RandomPassword') ? secret(result) : result };
         if (type.endsWith('RandomPassword')) outputs.bcryptHash = secret(`$2a$10$${alnum(`bcrypt/${logical}`, 53)}`);

@@ -6,8 +6,9 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api.html
  */
 import type { HttpRequestContext, PutEventsRequestEntry } from '../engine';
-import { AuthorizerCache, AuthorizerConfig, AuthorizerDecision, interpretAuthorizerResponse, resolveIdentity } from './http-api/authorizer';
+import { AuthorizerCache, AuthorizerConfig, AuthorizerDecision, interpretAuthorizerResponse, resolveIdentity, resolveIdentitySource } from './http-api/authorizer';
 import { ApiDefinition, IntegrationDefinition, RouteDefinition, StageDefinition } from './http-api/definition';
+import { JwtAuthorization, JwtVerifier, jwtRefusal } from './http-api/jwt-authorizer';
 import {
   buildV2Event,
   collectHeaders,
@@ -54,6 +55,8 @@ export interface HttpApiServiceOptions {
   authorizerTimeoutMs?: number;
   /** Requests that arrive before this settles wait for it (the rest of the cloud is still being wired). */
   ready?: Promise<void>;
+  /** AWS URLs → local ones (a JWT authorizer's issuer documents). */
+  resolveUrl?: (url: string) => string;
 }
 
 /** AWS gives an authorizer 10 seconds. */
@@ -87,12 +90,14 @@ interface RoutedRequest {
   stagePath: string;
   domainName: string;
   authorizerContext?: Record<string, unknown>;
+  jwt?: JwtAuthorization;
 }
 
 export class HttpApiService {
   private readonly routes: RouteTable<RouteDefinition>;
   private readonly stages = new Map<string, StageRuntime>();
   private readonly authorizerCache: AuthorizerCache;
+  private readonly jwtVerifier: JwtVerifier;
   private readonly now: () => number;
   private server?: LocalHttpServer;
   private baseUrl?: string;
@@ -104,6 +109,7 @@ export class HttpApiService {
       this.stages.set(stage.name, { definition: stage, throttle: new StageThrottle(stage.defaultThrottle, stage.routeThrottle, this.now) });
     }
     this.authorizerCache = new AuthorizerCache(this.now);
+    this.jwtVerifier = new JwtVerifier({ resolveUrl: options.resolveUrl, now: this.now });
   }
 
   get api(): ApiDefinition {
@@ -172,6 +178,10 @@ export class HttpApiService {
       }
       routed.authorizerContext = decision.context;
     }
+    if (route.authorizationType === 'JWT') {
+      const refused = await this.authorizeJwt(routed);
+      if (refused) return refused;
+    }
     const integration = route.integration;
     if (!integration) return jsonMessage(404, 'Not Found');
     if (integration.kind === 'unsupported') {
@@ -206,7 +216,7 @@ export class HttpApiService {
       stage: routed.stage.name,
       pathParameters: routed.pathParameters,
       stageVariables: routed.stage.stageVariables,
-      authorizer: routed.authorizerContext === undefined ? undefined : { lambda: routed.authorizerContext },
+      authorizer: routed.jwt ? { jwt: routed.jwt } : routed.authorizerContext === undefined ? undefined : { lambda: routed.authorizerContext },
     };
   }
 
@@ -254,6 +264,30 @@ export class HttpApiService {
     return decision;
   }
 
+  /** A JWT authorizer's verdict (./http-api/jwt-authorizer): the refusal to answer, or undefined and the claims kept. */
+  private async authorizeJwt(routed: RoutedRequest): Promise<HttpResponse | undefined> {
+    const authorizer = routed.route.jwtAuthorizer;
+    if (!authorizer) {
+      this.report(`route ${routed.route.routeKey} names a JWT authorizer the API does not have`);
+      return jsonMessage(500, 'Internal Server Error');
+    }
+    const { headers } = collectHeaders(routed.request.rawHeaders);
+    const query = parseQuery(routed.request.rawQueryString);
+    const lookup = {
+      header: (name: string) => headers[name.toLowerCase()],
+      query: (name: string) => query[name]?.join(','),
+      context: (name: string) => lookupPath(this.contextVariables(routed), name) as string | undefined,
+      stageVariable: (name: string) => routed.stage.stageVariables[name],
+    };
+    // The token is the (first) identity source; a missing one is a 401 before any validation.
+    const identity = authorizer.identitySources.length > 0 ? resolveIdentitySource(authorizer.identitySources[0], lookup) : undefined;
+    if (identity === undefined) return jsonMessage(401, 'Unauthorized');
+    const decision = await this.jwtVerifier.verify(authorizer, identity, routed.route.authorizationScopes ?? []);
+    if (decision.outcome !== 'allow') return jwtRefusal(decision);
+    routed.jwt = decision.authorization;
+    return undefined;
+  }
+
   /** `$context.*` variables, as nested objects (`$context.identity.sourceIp`). */
   private contextVariables(routed: RoutedRequest): Record<string, unknown> {
     const { headers } = collectHeaders(routed.request.rawHeaders);
@@ -261,7 +295,7 @@ export class HttpApiService {
     return {
       accountId: this.options.accountId,
       apiId: this.options.api.id,
-      authorizer: routed.authorizerContext ?? {},
+      authorizer: routed.jwt ? { claims: routed.jwt.claims } : (routed.authorizerContext ?? {}),
       domainName: routed.domainName,
       domainPrefix: routed.domainName.split('.')[0],
       httpMethod: routed.request.method,

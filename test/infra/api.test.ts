@@ -41,11 +41,14 @@ describe('OrdersApi', () => {
     expect(keys).toEqual(['GET /orders/{id}', 'POST /cancellations', 'POST /confirm-shipment', 'POST /uploads']);
   });
 
+  // Customer routes wrap the body with the token's subject (test/infra/customer-auth.test.ts); the carrier's is the body.
+  const CUSTOMER_DETAIL = '{"customerId":"${context.authorizer.claims.sub}","body":${request.body},"customerIdRepeated":"${context.authorizer.claims.sub}"}';
+
   it.each([
-    ['POST /uploads', EventSources.api, DetailTypes.orderUploaded],
-    ['POST /cancellations', EventSources.api, DetailTypes.cancellationRequested],
-    ['POST /confirm-shipment', EventSources.carrier, DetailTypes.shipmentConfirmed],
-  ])('integrates %s straight with EventBridge PutEvents, static source and detail type', (routeKey, source, detailType) => {
+    ['POST /uploads', EventSources.api, DetailTypes.orderUploaded, CUSTOMER_DETAIL],
+    ['POST /cancellations', EventSources.api, DetailTypes.cancellationRequested, CUSTOMER_DETAIL],
+    ['POST /confirm-shipment', EventSources.carrier, DetailTypes.shipmentConfirmed, '$request.body'],
+  ])('integrates %s straight with EventBridge PutEvents, static source and detail type', (routeKey, source, detailType, detail) => {
     // Prepare
     const bus = stack.ofType(T.bus)[0];
     const role = stack.get(T.role, 'orders-api-put-events-role');
@@ -59,7 +62,7 @@ describe('OrdersApi', () => {
       integrationSubtype: 'EventBridge-PutEvents',
       payloadFormatVersion: '1.0',
       credentialsArn: role.state.arn,
-      requestParameters: { EventBusName: bus.state.name, Source: source, DetailType: detailType, Detail: '$request.body' },
+      requestParameters: { EventBusName: bus.state.name, Source: source, DetailType: detailType, Detail: detail },
     });
     expect(Object.keys(integration.inputs.requestParameters).sort()).toEqual(['Detail', 'DetailType', 'EventBusName', 'Source']);
   });
@@ -83,7 +86,7 @@ describe('OrdersApi', () => {
 
   it('guards only POST /confirm-shipment with the REQUEST Lambda authorizer', () => {
     // Prepare
-    const authorizer = stack.ofType(T.authorizer)[0];
+    const authorizer = stack.get(T.authorizer, 'orders-api-authorizer');
     const fn = stack.get(T.function, 'authorize-carrier');
 
     // Act
@@ -100,13 +103,14 @@ describe('OrdersApi', () => {
       identitySources: ['$request.header.Authorization'],
       authorizerResultTtlInSeconds: 0,
     });
-    for (const route of stack.ofType(T.route).filter((r) => r.inputs.authorizationType !== 'CUSTOM')) expect(route.inputs.authorizationType).toBe('NONE');
+    // Every other route is a customer route (test/infra/customer-auth.test.ts): none is open.
+    for (const route of stack.ofType(T.route).filter((r) => r.inputs.authorizationType !== 'CUSTOM')) expect(route.inputs.authorizationType).toBe('JWT');
   });
 
   it('lets API Gateway invoke the authorizer only as this API\'s authorizer', () => {
     // Prepare
     const api = stack.ofType(T.api)[0];
-    const authorizer = stack.ofType(T.authorizer)[0];
+    const authorizer = stack.get(T.authorizer, 'orders-api-authorizer');
 
     // Act
     const permission = stack.get(T.permission, 'orders-api-authorizer-invoke');

@@ -18,9 +18,11 @@ describe('parseStackConfig', () => {
       archiveRetentionDays: 30,
       alarmActions: [],
       shipmentAlarmHours: 6,
+      customerJwtScopes: [],
     });
     expect(config.carrierEndpoint).toBeUndefined();
     expect(config.alarmEmail).toBeUndefined();
+    expect(config.customerJwt).toBeUndefined();
   });
 
   it('reads every plain key', () => {

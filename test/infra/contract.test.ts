@@ -56,6 +56,8 @@ describe('event contract of the deployed stack', () => {
   const matchedBy = (event: unknown) => rules.filter((r) => r.matches(event)).map((r) => r.name).sort();
 
   /** POST <routeKey> with this body, through the route's PutEvents integration mapping. */
+  const CUSTOMER = 'c0ffee00-1111-4222-8333-444455556666';
+
   function viaRoute(routeKey: string, body: string): BusEventObject {
     const route = stack.ofType(T.route).find((r) => r.inputs.routeKey === routeKey) as RecordedResource;
     const integration = stack.ofType(T.integration).find((i) => route.inputs.target === `integrations/${i.id}`) as RecordedResource;
@@ -64,7 +66,8 @@ describe('event contract of the deployed stack', () => {
       headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
       query: {},
       pathParameters: {},
-      context: { requestId: 'req-1' },
+      // A customer route's mapping reads the subject of the token the JWT authorizer verified.
+      context: { requestId: 'req-1', authorizer: { claims: { sub: CUSTOMER } } },
       stageVariables: {},
     });
     return putEvent({ EventBusName: params.EventBusName, Source: params.Source, DetailType: params.DetailType, Detail: params.Detail });
@@ -115,19 +118,20 @@ describe('event contract of the deployed stack', () => {
 
       // Assess
       expect(matchedBy(event)).toEqual(['orders-order-uploaded']);
-      expect(event.detail).toEqual(JSON.parse(body));
+      expect(event.detail).toEqual({ customerId: CUSTOMER, body: JSON.parse(body), customerIdRepeated: CUSTOMER });
     });
 
     it('POST /cancellations → cancellation-requested only, with the detail cancel-order parses', () => {
       // Prepare
-      const body = JSON.stringify((readJson('events', 'cancellation-requested.json') as { detail: unknown }).detail);
+      const body = JSON.stringify((readJson('events', 'cancellation-requested.json') as { detail: { body: unknown } }).detail.body);
 
       // Act
       const event = viaRoute('POST /cancellations', body);
 
       // Assess
       expect(matchedBy(event)).toEqual(['orders-all-events', 'orders-cancellation-requested']);
-      expect(CancellationRequestedDetailSchema.safeParse(event.detail).success).toBe(true);
+      expect(CancellationRequestedDetailSchema.safeParse((event.detail as { body: unknown }).body).success).toBe(true);
+      expect(event.detail).toMatchObject({ customerId: CUSTOMER, customerIdRepeated: CUSTOMER });
     });
 
     it("the carrier mock's callback via POST /confirm-shipment → shipment-confirmed only", () => {

@@ -26,6 +26,8 @@ describe('least privilege across the whole stack', () => {
         `${T.logResourcePolicy}.policyDocument`,
         `${T.target}.retryPolicy`,
         `${T.topicPolicy}.policy`,
+        // Not an IAM document: the user pool's password rules.
+        'aws:cognito/userPool:UserPool.passwordPolicy',
       ]),
     );
   });

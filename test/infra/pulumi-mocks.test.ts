@@ -204,6 +204,46 @@ describe('RecordingMocks', () => {
     expect(value).toMatch(/^[a-z0-9]{24}$/);
     expect(await loaded.pulumi.isSecret(result)).toBe(true);
   });
+
+  it('takes random results from `randomValue` when one is given (the local cloud), still secret', async () => {
+    // Prepare
+    const asked: [string, number][] = [];
+    let result: PulumiModule.Output<string> | undefined;
+    let loaded: Loaded | undefined;
+    jest.isolateModules(() => {
+      /* eslint-disable @typescript-eslint/no-require-imports -- same registry as the mocks */
+      const m = require('../../local/model/pulumi-mocks') as typeof MocksModule;
+      const mocks = m.setStackMocks({ randomValue: (logical, length) => (asked.push([logical, length]), 'X'.repeat(length)) });
+      const random = require('@pulumi/random');
+      loaded = { m, mocks, pulumi: require('@pulumi/pulumi'), aws: require('@pulumi/aws') };
+      result = new random.RandomPassword('pw', { length: 12, special: false }).result;
+      /* eslint-enable @typescript-eslint/no-require-imports */
+    });
+    if (!loaded || !result) throw new Error('not loaded');
+
+    // Act
+    const value = await loaded.m.promiseOf(result);
+
+    // Assess
+    expect(value).toBe('XXXXXXXXXXXX');
+    expect(asked).toEqual([['pw', 12]]);
+    expect(await loaded.pulumi.isSecret(result)).toBe(true);
+  });
+
+  it('gives Cognito user pools and clients the ids and issuer endpoint AWS would', async () => {
+    // Prepare
+    const { aws, m } = freshMocks();
+
+    // Act
+    const pool = new aws.cognito.UserPool('pool', {});
+    const client = new aws.cognito.UserPoolClient('client', { userPoolId: pool.id });
+    const [id, endpoint, clientId] = await Promise.all([m.promiseOf(pool.id), m.promiseOf(pool.endpoint), m.promiseOf(client.id)]);
+
+    // Assess
+    expect(id).toMatch(/^us-east-1_[A-Za-z0-9]{9}$/);
+    expect(endpoint).toBe(`cognito-idp.us-east-1.amazonaws.com/${id}`);
+    expect(clientId).toMatch(/^[a-z0-9]{26}$/);
+  });
 });
 
 describe('recorded code archives', () => {

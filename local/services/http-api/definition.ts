@@ -4,6 +4,7 @@
  */
 import { GraphResource, ResourceGraph } from '../../model/graph';
 import { AuthorizerConfig } from './authorizer';
+import { JwtAuthorizerConfig } from './jwt-authorizer';
 import { ThrottleSettings } from './throttle';
 
 export const HTTP_API_TYPES = {
@@ -26,6 +27,9 @@ export interface RouteDefinition {
   routeKey: string;
   integration?: IntegrationDefinition;
   authorizer?: AuthorizerConfig;
+  /** The route's JWT authorizer (authorizationType JWT) and the scopes a token needs (one of them; none = any). */
+  jwtAuthorizer?: JwtAuthorizerConfig;
+  authorizationScopes?: string[];
   authorizationType: string;
 }
 
@@ -108,6 +112,17 @@ function readAuthorizer(resource: GraphResource): AuthorizerConfig {
   };
 }
 
+function readJwtAuthorizer(resource: GraphResource): JwtAuthorizerConfig {
+  const s = resource.state;
+  const jwt = (s.jwtConfiguration ?? {}) as { issuer?: unknown; audiences?: unknown };
+  return {
+    id: resource.id,
+    identitySources: Array.isArray(s.identitySources) ? s.identitySources.map(String) : [],
+    issuer: String(jwt.issuer ?? ''),
+    audiences: Array.isArray(jwt.audiences) ? jwt.audiences.map(String) : [],
+  };
+}
+
 /** `arn:aws:logs:<region>:<account>:log-group:<name>[:*]` → `<name>`. */
 export function logGroupNameOf(arn: string): string | undefined {
   const match = /:log-group:(.+?)(:\*)?$/.exec(arn);
@@ -121,7 +136,9 @@ export function readHttpApis(graph: ResourceGraph): ApiDefinition[] {
     .filter((api) => String(api.state.protocolType ?? 'HTTP') === 'HTTP')
     .map((api) => {
       const integrations = new Map(graph.ofType(HTTP_API_TYPES.integration).filter((r) => belongsTo(r, api)).map((r) => [r.id, readIntegration(r)]));
-      const authorizers = new Map(graph.ofType(HTTP_API_TYPES.authorizer).filter((r) => belongsTo(r, api)).map((r) => [r.id, readAuthorizer(r)]));
+      const declared = graph.ofType(HTTP_API_TYPES.authorizer).filter((r) => belongsTo(r, api));
+      const authorizers = new Map(declared.filter((r) => r.state.authorizerType !== 'JWT').map((r) => [r.id, readAuthorizer(r)]));
+      const jwtAuthorizers = new Map(declared.filter((r) => r.state.authorizerType === 'JWT').map((r) => [r.id, readJwtAuthorizer(r)]));
       const routes = graph
         .ofType(HTTP_API_TYPES.route)
         .filter((r) => belongsTo(r, api))
@@ -133,6 +150,8 @@ export function readHttpApis(graph: ResourceGraph): ApiDefinition[] {
             routeKey: String(r.state.routeKey),
             integration: integrationId === undefined ? undefined : integrations.get(integrationId),
             authorizer: authorizationType === 'CUSTOM' && typeof r.state.authorizerId === 'string' ? authorizers.get(r.state.authorizerId) : undefined,
+            jwtAuthorizer: authorizationType === 'JWT' && typeof r.state.authorizerId === 'string' ? jwtAuthorizers.get(r.state.authorizerId) : undefined,
+            authorizationScopes: Array.isArray(r.state.authorizationScopes) ? r.state.authorizationScopes.map(String) : [],
             authorizationType,
           };
         });

@@ -6,7 +6,7 @@
 import { ReceiveMessageCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { FakeEndpoint, PROJECT_DIR, pollUntil, RunningCloud, startCli, tempDataDir } from './harness';
+import { customerToken, FakeEndpoint, PROJECT_DIR, pollUntil, RunningCloud, startCli, tempDataDir } from './harness';
 
 jest.setTimeout(300_000);
 
@@ -16,16 +16,18 @@ let mode: 'accept' | 'fail' = 'accept';
 const carrier = new FakeEndpoint(() => (mode === 'accept' ? { status: 202, body: '{"accepted":true}' } : { status: 500, body: '{"error":"down"}' }));
 let cloud: RunningCloud;
 const data = tempDataDir();
+/** The customer routes want a token of the user pool the local cloud plays. */
+let auth: { authorization: string };
 
 async function upload(extra: Record<string, unknown>): Promise<string> {
   const body = { ...JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')), ...extra };
-  const response = await fetch(`${cloud.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${cloud.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
   const json = (await response.json()) as { Entries: { EventId: string }[] };
   return json.Entries[0].EventId;
 }
 
 async function orderState(id: string): Promise<string | undefined> {
-  const response = await fetch(`${cloud.api}/orders/${id}`);
+  const response = await fetch(`${cloud.api}/orders/${id}`, { headers: auth });
   return response.status === 200 ? ((await response.json()) as { state: string }).state : undefined;
 }
 
@@ -34,6 +36,7 @@ beforeAll(async () => {
   // The carrier targets retry with EventBridge's maximum (185 attempts over up to a day): about 7 hours of AWS time
   // with the local back-off, so this run compresses time further than the default to reach the DLQ in seconds.
   cloud = await startCli(['--in-memory', '--data-dir', data.dir, '--config', `carrierEndpoint=${local}`], { LOCAL_TIME_COMPRESSION: '3000' });
+  auth = { authorization: `Bearer ${await customerToken(data.dir, 'cust-0042')}` };
 });
 
 afterAll(async () => {
@@ -50,7 +53,7 @@ describe('the stack with an external carrier', () => {
     await pollUntil(async () => carrier.requests.filter((r) => r.body.includes(id)).length, (n) => n >= 1, 60_000);
     expect(await orderState(id)).toBe('pending');
     // Act
-    const response = await fetch(`${cloud.api}/cancellations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId: id, reason: 'changed my mind' }) });
+    const response = await fetch(`${cloud.api}/cancellations`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ orderId: id, reason: 'changed my mind' }) });
     const state = await pollUntil(() => orderState(id), (s) => s === 'cancelled', 60_000);
     const told = await pollUntil(async () => carrier.requests.filter((r) => r.body.includes(id) && r.body.includes('cancelled')), (rs) => rs.length >= 1, 60_000);
     // Assess

@@ -8,6 +8,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { tokenFor, type TokenOptions } from '../../../local/token-cli';
 
 export const PROJECT_DIR = path.resolve(__dirname, '..', '..', '..');
 const TSX = path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx');
@@ -73,6 +74,11 @@ export async function startCli(args: string[], env: Record<string, string> = {},
       return code;
     },
   };
+}
+
+/** A customer's access token from the running local cloud's issuer: what `npm run token -- --customer <id>` prints. */
+export function customerToken(dataDir: string, customer: string, options: Partial<Omit<TokenOptions, 'customer' | 'dataDir'>> = {}): Promise<string> {
+  return tokenFor({ customer, dataDir, expiresIn: 3600, ...options }, PROJECT_DIR);
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { EventBridgeClient, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
 import { RulePatterns } from '../../../handlers/contract';
-import { PROJECT_DIR, pollUntil, RunningCloud, sleep, startCli, tempDataDir } from './harness';
+import { customerToken, PROJECT_DIR, pollUntil, RunningCloud, sleep, startCli, tempDataDir } from './harness';
 
 jest.setTimeout(300_000);
 
@@ -20,14 +20,16 @@ interface OrderView {
 
 const data = tempDataDir();
 let cloud: RunningCloud;
+/** The customer routes want a token of the user pool the local cloud plays. */
+let token: string;
 
 async function upload(body: string): Promise<{ status: number; json: { Entries: { EventId?: string }[]; FailedEntryCount: number } }> {
-  const response = await fetch(`${cloud.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const response = await fetch(`${cloud.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
   return { status: response.status, json: (await response.json()) as { Entries: { EventId?: string }[]; FailedEntryCount: number } };
 }
 
 async function getOrder(id: string): Promise<{ status: number; order?: OrderView }> {
-  const response = await fetch(`${cloud.api}/orders/${id}`);
+  const response = await fetch(`${cloud.api}/orders/${id}`, { headers: { authorization: `Bearer ${token}` } });
   return { status: response.status, order: response.status === 200 ? ((await response.json()) as OrderView) : undefined };
 }
 
@@ -40,6 +42,7 @@ function logText(): string {
 
 beforeAll(async () => {
   cloud = await startCli(['--data-dir', data.dir]);
+  token = await customerToken(data.dir, 'cust-0042');
 });
 
 afterAll(async () => {
@@ -57,7 +60,8 @@ describe('the dev stack in the local cloud', () => {
     expect(output).toContain(`HTTP API`);
     expect(output).toContain(cloud.api);
     expect(output).toContain(cloud.edge);
-    expect(output).toContain(`curl -sS -X POST ${cloud.api}/uploads -H 'content-type: application/json' -d @examples/upload.json`);
+    expect(output).toContain('TOKEN=$(npm run --silent token -- --customer <user id>)');
+    expect(output).toContain(`curl -sS -X POST ${cloud.api}/uploads -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" -d @examples/upload.json`);
   });
 
   it('takes an upload to shipped through the carrier mock', async () => {

@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { classifyResources } from '../../../local/model/emulation';
 import { GraphResource } from '../../../local/model/graph';
 import { StackGraph } from '../../../local/model/load';
+import { LocalSecretStore } from '../../../local/model/local-secrets';
 import { UrlMap } from '../../../local/model/url-map';
 import type { CloudHandle } from '../../../local/cloud';
 
@@ -41,6 +44,7 @@ function fakeHandle(projectDir: string): CloudHandle {
     urls: { api: 'http://127.0.0.1:3000', apis: [{ name: 'shop-api', id: api, aws: `https://${api}.execute-api.us-east-1.amazonaws.com`, local: 'http://127.0.0.1:3000' }], edge: 'http://127.0.0.1:4566', dynamodb: 'http://127.0.0.1:9999', functionUrls: [] },
     urlMap,
     dataDir: path.join(projectDir, '.local'),
+    secrets: new LocalSecretStore(),
     warnings: [],
     services: {} as CloudHandle['services'],
     stop: async () => undefined,
@@ -108,5 +112,34 @@ describe('npm start (cli)', () => {
     expect(await portInUse(0)).toBe(false);
     expect(message).toBe(`Port ${busy} (the HTTP API, PORT) is already in use: nothing was started. Set a free port, e.g. \`PORT=${busy + 1} npm start\` (0 picks any).`);
     expect(await busyPortsMessage([{ port: busy, variable: 'PORT', what: 'x' }])).toBeUndefined();
+  });
+
+  it('reads a --config value from an environment variable or a file, and never from the command line', () => {
+    // Prepare
+    const dir = mkdtempSync(path.join(tmpdir(), 'cli-config-'));
+    const file = path.join(dir, 'token');
+    writeFileSync(file, 'from-a-file\n');
+    // Act
+    const options = parseCliArgs(['--config-env', 'callbackToken=MY_TOKEN', '--config-file', 'carrierApiKey=' + file], { MY_TOKEN: 'from-the-env' });
+    rmSync(dir, { recursive: true, force: true });
+    // Assess
+    expect(options.configOverrides).toEqual({ callbackToken: 'from-the-env', carrierApiKey: 'from-a-file' });
+    expect(() => parseCliArgs(['--config-env', 'callbackToken=UNSET'], {})).toThrow(/UNSET is not set/);
+    expect(() => parseCliArgs(['--config-file', 'k=/no/such/file'], {})).toThrow(CliUsageError);
+  });
+
+  it('shows secrets generated this run once, and only where they are kept on later runs', () => {
+    // Prepare
+    const projectDir = path.join(__dirname, 'fixtures', 'cli-project');
+    const fresh = fakeHandle(projectDir);
+    const value = fresh.secrets.value('random:callback-token', 40);
+    const later = { ...fresh, secrets: Object.assign(Object.create(Object.getPrototypeOf(fresh.secrets)) as LocalSecretStore, fresh.secrets, { generated: [] }) };
+    // Act
+    const first = summary(fresh, projectDir).join('\n');
+    const second = summary(later, projectDir).join('\n');
+    // Assess
+    expect(first).toMatch(new RegExp(`callback-token\\s+${value}`));
+    expect(second).not.toContain(value);
+    expect(second).toContain('npm run secrets');
   });
 });

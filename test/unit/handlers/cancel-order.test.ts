@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException, InternalServerError } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { handler as CancelOrder } from '../../../handlers/cancel-order';
-import type { BusEvent, CancellationRequestedDetail, OrderState } from '../../../handlers/contract';
+import type { BusEvent, CancellationRequestedDetail, CustomerRequestDetail, OrderState } from '../../../handlers/contract';
 import type { logger as Logger } from '../../../handlers/logger';
 import { applyTestEnv, CUSTOMER_DATA, everythingLogged, loadEvent, TEST_ENV, useTableHandlerLifecycle } from './helpers';
 
@@ -14,13 +14,19 @@ const NOW = '2026-11-24T08:50:42.007Z';
 const ORDER_ID = '6a7e8feb-b491-4cf7-a9f1-bf3703467718';
 const ALIAS_ID = '0d1b9a3c-58f2-4e0f-9c41-7a6d2b8e5f10';
 
-function cancellationEvent(detail?: Partial<CancellationRequestedDetail>): BusEvent<CancellationRequestedDetail> {
-  const event = loadEvent<BusEvent<CancellationRequestedDetail>>('cancellation-requested.json');
-  return { ...event, detail: { ...event.detail, ...detail } };
+/** The token subject of the fixture's request, and the owner of the orders below. */
+const OWNER = 'cust-0042';
+const SOMEONE_ELSE = 'c0ffee00-1111-4222-8333-444455556666';
+
+type CancellationEvent = BusEvent<CustomerRequestDetail<CancellationRequestedDetail>>;
+
+function cancellationEvent(body?: Partial<CancellationRequestedDetail>, subject = OWNER): CancellationEvent {
+  const event = loadEvent<CancellationEvent>('cancellation-requested.json');
+  return { ...event, detail: { customerId: subject, body: { ...event.detail.body, ...body }, customerIdRepeated: subject } };
 }
 
 function order(state: OrderState) {
-  return { id: ORDER_ID, state, reason: 'r', createdAt: 't0', updatedAt: 't0' };
+  return { id: ORDER_ID, state, reason: 'r', createdAt: 't0', updatedAt: 't0', ownerId: OWNER };
 }
 
 beforeAll(async () => {
@@ -185,6 +191,65 @@ describe('cancel-order', () => {
     expect(logger.error).toHaveBeenCalledTimes(1);
     const logged = everythingLogged(logger);
     for (const value of CUSTOMER_DATA) expect(logged).not.toContain(value);
+  });
+
+  it("refuses another customer's cancellation, records it apart from the order and leaves the order alone", async () => {
+    // Prepare
+    ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: order('pending') });
+    ddb.on(PutCommand).resolves({});
+    const event = cancellationEvent({ reason: 'Say "cancel" \\ now' }, SOMEONE_ELSE);
+
+    // Act
+    await handler(event);
+
+    // Assess
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    const [put] = ddb.commandCalls(PutCommand);
+    expect(put.args[0].input).toEqual({
+      TableName: TEST_ENV.ORDERS_TABLE_NAME,
+      Item: {
+        id: `refused-cancellation#${event.id}`,
+        orderId: ORDER_ID,
+        requestedBy: SOMEONE_ELSE,
+        refusal: 'The requester does not own the order',
+        requestedReason: "Say 'cancel' / now",
+        refusedAt: NOW,
+      },
+      ConditionExpression: 'attribute_not_exists(#key)',
+      ExpressionAttributeNames: { '#key': 'id' },
+    });
+    // No `state`: the pipe's filter keeps the record off the bus.
+    expect(put.args[0].input.Item).not.toHaveProperty('state');
+    expect(logger.warn).toHaveBeenCalledWith('Cancellation refused; recorded, nothing changed', expect.objectContaining({ orderId: ORDER_ID, recorded: 'recorded' }));
+  });
+
+  it('refuses a request whose subject copies differ (a tampered wrapper) without reading the order', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    const event = cancellationEvent();
+    event.detail.customerIdRepeated = SOMEONE_ELSE;
+
+    // Act
+    await handler(event);
+
+    // Assess
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    const item = ddb.commandCalls(PutCommand)[0].args[0].input.Item as Record<string, unknown>;
+    expect(item).toMatchObject({ orderId: ORDER_ID, refusal: expect.stringContaining('did not come through the customer route intact') });
+    expect(item).not.toHaveProperty('requestedBy');
+  });
+
+  it('writes nothing new for a redelivered refused request', async () => {
+    // Prepare
+    ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: order('pending') });
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+
+    // Act
+    await handler(cancellationEvent({}, SOMEONE_ELSE));
+
+    // Assess
+    expect(logger.warn).toHaveBeenCalledWith('Cancellation refused; recorded, nothing changed', expect.objectContaining({ recorded: 'duplicate' }));
   });
 
   it('throws DynamoDB errors other than conditional failures', async () => {

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { BusEvent } from '../../../handlers/contract';
+import type { BusEvent, CustomerRequestDetail } from '../../../handlers/contract';
 import type { handler as CaptureOrder } from '../../../handlers/capture-order';
 import type { logger as Logger } from '../../../handlers/logger';
 import type { PrintOrderUpload } from '../../../handlers/upload-schema';
@@ -19,10 +19,19 @@ const NOW = '2026-11-24T08:45:13.201Z';
 const EARLIER_ORDER = '11111111-2222-4333-8444-555555555555';
 const CLAIM_ID = 'idempotency#cust-0042#upload-2026-11-24-0001';
 
-function uploadEvent(change?: (detail: PrintOrderUpload) => void): BusEvent<PrintOrderUpload> {
-  const event = loadEvent<BusEvent<PrintOrderUpload>>('order-uploaded.json');
-  change?.(event.detail);
+/** The token subject the fixtures' customer route put beside the upload. */
+const OWNER = 'cust-0042';
+
+function uploadEvent(change?: (upload: PrintOrderUpload) => void): BusEvent<CustomerRequestDetail<PrintOrderUpload>> {
+  const event = loadEvent<BusEvent<CustomerRequestDetail<PrintOrderUpload>>>('order-uploaded.json');
+  change?.(event.detail.body);
   return event;
+}
+
+/** The same upload as sent by another token's subject. */
+function uploadBy(subject: string): BusEvent<CustomerRequestDetail<PrintOrderUpload>> {
+  const event = uploadEvent();
+  return { ...event, detail: { ...event.detail, customerId: subject, customerIdRepeated: subject } };
 }
 
 function transactionCancelled(...codes: string[]): TransactionCanceledException {
@@ -69,10 +78,11 @@ describe('capture-order: valid uploads', () => {
         createdAt: NOW,
         updatedAt: NOW,
         uploadedAt: event.time,
-        customer: event.detail.customer,
-        document: event.detail.document,
+        ownerId: OWNER,
+        customer: event.detail.body.customer,
+        document: event.detail.body.document,
         copies: 3,
-        shippingAddress: event.detail.shippingAddress,
+        shippingAddress: event.detail.body.shippingAddress,
         idempotencyKey: 'upload-2026-11-24-0001',
       },
       ConditionExpression: 'attribute_not_exists(#key)',
@@ -113,7 +123,7 @@ describe('capture-order: invalid uploads are recorded as rejected orders', () =>
   it('records the fixture of a bad upload with every error, its reason and the raw upload', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
-    const event = loadEvent<BusEvent>('order-uploaded-invalid.json');
+    const event = loadEvent<BusEvent<CustomerRequestDetail>>('order-uploaded-invalid.json');
 
     // Act
     await handler(event);
@@ -126,7 +136,8 @@ describe('capture-order: invalid uploads are recorded as rejected orders', () =>
       state: 'rejected',
       createdAt: NOW,
       updatedAt: NOW,
-      rawUpload: JSON.stringify(event.detail),
+      ownerId: OWNER,
+      rawUpload: JSON.stringify(event.detail.body),
     });
     expect((item.errors as { path: string }[]).map((e) => e.path).sort()).toEqual([
       '(root)',
@@ -159,10 +170,10 @@ describe('capture-order: invalid uploads are recorded as rejected orders', () =>
   it.each([
     ['a string', 'just text'],
     ['an empty object', {}],
-  ])('records a detail that is %s', async (_label, detail) => {
+  ])('records an upload that is %s', async (_label, body) => {
     // Prepare
     ddb.on(PutCommand).resolves({});
-    const event: BusEvent = { ...uploadEvent(), detail };
+    const event: BusEvent = { ...uploadEvent(), detail: { customerId: OWNER, body, customerIdRepeated: OWNER } };
 
     // Act
     await handler(event);
@@ -184,6 +195,60 @@ describe('capture-order: invalid uploads are recorded as rejected orders', () =>
       orderId: event.id,
     });
     expect(logger.warn).not.toHaveBeenCalled();
+  });
+});
+
+describe('capture-order: the owner is the token subject, not the body', () => {
+  it('records the subject as owner and customer id, and the customer id the body claimed as ignored', async () => {
+    // Prepare
+    ddb.on(TransactWriteCommand).resolves({});
+    const event = uploadBy('c0ffee00-1111-4222-8333-444455556666');
+
+    // Act
+    await handler(event);
+
+    // Assess
+    const [orderPut, claimPut] = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems ?? [];
+    expect(orderPut.Put?.Item).toMatchObject({
+      ownerId: 'c0ffee00-1111-4222-8333-444455556666',
+      ignoredCustomerId: 'cust-0042',
+      customer: { id: 'c0ffee00-1111-4222-8333-444455556666', email: 'ada@example.com' },
+    });
+    // Idempotency keys are per owner: another customer's key cannot be taken.
+    expect(claimPut.Put?.Item?.id).toBe('idempotency#c0ffee00-1111-4222-8333-444455556666#upload-2026-11-24-0001');
+    expect(logger.warn).toHaveBeenCalledWith('Upload named another customer id than its token; the token wins', { orderId: event.id });
+  });
+
+  it('records no ignored id when the body names its own subject', async () => {
+    // Prepare
+    ddb.on(TransactWriteCommand).resolves({});
+
+    // Act
+    await handler(uploadEvent());
+
+    // Assess
+    const [orderPut] = ddb.commandCalls(TransactWriteCommand)[0].args[0].input.TransactItems ?? [];
+    expect(orderPut.Put?.Item).not.toHaveProperty('ignoredCustomerId');
+  });
+
+  it.each([
+    ['copies of the subject that differ (a body that added its own customerId)', { customerId: 'someone-else', body: {}, customerIdRepeated: OWNER }],
+    ['a member the mapping never writes', { customerId: OWNER, body: {}, customerIdRepeated: OWNER, extra: 1 }],
+    ['no subject at all (an event not put by the customer route)', { customer: { id: OWNER } }],
+  ])('rejects, owned by nobody, an upload with %s', async (_label, detail) => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    const event: BusEvent = { ...uploadEvent(), detail };
+
+    // Act
+    await handler(event);
+
+    // Assess
+    const item = ddb.commandCalls(PutCommand)[0].args[0].input.Item as Record<string, unknown>;
+    expect(item).toMatchObject({ id: event.id, state: 'rejected' });
+    expect(item).not.toHaveProperty('ownerId');
+    expect(item.reason).toContain('did not come through the customer route intact');
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 });
 

@@ -1,6 +1,6 @@
 import { InternalServerError } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { handler as GetOrder } from '../../../handlers/get-order';
 import { applyTestEnv, loadEvent, TEST_ENV } from './helpers';
@@ -18,6 +18,7 @@ const SHIPPED_ORDER = {
   createdAt: '2026-11-24T08:45:13.201Z',
   updatedAt: '2026-11-24T08:47:31.120Z',
   uploadedAt: '2026-11-24T08:45:12Z',
+  ownerId: 'cust-0042',
   customer: { id: 'cust-0042', email: 'ada@example.com' },
   document: { url: 'https://files.example.com/a.pdf', format: 'pdf' },
   copies: 3,
@@ -27,8 +28,8 @@ const SHIPPED_ORDER = {
   trackingNumber: 'TRK-3A9F01C2B7E4',
 };
 
-function request(id: string | undefined): APIGatewayProxyEventV2 {
-  const event = loadEvent<APIGatewayProxyEventV2>('http-api-get-order.json');
+function request(id: string | undefined): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const event = loadEvent<APIGatewayProxyEventV2WithJWTAuthorizer>('http-api-get-order.json');
   return { ...event, pathParameters: id === undefined ? undefined : { id } };
 }
 
@@ -47,7 +48,7 @@ describe('get-order', () => {
     ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: SHIPPED_ORDER });
 
     // Act
-    const response = await handler(loadEvent<APIGatewayProxyEventV2>('http-api-get-order.json'));
+    const response = await handler(loadEvent<APIGatewayProxyEventV2WithJWTAuthorizer>('http-api-get-order.json'));
 
     // Assess
     expect(response.statusCode).toBe(200);
@@ -75,7 +76,7 @@ describe('get-order', () => {
     // Prepare
     const errors = [{ path: 'copies', message: 'Too small: expected number to be >=1' }];
     ddb.on(GetCommand).resolves({
-      Item: { id: ORDER_ID, state: 'rejected', reason: 'Invalid upload: copies: ...', createdAt: 't', updatedAt: 't', errors, rawUpload: '{}' },
+      Item: { id: ORDER_ID, state: 'rejected', reason: 'Invalid upload: copies: ...', createdAt: 't', updatedAt: 't', errors, rawUpload: '{}', ownerId: 'cust-0042' },
     });
 
     // Act
@@ -98,6 +99,7 @@ describe('get-order', () => {
         updatedAt: 't1',
         cancelledAt: 't1',
         cancellationReason: 'wrong edition',
+        ownerId: 'cust-0042',
       },
     });
 
@@ -119,6 +121,45 @@ describe('get-order', () => {
     // Assess
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body ?? '')).toMatchObject({ id: ORDER_ID, state: 'shipped' });
+  });
+
+  it("answers another customer's token the same 404 as an unknown id", async () => {
+    // Prepare
+    ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: SHIPPED_ORDER });
+    const event = request(ORDER_ID);
+    event.requestContext.authorizer.jwt.claims.sub = 'c0ffee00-1111-4222-8333-444455556666';
+
+    // Act
+    const response = await handler(event);
+
+    // Assess
+    expect(response.statusCode).toBe(404);
+    expect(JSON.parse(response.body ?? '')).toEqual({ message: `Order ${ORDER_ID} not found` });
+  });
+
+  it('answers 404 for an order that has no owner (its upload could not be verified)', async () => {
+    // Prepare
+    const { ownerId: _owner, ...unowned } = SHIPPED_ORDER;
+    ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: unowned });
+
+    // Act
+    const response = await handler(request(ORDER_ID));
+
+    // Assess
+    expect(response.statusCode).toBe(404);
+  });
+
+  it('answers 404 when the request carries no token subject (the route is not behind the JWT authorizer)', async () => {
+    // Prepare
+    ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: SHIPPED_ORDER });
+    const event = request(ORDER_ID);
+    (event.requestContext as { authorizer?: unknown }).authorizer = undefined;
+
+    // Act
+    const response = await handler(event);
+
+    // Assess
+    expect(response.statusCode).toBe(404);
   });
 
   it('answers 404 for an unknown id', async () => {

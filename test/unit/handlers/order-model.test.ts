@@ -140,10 +140,10 @@ describe('idempotencyClaimId', () => {
 describe('newPendingOrder', () => {
   it('copies the upload and stamps the order as pending', () => {
     // Prepare
-    const upload = loadEvent<{ detail: PrintOrderUpload }>('order-uploaded.json').detail;
+    const upload = loadEvent<{ detail: { body: PrintOrderUpload } }>('order-uploaded.json').detail.body;
 
     // Act
-    const order = newPendingOrder({ id: ID, upload, uploadedAt: '2026-11-24T08:45:12Z', now: NOW });
+    const order = newPendingOrder({ id: ID, ownerId: 'cust-0042', upload, uploadedAt: '2026-11-24T08:45:12Z', now: NOW });
 
     // Assess
     expect(order).toEqual({
@@ -153,6 +153,7 @@ describe('newPendingOrder', () => {
       createdAt: '2026-11-24T08:45:13.201Z',
       updatedAt: '2026-11-24T08:45:13.201Z',
       uploadedAt: '2026-11-24T08:45:12Z',
+      ownerId: 'cust-0042',
       customer: upload.customer,
       document: upload.document,
       copies: 3,
@@ -202,9 +203,9 @@ describe('newRejectedOrder', () => {
 describe('toOrderView', () => {
   it('shows the summary and transition fields but no personal data or idempotency key', () => {
     // Prepare
-    const upload = loadEvent<{ detail: PrintOrderUpload }>('order-uploaded.json').detail;
+    const upload = loadEvent<{ detail: { body: PrintOrderUpload } }>('order-uploaded.json').detail.body;
     const order: OrderItem = {
-      ...newPendingOrder({ id: ID, upload, uploadedAt: '2026-11-24T08:45:12Z', now: NOW }),
+      ...newPendingOrder({ id: ID, ownerId: 'cust-0042', upload, uploadedAt: '2026-11-24T08:45:12Z', now: NOW }),
       state: 'shipped',
       reason: 'Shipped at 2026-11-24T08:47:29.512Z',
       shippedAt: '2026-11-24T08:47:29.512Z',

@@ -10,7 +10,7 @@ import {
 import { loadEvent } from './helpers';
 
 function validUpload(): PrintOrderUpload {
-  return loadEvent<{ detail: PrintOrderUpload }>('order-uploaded.json').detail;
+  return loadEvent<{ detail: { body: PrintOrderUpload } }>('order-uploaded.json').detail.body;
 }
 
 function pathsOf(detail: unknown): string[] {
