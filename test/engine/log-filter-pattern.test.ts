@@ -68,7 +68,7 @@ const JSON_CASES: [string, boolean, string, string][] = [
   ['{ $.ThisFlag IS TRUE }', true, CLOUDTRAIL_LIKE, JSON_PAGE],
   ['{ $.ThisFlag IS FALSE }', false, CLOUDTRAIL_LIKE, JSON_PAGE],
   ['{ $.cluster.name = "c1" }', true, CLOUDTRAIL_LIKE, JSON_PAGE],
-  ["{ $.['dotted.key'] = \"x\" }", CLOUDTRAIL_LIKE, true, JSON_PAGE],
+  ["{ $.['dotted.key'] = \"x\" }", true, CLOUDTRAIL_LIKE, JSON_PAGE],
   ['{ $.eventType = %Update[A-Z]% }', true, CLOUDTRAIL_LIKE, JSON_PAGE],
   ['{ ($.user.id = 1) && ($.users[0].email = "John.Doe@example.com") }', true, COMPOUND, JSON_PAGE],
   ['{ ($.user.id = 2 && $.users[0].email = "nonmatch") || $.actions[2] = "GET" }', false, COMPOUND, JSON_PAGE],
