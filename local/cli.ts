@@ -100,7 +100,7 @@ export function formatResources(handle: Pick<CloudHandle, 'classification'>): st
 export function formatUrls(handle: Pick<CloudHandle, 'urls'>): string[] {
   const rows: string[][] = [];
   for (const api of handle.urls.apis) rows.push([`HTTP API ${api.name}`, api.local, api.aws ? `(AWS: ${api.aws})` : '']);
-  rows.push(['AWS edge', handle.urls.edge, '(AWS_ENDPOINT_URL: EventBridge, DynamoDB, DynamoDB Streams, SQS, Lambda Invoke)']);
+  rows.push(['AWS edge', handle.urls.edge, '(AWS_ENDPOINT_URL: EventBridge, DynamoDB, DynamoDB Streams, SQS, Lambda Invoke, CloudWatch Logs)']);
   for (const url of handle.urls.functionUrls) rows.push([`Function URL ${url.name}`, url.local, `(AWS: ${url.aws})`]);
   rows.push(['DynamoDB Local', handle.urls.dynamodb, '(direct; prefer the edge)']);
   return ['URLs:', ...table(rows)];

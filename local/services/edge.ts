@@ -8,6 +8,7 @@
  * - `X-Amz-Target: DynamoDB_20120810.<Op>` / `DynamoDBStreams_20120810.<Op>` (JSON 1.0) → DynamoDB Local, forwarded
  *   byte for byte (edge/dynamodb-proxy.ts)
  * - `X-Amz-Target: AmazonSQS.<Op>` (JSON 1.0) → SQS (edge/sqs-json.ts)
+ * - `X-Amz-Target: Logs_20140328.<Op>` (JSON 1.1) → CloudWatch Logs' read API over the local logs (edge/logs-json.ts)
  * - form or query string with `Action=<Op>` (the SQS query protocol, XML answers) → SQS (edge/sqs-query.ts)
  * - `POST /2015-03-31/functions/<fn>/invocations` (REST JSON) → Lambda Invoke, when a Lambda service is given
  *   (edge/lambda-rest.ts)
@@ -19,10 +20,12 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SqsService } from './sqs';
+import type { LogStore } from './logs/store';
 import { forwardToDynamoDb } from './edge/dynamodb-proxy';
 import { EdgeEventBridge, handleEventBridge } from './edge/eventbridge-json';
 import { AwsProtocolError, sendJsonError } from './edge/http-util';
 import { EdgeLambda, handleLambdaInvoke, isLambdaInvoke } from './edge/lambda-rest';
+import { handleLogsJson } from './edge/logs-json';
 import { handleSqsJson } from './edge/sqs-json';
 import { handleSqsQuery, readQueryParams } from './edge/sqs-query';
 
@@ -51,6 +54,8 @@ export interface EdgeOptions {
   dynamoDbEndpoint: string;
   /** Optional: serves Lambda Invoke (`POST /2015-03-31/functions/<fn>/invocations`). */
   lambda?: EdgeLambda;
+  /** Optional: serves CloudWatch Logs' read API (DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents). */
+  logs?: LogStore;
 }
 
 export interface EdgeHandle {
@@ -60,7 +65,7 @@ export interface EdgeHandle {
   stop(): Promise<void>;
 }
 
-const SERVICES = ['events (PutEvents, TestEventPattern)', 'dynamodb', 'dynamodb-streams', 'sqs (json + query)', 'lambda (Invoke)'];
+const SERVICES = ['events (PutEvents, TestEventPattern)', 'dynamodb', 'dynamodb-streams', 'sqs (json + query)', 'lambda (Invoke)', 'logs (DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents)'];
 
 export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
   const host = options.host ?? '127.0.0.1';
@@ -86,6 +91,8 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
         case 'DynamoDB_20120810':
         case 'DynamoDBStreams_20120810':
           return forwardToDynamoDb(req, res, options.dynamoDbEndpoint);
+        case 'Logs_20140328':
+          return handleLogsJson(operation, req, res, options.logs);
         case 'AmazonSQS':
           return handleSqsJson(operation, req, res, options.sqs, callContext(req, res));
         default:
