@@ -1,5 +1,5 @@
 /**
- * `npm run trace -- <id> [--stack NAME] [--endpoint-url URL] [--region REGION] [--since 14d] [--project-dir DIR]`:
+ * `npm run trace -- <id> [--stack NAME] [--config key=value]... [--endpoint-url URL] [--region REGION] [--since 14d] [--project-dir DIR]`:
  * one order's journey (or any id the logs carry) as a timeline, one line per hop, from CloudWatch Logs and the
  * stack's queues. The backend is chosen as the AWS CLI chooses it: `--endpoint-url`, else `AWS_ENDPOINT_URL`,
  * gives that endpoint (the local cloud's edge); otherwise AWS with the default credential chain. The log groups
@@ -22,13 +22,15 @@ export interface TraceArgs {
   sinceMs: number;
   projectDir: string;
   json: boolean;
+  /** `--config key=value` (repeatable), as `npm start` takes them: the graph the local cloud runs. */
+  config: Record<string, string>;
 }
 
 export class TraceUsageError extends Error {
   override name = 'TraceUsageError';
 }
 
-const USAGE = 'usage: npm run trace -- <id> [--stack NAME] [--endpoint-url URL] [--region REGION] [--since 14d] [--json]';
+const USAGE = 'usage: npm run trace -- <id> [--stack NAME] [--config key=value]... [--endpoint-url URL] [--region REGION] [--since 14d] [--json]';
 
 function parseDuration(value: string): number {
   const match = /^(\d+)([smhd])$/.exec(value);
@@ -37,7 +39,7 @@ function parseDuration(value: string): number {
 }
 
 export function parseTraceArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): TraceArgs {
-  const args: Partial<TraceArgs> = { stack: 'dev', sinceMs: parseDuration('14d'), projectDir: process.cwd(), json: false };
+  const args: Partial<TraceArgs> = { stack: 'dev', sinceMs: parseDuration('14d'), projectDir: process.cwd(), json: false, config: {} };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const value = (): string => {
@@ -52,6 +54,12 @@ export function parseTraceArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     else if (arg === '--since') args.sinceMs = parseDuration(value());
     else if (arg === '--project-dir') args.projectDir = path.resolve(value());
     else if (arg === '--json') args.json = true;
+    else if (arg === '--config' || arg === '-c') {
+      const pair = value();
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new TraceUsageError(`--config expects key=value, got "${pair}"`);
+      (args.config as Record<string, string>)[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
     else if (arg.startsWith('-')) throw new TraceUsageError(`unknown option ${arg}\n${USAGE}`);
     else if (args.id === undefined) args.id = arg;
     else throw new TraceUsageError(`one id at a time\n${USAGE}`);
@@ -64,7 +72,7 @@ export function parseTraceArgs(argv: string[], env: NodeJS.ProcessEnv = process.
 
 export async function runTrace(argv: string[], out: (line: string) => void = (l) => console.log(l), env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const args = parseTraceArgs(argv, env);
-  const graph = await loadStackGraph({ stack: args.stack, projectDir: args.projectDir });
+  const graph = await loadStackGraph({ stack: args.stack, projectDir: args.projectDir, configOverrides: args.config });
   const sources = traceSourcesFromGraph(graph.resources);
   const region = args.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? graph.region;
   // The local edge does not check signatures; without credentials in the environment, any will do there.

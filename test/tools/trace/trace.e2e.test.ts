@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { PROJECT_DIR, pollUntil, RunningCloud, startCli, tempDataDir } from '../../local/e2e/harness';
+import { FakeEndpoint, PROJECT_DIR, pollUntil, RunningCloud, startCli, tempDataDir } from '../../local/e2e/harness';
 
 jest.setTimeout(300_000);
 
@@ -76,5 +76,43 @@ describe('npm run trace against the local cloud', () => {
     const result = await trace([]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('usage: npm run trace -- <id>');
+  });
+});
+
+describe('npm run trace when the carrier refuses an order', () => {
+  // A 4xx other than 401/407/429 is not retried: the event goes to the rule's DLQ at once
+  // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+  const carrier = new FakeEndpoint(() => ({ status: 400, body: '{"message":"no"}' }));
+  const failing = tempDataDir();
+  let other: RunningCloud;
+  let carrierUrl: string;
+
+  beforeAll(async () => {
+    carrierUrl = await carrier.start();
+    other = await startCli(['--in-memory', '--data-dir', failing.dir, '--config', `carrierEndpoint=${carrierUrl}`]);
+  });
+
+  afterAll(async () => {
+    await other?.stop();
+    await carrier.stop();
+    failing.remove();
+  });
+
+  it('shows the carrier call dead-lettered, with the error EventBridge recorded', async () => {
+    const body = readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8');
+    const accepted = (await (await fetch(`${other.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json()) as { Entries: { EventId: string }[] };
+    const id = accepted.Entries[0].EventId;
+    await pollUntil(async () => carrier.requests.length, (n) => n > 0, 90_000);
+    // --config as the cloud was started: the trace reads the same graph.
+    const args = [id, '--endpoint-url', other.edge, '--config', `carrierEndpoint=${carrierUrl}`];
+    let result = await trace(args);
+    for (let i = 0; i < 5 && !result.stdout.includes('dead-lettered'); i += 1) result = await trace(args);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    const created = lines.findIndex((l) => /event "Order Changed" .*state=pending/.test(l));
+    const dead = lines.findIndex((l) => /✗ orders-order-created-dlq-\w+ +dead-lettered rule orders-order-created-\w+ target arn:aws:events:\S+:api-destination\/\S+ after 0 retries \(SDK_CLIENT_ERROR: .*400/.test(l));
+    expect(created).toBeGreaterThan(0);
+    expect(dead).toBeGreaterThan(created);
+    expect(lines[lines.length - 1]).toBe('final state: pending');
   });
 });
