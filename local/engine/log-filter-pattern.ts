@@ -16,7 +16,11 @@
  * - space-delimited (`[ip, user, ..., status=4*, size>1000]`): fields split on spaces, `"..."` and `[...]` each
  *   one field, `...` for any number of fields, conditions with the JSON pattern's operators and `&&`/`||`.
  *
- * A pattern AWS would refuse is an `InvalidParameterException` (HTTP 400), AWS's error for FilterLogEvents.
+ * A pattern AWS would refuse is an `InvalidParameterException` (HTTP 400), AWS's error for FilterLogEvents, with
+ * the messages AWS is seen to answer: `Invalid filter pattern` (github.com/aws/aws-toolkit-jetbrains/issues/3219;
+ * ours adds the reason after a colon), `If a filter pattern starts with '{' it must end with '}'`
+ * (github.com/jorgebastida/awslogs/issues/210) and `Invalid character(s) in term '<term>'`
+ * (github.com/dougmoscrop/serverless-plugin-log-subscription/issues/47).
  */
 import { EngineError } from './errors';
 
@@ -53,7 +57,7 @@ export function compileFilterPattern(pattern: string | undefined | null): Compil
   const text = source.trim();
   if (text === '') return { source, kind: 'all', matches: () => true };
   if (text.startsWith('{')) {
-    if (!text.endsWith('}')) throw invalid(source, 'a JSON pattern must end with }');
+    if (!text.endsWith('}')) throw new InvalidParameterException("If a filter pattern starts with '{' it must end with '}'");
     const parser = new ExpressionParser(text.slice(1, -1), source, 'json');
     const test = parser.parseAll();
     return {
@@ -109,7 +113,7 @@ function compileTerms(text: string, source: string): CompiledFilterPattern {
       const start = i;
       while (i < text.length && !/\s/.test(text[i])) i += 1;
       term = text.slice(start, i);
-      if (term.includes('"')) throw invalid(source, `unexpected " in term ${term}`);
+      if (term.includes('"')) throw new InvalidParameterException(`Invalid character(s) in term '${term}'`);
     }
     if (term === '' && prefix !== '') throw invalid(source, `${prefix} must be followed by a term`);
     (prefix === '?' ? optional : prefix === '-' ? excluded : required).push(term);

@@ -143,5 +143,11 @@ describe('log filter patterns: invalid patterns are AWS InvalidParameterExceptio
     expect(error).toBeInstanceOf(InvalidParameterException);
     expect((error as InvalidParameterException).name).toBe('InvalidParameterException');
     expect((error as InvalidParameterException).statusCode).toBe(400);
+    expect((error as Error).message).toMatch(/^(Invalid filter pattern: |If a filter pattern starts with '\{' it must end with '\}'$|Invalid character\(s\) in term ')/);
+  });
+
+  it("uses AWS's own messages where AWS is seen to answer them", () => {
+    expect(() => compileFilterPattern('{ $.a = 1')).toThrow("If a filter pattern starts with '{' it must end with '}'");
+    expect(() => compileFilterPattern('ERROR ab"c')).toThrow("Invalid character(s) in term 'ab\"c'");
   });
 });
