@@ -371,23 +371,19 @@ export function splitDelimitedFields(message: string): string[] {
 function compileDelimited(body: string, source: string): CompiledFilterPattern {
   const specs = body.split(',').map((s) => s.trim());
   if (specs.some((s) => s === '')) throw invalid(source, 'empty field in a space-delimited pattern');
-  const names: string[] = [];
-  const tests: Test[] = [];
-  let ellipses = 0;
-  specs.forEach((spec, index) => {
-    if (spec === '...') {
-      names.push('...');
-      ellipses += 1;
-      return;
-    }
+  const names = specs.map((spec) => {
+    if (spec === '...') return spec;
     const name = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(spec)?.[0];
     if (!name) throw invalid(source, `bad field "${spec}"`);
-    names.push(name);
-    const condition = spec.slice(name.length).trim();
-    if (condition !== '') {
-      const parser = new ExpressionParser(spec, source, 'delimited', () => [index]);
-      tests.push(parser.parseAll());
-    }
+    return name;
+  });
+  const ellipses = names.filter((n) => n === '...').length;
+  const tests: Test[] = [];
+  specs.forEach((spec, index) => {
+    if (spec === '...' || spec === names[index]) return;
+    // A condition names its own field, or (after && / ||) another field of the pattern.
+    const resolve = (name: string): Step[] => [names.indexOf(name) >= 0 ? names.indexOf(name) : index];
+    tests.push(new ExpressionParser(spec, source, 'delimited', resolve).parseAll());
   });
   if (ellipses > 1) throw invalid(source, 'at most one ... per space-delimited pattern');
   return {

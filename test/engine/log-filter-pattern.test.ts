@@ -87,6 +87,9 @@ const DELIMITED_CASES: [string, boolean][] = [
   ['[..., status_code=200, bytes]', false],
   ['[ip, user, timestamp, request, status_code, bytes>2000]', false],
   ['[ip, user]', false],
+  ['[ip, user, timestamp, request, status_code = 4* && bytes > 1000, bytes]', true],
+  ['[ip, user, timestamp, request, status_code = 4* && bytes > 2000, bytes]', false],
+  ['[ip, user, timestamp, request, status_code = 200 || status_code = 404, bytes]', true],
 ];
 
 describe('log filter patterns: terms (AWS documentation examples)', () => {
