@@ -134,7 +134,7 @@ export function formatResources(handle: Pick<CloudHandle, 'classification'>): st
 export function formatUrls(handle: Pick<CloudHandle, 'urls'>): string[] {
   const rows: string[][] = [];
   for (const api of handle.urls.apis) rows.push([`HTTP API ${api.name}`, api.local, api.aws ? `(AWS: ${api.aws})` : '']);
-  rows.push(['AWS edge', handle.urls.edge, '(AWS_ENDPOINT_URL: EventBridge, DynamoDB, DynamoDB Streams, SQS, Lambda Invoke)']);
+  rows.push(['AWS edge', handle.urls.edge, '(AWS_ENDPOINT_URL: EventBridge, DynamoDB, DynamoDB Streams, SQS, Lambda Invoke, CloudWatch Logs)']);
   for (const url of handle.urls.functionUrls) rows.push([`Function URL ${url.name}`, url.local, `(AWS: ${url.aws})`]);
   for (const issuer of handle.urls.issuers ?? []) rows.push([`Token issuer ${issuer.name}`, issuer.local, `(AWS: ${issuer.issuer}; tokens: npm run token)`]);
   rows.push(['DynamoDB Local', handle.urls.dynamodb, '(direct; prefer the edge)']);

@@ -43,6 +43,7 @@ import { FunctionUrlService, readFunctionUrls } from './services/function-urls';
 import { HttpApiService, readHttpApis } from './services/http-api';
 import { DestinationSender, eventBridgeDestinationEntry, InvocationRecord, LambdaService, LocalFunction } from './services/lambda';
 import { LogSink } from './services/logs';
+import { FileLogStore, logGroupsFromGraph } from './services/logs/store';
 import { PipeDefinition, PipesService } from './services/pipes';
 import { SqsService } from './services/sqs';
 
@@ -100,6 +101,8 @@ export interface CloudHandle {
     lambda: LambdaService;
     pipes: PipesService;
     logs: LogSink;
+    /** CloudWatch Logs' view of the logs (what the edge's Logs API serves). */
+    logStore: FileLogStore;
   };
   stop(): Promise<void>;
 }
@@ -218,7 +221,9 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     stoppers.push({ name: 'EventBridge', stop: () => eventBridge.stop() });
 
     // The edge: AWS wire protocols for the SDKs and the CLI (Lambda Invoke included), and the handlers' AWS_ENDPOINT_URL.
-    const edge: EdgeHandle = await startEdge({ port: options.edgePort ?? 4566, dynamoDbEndpoint: dynamo.endpoint, sqs, eventBridge, lambda: lazyLambda, controlPlane: new ControlPlane(graph) });
+    // CloudWatch Logs' read API over the files the LogSink writes, grouped by the graph's log groups.
+    const logStore = new FileLogStore(logs.dir, logGroupsFromGraph(graph.resources, { region, accountId, creationTime: Date.now() }));
+    const edge: EdgeHandle = await startEdge({ port: options.edgePort ?? 4566, dynamoDbEndpoint: dynamo.endpoint, sqs, eventBridge, lambda: lazyLambda, logs: logStore, controlPlane: new ControlPlane(graph) });
     stoppers.push({ name: 'edge', stop: () => edge.stop() });
     // Queue URLs the graph declares are served by the edge under the same path (/<account>/<name>).
     for (const queue of graph.ofType('aws:sqs/queue:Queue')) {
@@ -332,7 +337,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
       dataDir,
       secrets,
       warnings,
-      services: { sqs, eventBridge, lambda, pipes, logs },
+      services: { sqs, eventBridge, lambda, pipes, logs, logStore },
       stop: async () => {
         if (stopped) return;
         stopped = true;

@@ -20,3 +20,5 @@ export * from './target-input';
 export * from './pipe-template';
 export * from './put-events';
 export * from './parameter-mapping';
+// CloudWatch Logs filter patterns (FilterLogEvents, metric and subscription filters)
+export { compileFilterPattern, testFilterPattern, splitDelimitedFields, InvalidParameterException, type CompiledFilterPattern } from './log-filter-pattern';

@@ -8,6 +8,7 @@
  * - `X-Amz-Target: DynamoDB_20120810.<Op>` / `DynamoDBStreams_20120810.<Op>` (JSON 1.0) → DynamoDB Local, forwarded
  *   byte for byte (edge/dynamodb-proxy.ts)
  * - `X-Amz-Target: AmazonSQS.<Op>` (JSON 1.0) → SQS (edge/sqs-json.ts)
+ * - `X-Amz-Target: Logs_20140328.<Op>` (JSON 1.1) → CloudWatch Logs' read API over the local logs (edge/logs-json.ts)
  * - form or query string with `Action=<Op>` (the SQS query protocol, XML answers) → SQS (edge/sqs-query.ts)
  * - `POST /2015-03-31/functions/<fn>/invocations` (REST JSON) → Lambda Invoke, when a Lambda service is given
  *   (edge/lambda-rest.ts)
@@ -22,10 +23,12 @@ import type { SqsService } from './sqs';
 import type { ControlPlane } from '../control-plane';
 import { forwardTranslated } from '../control-plane/dynamodb-forward';
 import { handleControlPlane, handleIamQuery, isIamQuery } from '../control-plane/http';
+import type { LogStore } from './logs/store';
 import { forwardToDynamoDb } from './edge/dynamodb-proxy';
 import { EdgeEventBridge, handleEventBridge } from './edge/eventbridge-json';
 import { AwsProtocolError, sendJsonError } from './edge/http-util';
 import { EdgeLambda, handleLambdaInvoke, isLambdaInvoke } from './edge/lambda-rest';
+import { handleLogsJson } from './edge/logs-json';
 import { handleSqsJson } from './edge/sqs-json';
 import { handleSqsQuery, readQueryParams } from './edge/sqs-query';
 
@@ -56,6 +59,8 @@ export interface EdgeOptions {
   lambda?: EdgeLambda;
   /** Optional: the read-only control-plane APIs answered from the graph (local/control-plane). */
   controlPlane?: ControlPlane;
+  /** Optional: serves CloudWatch Logs' read API (DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents). */
+  logs?: LogStore;
 }
 
 export interface EdgeHandle {
@@ -65,7 +70,7 @@ export interface EdgeHandle {
   stop(): Promise<void>;
 }
 
-const SERVICES = ['events (PutEvents, TestEventPattern)', 'dynamodb', 'dynamodb-streams', 'sqs (json + query)', 'lambda (Invoke)'];
+const SERVICES = ['events (PutEvents, TestEventPattern)', 'dynamodb', 'dynamodb-streams', 'sqs (json + query)', 'lambda (Invoke)', 'logs (DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents)'];
 
 export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
   const host = options.host ?? '127.0.0.1';
@@ -93,6 +98,8 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
         case 'DynamoDBStreams_20120810':
           if (options.controlPlane?.dynamoDbArns.translates(target)) return forwardTranslated(req, res, options.dynamoDbEndpoint, options.controlPlane.dynamoDbArns);
           return forwardToDynamoDb(req, res, options.dynamoDbEndpoint);
+        case 'Logs_20140328':
+          return handleLogsJson(operation, req, res, options.logs);
         case 'AmazonSQS':
           return handleSqsJson(operation, req, res, options.sqs, callContext(req, res));
         default:

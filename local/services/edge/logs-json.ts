@@ -1,0 +1,21 @@
+/**
+ * CloudWatch Logs on the edge: AWS JSON 1.1, `X-Amz-Target: Logs_20140328.<Operation>`
+ * (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/CommonParameters.html). The read API is
+ * served from the local log store (logs/api.ts); without a store every call is AWS's UnknownOperationException.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { callLogsApi, LogsApiError } from '../logs/api';
+import type { LogStore } from '../logs/store';
+import { AwsProtocolError, parseJsonObject, readBody, sendJson, sendJsonError, toAwsError } from './http-util';
+
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+export async function handleLogsJson(operation: string, req: IncomingMessage, res: ServerResponse, store: LogStore | undefined): Promise<void> {
+  try {
+    const input = parseJsonObject(await readBody(req));
+    if (!store) throw new AwsProtocolError('UnknownOperationException', 'CloudWatch Logs is not served by this edge (no log store)');
+    sendJson(res, 200, CONTENT_TYPE, callLogsApi(store, operation, input));
+  } catch (error) {
+    sendJsonError(res, CONTENT_TYPE, error instanceof LogsApiError ? new AwsProtocolError(error.code, error.message, error.statusCode) : toAwsError(error));
+  }
+}
