@@ -1,14 +1,14 @@
 import * as path from 'node:path';
-import { classifyResources } from '../../../local/model/emulation';
-import { GraphResource } from '../../../local/model/graph';
-import { StackGraph } from '../../../local/model/load';
-import { UrlMap } from '../../../local/model/url-map';
-import type { CloudHandle } from '../../../local/cloud';
+import { classifyResources } from '../../local/model/emulation';
+import { GraphResource } from '../../local/model/graph';
+import { StackGraph } from '../../local/model/load';
+import { UrlMap } from '../../local/model/url-map';
+import type { CloudHandle } from '../../local/cloud';
 
 // The summary is built from a handle; starting a cloud is the e2e tests' job.
-jest.mock('../../../local/cloud', () => ({ startCloud: jest.fn() }));
+jest.mock('../../local/cloud', () => ({ startCloud: jest.fn() }));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { CliUsageError, parseCliArgs, summary } = require('../../../local/cli') as typeof import('../../../local/cli');
+const { CliUsageError, parseCliArgs, summary } = require('../../local/cli') as typeof import('../../local/cli');
 
 function resource(type: string, name: string, id: string, state: Record<string, unknown>, custom = true): GraphResource & { custom: boolean } {
   return { type, name, id, urn: `urn:pulumi:dev::p::${type}::${name}`, inputs: state, state, custom };

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { LogsCliError, parseLogsArgs, parseSince, runLogsCli } from '../../../local/logs-cli';
-import { LogSink } from '../../../local/services/logs';
+import { LogsCliError, parseLogsArgs, parseSince, runLogsCli } from '../../local/logs-cli';
+import { LogSink } from '../../local/services/logs';
 
 describe('npm run logs', () => {
   const now = new Date('2026-11-24T10:00:00.000Z');

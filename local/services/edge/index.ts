@@ -18,17 +18,17 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SqsService } from './sqs';
-import { forwardToDynamoDb } from './edge/dynamodb-proxy';
-import { EdgeEventBridge, handleEventBridge } from './edge/eventbridge-json';
-import { AwsProtocolError, sendJsonError } from './edge/http-util';
-import { EdgeLambda, handleLambdaInvoke, isLambdaInvoke } from './edge/lambda-rest';
-import { handleSqsJson } from './edge/sqs-json';
-import { handleSqsQuery, readQueryParams } from './edge/sqs-query';
+import type { SqsService } from '../sqs';
+import { forwardToDynamoDb } from './dynamodb-proxy';
+import { EdgeEventBridge, handleEventBridge } from './eventbridge-json';
+import { AwsProtocolError, sendJsonError } from './http-util';
+import { EdgeLambda, handleLambdaInvoke, isLambdaInvoke } from './lambda-rest';
+import { handleSqsJson } from './sqs-json';
+import { handleSqsQuery, readQueryParams } from './sqs-query';
 
-export type { EdgeEventBridge } from './edge/eventbridge-json';
-export type { EdgeLambda } from './edge/lambda-rest';
-export { edgeQueueUrl, toEdgeQueueUrl } from './edge/queue-urls';
+export type { EdgeEventBridge } from './eventbridge-json';
+export type { EdgeLambda } from './lambda-rest';
+export { edgeQueueUrl, toEdgeQueueUrl } from './queue-urls';
 
 export const DEFAULT_EDGE_PORT = 4566;
 

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsProtocolError, readBody, sendJson } from './http-util';
 
-/** What the edge needs from the local Lambda (local/services/lambda.ts provides it). */
+/** What the edge needs from the local Lambda (local/services/lambda provides it). */
 export interface EdgeLambda {
   invoke(arnOrName: string, payload: unknown): Promise<{ requestId?: string; payload?: unknown; functionError?: string }>;
   invokeAsync(arnOrName: string, payload: unknown): Promise<unknown>;

@@ -25,11 +25,11 @@ import {
   validatePutEventsEntry,
   validatePutEventsRequest,
   validateTargetInput,
-} from '../engine';
-import { compressed } from './clock';
-import { OAuthTokenCache } from './eventbridge/api-destinations/oauth';
-import { sendHttpRequest } from './eventbridge/api-destinations/http-client';
-import { TokenBucket } from './eventbridge/api-destinations/rate-limiter';
+} from '../../engine';
+import { compressed } from '../shared/clock';
+import { OAuthTokenCache } from './api-destinations/oauth';
+import { sendHttpRequest } from './api-destinations/http-client';
+import { TokenBucket } from './api-destinations/rate-limiter';
 import {
   apiDestinationArn,
   apiDestinationNameOf,
@@ -42,22 +42,22 @@ import {
   ruleArn,
   TargetKind,
   targetKindOf,
-} from './eventbridge/arns';
-import { EventArchive } from './eventbridge/archive';
-import { resolveRetryPolicy } from './eventbridge/retry-policy';
-import { parseRateExpression } from './eventbridge/schedule';
-import { ApiDestinationSender, ResolvedApiDestination } from './eventbridge/senders/api-destination-sender';
-import { EventBusTargetSender } from './eventbridge/senders/event-bus-target-sender';
-import { LambdaTargetSender } from './eventbridge/senders/lambda-target-sender';
-import { LogGroupTargetSender } from './eventbridge/senders/log-group-target-sender';
-import { SqsTargetSender } from './eventbridge/senders/sqs-target-sender';
+} from './arns';
+import { EventArchive } from './archive';
+import { resolveRetryPolicy } from './retry-policy';
+import { parseRateExpression } from './schedule';
+import { ApiDestinationSender, ResolvedApiDestination } from './senders/api-destination-sender';
+import { EventBusTargetSender } from './senders/event-bus-target-sender';
+import { LambdaTargetSender } from './senders/lambda-target-sender';
+import { LogGroupTargetSender } from './senders/log-group-target-sender';
+import { SqsTargetSender } from './senders/sqs-target-sender';
 import {
   DeliveryContext,
   DeliveryTarget,
   SenderEnvironment,
   TargetMetrics,
   TargetSender,
-} from './eventbridge/senders/target-sender';
+} from './senders/target-sender';
 import {
   ApiDestinationDefinition,
   ArchiveDefinition,
@@ -70,11 +70,11 @@ import {
   RuleDefinition,
   SqsMessageSender,
   TargetDefinition,
-} from './eventbridge/types';
+} from './types';
 
-export * from './eventbridge/types';
-export { targetKindOf, type TargetKind } from './eventbridge/arns';
-export type { DeliveryContext, DeliveryOutcome, TargetMetrics } from './eventbridge/senders/target-sender';
+export * from './types';
+export { targetKindOf, type TargetKind } from './arns';
+export type { DeliveryContext, DeliveryOutcome, TargetMetrics } from './senders/target-sender';
 
 export interface EventBridgeServiceOptions {
   /** default 123456789012 */
@@ -89,7 +89,7 @@ export interface EventBridgeServiceOptions {
   logs?: LogRecordWriter;
   /** maps real AWS URLs of API destinations and OAuth endpoints to local ones (default identity) */
   resolveUrl?: (url: string) => string;
-  /** AWS-delay compression (default local/services/clock.ts) */
+  /** AWS-delay compression (default local/services/shared/clock.ts) */
   clock?: Clock;
   /** API destination timeout in real ms (default AWS's 5000) */
   apiDestinationTimeoutMs?: number;

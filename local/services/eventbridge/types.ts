@@ -128,7 +128,7 @@ export interface LogRecordWriter {
 
 /**
  * How AWS delays become local ones. `compressed` converts an AWS duration (ms) to a local one; the default is
- * local/services/clock.ts, tests inject a faster one.
+ * local/services/shared/clock.ts, tests inject a faster one.
  */
 export interface Clock {
   compressed(ms: number): number;

@@ -7,10 +7,10 @@
  * parameters or stage variables); response inference is the HTTP API's.
  * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
  */
-import { ResourceGraph } from '../model/graph';
-import { LambdaInvoker } from './http-api';
-import { buildV2Event, HttpResponse, IncomingHttpRequest, interpretLambdaResponse, jsonMessage } from './http-api/payload';
-import { LocalHttpServer } from './http-api/server';
+import { ResourceGraph } from '../../model/graph';
+import { LambdaInvoker } from '../http-api';
+import { buildV2Event, HttpResponse, IncomingHttpRequest, interpretLambdaResponse, jsonMessage } from '../http-api/payload';
+import { LocalHttpServer } from '../http-api/server';
 
 export const FUNCTION_URL_TYPE = 'aws:lambda/functionUrl:FunctionUrl';
 

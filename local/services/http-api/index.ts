@@ -5,9 +5,9 @@
  * EventBridge-PutEvents and AWS_PROXY Lambda (payload format 2.0).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api.html
  */
-import type { HttpRequestContext, PutEventsRequestEntry } from '../engine';
-import { AuthorizerCache, AuthorizerConfig, AuthorizerDecision, interpretAuthorizerResponse, resolveIdentity } from './http-api/authorizer';
-import { ApiDefinition, IntegrationDefinition, RouteDefinition, StageDefinition } from './http-api/definition';
+import type { HttpRequestContext, PutEventsRequestEntry } from '../../engine';
+import { AuthorizerCache, AuthorizerConfig, AuthorizerDecision, interpretAuthorizerResponse, resolveIdentity } from './authorizer';
+import { ApiDefinition, IntegrationDefinition, RouteDefinition, StageDefinition } from './definition';
 import {
   buildV2Event,
   collectHeaders,
@@ -17,13 +17,13 @@ import {
   interpretLambdaResponse,
   jsonMessage,
   parseQuery,
-} from './http-api/payload';
-import { RouteTable, compileRoute } from './http-api/routing';
-import { LocalHttpServer } from './http-api/server';
-import { StageThrottle } from './http-api/throttle';
+} from './payload';
+import { RouteTable, compileRoute } from './routing';
+import { LocalHttpServer } from './server';
+import { StageThrottle } from './throttle';
 
-export { readHttpApis } from './http-api/definition';
-export type { ApiDefinition } from './http-api/definition';
+export { readHttpApis } from './definition';
+export type { ApiDefinition } from './definition';
 
 /** The part of the Lambda service the HTTP API needs: a synchronous invoke. */
 export interface LambdaInvoker {

@@ -25,13 +25,13 @@
  * - no versions/aliases (everything is `$LATEST`), no reserved concurrency, no throttling errors (callers wait).
  */
 import { randomUUID } from 'node:crypto';
-import { compressed } from './clock';
-import type { SqsService } from './sqs';
-import { buildInvocationRecord, deadLetterAttributes, DestinationCondition, StringOrNumberAttribute } from './lambda/async-records';
-import { ErrorPayload, ExecutionEnvironment, ExecutionOutcome, FunctionSpec } from './lambda/execution-environment';
+import { compressed } from '../shared/clock';
+import type { SqsService } from '../sqs';
+import { buildInvocationRecord, deadLetterAttributes, DestinationCondition, StringOrNumberAttribute } from './async-records';
+import { ErrorPayload, ExecutionEnvironment, ExecutionOutcome, FunctionSpec } from './execution-environment';
 
-export { buildInvocationRecord, deadLetterAttributes, eventBridgeDestinationEntry, truncateUtf8 } from './lambda/async-records';
-export type { InvocationRecord, StringOrNumberAttribute } from './lambda/async-records';
+export { buildInvocationRecord, deadLetterAttributes, eventBridgeDestinationEntry, truncateUtf8 } from './async-records';
+export type { InvocationRecord, StringOrNumberAttribute } from './async-records';
 
 export interface LocalFunction extends FunctionSpec {
   asyncConfig?: { maximumRetryAttempts: number; maximumEventAgeInSeconds: number; onFailureArn?: string; onSuccessArn?: string };
@@ -47,7 +47,7 @@ export interface InvokeResult {
   errorType?: string;
 }
 
-/** Anything with LogSink's write method (local/services/logs.ts). */
+/** Anything with LogSink's write method (local/services/logs). */
 export interface LogSinkLike {
   write(record: { time: Date; source: string; message: string }): void;
 }

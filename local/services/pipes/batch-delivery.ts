@@ -12,7 +12,7 @@
  * Back-off constants are EventBridge's (eventbridge/retry-policy.ts); Pipes do not publish theirs [I].
  */
 import { randomUUID } from 'node:crypto';
-import { abortableDelay } from '../eventbridge/delay';
+import { abortableDelay } from '../shared/delay';
 import { backoffDelayMs } from '../eventbridge/retry-policy';
 import { Clock, SqsMessageSender } from '../eventbridge/types';
 import { PipeExecutionLog } from './execution-log';

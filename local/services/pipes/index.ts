@@ -12,22 +12,22 @@
 import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { compilePipeFilter, validatePipeTemplate } from '../engine';
-import { compressed } from './clock';
-import { targetKindOf } from './eventbridge/arns';
-import { Clock, LogRecordWriter, SqsMessageSender } from './eventbridge/types';
-import { BatchDelivery, BatchMetrics } from './pipes/batch-delivery';
-import { CheckpointStore } from './pipes/checkpoint-store';
-import { PipeExecutionLog } from './pipes/execution-log';
-import { StreamPoller } from './pipes/stream-poller';
-import { EventBusPipeTarget } from './pipes/targets/event-bus-pipe-target';
-import { LambdaPipeTarget } from './pipes/targets/lambda-pipe-target';
-import { PipeTarget } from './pipes/targets/pipe-target';
-import { SqsPipeTarget } from './pipes/targets/sqs-pipe-target';
-import { EventBusPutter, LambdaInvoker, PipeDefinition, ResolvedPipe } from './pipes/types';
+import { compilePipeFilter, validatePipeTemplate } from '../../engine';
+import { compressed } from '../shared/clock';
+import { targetKindOf } from '../eventbridge/arns';
+import { Clock, LogRecordWriter, SqsMessageSender } from '../eventbridge/types';
+import { BatchDelivery, BatchMetrics } from './batch-delivery';
+import { CheckpointStore } from './checkpoint-store';
+import { PipeExecutionLog } from './execution-log';
+import { StreamPoller } from './stream-poller';
+import { EventBusPipeTarget } from './targets/event-bus-pipe-target';
+import { LambdaPipeTarget } from './targets/lambda-pipe-target';
+import { PipeTarget } from './targets/pipe-target';
+import { SqsPipeTarget } from './targets/sqs-pipe-target';
+import { EventBusPutter, LambdaInvoker, PipeDefinition, ResolvedPipe } from './types';
 
-export * from './pipes/types';
-export type { BatchMetrics } from './pipes/batch-delivery';
+export * from './types';
+export type { BatchMetrics } from './batch-delivery';
 
 export interface PipesServiceOptions {
   /** a DynamoDB Streams client; or `endpoint` to make one (DynamoDB Local serves streams on its table port) */
@@ -49,7 +49,7 @@ export interface PipesServiceOptions {
   logs?: LogRecordWriter;
   /** checkpoint files (default `.local/state/pipes`) */
   stateDir?: string;
-  /** AWS-delay compression (back-off, batching window); default local/services/clock.ts */
+  /** AWS-delay compression (back-off, batching window); default local/services/shared/clock.ts */
   clock?: Clock;
   log?: (message: string) => void;
   random?: () => number;

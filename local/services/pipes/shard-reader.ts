@@ -13,7 +13,7 @@
  */
 import { _Record, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, Shard } from '@aws-sdk/client-dynamodb-streams';
 import { CompiledEventPattern } from '../../engine';
-import { abortableDelay } from '../eventbridge/delay';
+import { abortableDelay } from '../shared/delay';
 import { Clock } from '../eventbridge/types';
 import { BatchDelivery, BatchItem } from './batch-delivery';
 import { CheckpointStore } from './checkpoint-store';

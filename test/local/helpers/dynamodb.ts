@@ -1,6 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { DynamoDbLocalHandle, startDynamoDbLocal } from '../../../../local/services/dynamodb-local';
+import { DynamoDbLocalHandle, startDynamoDbLocal } from '../../../local/services/dynamodb-local';
 
 export interface LocalDynamo {
   handle: DynamoDbLocalHandle;

@@ -1,4 +1,4 @@
-import { Clock } from '../../../../local/services/eventbridge/types';
+import { Clock } from '../../../local/services/eventbridge/types';
 
 export interface SentMessage {
   queue: string;

@@ -12,7 +12,7 @@
  * Failures are logged and counted, never thrown: PutEvents has long since answered (§1.6).
  */
 import { renderTargetInput, TargetInputConfig } from '../../../engine';
-import { abortableDelay } from '../delay';
+import { abortableDelay } from '../../shared/delay';
 import { ExhaustedCondition, nextRetry, RetryPolicy } from '../retry-policy';
 import { Clock, EventEnvelope, SqsMessageSender } from '../types';
 

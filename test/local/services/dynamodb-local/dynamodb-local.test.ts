@@ -3,11 +3,11 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { startDynamoDbLocal } from '../../../local/services/dynamodb-local';
+import { startDynamoDbLocal } from '../../../../local/services/dynamodb-local';
 
 jest.setTimeout(120_000);
 
-const REPO = path.resolve(__dirname, '../../..');
+const REPO = path.resolve(__dirname, '../../../..');
 
 function client(endpoint: string, region = 'us-east-1', accessKeyId = 'local'): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region, credentials: { accessKeyId, secretAccessKey: 'local' } });
@@ -128,7 +128,7 @@ describe('startDynamoDbLocal', () => {
 
 /** Runs the fixture under tsx with the given environment; resolves its first output line. */
 function runFixture(env: Record<string, string>): { firstLine: Promise<string> } {
-  const script = path.join(REPO, 'test', 'fixtures', 'local-runtime', 'start-dynamodb-local.ts');
+  const script = path.join(__dirname, 'fixtures', 'start-dynamodb-local.ts');
   const tsxCli = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const child = spawn(process.execPath, [tsxCli, script], { cwd: REPO, env: { ...env, HOME: process.env.HOME ?? '/tmp' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const firstLine = new Promise<string>((resolve, reject) => {

@@ -1,8 +1,8 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import { DynamoDbLocalHandle, startDynamoDbLocal } from '../../../local/services/dynamodb-local';
-import { EdgeHandle, startEdge } from '../../../local/services/edge';
-import { SqsService } from '../../../local/services/sqs';
+import { DynamoDbLocalHandle, startDynamoDbLocal } from '../../../../local/services/dynamodb-local';
+import { EdgeHandle, startEdge } from '../../../../local/services/edge';
+import { SqsService } from '../../../../local/services/sqs';
 
 jest.setTimeout(90_000);
 

@@ -1,7 +1,7 @@
-import { EdgeHandle, startEdge } from '../../../local/services/edge';
-import { LambdaService } from '../../../local/services/lambda';
-import { SqsService } from '../../../local/services/sqs';
-import { TestBundles } from './lambda-bundles';
+import { EdgeHandle, startEdge } from '../../../../local/services/edge';
+import { LambdaService } from '../../../../local/services/lambda';
+import { SqsService } from '../../../../local/services/sqs';
+import { TestBundles } from '../../helpers/lambda-bundles';
 
 const bundles = new TestBundles();
 let lambda: LambdaService;

@@ -10,9 +10,9 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { testEventPattern } from '../../../local/engine';
-import { EdgeHandle, edgePortFromEnv, startEdge, toEdgeQueueUrl } from '../../../local/services/edge';
-import { md5OfMessageAttributes, SqsService } from '../../../local/services/sqs';
+import { testEventPattern } from '../../../../local/engine';
+import { EdgeHandle, edgePortFromEnv, startEdge, toEdgeQueueUrl } from '../../../../local/services/edge';
+import { md5OfMessageAttributes, SqsService } from '../../../../local/services/sqs';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:target-dlq';

@@ -1,7 +1,7 @@
 import { EventBridgeService } from '../../../../local/services/eventbridge';
 import { ConnectionDefinition } from '../../../../local/services/eventbridge/types';
-import { attributeValues, FakeSqs, recordingClock, waitFor } from '../helpers/fakes';
-import { Responder, startTestServer, TestServer } from '../helpers/http-server';
+import { attributeValues, FakeSqs, recordingClock, waitFor } from '../../helpers/fakes';
+import { Responder, startTestServer, TestServer } from '../../helpers/http-server';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EventBridgeDefinitionError, EventBridgeService } from '../../../../local/services/eventbridge';
-import { attributeValues, FakeLambda, FakeSqs, recordingClock, waitFor } from '../helpers/fakes';
+import { attributeValues, FakeLambda, FakeSqs, recordingClock, waitFor } from '../../helpers/fakes';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';

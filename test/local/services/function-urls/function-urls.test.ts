@@ -1,6 +1,6 @@
-import { GraphResource, ResourceGraph } from '../../../local/model/graph';
-import { FunctionUrlService, readFunctionUrls } from '../../../local/services/function-urls';
-import { LambdaInvoker } from '../../../local/services/http-api';
+import { GraphResource, ResourceGraph } from '../../../../local/model/graph';
+import { FunctionUrlService, readFunctionUrls } from '../../../../local/services/function-urls';
+import { LambdaInvoker } from '../../../../local/services/http-api';
 
 const fnArn = 'arn:aws:lambda:us-east-1:123456789012:function:echo';
 

@@ -3,7 +3,7 @@ import {
   AuthorizerConfig,
   interpretAuthorizerResponse,
   resolveIdentity,
-} from '../../../local/services/http-api/authorizer';
+} from '../../../../local/services/http-api/authorizer';
 
 const config: AuthorizerConfig = {
   id: 'auth1',

@@ -1,7 +1,7 @@
-import { evaluateParameterMapping } from '../../../local/engine/parameter-mapping';
-import { GraphResource, ResourceGraph } from '../../../local/model/graph';
-import type { PutEventsRequestEntry } from '../../../local/engine';
-import { EventPutter, HttpApiService, LambdaInvoker, readHttpApis } from '../../../local/services/http-api';
+import { evaluateParameterMapping } from '../../../../local/engine/parameter-mapping';
+import { GraphResource, ResourceGraph } from '../../../../local/model/graph';
+import type { PutEventsRequestEntry } from '../../../../local/engine';
+import { EventPutter, HttpApiService, LambdaInvoker, readHttpApis } from '../../../../local/services/http-api';
 
 const account = '123456789012';
 const fnArn = (name: string) => `arn:aws:lambda:us-east-1:${account}:function:${name}`;

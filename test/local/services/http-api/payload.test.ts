@@ -3,7 +3,7 @@ import {
   IncomingHttpRequest,
   interpretLambdaResponse,
   MalformedLambdaResponseError,
-} from '../../../local/services/http-api/payload';
+} from '../../../../local/services/http-api/payload';
 
 function request(overrides: Partial<IncomingHttpRequest> = {}): IncomingHttpRequest {
   return {

@@ -1,4 +1,4 @@
-import { compileRoute, InvalidRouteKeyError, RouteTable } from '../../../local/services/http-api/routing';
+import { compileRoute, InvalidRouteKeyError, RouteTable } from '../../../../local/services/http-api/routing';
 
 function table(...keys: string[]): RouteTable<string> {
   return new RouteTable(keys.map((key) => compileRoute(key, key)));

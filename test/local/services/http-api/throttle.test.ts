@@ -1,4 +1,4 @@
-import { ACCOUNT_DEFAULT_THROTTLE, StageThrottle } from '../../../local/services/http-api/throttle';
+import { ACCOUNT_DEFAULT_THROTTLE, StageThrottle } from '../../../../local/services/http-api/throttle';
 
 describe('HTTP API stage throttling (token bucket)', () => {
   it('allows a burst, rejects beyond it, and refills at the rate', () => {

@@ -1,5 +1,5 @@
-import { buildInvocationRecord, deadLetterAttributes, eventBridgeDestinationEntry, truncateUtf8 } from '../../../local/services/lambda/async-records';
-import { buildFunctionEnvironment, logStreamName } from '../../../local/services/lambda/environment';
+import { buildInvocationRecord, deadLetterAttributes, eventBridgeDestinationEntry, truncateUtf8 } from '../../../../local/services/lambda/async-records';
+import { buildFunctionEnvironment, logStreamName } from '../../../../local/services/lambda/environment';
 
 const FN = {
   name: 'worker',

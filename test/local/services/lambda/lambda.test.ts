@@ -1,8 +1,8 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { InvocationRecord, LambdaService, LambdaServiceOptions, StringOrNumberAttribute } from '../../../local/services/lambda';
-import { SqsService } from '../../../local/services/sqs';
-import { TestBundles } from './lambda-bundles';
+import { InvocationRecord, LambdaService, LambdaServiceOptions, StringOrNumberAttribute } from '../../../../local/services/lambda';
+import { SqsService } from '../../../../local/services/sqs';
+import { TestBundles } from '../../helpers/lambda-bundles';
 
 interface Sent {
   arn: string;

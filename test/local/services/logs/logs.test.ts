@@ -8,7 +8,7 @@ import {
   parseLogLine,
   readLogLines,
   sanitiseSource,
-} from '../../../local/services/logs';
+} from '../../../../local/services/logs';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'logs-test-'));

@@ -2,7 +2,7 @@ import { BatchDelivery, BatchItem } from '../../../../local/services/pipes/batch
 import { PipeExecutionLog } from '../../../../local/services/pipes/execution-log';
 import { PipeTarget, PipeTargetResult } from '../../../../local/services/pipes/targets/pipe-target';
 import { ResolvedPipe, StreamRecord } from '../../../../local/services/pipes/types';
-import { FakeSqs, recordingClock } from '../helpers/fakes';
+import { FakeSqs, recordingClock } from '../../helpers/fakes';
 
 const DLQ = 'arn:aws:sqs:us-east-1:123456789012:dlq';
 

@@ -2,7 +2,7 @@ import { EventBusPipeTarget } from '../../../../local/services/pipes/targets/eve
 import { partialFailure } from '../../../../local/services/pipes/targets/lambda-pipe-target';
 import { SqsPipeTarget } from '../../../../local/services/pipes/targets/sqs-pipe-target';
 import { EventBusPutter, ResolvedPipe, StreamRecord } from '../../../../local/services/pipes/types';
-import { FakeSqs } from '../helpers/fakes';
+import { FakeSqs } from '../../helpers/fakes';
 
 const BUS = 'arn:aws:events:us-east-1:123456789012:event-bus/shop';
 

@@ -5,8 +5,8 @@ import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeService } from '../../../../local/services/eventbridge';
 import { PipeDefinition, PipesService } from '../../../../local/services/pipes';
-import { FakeSqs, recordingClock, waitFor } from '../helpers/fakes';
-import { createStreamTable, LocalDynamo, startLocalDynamo } from '../helpers/dynamodb';
+import { FakeSqs, recordingClock, waitFor } from '../../helpers/fakes';
+import { createStreamTable, LocalDynamo, startLocalDynamo } from '../../helpers/dynamodb';
 
 jest.setTimeout(60_000);
 

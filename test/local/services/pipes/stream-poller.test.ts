@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PipeDefinition, PipesService } from '../../../../local/services/pipes';
-import { FakeStreams } from '../helpers/fake-streams';
-import { FakeSqs, recordingClock, waitFor } from '../helpers/fakes';
+import { FakeStreams } from '../../helpers/fake-streams';
+import { FakeSqs, recordingClock, waitFor } from '../../helpers/fakes';
 
 const SOURCE = 'arn:aws:dynamodb:us-east-1:123456789012:table/things/stream/2025-01-15T12:00:00.000';
 const FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:consumer';

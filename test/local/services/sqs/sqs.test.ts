@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SqsError, SqsService, md5OfMessageAttributes } from '../../../local/services/sqs';
+import { SqsError, SqsService, md5OfMessageAttributes } from '../../../../local/services/sqs';
 
 const ARN = 'arn:aws:sqs:us-east-1:123456789012:jobs-dlq';
 const URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs-dlq';
