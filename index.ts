@@ -11,7 +11,7 @@ import { ChatNotifier } from './infra/chat-notifier';
 import { loadStackConfig } from './infra/config';
 import type { DeadLetterQueue } from './infra/dead-letter-queue';
 import { HandlerFunction } from './infra/handler-function';
-import { OrderEvents } from './infra/order-events';
+import { EventBus } from './infra/event-bus';
 import { OrderStreamPipe } from './infra/order-stream-pipe';
 import { OrdersApi } from './infra/orders-api';
 import { OrdersTable } from './infra/orders-table';
@@ -24,7 +24,7 @@ const alarmActions = config.alarmActions;
 
 // Storage and the bus.
 const table = new OrdersTable('orders');
-const events = new OrderEvents('orders', { archiveRetentionDays: config.archiveRetentionDays, logRetentionDays, alarmActions });
+const events = new EventBus('orders', { archiveRetentionDays: config.archiveRetentionDays, logRetentionDays, alarmActions });
 
 // Handlers. EventBridge invokes the first three asynchronously: Lambda retries twice, then the event goes to the
 // function's own DLQ. Six hours covers Lambda's own throttling retries.

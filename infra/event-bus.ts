@@ -9,7 +9,7 @@ import { RulePatterns } from '../handlers/contract';
 import { BusSubscription, type BusSubscriptionArgs } from './bus-subscription';
 import type { DeadLetterQueue } from './dead-letter-queue';
 
-export interface OrderEventsArgs {
+export interface EventBusArgs {
   /** Physical bus name (default `<component name>-<stack>`). */
   busName?: string;
   /** Days the archive keeps events for replay (0 = forever). */
@@ -20,7 +20,7 @@ export interface OrderEventsArgs {
 
 export type SubscribeArgs = Omit<BusSubscriptionArgs, 'busName' | 'alarmActions'>;
 
-export class OrderEvents extends pulumi.ComponentResource {
+export class EventBus extends pulumi.ComponentResource {
   readonly bus: aws.cloudwatch.EventBus;
   readonly archive: aws.cloudwatch.EventArchive;
   readonly catchAllLogGroup: aws.cloudwatch.LogGroup;
@@ -32,13 +32,13 @@ export class OrderEvents extends pulumi.ComponentResource {
   private readonly componentName: string;
   private readonly alarmActions: pulumi.Input<string>[];
 
-  constructor(name: string, args: OrderEventsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('order-event-gateway:infra:OrderEvents', name, {}, opts);
-    if (!Number.isInteger(args.archiveRetentionDays) || args.archiveRetentionDays < 0) throw new Error(`OrderEvents ${name}: archiveRetentionDays must be 0 or more`);
+  constructor(name: string, args: EventBusArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('order-event-gateway:infra:EventBus', name, {}, opts);
+    if (!Number.isInteger(args.archiveRetentionDays) || args.archiveRetentionDays < 0) throw new Error(`EventBus ${name}: archiveRetentionDays must be 0 or more`);
     this.componentName = name;
     this.alarmActions = args.alarmActions ?? [];
     this.busName = args.busName ?? `${name}-${pulumi.getStack()}`;
-    if (!/^[A-Za-z0-9._-]{1,256}$/.test(this.busName) || this.busName === 'default') throw new Error(`OrderEvents ${name}: "${this.busName}" is not a valid custom bus name`);
+    if (!/^[A-Za-z0-9._-]{1,256}$/.test(this.busName) || this.busName === 'default') throw new Error(`EventBus ${name}: "${this.busName}" is not a valid custom bus name`);
     this.bus = this.createBus(name);
     this.name = this.bus.name;
     this.arn = this.bus.arn;
@@ -55,7 +55,7 @@ export class OrderEvents extends pulumi.ComponentResource {
   /** Attach a rule and its target to this bus. The child is named `<bus component>-<name>`. */
   subscribe(name: string, args: SubscribeArgs): BusSubscription {
     const childName = `${this.componentName}-${name}`;
-    if (this.subscriptions.some((s) => s.subscriptionName === childName)) throw new Error(`OrderEvents ${this.componentName}: a subscription named ${name} already exists`);
+    if (this.subscriptions.some((s) => s.subscriptionName === childName)) throw new Error(`EventBus ${this.componentName}: a subscription named ${name} already exists`);
     const subscription = new BusSubscription(childName, { ...args, busName: this.bus.name, alarmActions: this.alarmActions }, { parent: this });
     this.subscriptions.push(subscription);
     return subscription;
