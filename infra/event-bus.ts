@@ -33,7 +33,9 @@ export class EventBus extends pulumi.ComponentResource {
   private readonly alarmActions: pulumi.Input<string>[];
 
   constructor(name: string, args: EventBusArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('order-event-gateway:infra:EventBus', name, {}, opts);
+    // The component was called OrderEvents: the alias keeps a deployed stack's bus and children (no replacement).
+    // https://www.pulumi.com/docs/iac/concepts/options/aliases/
+    super('order-event-gateway:infra:EventBus', name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: 'order-event-gateway:infra:OrderEvents' }] });
     if (!Number.isInteger(args.archiveRetentionDays) || args.archiveRetentionDays < 0) throw new Error(`EventBus ${name}: archiveRetentionDays must be 0 or more`);
     this.componentName = name;
     this.alarmActions = args.alarmActions ?? [];
