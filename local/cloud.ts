@@ -42,6 +42,7 @@ import { DestinationSender, eventBridgeDestinationEntry, InvocationRecord, Lambd
 import { LogSink } from './services/logs';
 import { PipeDefinition, PipesService } from './services/pipes';
 import { SqsService } from './services/sqs';
+import { errorMessage } from './services/shared/errors';
 
 export interface CloudOptions {
   /** Stack whose Pulumi.<stack>.yaml is read (default `dev`). */
@@ -145,7 +146,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
       try {
         await stop();
       } catch (error) {
-        console.error(`stopping ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+        console.error(`stopping ${name} failed: ${errorMessage(error)}`);
       }
     }
   };
@@ -294,7 +295,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
       try {
         pipes.addPipe({ ...(pipe.state as PipeDefinition), name: physicalName(pipe), arn: str(pipe.state.arn), source: String(pipe.state.source ?? '') });
       } catch (error) {
-        warn(`pipe ${physicalName(pipe)} not emulated: ${error instanceof Error ? error.message : String(error)}`);
+        warn(`pipe ${physicalName(pipe)} not emulated: ${errorMessage(error)}`);
       }
     }
     pipes.start();
@@ -447,7 +448,7 @@ function wireEventBridge(graph: StackGraph, eventBridge: EventBridgeService, war
     try {
       action();
     } catch (error) {
-      warn(`${what} not emulated: ${error instanceof Error ? error.message : String(error)}`);
+      warn(`${what} not emulated: ${errorMessage(error)}`);
     }
   };
   for (const bus of graph.ofType('aws:cloudwatch/eventBus:EventBus')) {

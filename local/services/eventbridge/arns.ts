@@ -35,28 +35,6 @@ export function busNameOf(nameOrArn: string | null | undefined): string {
   return match ? match[1] : nameOrArn;
 }
 
-/** The kinds of rule target the emulation delivers to, from the target ARN. */
-export type TargetKind = 'lambda' | 'sqs' | 'log-group' | 'event-bus' | 'api-destination';
-
-export function targetKindOf(arn: string): TargetKind | undefined {
-  const parts = arn.split(':');
-  if (parts[0] !== 'arn' || parts.length < 6) return undefined;
-  const service = parts[2];
-  const resource = parts.slice(5).join(':');
-  if (service === 'lambda' && resource.startsWith('function:')) return 'lambda';
-  if (service === 'sqs') return 'sqs';
-  if (service === 'logs' && resource.startsWith('log-group:')) return 'log-group';
-  if (service === 'events' && resource.startsWith('event-bus/')) return 'event-bus';
-  if (service === 'events' && resource.startsWith('api-destination/')) return 'api-destination';
-  return undefined;
-}
-
-/** `arn:aws:logs:r:a:log-group:/aws/events/x:*` → `/aws/events/x` */
-export function logGroupNameOf(arn: string): string {
-  const resource = arn.split(':').slice(5).join(':');
-  return resource.replace(/^log-group:/, '').replace(/:\*$/, '');
-}
-
 /**
  * API destination ARNs carry a generated suffix (`api-destination/<name>/<uuid>`); the wiring may register a
  * destination under either form, so lookups compare the name part.

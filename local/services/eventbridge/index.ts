@@ -26,7 +26,9 @@ import {
   validatePutEventsRequest,
   validateTargetInput,
 } from '../../engine';
-import { compressed } from '../shared/clock';
+import { targetKindOf, type TargetKind } from '../shared/arns';
+import { Clock, compressed } from '../shared/clock';
+import type { LambdaInvoker, LogRecordWriter, SqsMessageSender } from '../shared/ports';
 import { OAuthTokenCache } from './api-destinations/oauth';
 import { sendHttpRequest } from './api-destinations/http-client';
 import { TokenBucket } from './api-destinations/rate-limiter';
@@ -40,8 +42,6 @@ import {
   connectionNameOf,
   DEFAULT_BUS_NAME,
   ruleArn,
-  TargetKind,
-  targetKindOf,
 } from './arns';
 import { EventArchive } from './archive';
 import { resolveRetryPolicy } from './retry-policy';
@@ -62,18 +62,15 @@ import {
   ApiDestinationDefinition,
   ArchiveDefinition,
   BusDefinition,
-  Clock,
   ConnectionDefinition,
   EventEnvelope,
-  LambdaAsyncInvoker,
-  LogRecordWriter,
   RuleDefinition,
-  SqsMessageSender,
   TargetDefinition,
 } from './types';
+import { errorMessage, LocalCloudError } from '../shared/errors';
 
 export * from './types';
-export { targetKindOf, type TargetKind } from './arns';
+export { targetKindOf, type TargetKind } from '../shared/arns';
 export type { DeliveryContext, DeliveryOutcome, TargetMetrics } from './senders/target-sender';
 
 export interface EventBridgeServiceOptions {
@@ -82,7 +79,7 @@ export interface EventBridgeServiceOptions {
   /** default us-east-1 */
   region?: string;
   /** Lambda targets */
-  lambda?: LambdaAsyncInvoker;
+  lambda?: Pick<LambdaInvoker, 'invokeAsync'>;
   /** SQS targets and every DLQ */
   sqs?: SqsMessageSender;
   /** CloudWatch log-group targets */
@@ -131,9 +128,7 @@ interface Bus extends BusInfo {
 }
 
 /** Raised when a definition cannot be emulated or is invalid (the wiring lists it). */
-export class EventBridgeDefinitionError extends Error {
-  override readonly name = 'EventBridgeDefinitionError';
-}
+export class EventBridgeDefinitionError extends LocalCloudError {}
 
 export class EventBridgeService {
   readonly account: string;
@@ -359,7 +354,7 @@ export class EventBridgeService {
       try {
         archive.record(event);
       } catch (err) {
-        this.env.log(`[eventbridge] archive ${archive.definition.name}: ${err instanceof Error ? err.message : String(err)}`);
+        this.env.log(`[eventbridge] archive ${archive.definition.name}: ${errorMessage(err)}`);
       }
     }
     const prepared = prepareEvent(event);
@@ -383,7 +378,7 @@ export class EventBridgeService {
   }
 
   private track(work: Promise<unknown>): void {
-    const guarded = work.catch((err: unknown) => this.env.log(`[eventbridge] delivery error: ${err instanceof Error ? err.message : String(err)}`));
+    const guarded = work.catch((err: unknown) => this.env.log(`[eventbridge] delivery error: ${errorMessage(err)}`));
     this.inFlight.add(guarded);
     void guarded.finally(() => this.inFlight.delete(guarded));
   }

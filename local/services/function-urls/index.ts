@@ -8,9 +8,10 @@
  * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
  */
 import { ResourceGraph } from '../../model/graph';
-import { LambdaInvoker } from '../http-api';
+import { SyncInvoker } from '../http-api';
 import { buildV2Event, HttpResponse, IncomingHttpRequest, interpretLambdaResponse, jsonMessage } from '../http-api/payload';
 import { LocalHttpServer } from '../http-api/server';
+import { errorMessage } from '../shared/errors';
 
 export const FUNCTION_URL_TYPE = 'aws:lambda/functionUrl:FunctionUrl';
 
@@ -39,7 +40,7 @@ export interface FunctionUrlOptions {
   definition: FunctionUrlDefinition;
   accountId: string;
   region: string;
-  lambda: LambdaInvoker;
+  lambda: SyncInvoker;
   log?: (message: string) => void;
   /** Requests that arrive before this settles wait for it (the rest of the cloud is still being wired). */
   ready?: Promise<void>;
@@ -63,7 +64,7 @@ export class FunctionUrlService {
   async start(port = 0): Promise<string> {
     this.server = new LocalHttpServer(
       (request) => this.handle(request),
-      (error) => this.options.log?.(`[function url ${this.options.definition.name}] ${error instanceof Error ? error.message : String(error)}`),
+      (error) => this.options.log?.(`[function url ${this.options.definition.name}] ${errorMessage(error)}`),
     );
     this.baseUrl = await this.server.start(port);
     return `${this.baseUrl}/`;
@@ -97,7 +98,7 @@ export class FunctionUrlService {
       }
       return interpretLambdaResponse(result.payload);
     } catch (error) {
-      this.options.log?.(`[function url ${definition.name}] ${error instanceof Error ? error.message : String(error)}`);
+      this.options.log?.(`[function url ${definition.name}] ${errorMessage(error)}`);
       return jsonMessage(502, 'Internal Server Error');
     }
   }

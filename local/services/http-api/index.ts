@@ -6,6 +6,7 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api.html
  */
 import type { HttpRequestContext, PutEventsRequestEntry } from '../../engine';
+import type { LambdaInvoker } from '../shared/ports';
 import { AuthorizerCache, AuthorizerConfig, AuthorizerDecision, interpretAuthorizerResponse, resolveIdentity } from './authorizer';
 import { ApiDefinition, IntegrationDefinition, RouteDefinition, StageDefinition } from './definition';
 import {
@@ -21,14 +22,13 @@ import {
 import { RouteTable, compileRoute } from './routing';
 import { LocalHttpServer } from './server';
 import { StageThrottle } from './throttle';
+import { errorMessage, LocalCloudError } from '../shared/errors';
 
 export { readHttpApis } from './definition';
 export type { ApiDefinition } from './definition';
 
 /** The part of the Lambda service the HTTP API needs: a synchronous invoke. */
-export interface LambdaInvoker {
-  invoke(arnOrName: string, payload: unknown): Promise<{ payload?: unknown; functionError?: string; errorMessage?: string; errorType?: string }>;
-}
+export type SyncInvoker = Pick<LambdaInvoker, 'invoke'>;
 
 /** The part of the EventBridge service the PutEvents integration needs. */
 export interface EventPutter {
@@ -41,7 +41,7 @@ export interface HttpApiServiceOptions {
   api: ApiDefinition;
   accountId: string;
   region: string;
-  lambda: LambdaInvoker;
+  lambda: SyncInvoker;
   eventBridge: EventPutter;
   /** The engine's evaluateParameterMapping. */
   mapParameters: ParameterMapper;
@@ -62,7 +62,11 @@ export const AUTHORIZER_TIMEOUT_MS = 10_000;
 /** The body a mapping expression sees is truncated to 100 KB. */
 const MAPPING_BODY_LIMIT = 100 * 1024;
 
-class IntegrationTimeout extends Error {}
+class IntegrationTimeout extends LocalCloudError {
+  constructor() {
+    super('Integration timeout', { statusCode: 503 });
+  }
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -393,5 +397,5 @@ function escapeRegExp(text: string): string {
 }
 
 export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -26,9 +26,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { compressed } from '../shared/clock';
+import { delay } from '../shared/delay';
 import type { SqsService } from '../sqs';
 import { buildInvocationRecord, deadLetterAttributes, DestinationCondition, StringOrNumberAttribute } from './async-records';
 import { ErrorPayload, ExecutionEnvironment, ExecutionOutcome, FunctionSpec } from './execution-environment';
+import { LocalCloudError } from '../shared/errors';
 
 export { buildInvocationRecord, deadLetterAttributes, eventBridgeDestinationEntry, truncateUtf8 } from './async-records';
 export type { InvocationRecord, StringOrNumberAttribute } from './async-records';
@@ -83,14 +85,9 @@ export interface LambdaServiceOptions {
 }
 
 /** Errors of the Invoke API itself (not function errors), with Lambda's error code as `name`. */
-export class LambdaServiceError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly statusCode: number,
-  ) {
-    super(message);
-    this.name = code;
+export class LambdaServiceError extends LocalCloudError {
+  constructor(code: string, message: string, statusCode: number) {
+    super(message, { code, statusCode });
   }
 }
 
@@ -114,16 +111,8 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
-function defaultSleep(awsMs: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, compressed(awsMs));
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
+async function defaultSleep(awsMs: number, signal: AbortSignal): Promise<void> {
+  await delay(compressed(awsMs), { signal });
 }
 
 export class LambdaService {

@@ -12,13 +12,15 @@
  * Back-off constants are EventBridge's (eventbridge/retry-policy.ts); Pipes do not publish theirs [I].
  */
 import { randomUUID } from 'node:crypto';
-import { abortableDelay } from '../shared/delay';
-import { backoffDelayMs } from '../eventbridge/retry-policy';
-import { Clock, SqsMessageSender } from '../eventbridge/types';
+import { delay } from '../shared/delay';
+import { backoffDelayMs } from '../shared/backoff';
+import type { Clock } from '../shared/clock';
+import type { SqsMessageSender } from '../shared/ports';
 import { PipeExecutionLog } from './execution-log';
 import { buildDlqMessage, DlqCondition } from './records';
 import { PipeTarget } from './targets/pipe-target';
 import { ResolvedPipe, StreamRecord } from './types';
+import { errorMessage } from '../shared/errors';
 
 export interface BatchItem {
   record: StreamRecord;
@@ -104,7 +106,7 @@ export class BatchDelivery {
         return this.giveUp(shardId, batch, 'MaximumRecordAgeExceeded', invocations, commit);
       }
       const localDelay = clock.compressed(delayMs);
-      if (!(await abortableDelay(localDelay, signal))) return false;
+      if (!(await delay(localDelay, { signal }))) return false;
       compressedAwayMs += Math.max(0, delayMs - localDelay);
       this.metrics.retries += 1;
     }
@@ -142,7 +144,7 @@ export class BatchDelivery {
       this.env.log(`[pipes] ${pipe.name} ${shardId}: ${batch.length} record(s) sent to DLQ ${pipe.deadLetterArn} (${condition})`);
     } catch (err) {
       this.metrics.dropped += batch.length;
-      this.env.log(`[pipes] ${pipe.name} ${shardId}: DLQ ${pipe.deadLetterArn} refused the batch, ${batch.length} record(s) lost: ${err instanceof Error ? err.message : String(err)}`);
+      this.env.log(`[pipes] ${pipe.name} ${shardId}: DLQ ${pipe.deadLetterArn} refused the batch, ${batch.length} record(s) lost: ${errorMessage(err)}`);
     }
     commit(last);
     return true;

@@ -14,8 +14,9 @@ import * as path from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { compilePipeFilter, validatePipeTemplate } from '../../engine';
 import { compressed } from '../shared/clock';
-import { targetKindOf } from '../eventbridge/arns';
-import { Clock, LogRecordWriter, SqsMessageSender } from '../eventbridge/types';
+import { targetKindOf } from '../shared/arns';
+import type { Clock } from '../shared/clock';
+import type { LambdaInvoker, LogRecordWriter, SqsMessageSender } from '../shared/ports';
 import { BatchDelivery, BatchMetrics } from './batch-delivery';
 import { CheckpointStore } from './checkpoint-store';
 import { PipeExecutionLog } from './execution-log';
@@ -24,7 +25,8 @@ import { EventBusPipeTarget } from './targets/event-bus-pipe-target';
 import { LambdaPipeTarget } from './targets/lambda-pipe-target';
 import { PipeTarget } from './targets/pipe-target';
 import { SqsPipeTarget } from './targets/sqs-pipe-target';
-import { EventBusPutter, LambdaInvoker, PipeDefinition, ResolvedPipe } from './types';
+import { EventBusPutter, PipeDefinition, ResolvedPipe } from './types';
+import { LocalCloudError } from '../shared/errors';
 
 export * from './types';
 export type { BatchMetrics } from './batch-delivery';
@@ -61,9 +63,7 @@ export interface PipesServiceOptions {
   describeIntervalMs?: number;
 }
 
-export class PipeDefinitionError extends Error {
-  override readonly name = 'PipeDefinitionError';
-}
+export class PipeDefinitionError extends LocalCloudError {}
 
 interface RunningPipe {
   pipe: ResolvedPipe;

@@ -13,12 +13,13 @@
  */
 import { _Record, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, Shard } from '@aws-sdk/client-dynamodb-streams';
 import { CompiledEventPattern } from '../../engine';
-import { abortableDelay } from '../shared/delay';
-import { Clock } from '../eventbridge/types';
+import { delay } from '../shared/delay';
+import type { Clock } from '../shared/clock';
 import { BatchDelivery, BatchItem } from './batch-delivery';
 import { CheckpointStore } from './checkpoint-store';
 import { compareSequenceNumbers, toPipeRecord } from './records';
 import { ResolvedPipe } from './types';
+import { errorMessage } from '../shared/errors';
 
 export interface ShardReaderHost {
   client: DynamoDBStreamsClient;
@@ -194,7 +195,7 @@ export class ShardReader {
   }
 
   private pause(ms: number): Promise<boolean> {
-    return abortableDelay(ms, this.host.signal);
+    return delay(ms, { signal: this.host.signal });
   }
 }
 
@@ -202,6 +203,3 @@ export function errorName(err: unknown): string {
   return err instanceof Error ? err.name : 'Error';
 }
 
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -11,7 +11,8 @@
  */
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, Shard } from '@aws-sdk/client-dynamodb-streams';
 import { CheckpointStore } from './checkpoint-store';
-import { ShardReader, ShardReaderHost, errorMessage, errorName } from './shard-reader';
+import { ShardReader, ShardReaderHost, errorName } from './shard-reader';
+import { errorMessage } from '../shared/errors';
 
 export interface StreamPollerOptions extends Omit<ShardReaderHost, 'describeShard'> {
   /** maps the pipe's declared source ARN to the stream ARN the endpoint serves (e.g. DynamoDB Local's) */

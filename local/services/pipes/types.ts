@@ -77,12 +77,6 @@ export interface ResolvedPipe {
   lambdaInvocationType: 'REQUEST_RESPONSE' | 'FIRE_AND_FORGET';
 }
 
-/** Lambda as pipe targets need it (LOCAL-RUNTIME's LambdaService satisfies this). */
-export interface LambdaInvoker {
-  invoke(arnOrName: string, payload: unknown): Promise<{ payload?: unknown; functionError?: string; errorMessage?: string; errorType?: string }>;
-  invokeAsync(arnOrName: string, payload: unknown): Promise<unknown>;
-}
-
 /** EventBridge as pipe targets need it (EventBridgeService satisfies this). */
 export interface EventBusPutter {
   putEvents(request: {

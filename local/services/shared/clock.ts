@@ -13,6 +13,7 @@
  * that are not AWS delays (polling cadence of our own loops, HTTP timeouts the target sees) stay real time
  * unless a caller explicitly chooses to compress them.
  */
+import { delay } from './delay';
 
 const DEFAULT_TIME_COMPRESSION = 60;
 
@@ -35,7 +36,14 @@ export function compressed(ms: number): number {
 }
 
 /** Waits the local equivalent of the AWS duration `ms`. */
-export function sleep(ms: number): Promise<void> {
-  const wait = compressed(ms);
-  return new Promise((resolve) => setTimeout(resolve, wait));
+export async function sleep(ms: number): Promise<void> {
+  await delay(compressed(ms));
+}
+
+/**
+ * How AWS delays become local ones, as services receive it: `compressed` converts an AWS duration (ms) to a
+ * local one. The default is this module's `compressed`; tests inject a faster one.
+ */
+export interface Clock {
+  compressed(ms: number): number;
 }

@@ -19,6 +19,7 @@
  * DLQs are standard queues, which EventBridge and Lambda require); retention is enforced lazily, on receive.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { LocalCloudError } from '../shared/errors';
 
 export interface SqsMessageAttributeValue {
   DataType: string;
@@ -59,16 +60,15 @@ export interface SqsReceiveOptions {
  * An SQS error with both of its names: `code` is the JSON protocol's shape name (`QueueDoesNotExist`),
  * `queryCode` the query protocol's error code (`AWS.SimpleQueueService.NonExistentQueue`).
  */
-export class SqsError extends Error {
+export class SqsError extends LocalCloudError {
   constructor(
-    readonly code: string,
+    code: string,
     message: string,
     readonly queryCode: string = code,
-    readonly statusCode = 400,
+    statusCode = 400,
     readonly senderFault = true,
   ) {
-    super(message);
-    this.name = code;
+    super(message, { code, statusCode });
   }
 }
 

@@ -1,4 +1,4 @@
-import { Clock } from '../../../local/services/eventbridge/types';
+import type { Clock } from '../../../local/services/shared/clock';
 
 export interface SentMessage {
   queue: string;

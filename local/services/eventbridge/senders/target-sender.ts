@@ -12,9 +12,12 @@
  * Failures are logged and counted, never thrown: PutEvents has long since answered (§1.6).
  */
 import { renderTargetInput, TargetInputConfig } from '../../../engine';
-import { abortableDelay } from '../../shared/delay';
+import { delay } from '../../shared/delay';
 import { ExhaustedCondition, nextRetry, RetryPolicy } from '../retry-policy';
-import { Clock, EventEnvelope, SqsMessageSender } from '../types';
+import type { Clock } from '../../shared/clock';
+import type { SqsMessageSender } from '../../shared/ports';
+import { EventEnvelope } from '../types';
+import { errorMessage, LocalCloudError } from '../../shared/errors';
 
 /** ERROR_CODE values EventBridge documents for DLQ messages (eb-rule-dlq.html). */
 export const DLQ_ERROR_CODES = [
@@ -148,7 +151,7 @@ export abstract class TargetSender {
       return await this.deliverOnce(event, context);
     } catch (err) {
       // A bug in a sender must not escape into the service's delivery loop.
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       this.env.log(`${this.label()}: internal error ${message}`);
       return this.giveUp(event, { ok: false, errorCode: 'INTERNAL_ERROR', errorMessage: message, retryable: false }, 0);
     }
@@ -194,7 +197,7 @@ export abstract class TargetSender {
       this.env.log(
         `${this.label()}: ${result.errorCode} ${result.errorMessage}; retry ${retries + 1} in ${Math.round(decision.delayMs)} ms (AWS time)`,
       );
-      if (!(await abortableDelay(localDelay, this.env.signal))) return { status: 'aborted', retries };
+      if (!(await delay(localDelay, { signal: this.env.signal }))) return { status: 'aborted', retries };
       compressedAwayMs += Math.max(0, decision.delayMs - localDelay);
       retries += 1;
       this.metrics.retries += 1;
@@ -233,7 +236,7 @@ export abstract class TargetSender {
       return { status: 'dead-lettered', ...outcome };
     } catch (err) {
       this.metrics.dropped += 1;
-      this.env.log(`${this.label()}: event ${event.id} lost, DLQ ${dlq} refused it: ${err instanceof Error ? err.message : String(err)}`);
+      this.env.log(`${this.label()}: event ${event.id} lost, DLQ ${dlq} refused it: ${errorMessage(err)}`);
       return { status: 'dropped', ...outcome };
     }
   }
@@ -249,8 +252,9 @@ export abstract class TargetSender {
  * retried.
  */
 export function classifyServiceError(err: unknown): SendFailure {
-  const name = err instanceof Error ? `${err.name} ${(err as { code?: string }).code ?? ''}` : '';
-  const message = err instanceof Error ? err.message : String(err);
+  // A local service's error carries AWS's code; an SDK error's name is the code too.
+  const name = err instanceof LocalCloudError ? err.code : err instanceof Error ? err.name : '';
+  const message = errorMessage(err);
   if (/NotFound|NonExistent|DoesNotExist/i.test(name) || /not found|does not exist/i.test(message)) {
     return { ok: false, errorCode: 'NO_RESOURCE', errorMessage: message, retryable: false };
   }

@@ -1,4 +1,5 @@
-import { busNameOf, logGroupNameOf, ruleArn, targetKindOf } from '../../../../local/services/eventbridge/arns';
+import { busNameOf, ruleArn } from '../../../../local/services/eventbridge/arns';
+import { logGroupNameOf, targetKindOf } from '../../../../local/services/shared/arns';
 
 describe('EventBridge ARNs', () => {
   it('tells target types from ARNs', () => {

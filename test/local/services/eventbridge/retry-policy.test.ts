@@ -1,4 +1,5 @@
-import { backoffDelayMs, nextRetry, parseRetryAfter, resolveRetryPolicy } from '../../../../local/services/eventbridge/retry-policy';
+import { nextRetry, parseRetryAfter, resolveRetryPolicy } from '../../../../local/services/eventbridge/retry-policy';
+import { backoffDelayMs } from '../../../../local/services/shared/backoff';
 
 describe('retry policy', () => {
   it("defaults to AWS's 185 retries and 24 hours", () => {

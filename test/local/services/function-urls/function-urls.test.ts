@@ -1,6 +1,6 @@
 import { GraphResource, ResourceGraph } from '../../../../local/model/graph';
 import { FunctionUrlService, readFunctionUrls } from '../../../../local/services/function-urls';
-import { LambdaInvoker } from '../../../../local/services/http-api';
+import { SyncInvoker } from '../../../../local/services/http-api';
 
 const fnArn = 'arn:aws:lambda:us-east-1:123456789012:function:echo';
 
@@ -12,7 +12,7 @@ function urlResource(authorizationType: string): GraphResource {
 describe('Function URLs', () => {
   const events: Record<string, unknown>[] = [];
   let answer: unknown = 'Hello, world!';
-  const lambda: LambdaInvoker = {
+  const lambda: SyncInvoker = {
     async invoke(arn, payload) {
       expect(arn).toBe(fnArn);
       events.push(payload as Record<string, unknown>);

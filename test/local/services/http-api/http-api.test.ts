@@ -1,7 +1,7 @@
 import { evaluateParameterMapping } from '../../../../local/engine/parameter-mapping';
 import { GraphResource, ResourceGraph } from '../../../../local/model/graph';
 import type { PutEventsRequestEntry } from '../../../../local/engine';
-import { EventPutter, HttpApiService, LambdaInvoker, readHttpApis } from '../../../../local/services/http-api';
+import { EventPutter, HttpApiService, readHttpApis, SyncInvoker } from '../../../../local/services/http-api';
 
 const account = '123456789012';
 const fnArn = (name: string) => `arn:aws:lambda:us-east-1:${account}:function:${name}`;
@@ -57,7 +57,7 @@ describe('HTTP API service (hand-built graph, real HTTP)', () => {
   const invocations: { arn: string; payload: Record<string, unknown> }[] = [];
   const entries: PutEventsRequestEntry[] = [];
   let authorizerAnswer: unknown = { isAuthorized: true, context: { who: 'tester' } };
-  const lambda: LambdaInvoker = {
+  const lambda: SyncInvoker = {
     async invoke(arn, payload) {
       invocations.push({ arn, payload: payload as Record<string, unknown> });
       if (arn === fnArn('auth')) return { payload: authorizerAnswer };
