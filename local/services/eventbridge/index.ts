@@ -361,7 +361,7 @@ export class EventBridgeService {
     for (const rule of bus.rules.values()) {
       // Only ENABLED rules match (ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled too).
       if (!rule.state.startsWith('ENABLED') || rule.pattern === undefined || !rule.pattern.matches(prepared)) continue;
-      for (const sender of rule.targets.values()) this.track(sender.deliver(event, context));
+      for (const sender of rule.targets.values()) this.track(sender.sendEvent(event, context));
     }
   }
 
@@ -374,7 +374,7 @@ export class EventBridgeService {
       { id: randomUUID(), account: this.account, region: this.region, receivedAt },
     );
     const context: DeliveryContext = { receivedAt, receivedAtLocalMs: Date.now() };
-    for (const sender of rule.targets.values()) this.track(sender.deliver(event, context));
+    for (const sender of rule.targets.values()) this.track(sender.sendEvent(event, context));
   }
 
   private track(work: Promise<unknown>): void {

@@ -271,7 +271,7 @@ export class LambdaService {
             requestPayload: payload,
             responsePayload: JSON.parse(outcome.payload) as unknown,
           });
-          await this.deliver(fn, fn.asyncConfig.onSuccessArn, record);
+          await this.sendToDestination(fn, fn.asyncConfig.onSuccessArn, record);
         }
         return;
       }
@@ -317,15 +317,15 @@ export class LambdaService {
         functionError: 'Unhandled',
         responsePayload: error,
       });
-      await this.deliver(fn, onFailure, record);
+      await this.sendToDestination(fn, onFailure, record);
     }
     // Both may be configured; each gets its copy (the DLQ predates destinations and is not replaced by them).
     if (fn.deadLetterTargetArn) {
-      await this.deliver(fn, fn.deadLetterTargetArn, payload, deadLetterAttributes(requestId, error.errorMessage));
+      await this.sendToDestination(fn, fn.deadLetterTargetArn, payload, deadLetterAttributes(requestId, error.errorMessage));
     }
   }
 
-  private async deliver(fn: LocalFunction, arn: string, message: unknown, attributes?: Record<string, StringOrNumberAttribute>): Promise<void> {
+  private async sendToDestination(fn: LocalFunction, arn: string, message: unknown, attributes?: Record<string, StringOrNumberAttribute>): Promise<void> {
     const sqs = this.options.sqs;
     if (sqs && arn.startsWith('arn:') && arn.split(':')[2] === 'sqs') {
       try {

@@ -55,7 +55,7 @@ export class BatchDelivery {
   constructor(private readonly env: BatchDeliveryEnvironment) {}
 
   /** Handles the batch completely (delivered, dead-lettered or dropped); false when stopped before that. */
-  async deliver(shardId: string, items: BatchItem[], commit: (sequenceNumber: string) => void): Promise<boolean> {
+  async processBatch(shardId: string, items: BatchItem[], commit: (sequenceNumber: string) => void): Promise<boolean> {
     if (items.length === 0) return true;
     return this.run(shardId, items, commit);
   }
@@ -69,7 +69,7 @@ export class BatchDelivery {
     this.env.executionLog?.write('INFO', 'ExecutionStarted', executionId);
     for (;;) {
       if (signal.aborted) return false;
-      const result = await target.deliver(
+      const result = await target.sendBatch(
         batch.map((i) => i.record),
         new Date(),
       );

@@ -143,7 +143,7 @@ export class ShardReader {
       }
       const chunk = this.pending.slice(0, end);
       const batch = chunk.filter((p) => p.matched).map(({ record, seenAtLocalMs }) => ({ record, seenAtLocalMs }));
-      const handled = await delivery.deliver(this.shardId, batch, (sequence) => this.commit(sequence));
+      const handled = await delivery.processBatch(this.shardId, batch, (sequence) => this.commit(sequence));
       if (!handled) return false;
       this.commit(chunk[chunk.length - 1].record.dynamodb.SequenceNumber);
       this.pending = this.pending.slice(end);

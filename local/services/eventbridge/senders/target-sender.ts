@@ -1,5 +1,5 @@
 /**
- * The shared base of every rule-target sender: one template method, `deliver`, that does what EventBridge does
+ * The shared base of every rule-target sender: one template method, `sendEvent`, that does what EventBridge does
  * for any target type, while subclasses only implement `send` (one call to the target).
  *
  * 1. The payload: Input / InputPath / InputTransformer through the event engine (eb-transform-target-input.html).
@@ -146,7 +146,7 @@ export abstract class TargetSender {
   }
 
   /** The template method: render, attempt, retry, dead-letter. Never throws. */
-  async deliver(event: EventEnvelope, context: DeliveryContext): Promise<DeliveryOutcome> {
+  async sendEvent(event: EventEnvelope, context: DeliveryContext): Promise<DeliveryOutcome> {
     try {
       return await this.deliverOnce(event, context);
     } catch (err) {

@@ -25,7 +25,7 @@ export abstract class PipeTarget {
   /** One invocation of the target with the batch's payloads (JSON text per record). */
   protected abstract send(payloads: string[], records: StreamRecord[]): Promise<PipeTargetResult>;
 
-  async deliver(records: StreamRecord[], ingestionTime: Date): Promise<PipeTargetResult> {
+  async sendBatch(records: StreamRecord[], ingestionTime: Date): Promise<PipeTargetResult> {
     const payloads: string[] = [];
     for (const record of records) {
       if (this.pipe.inputTemplate === undefined) {

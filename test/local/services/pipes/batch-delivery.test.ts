@@ -57,7 +57,7 @@ describe('BatchDelivery', () => {
     const target = new ScriptedTarget(pipe(), () => ({ ok: true }));
     const commits: string[] = [];
     // Act
-    const done = await delivery(pipe(), target).deliver('shard-1', items('a', 'b'), (s) => commits.push(s));
+    const done = await delivery(pipe(), target).processBatch('shard-1', items('a', 'b'), (s) => commits.push(s));
     // Assess
     expect(done).toBe(true);
     expect(commits).toEqual(['2']);
@@ -68,7 +68,7 @@ describe('BatchDelivery', () => {
     const target = new ScriptedTarget(pipe(), (_keys, call) => (call === 1 ? { ok: false, errorCode: 'X', errorMessage: 'x', retryable: true, failedFromIndex: 1 } : { ok: true }));
     const commits: string[] = [];
     // Act
-    await delivery(pipe(), target).deliver('shard-1', items('a', 'b', 'c'), (s) => commits.push(s));
+    await delivery(pipe(), target).processBatch('shard-1', items('a', 'b', 'c'), (s) => commits.push(s));
     // Assess
     expect(target.calls).toEqual([['a', 'b', 'c'], ['b', 'c']]);
     expect(commits).toEqual(['1', '3']);
@@ -81,7 +81,7 @@ describe('BatchDelivery', () => {
     const target = new ScriptedTarget(pipe(), () => ({ ok: false, errorCode: 'X', errorMessage: 'x', retryable: true }));
     const commits: string[] = [];
     // Act
-    await delivery(pipe({ maximumRetryAttempts: 2 }), target, sqs, clock).deliver('shard-1', items('a'), (s) => commits.push(s));
+    await delivery(pipe({ maximumRetryAttempts: 2 }), target, sqs, clock).processBatch('shard-1', items('a'), (s) => commits.push(s));
     // Assess
     expect(target.calls).toHaveLength(3);
     expect(clock.delays).toEqual([500, 1000]);
@@ -94,7 +94,7 @@ describe('BatchDelivery', () => {
     const sqs = new FakeSqs();
     const target = new ScriptedTarget(pipe(), () => ({ ok: false, errorCode: 'X', errorMessage: 'x', retryable: true }));
     // Act
-    await delivery(pipe({ maximumRetryAttempts: -1, maximumRecordAgeInSeconds: 2 }), target, sqs).deliver('shard-1', items('a'), () => undefined);
+    await delivery(pipe({ maximumRetryAttempts: -1, maximumRecordAgeInSeconds: 2 }), target, sqs).processBatch('shard-1', items('a'), () => undefined);
     // Assess
     expect(target.calls).toHaveLength(3);
     expect(JSON.parse(sqs.to(DLQ)[0].body).requestContext.condition).toBe('MaximumRecordAgeExceeded');
@@ -105,7 +105,7 @@ describe('BatchDelivery', () => {
     const sqs = new FakeSqs();
     const target = new ScriptedTarget(pipe(), () => ({ ok: false, errorCode: 'X', errorMessage: 'x', retryable: false }));
     // Act
-    await delivery(pipe(), target, sqs).deliver('shard-1', items('a'), () => undefined);
+    await delivery(pipe(), target, sqs).processBatch('shard-1', items('a'), () => undefined);
     // Assess
     expect(target.calls).toHaveLength(1);
     expect(JSON.parse(sqs.to(DLQ)[0].body).requestContext.condition).toBe('NonRetryableError');
@@ -117,7 +117,7 @@ describe('BatchDelivery', () => {
     const target = new ScriptedTarget(pipe(), (keys) => (keys.includes('bad') ? { ok: false, errorCode: 'X', errorMessage: 'x', retryable: true } : { ok: true }));
     const commits: string[] = [];
     // Act
-    await delivery(pipe({ bisectOnFailure: true, maximumRetryAttempts: 0 }), target, sqs).deliver('shard-1', items('a', 'b', 'bad', 'd'), (s) => commits.push(s));
+    await delivery(pipe({ bisectOnFailure: true, maximumRetryAttempts: 0 }), target, sqs).processBatch('shard-1', items('a', 'b', 'bad', 'd'), (s) => commits.push(s));
     // Assess
     expect(target.calls).toEqual([['a', 'b', 'bad', 'd'], ['a', 'b'], ['bad', 'd'], ['bad'], ['d']]);
     expect(JSON.parse(sqs.to(DLQ)[0].body).DDBStreamBatchInfo).toMatchObject({ batchSize: 1, startSequenceNumber: '3' });
@@ -130,7 +130,7 @@ describe('BatchDelivery', () => {
     const commits: string[] = [];
     const sut = delivery(pipe({ deadLetterArn: undefined }), target);
     // Act
-    await sut.deliver('shard-1', items('a'), (s) => commits.push(s));
+    await sut.processBatch('shard-1', items('a'), (s) => commits.push(s));
     // Assess
     expect(commits).toEqual(['1']);
     expect(sut.metrics.dropped).toBe(1);
@@ -143,7 +143,7 @@ describe('BatchDelivery', () => {
     const sut = new BatchDelivery({ pipe: pipe(), target, sqs: new FakeSqs(), clock: { compressed: (ms) => ms }, random: () => 0, log: () => undefined, signal: controller.signal });
     const commits: string[] = [];
     // Act
-    const running = sut.deliver('shard-1', items('a'), (s) => commits.push(s));
+    const running = sut.processBatch('shard-1', items('a'), (s) => commits.push(s));
     setTimeout(() => controller.abort(), 20);
     // Assess
     await expect(running).resolves.toBe(false);
@@ -159,7 +159,7 @@ describe('BatchDelivery', () => {
     const target = new ScriptedTarget(pipe(), () => ({ ok: false, errorCode: 'X', errorMessage: 'boom', retryable: false }));
     const sut = new BatchDelivery({ pipe: pipe(), target, sqs: new FakeSqs(), clock: recordingClock(), random: () => 0, log: () => undefined, signal: new AbortController().signal, executionLog });
     // Act
-    await sut.deliver('shard-1', items('a'), () => undefined);
+    await sut.processBatch('shard-1', items('a'), () => undefined);
     // Assess: ERROR records only (ExecutionStarted is INFO)
     expect(written.map((w) => w.source)).toEqual(['/aws/vendedlogs/pipes/p', '/aws/vendedlogs/pipes/p']);
     expect(written.map((w) => JSON.parse(w.message).messageType)).toEqual(['TargetInvocationFailed', 'ExecutionFailed']);

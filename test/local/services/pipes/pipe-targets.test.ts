@@ -54,7 +54,7 @@ describe('pipe targets', () => {
     const bus = new RecordingBus();
     const target = new EventBusPipeTarget(pipe(), bus);
     // Act
-    const result = await target.deliver(records(23), new Date());
+    const result = await target.sendBatch(records(23), new Date());
     // Assess
     expect(result).toEqual({ ok: true });
     expect(bus.calls.map((c) => c.length)).toEqual([10, 10, 3]);
@@ -67,7 +67,7 @@ describe('pipe targets', () => {
     const bus = new RecordingBus();
     const target = new EventBusPipeTarget(pipe({ eventBusParameters: { source: 'com.example', detailType: '$.eventName', resources: ['$.dynamodb.Keys.pk.S'] } }), bus);
     // Act
-    await target.deliver(records(2), new Date());
+    await target.sendBatch(records(2), new Date());
     // Assess
     expect(bus.calls[0].map((e) => [e.Source, e.DetailType, e.Resources])).toEqual([
       ['com.example', 'INSERT', ['k0']],
@@ -80,7 +80,7 @@ describe('pipe targets', () => {
     const bus = new RecordingBus((e) => (JSON.parse(e.Detail ?? '{}').eventID === 'e12' ? 'MalformedDetail' : undefined));
     const target = new EventBusPipeTarget(pipe(), bus);
     // Act
-    const result = await target.deliver(records(15), new Date());
+    const result = await target.sendBatch(records(15), new Date());
     // Assess
     expect(result).toEqual({ ok: false, errorCode: 'MalformedDetail', errorMessage: 'no', retryable: false, failedFromIndex: 12 });
   });
@@ -90,7 +90,7 @@ describe('pipe targets', () => {
     const bus = new RecordingBus();
     const target = new EventBusPipeTarget(pipe({ inputTemplate: '{"key":<$.dynamodb.Keys.pk.S>,"pipe":<aws.pipes.pipe-name>}' }), bus);
     // Act
-    await target.deliver(records(2), new Date());
+    await target.sendBatch(records(2), new Date());
     // Assess
     expect(bus.calls[0].map((e) => e.Detail)).toEqual(['{"key":"k0","pipe":"p"}', '{"key":"k1","pipe":"p"}']);
   });
@@ -101,7 +101,7 @@ describe('pipe targets', () => {
     const sqs = new FakeSqs(() => (sent++ === 2 ? new Error('queue gone') : undefined));
     const target = new SqsPipeTarget(pipe({ targetArn: 'arn:aws:sqs:us-east-1:123456789012:q' }), sqs);
     // Act
-    const result = await target.deliver(records(4), new Date());
+    const result = await target.sendBatch(records(4), new Date());
     // Assess
     expect(sqs.messages).toHaveLength(2);
     expect(result).toMatchObject({ ok: false, retryable: true, failedFromIndex: 2 });
