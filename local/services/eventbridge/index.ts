@@ -44,6 +44,7 @@ import {
   ruleArn,
 } from './arns';
 import { EventArchive } from './archive';
+import type { EventBridgeResource } from './definition';
 import { resolveRetryPolicy } from './retry-policy';
 import { parseRateExpression } from './schedule';
 import { ApiDestinationSender, ResolvedApiDestination } from './senders/api-destination-sender';
@@ -70,6 +71,7 @@ import {
 import { errorMessage, LocalCloudError } from '../shared/errors';
 
 export * from './types';
+export { readEventBridge, type EventBridgeResource } from './definition';
 export { targetKindOf, type TargetKind } from '../shared/arns';
 export type { DeliveryContext, DeliveryOutcome, TargetMetrics } from './senders/target-sender';
 
@@ -162,6 +164,22 @@ export class EventBridgeService {
   }
 
   // ----- resources -------------------------------------------------------------------------------------------
+
+  /** Adds what readEventBridge found, in its order; one that cannot be emulated is told to `warn` and skipped. */
+  addAll(resources: EventBridgeResource[], warn: (message: string) => void): void {
+    for (const resource of resources) {
+      try {
+        if (resource.kind === 'bus') this.addBus(resource.definition);
+        else if (resource.kind === 'connection') this.addConnection(resource.definition);
+        else if (resource.kind === 'apiDestination') this.addApiDestination(resource.definition);
+        else if (resource.kind === 'rule') this.addRule(resource.definition);
+        else if (resource.kind === 'target') this.addTarget(resource.definition);
+        else this.addArchive(resource.definition);
+      } catch (error) {
+        warn(`${resource.label} not emulated: ${errorMessage(error)}`);
+      }
+    }
+  }
 
   addBus(definition: BusDefinition): BusInfo {
     const existing = this.buses.get(definition.name);

@@ -7,34 +7,13 @@
  * parameters or stage variables); response inference is the HTTP API's.
  * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
  */
-import { ResourceGraph } from '../../model/graph';
 import { SyncInvoker } from '../http-api';
 import { buildV2Event, HttpResponse, IncomingHttpRequest, interpretLambdaResponse, jsonMessage } from '../http-api/payload';
 import { LocalHttpServer } from '../http-api/server';
 import { errorMessage } from '../shared/errors';
+import type { FunctionUrlDefinition } from './definition';
 
-export const FUNCTION_URL_TYPE = 'aws:lambda/functionUrl:FunctionUrl';
-
-export interface FunctionUrlDefinition {
-  /** The logical name in the graph. */
-  name: string;
-  urlId: string;
-  functionArn: string;
-  /** The URL AWS would give it (from the graph). */
-  functionUrl: string;
-  authorizationType: string;
-}
-
-export function readFunctionUrls(graph: ResourceGraph, accountId: string, region: string): FunctionUrlDefinition[] {
-  return graph.ofType(FUNCTION_URL_TYPE).map((r) => {
-    const s = r.state;
-    const fn = String(s.functionArn ?? s.functionName ?? '');
-    const functionArn = fn.startsWith('arn:') ? fn : `arn:aws:lambda:${region}:${accountId}:function:${fn}`;
-    const functionUrl = String(s.functionUrl ?? '');
-    const urlId = typeof s.urlId === 'string' ? s.urlId : (/^https:\/\/([^.]+)\./.exec(functionUrl)?.[1] ?? r.name);
-    return { name: r.name, urlId, functionArn, functionUrl, authorizationType: String(s.authorizationType ?? 'NONE') };
-  });
-}
+export { FUNCTION_URL_TYPE, readFunctionUrls, type FunctionUrlDefinition } from './definition';
 
 export interface FunctionUrlOptions {
   definition: FunctionUrlDefinition;

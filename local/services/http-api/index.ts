@@ -24,7 +24,7 @@ import { LocalHttpServer } from './server';
 import { StageThrottle } from './throttle';
 import { errorMessage, LocalCloudError } from '../shared/errors';
 
-export { readHttpApis } from './definition';
+export { readHttpApis, unemulatedHttpApiParts } from './definition';
 export type { ApiDefinition } from './definition';
 
 /** The part of the Lambda service the HTTP API needs: a synchronous invoke. */

@@ -13,9 +13,8 @@ import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { compilePipeFilter, validatePipeTemplate } from '../../engine';
-import { compressed } from '../shared/clock';
 import { targetKindOf } from '../shared/arns';
-import type { Clock } from '../shared/clock';
+import { Clock, compressed } from '../shared/clock';
 import type { LambdaInvoker, LogRecordWriter, SqsMessageSender } from '../shared/ports';
 import { BatchDelivery, BatchMetrics } from './batch-delivery';
 import { CheckpointStore } from './checkpoint-store';
@@ -26,9 +25,10 @@ import { LambdaPipeTarget } from './targets/lambda-pipe-target';
 import { PipeTarget } from './targets/pipe-target';
 import { SqsPipeTarget } from './targets/sqs-pipe-target';
 import { EventBusPutter, PipeDefinition, ResolvedPipe } from './types';
-import { LocalCloudError } from '../shared/errors';
+import { errorMessage, LocalCloudError } from '../shared/errors';
 
 export * from './types';
+export { readPipes } from './definition';
 export type { BatchMetrics } from './batch-delivery';
 
 export interface PipesServiceOptions {
@@ -103,6 +103,17 @@ export class PipesService {
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       });
       this.ownsClient = true;
+    }
+  }
+
+  /** Adds what readPipes found; a pipe that cannot be emulated is told to `warn` and skipped. */
+  addAll(definitions: PipeDefinition[], warn: (message: string) => void): void {
+    for (const definition of definitions) {
+      try {
+        this.addPipe(definition);
+      } catch (error) {
+        warn(`pipe ${definition.name} not emulated: ${errorMessage(error)}`);
+      }
     }
   }
 
