@@ -303,11 +303,6 @@ export class EventBridgeService {
     return [...this.buses.values()].map((b) => ({ name: b.name, arn: b.arn }));
   }
 
-  listRules(eventBusName?: string): RuleInfo[] {
-    const buses = eventBusName === undefined ? [...this.buses.values()] : [this.requireBus(eventBusName)];
-    return buses.flatMap((b) => [...b.rules.values()].map((r) => this.ruleInfo(r)));
-  }
-
   /** Delivery counters per (rule, target): invocations, retries, dead letters, drops. */
   metrics(): TargetMetrics[] {
     return [...this.buses.values()].flatMap((b) => [...b.rules.values()].flatMap((r) => [...r.targets.values()].map((t) => ({ ...t.metrics }))));

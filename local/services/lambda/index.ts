@@ -143,11 +143,6 @@ export class LambdaService {
     this.functions.set(fn.name, { fn, idle: [], busy: 0, idleTimers: new Map() });
   }
 
-  /** Functions registered so far. */
-  list(): LocalFunction[] {
-    return [...this.functions.values()].map((s) => s.fn);
-  }
-
   /** The registered function for a name, ARN or qualified ARN (`...:$LATEST`), if any. */
   find(arnOrName: string): LocalFunction | undefined {
     return this.lookup(arnOrName)?.fn;
