@@ -9,7 +9,7 @@ export function busArn(region: string, account: string, name: string): string {
   return `arn:aws:events:${region}:${account}:event-bus/${name}`;
 }
 
-/** Rules on the default bus are `rule/<name>`; on a custom bus `rule/<bus>/<name>` (aws-semantics §3.4 [V]). */
+/** Rules on the default bus are `rule/<name>`; on a custom bus `rule/<bus>/<name>` (docs/aws-behaviour.md#predefined-template-variables [V]). */
 export function ruleArn(region: string, account: string, busName: string, ruleName: string): string {
   const path = busName === DEFAULT_BUS_NAME ? ruleName : `${busName}/${ruleName}`;
   return `arn:aws:events:${region}:${account}:rule/${path}`;

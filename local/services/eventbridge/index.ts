@@ -5,7 +5,7 @@
  * - PutEvents (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html): request-level
  *   validation throws the engine's PutEventsValidationException (HTTP 400 at the edge); per-entry failures are
  *   reported in the result with HTTP 200 semantics; an unknown bus still yields an EventId and the event is dropped
- *   (aws-semantics §1.3 [V]). It answers at once and delivers afterwards (§1.6).
+ *   (docs/aws-behaviour.md#putevents-entry-validation [V]). It answers at once and delivers afterwards (docs/aws-behaviour.md#delivery-is-asynchronous).
  * - Each matching (rule, target) pair is delivered independently by the sender of its target type
  *   (eventbridge/senders/), which applies the input, retries and dead-letters (eb-rule-dlq.html).
  * - Patterns are compiled once when a rule is added (PutRule validates them the same way). Scheduled rules with a
@@ -327,7 +327,7 @@ export class EventBridgeService {
       const id = randomUUID();
       results.push({ EventId: id });
       const bus = this.findBus(entry.EventBusName);
-      // A bus that does not exist: the entry succeeds and the event goes nowhere (aws-semantics §1.3 [V]).
+      // A bus that does not exist: the entry succeeds and the event goes nowhere (docs/aws-behaviour.md#putevents-entry-validation [V]).
       if (bus === undefined) continue;
       const event = buildEventEnvelope(entry, { id, account: this.account, region: this.region, receivedAt });
       this.dispatch(bus, event, { receivedAt, receivedAtLocalMs, traceHeader: entry.TraceHeader });
@@ -355,7 +355,7 @@ export class EventBridgeService {
 
   // ----- delivery --------------------------------------------------------------------------------------------
 
-  /** Archive and rule evaluation happen after PutEvents has answered (§1.6). */
+  /** Archive and rule evaluation happen after PutEvents has answered (docs/aws-behaviour.md#delivery-is-asynchronous). */
   private dispatch(bus: Bus, event: EventEnvelope, context: DeliveryContext): void {
     if (this.abort.signal.aborted) return;
     const work = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.route(bus, event, context));

@@ -1,7 +1,7 @@
 /**
  * Delivering one batch of a shard to the pipe's target, as a pipe does
  * (https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeSourceDynamoDBStreamParameters.html ;
- * aws-semantics §6.2):
+ * docs/aws-behaviour.md#pipes-stream-parameters-and-batches):
  * - retries with exponential back-off (compressed by the clock) until MaximumRetryAttempts (-1 = unlimited) or
  *   MaximumRecordAgeInSeconds (-1 = never) is reached, then the batch metadata goes to the DLQ (or the batch is
  *   dropped without one) and the shard moves on;

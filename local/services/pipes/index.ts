@@ -3,7 +3,7 @@
  * the DynamoDB Streams API (an SDK client pointed at DynamoDB Local), filters, renders its input template and
  * delivers to an event bus, a Lambda function or an SQS queue, retrying and dead-lettering as configured, and
  * checkpoints per shard in a state file so a restart resumes where it stopped.
- * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-dynamodb.html ; aws-semantics §6 and §9.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-dynamodb.html ; docs/aws-behaviour.md#pipes-with-a-dynamodb-stream-source and docs/aws-behaviour.md#dynamodb-streams-from-dynamodb-local.
  *
  * Not emulated (addPipe throws PipeDefinitionError so the wiring can list them): sources other than DynamoDB
  * streams, enrichment, targets other than bus / Lambda / SQS. ParallelizationFactor is read as 1 (one batch per

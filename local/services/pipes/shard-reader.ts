@@ -1,5 +1,5 @@
 /**
- * Reads one shard of a DynamoDB stream for one pipe (aws-semantics §9, "What a robust poller must do"):
+ * Reads one shard of a DynamoDB stream for one pipe (docs/aws-behaviour.md#reading-a-stream-robustly):
  * - the iterator starts AFTER_SEQUENCE_NUMBER at the checkpoint, else at TRIM_HORIZON (the pipe's LATEST starting
  *   position is applied once, by the stream poller, when it first meets the stream);
  * - GetRecords about 4 times a second, backing off while the shard is empty; an empty answer is not the end;
@@ -106,7 +106,7 @@ export class ShardReader {
           this.host.checkpoints.update(this.streamArn, this.shardId, { finished: true });
           return;
         }
-        // Open shard without a next iterator: DynamoDB Local quirk (§9.6); start over from the checkpoint.
+        // Open shard without a next iterator: DynamoDB Local quirk (docs/aws-behaviour.md#reading-a-stream-robustly, item 6); start over from the checkpoint.
         if (!(await this.pause(this.host.maxEmptyPollIntervalMs))) return;
         iterator = await this.initIterator();
         continue;

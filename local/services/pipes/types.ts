@@ -37,7 +37,7 @@ export interface PipeDefinition {
   };
 }
 
-/** A DynamoDB stream record as AWS delivers it to pipes (aws-semantics §6.1). */
+/** A DynamoDB stream record as AWS delivers it to pipes (docs/aws-behaviour.md#pipes-dynamodb-stream-records). */
 export interface StreamRecord {
   eventID: string;
   eventName: string;

@@ -4,12 +4,12 @@
  *
  * 1. The payload: Input / InputPath / InputTransformer through the event engine (eb-transform-target-input.html).
  *    A transformer whose output is not valid JSON means the target is not invoked: a failed invocation with
- *    ERROR_CODE INVALID_JSON, not retried (aws-semantics §3.3).
+ *    ERROR_CODE INVALID_JSON, not retried (docs/aws-behaviour.md#input-template-substitution).
  * 2. Retries under the target's RetryPolicy with exponential back-off and jitter, compressed by the clock
  *    (eb-rule-retry-policy.html). Errors a target reports as not retryable skip retries.
  * 3. On exhaustion or a non-retryable error: the ORIGINAL event to the DLQ with AWS's message attributes
  *    (eb-rule-dlq.html), or dropped when the target has no DLQ.
- * Failures are logged and counted, never thrown: PutEvents has long since answered (§1.6).
+ * Failures are logged and counted, never thrown: PutEvents has long since answered (docs/aws-behaviour.md#delivery-is-asynchronous).
  */
 import { renderTargetInput, TargetInputConfig } from '../../../engine';
 import { delay } from '../../shared/delay';
@@ -74,7 +74,7 @@ export interface DeliveryContext {
   receivedAt: Date;
   /** Date.now() at acceptance, to measure the event's age */
   receivedAtLocalMs: number;
-  /** X-Ray header from PutEvents, carried out of band (aws-semantics §1.5) */
+  /** X-Ray header from PutEvents, carried out of band (docs/aws-behaviour.md#the-event-envelope) */
   traceHeader?: string;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Event bus targets of a pipe (aws-semantics §6.6;
+ * Event bus targets of a pipe (docs/aws-behaviour.md#pipes-targets;
  * https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeTargetEventBridgeEventBusParameters.html):
  * one PutEvents entry per record, at most 10 per call; Source `Pipe <name>` and DetailType `Event from aws:dynamodb`
  * unless EventBridgeEventBusParameters say otherwise (static or a whole-value JSONPath into the record); the detail

@@ -1,6 +1,6 @@
 /**
  * Lambda targets of a pipe: the function receives a bare JSON array of the records (or template outputs), not
- * `{"Records":[...]}` (aws-semantics §6.6, trap 13). REQUEST_RESPONSE (default) waits for the result; a function
+ * `{"Records":[...]}` (docs/aws-behaviour.md#pipes-targets, docs/aws-behaviour.md#fidelity-traps, trap 13). REQUEST_RESPONSE (default) waits for the result; a function
  * error fails the batch; a `batchItemFailures` answer is a partial failure, retried from the lowest failed record
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-batching-concurrency.html). FIRE_AND_FORGET
  * succeeds once Lambda accepted the event.
