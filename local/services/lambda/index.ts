@@ -27,6 +27,7 @@
 import { randomUUID } from 'node:crypto';
 import { compressed } from '../shared/clock';
 import { delay } from '../shared/delay';
+import type { LogRecordWriter } from '../shared/ports';
 import type { SqsService } from '../sqs';
 import { buildInvocationRecord, deadLetterAttributes, DestinationCondition, StringOrNumberAttribute } from './async-records';
 import { ErrorPayload, ExecutionEnvironment, ExecutionOutcome, FunctionSpec } from './execution-environment';
@@ -49,11 +50,6 @@ export interface InvokeResult {
   errorType?: string;
 }
 
-/** Anything with LogSink's write method (local/services/logs). */
-export interface LogSinkLike {
-  write(record: { time: Date; source: string; message: string }): void;
-}
-
 /**
  * Delivers async results to a destination ARN (SQS, SNS, Lambda, EventBridge bus); the wiring routes by ARN type.
  * `message` is the invocation record for destinations, the original event for a dead-letter queue (then with
@@ -67,7 +63,7 @@ export interface LambdaServiceOptions {
   region?: string;
   /** The local AWS edge, given to functions as AWS_ENDPOINT_URL. */
   endpointUrl?: string;
-  logSink?: LogSinkLike;
+  logSink?: LogRecordWriter;
   /** SQS destinations and dead-letter queues (`arn:aws:sqs:...`) are sent here directly when given. */
   sqs?: Pick<SqsService, 'sendMessage'>;
   /** Every other destination type (SNS, Lambda, EventBridge bus), and SQS too when `sqs` is absent. */

@@ -1,5 +1,5 @@
 import {
-  ConfigError,
+  StackConfigError,
   parseConfigAssignments,
   parseProjectFile,
   placeholderNotice,
@@ -55,9 +55,9 @@ describe('stack config resolution', () => {
   });
 
   it('rejects malformed assignments and project files', () => {
-    expect(() => parseConfigAssignments(['novalue'])).toThrow(ConfigError);
-    expect(() => parseConfigAssignments(['=x'])).toThrow(ConfigError);
-    expect(() => parseProjectFile('runtime: nodejs')).toThrow(ConfigError);
+    expect(() => parseConfigAssignments(['novalue'])).toThrow(StackConfigError);
+    expect(() => parseConfigAssignments(['=x'])).toThrow(StackConfigError);
+    expect(() => parseProjectFile('runtime: nodejs')).toThrow(StackConfigError);
   });
 
   it('prints no notice when nothing was replaced', () => {
