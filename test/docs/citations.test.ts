@@ -49,10 +49,12 @@ function citations(): Citation[] {
   for (const file of files(ROOT)) {
     const text = readFileSync(file, 'utf8');
     const from = path.relative(ROOT, file);
-    for (const m of text.matchAll(/\bdocs\/([\w.-]+\.md)(?:#([\w-]+))?/g)) found.push({ from, doc: m[1], anchor: m[2] });
+    for (const m of text.matchAll(/\bdocs\/([\w.-]+\.md)(?:#([\w-]+))?/g))
+      found.push({ from, doc: m[1], anchor: m[2] });
     // Links between the docs themselves: `](other.md#x)` and `](#x)`.
     if (from.startsWith(`docs${path.sep}`)) {
-      for (const m of text.matchAll(/\]\((?!https?:)([\w.-]+\.md)?(?:#([\w-]+))?\)/g)) found.push({ from, doc: m[1] ?? path.basename(file), anchor: m[2] });
+      for (const m of text.matchAll(/\]\((?!https?:)([\w.-]+\.md)?(?:#([\w-]+))?\)/g))
+        found.push({ from, doc: m[1] ?? path.basename(file), anchor: m[2] });
     }
   }
   return found;
@@ -64,13 +66,18 @@ describe('citations of docs/', () => {
   const anchors = (doc: string): Set<string> | undefined => {
     if (!anchorsOf.has(doc)) {
       const file = path.join(ROOT, 'docs', doc);
-      anchorsOf.set(doc, statSync(file, { throwIfNoEntry: false })?.isFile() ? headingAnchors(readFileSync(file, 'utf8')) : new Set());
+      anchorsOf.set(
+        doc,
+        statSync(file, { throwIfNoEntry: false })?.isFile() ? headingAnchors(readFileSync(file, 'utf8')) : new Set(),
+      );
     }
     return statSync(path.join(ROOT, 'docs', doc), { throwIfNoEntry: false }) ? anchorsOf.get(doc) : undefined;
   };
 
   it('finds the code citing the AWS behaviour reference (the check below is not vacuous)', () => {
-    const fromCode = all.filter((c) => c.from.startsWith(`local${path.sep}`) && c.doc === 'aws-behaviour.md' && c.anchor);
+    const fromCode = all.filter(
+      (c) => c.from.startsWith(`local${path.sep}`) && c.doc === 'aws-behaviour.md' && c.anchor,
+    );
     expect(fromCode.length).toBeGreaterThanOrEqual(30);
   });
 
@@ -93,7 +100,9 @@ describe('citations of docs/', () => {
   });
 
   it('computes anchors as GitHub does', () => {
-    const anchors = headingAnchors('# Title\n## Pipes: DynamoDB stream records\n```\n# not a heading\n```\n## HTTP API: Lambda payload 2.0\n## Title\n');
+    const anchors = headingAnchors(
+      '# Title\n## Pipes: DynamoDB stream records\n```\n# not a heading\n```\n## HTTP API: Lambda payload 2.0\n## Title\n',
+    );
     expect([...anchors]).toEqual(['title', 'pipes-dynamodb-stream-records', 'http-api-lambda-payload-20', 'title-1']);
   });
 });

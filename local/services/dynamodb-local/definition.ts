@@ -19,11 +19,19 @@ export interface TableDefinition {
 export function readTables(graph: ResourceGraph): TableDefinition[] {
   return graph.ofType(TABLE_TYPE).map((table) => {
     const create = createTableInput(table);
-    return { name: String(create.TableName), arn: optionalString(table.state.arn), streamArn: optionalString(table.state.streamArn), create, timeToLive: timeToLiveInput(table) };
+    return {
+      name: String(create.TableName),
+      arn: optionalString(table.state.arn),
+      streamArn: optionalString(table.state.streamArn),
+      create,
+      timeToLive: timeToLiveInput(table),
+    };
   });
 }
 
 /** The table whose stream `streamArn` (as the graph declares it, e.g. a pipe's source) names. */
 export function tableOfStream(tables: TableDefinition[], streamArn: string): TableDefinition | undefined {
-  return tables.find((t) => t.streamArn === streamArn || (t.arn !== undefined && streamArn.startsWith(`${t.arn}/stream/`)));
+  return tables.find(
+    (t) => t.streamArn === streamArn || (t.arn !== undefined && streamArn.startsWith(`${t.arn}/stream/`)),
+  );
 }

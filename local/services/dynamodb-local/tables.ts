@@ -1,9 +1,19 @@
 /** Creating the graph's tables in DynamoDB Local, and finding the stream ARN it actually serves for one. */
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { TableDefinition } from './definition';
 
 /** Creates each table; one that already exists is kept as it is (persistent state between runs). */
-export async function createTables(client: DynamoDBClient, tables: TableDefinition[], progress: (message: string) => void): Promise<void> {
+export async function createTables(
+  client: DynamoDBClient,
+  tables: TableDefinition[],
+  progress: (message: string) => void,
+): Promise<void> {
   for (const table of tables) {
     try {
       await client.send(new CreateTableCommand(table.create));

@@ -5,7 +5,14 @@
  */
 import { GraphResource, physicalName, ResourceGraph } from '../../model/graph';
 import { optionalString } from '../shared/values';
-import type { ApiDestinationDefinition, ArchiveDefinition, BusDefinition, ConnectionDefinition, RuleDefinition, TargetDefinition } from './types';
+import type {
+  ApiDestinationDefinition,
+  ArchiveDefinition,
+  BusDefinition,
+  ConnectionDefinition,
+  RuleDefinition,
+  TargetDefinition,
+} from './types';
 
 /** One resource to add, with the words a warning names it by. */
 export type EventBridgeResource = { label: string } & (
@@ -27,14 +34,30 @@ export function readEventBridge(graph: ResourceGraph): EventBridgeResource[] {
       label: `event bus ${physicalName(r)}`,
       definition: { ...named(r), arn: optionalString(r.state.arn) } as BusDefinition,
     })),
-    ...of('aws:cloudwatch/eventConnection:EventConnection').map((r) => ({ kind: 'connection' as const, label: `connection ${physicalName(r)}`, definition: named(r) as ConnectionDefinition })),
+    ...of('aws:cloudwatch/eventConnection:EventConnection').map((r) => ({
+      kind: 'connection' as const,
+      label: `connection ${physicalName(r)}`,
+      definition: named(r) as ConnectionDefinition,
+    })),
     ...of('aws:cloudwatch/eventApiDestination:EventApiDestination').map((r) => ({
       kind: 'apiDestination' as const,
       label: `API destination ${physicalName(r)}`,
       definition: named(r) as ApiDestinationDefinition,
     })),
-    ...of('aws:cloudwatch/eventRule:EventRule').map((r) => ({ kind: 'rule' as const, label: `rule ${physicalName(r)}`, definition: named(r) as RuleDefinition })),
-    ...of('aws:cloudwatch/eventTarget:EventTarget').map((r) => ({ kind: 'target' as const, label: `target ${r.name}`, definition: r.state as TargetDefinition })),
-    ...of('aws:cloudwatch/eventArchive:EventArchive').map((r) => ({ kind: 'archive' as const, label: `archive ${physicalName(r)}`, definition: named(r) as ArchiveDefinition })),
+    ...of('aws:cloudwatch/eventRule:EventRule').map((r) => ({
+      kind: 'rule' as const,
+      label: `rule ${physicalName(r)}`,
+      definition: named(r) as RuleDefinition,
+    })),
+    ...of('aws:cloudwatch/eventTarget:EventTarget').map((r) => ({
+      kind: 'target' as const,
+      label: `target ${r.name}`,
+      definition: r.state as TargetDefinition,
+    })),
+    ...of('aws:cloudwatch/eventArchive:EventArchive').map((r) => ({
+      kind: 'archive' as const,
+      label: `archive ${physicalName(r)}`,
+      definition: named(r) as ArchiveDefinition,
+    })),
   ];
 }

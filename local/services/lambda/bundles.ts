@@ -30,5 +30,9 @@ export function writeBundle(fn: FunctionDefinition, buildDir: string, projectDir
   const entry = candidates.find((c) => c in files) ?? candidates[0];
   const bundlePath = path.join(dir, entry);
   const { code: _code, ...settings } = fn;
-  return { ...settings, bundlePath, handler: `${path.basename(bundlePath).replace(/\.(c|m)?js$/, '')}${fn.handler.slice(dot)}` };
+  return {
+    ...settings,
+    bundlePath,
+    handler: `${path.basename(bundlePath).replace(/\.(c|m)?js$/, '')}${fn.handler.slice(dot)}`,
+  };
 }

@@ -21,7 +21,9 @@ export interface FunctionDefinition extends Omit<LocalFunction, 'bundlePath'> {
 export function functionByRef(graph: ResourceGraph, ref: string): GraphResource | undefined {
   // `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`
   const bare = ref.startsWith('arn:') ? ref.split(':').slice(0, 7).join(':') : ref;
-  return graph.ofType(FUNCTION_TYPE).find((f) => f.state.arn === ref || f.state.arn === bare || physicalName(f) === ref || f.name === ref);
+  return graph
+    .ofType(FUNCTION_TYPE)
+    .find((f) => f.state.arn === ref || f.state.arn === bare || physicalName(f) === ref || f.name === ref);
 }
 
 export function readFunctions(graph: ResourceGraph): FunctionDefinition[] {
@@ -29,7 +31,8 @@ export function readFunctions(graph: ResourceGraph): FunctionDefinition[] {
   return graph.ofType(FUNCTION_TYPE).map((fn) => {
     const s = fn.state;
     const environment: Record<string, string> = {};
-    for (const [k, v] of Object.entries((s.environment?.variables ?? {}) as Record<string, unknown>)) environment[k] = String(v);
+    for (const [k, v] of Object.entries((s.environment?.variables ?? {}) as Record<string, unknown>))
+      environment[k] = String(v);
     const config = invokeConfigs.find((c) => functionByRef(graph, String(c.state.functionName ?? '')) === fn)?.state;
     return {
       name: physicalName(fn),

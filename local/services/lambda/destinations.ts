@@ -25,7 +25,9 @@ export function destinationRouter(services: DestinationServices): DestinationSen
       if (service === 'sqs') {
         services.sqs.sendMessage(arn, JSON.stringify(message), attributes);
       } else if (service === 'events') {
-        await services.eventBridge.putEvents({ Entries: [eventBridgeDestinationEntry(message as InvocationRecord, arn)] });
+        await services.eventBridge.putEvents({
+          Entries: [eventBridgeDestinationEntry(message as InvocationRecord, arn)],
+        });
       } else if (service === 'lambda') {
         await services.lambda.invokeAsync(arn, message);
       } else {

@@ -22,7 +22,11 @@ export interface LambdaInvoker {
 
 /** SQS as senders need it (SqsService satisfies this). */
 export interface SqsMessageSender {
-  sendMessage(queueArnOrUrl: string, body: string, attributes?: Record<string, { DataType: string; StringValue: string }>): unknown;
+  sendMessage(
+    queueArnOrUrl: string,
+    body: string,
+    attributes?: Record<string, { DataType: string; StringValue: string }>,
+  ): unknown;
 }
 
 /** Log writing as services need it (LogSink satisfies this). */

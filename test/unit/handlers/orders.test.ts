@@ -60,9 +60,16 @@ describe('OrdersRepository on DynamoDB Local', () => {
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
-    documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.handle.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: dynamo.handle.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+      {
+        marshallOptions: { removeUndefinedValues: true },
+      },
+    );
     repository = new OrdersRepository(documents, tableName);
   });
 
@@ -76,8 +83,17 @@ describe('OrdersRepository on DynamoDB Local', () => {
 
     it('writes the order and its idempotency claim together', async () => {
       expect(await repository.createOrder(order('o-1'), customer)).toEqual({ kind: 'created' });
-      const claim = await documents.send(new GetCommand({ TableName: `orders-${tables}`, Key: { [OrdersTableKey]: idempotencyClaimId(customer.customerId, customer.key) } }));
-      expect(claim.Item).toEqual({ id: idempotencyClaimId(customer.customerId, customer.key), orderId: 'o-1', createdAt: NOW.toISOString() });
+      const claim = await documents.send(
+        new GetCommand({
+          TableName: `orders-${tables}`,
+          Key: { [OrdersTableKey]: idempotencyClaimId(customer.customerId, customer.key) },
+        }),
+      );
+      expect(claim.Item).toEqual({
+        id: idempotencyClaimId(customer.customerId, customer.key),
+        orderId: 'o-1',
+        createdAt: NOW.toISOString(),
+      });
     });
 
     it('makes a second upload with the same key an alias of the first order, and a redelivery of either a duplicate', async () => {
@@ -90,7 +106,9 @@ describe('OrdersRepository on DynamoDB Local', () => {
 
     it('keeps keys apart per customer', async () => {
       await repository.createOrder(order('o-1'), customer);
-      expect(await repository.createOrder(order('o-2'), { ...customer, customerId: 'someone-else' })).toEqual({ kind: 'created' });
+      expect(await repository.createOrder(order('o-2'), { ...customer, customerId: 'someone-else' })).toEqual({
+        kind: 'created',
+      });
     });
 
     it('never returns bookkeeping items as orders', async () => {
@@ -103,17 +121,38 @@ describe('OrdersRepository on DynamoDB Local', () => {
   describe('transitions', () => {
     it('ships a pending order once; again is already done; cancelling it then is not allowed', async () => {
       await repository.createOrder(order('o-1'));
-      const shipped = await repository.shipOrder('o-1', { trackingNumber: 'TRK-1', shippedAt: '2026-11-25T10:00:00Z' }, NOW);
-      expect(shipped).toMatchObject({ kind: 'applied', order: { id: 'o-1', state: 'shipped', trackingNumber: 'TRK-1', shippedAt: '2026-11-25T10:00:00Z' } });
-      expect(await repository.shipOrder('o-1', { shippedAt: '2026-11-26T10:00:00Z' }, NOW)).toEqual({ kind: 'already-done', orderId: 'o-1', state: 'shipped' });
-      expect(await repository.cancelOrder('o-1', 'too late', NOW)).toEqual({ kind: 'not-allowed', orderId: 'o-1', state: 'shipped' });
-      expect((await repository.findOrder('o-1'))?.order).toMatchObject({ state: 'shipped', shippedAt: '2026-11-25T10:00:00Z' });
+      const shipped = await repository.shipOrder(
+        'o-1',
+        { trackingNumber: 'TRK-1', shippedAt: '2026-11-25T10:00:00Z' },
+        NOW,
+      );
+      expect(shipped).toMatchObject({
+        kind: 'applied',
+        order: { id: 'o-1', state: 'shipped', trackingNumber: 'TRK-1', shippedAt: '2026-11-25T10:00:00Z' },
+      });
+      expect(await repository.shipOrder('o-1', { shippedAt: '2026-11-26T10:00:00Z' }, NOW)).toEqual({
+        kind: 'already-done',
+        orderId: 'o-1',
+        state: 'shipped',
+      });
+      expect(await repository.cancelOrder('o-1', 'too late', NOW)).toEqual({
+        kind: 'not-allowed',
+        orderId: 'o-1',
+        state: 'shipped',
+      });
+      expect((await repository.findOrder('o-1'))?.order).toMatchObject({
+        state: 'shipped',
+        shippedAt: '2026-11-25T10:00:00Z',
+      });
     });
 
     it('cancels through an alias: the order the alias points at changes', async () => {
       await repository.createOrder(order('o-1'), customer);
       await repository.createOrder(order('o-2'), customer);
-      expect(await repository.cancelOrder('o-2', 'changed my mind', NOW)).toMatchObject({ kind: 'applied', order: { id: 'o-1', state: 'cancelled', cancellationReason: 'changed my mind' } });
+      expect(await repository.cancelOrder('o-2', 'changed my mind', NOW)).toMatchObject({
+        kind: 'applied',
+        order: { id: 'o-1', state: 'cancelled', cancellationReason: 'changed my mind' },
+      });
     });
 
     it('reports an order it does not know', async () => {
@@ -137,20 +176,26 @@ describe('OrdersRepository on DynamoDB Local', () => {
 
     it('applies one of many concurrent deliveries of the same confirmation', async () => {
       await repository.createOrder(order('o-1'));
-      const outcomes = await Promise.all(Array.from({ length: 6 }, () => repository.shipOrder('o-1', { shippedAt: '2026-11-25T10:00:00Z' }, NOW)));
+      const outcomes = await Promise.all(
+        Array.from({ length: 6 }, () => repository.shipOrder('o-1', { shippedAt: '2026-11-25T10:00:00Z' }, NOW)),
+      );
       expect(outcomes.filter((o) => o.kind === 'applied')).toHaveLength(1);
       expect(outcomes.filter((o) => o.kind === 'already-done')).toHaveLength(5);
     });
 
     it('creates one order from concurrent deliveries of the same event', async () => {
-      const outcomes = await Promise.all(Array.from({ length: 5 }, () => untilSettled(() => repository.createOrder(order('o-1'), customer))));
+      const outcomes = await Promise.all(
+        Array.from({ length: 5 }, () => untilSettled(() => repository.createOrder(order('o-1'), customer))),
+      );
       expect(outcomes.filter((o) => o.kind === 'created')).toHaveLength(1);
       expect(outcomes.filter((o) => o.kind === 'duplicate')).toHaveLength(4);
     });
 
     it('creates one order from concurrent uploads that share an idempotency key; the others alias it', async () => {
       const ids = ['o-1', 'o-2', 'o-3', 'o-4'];
-      const outcomes = await Promise.all(ids.map((id) => untilSettled(() => repository.createOrder(order(id), customer))));
+      const outcomes = await Promise.all(
+        ids.map((id) => untilSettled(() => repository.createOrder(order(id), customer))),
+      );
       const created = ids.filter((_, i) => outcomes[i].kind === 'created');
       expect(created).toHaveLength(1);
       for (const [i, id] of ids.entries()) {

@@ -23,8 +23,15 @@ describe('readTables', () => {
     expect(table.name).toBe('orders-dev');
     expect(table.arn).toBe(tableArn);
     expect(table.streamArn).toBe(streamArn);
-    expect(table.create).toMatchObject({ TableName: 'orders-dev', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], StreamSpecification: { StreamEnabled: true } });
-    expect(table.timeToLive).toEqual({ TableName: 'orders-dev', TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } });
+    expect(table.create).toMatchObject({
+      TableName: 'orders-dev',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      StreamSpecification: { StreamEnabled: true },
+    });
+    expect(table.timeToLive).toEqual({
+      TableName: 'orders-dev',
+      TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' },
+    });
   });
 
   it('finds the table a stream ARN belongs to, by the exact ARN or by the table ARN prefix', () => {

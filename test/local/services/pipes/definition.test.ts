@@ -15,7 +15,11 @@ describe('readPipes', () => {
       resource('aws:pipes/pipe:Pipe', 'bare', { arn: '', target: 'arn:aws:sqs:us-east-1:123456789012:q' }),
     );
     const [changes, bare] = readPipes(graph);
-    expect(changes).toMatchObject({ name: 'changes-dev', arn: 'arn:aws:pipes:us-east-1:123456789012:pipe/changes-dev', sourceParameters });
+    expect(changes).toMatchObject({
+      name: 'changes-dev',
+      arn: 'arn:aws:pipes:us-east-1:123456789012:pipe/changes-dev',
+      sourceParameters,
+    });
     expect(changes.source).toBe('arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/x');
     expect(bare).toMatchObject({ name: 'bare', arn: undefined, source: '' });
   });

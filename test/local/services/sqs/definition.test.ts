@@ -23,13 +23,20 @@ describe('readQueues', () => {
         name: 'orders-dlq-dev',
         arn: 'arn:aws:sqs:us-east-1:123456789012:orders-dlq-dev',
         url: 'https://sqs.us-east-1.amazonaws.com/123456789012/orders-dlq-dev',
-        attributes: { VisibilityTimeout: '30', MessageRetentionPeriod: '1209600', RedrivePolicy: JSON.stringify(redrive), Policy: '{"Version":"2012-10-17"}' },
+        attributes: {
+          VisibilityTimeout: '30',
+          MessageRetentionPeriod: '1209600',
+          RedrivePolicy: JSON.stringify(redrive),
+          Policy: '{"Version":"2012-10-17"}',
+        },
       },
     ]);
   });
 
   it('falls back to the logical name when the queue has no physical name', () => {
-    const [queue] = readQueues(graphOf(resource('aws:sqs/queue:Queue', 'logical', { arn: 'arn:aws:sqs:us-east-1:1:x', url: 'https://q' })));
+    const [queue] = readQueues(
+      graphOf(resource('aws:sqs/queue:Queue', 'logical', { arn: 'arn:aws:sqs:us-east-1:1:x', url: 'https://q' })),
+    );
     expect(queue.name).toBe('logical');
     expect(queue.attributes).toEqual({});
   });
