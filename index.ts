@@ -13,7 +13,7 @@ import { loadStackConfig } from './infra/config';
 import { CustomerIdentity, type CustomerTokenIssuer } from './infra/customer-identity';
 import type { DeadLetterQueue } from './infra/dead-letter-queue';
 import { HandlerFunction } from './infra/handler-function';
-import { OrderEvents } from './infra/order-events';
+import { EventBus } from './infra/event-bus';
 import { OperationsAlarms } from './infra/operations-alarms';
 import { OperationsDashboard } from './infra/operations-dashboard';
 import { OrderStreamPipe } from './infra/order-stream-pipe';
@@ -30,7 +30,7 @@ const alarmActions = alerts ? [alerts.arn] : config.alarmActions;
 
 // Storage and the bus.
 const table = new OrdersTable('orders');
-const events = new OrderEvents('orders', { archiveRetentionDays: config.archiveRetentionDays, logRetentionDays, alarmActions });
+const events = new EventBus('orders', { archiveRetentionDays: config.archiveRetentionDays, logRetentionDays, alarmActions });
 
 // Handlers. EventBridge invokes the first three asynchronously: Lambda retries twice, then the event goes to the
 // function's own DLQ. Six hours covers Lambda's own throttling retries.

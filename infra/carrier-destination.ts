@@ -22,9 +22,6 @@ export class CarrierDestination extends pulumi.ComponentResource {
   readonly destination: aws.cloudwatch.EventApiDestination;
   readonly arn: pulumi.Output<string>;
   readonly endpoint: pulumi.Output<string>;
-  /** The header the connection adds, and its value (secret), for whoever must check it. */
-  readonly authHeaderName: pulumi.Output<string>;
-  readonly authHeaderValue: pulumi.Output<string>;
 
   constructor(name: string, args: CarrierDestinationArgs, opts?: pulumi.ComponentResourceOptions) {
     super('order-event-gateway:infra:CarrierDestination', name, {}, opts);
@@ -34,8 +31,6 @@ export class CarrierDestination extends pulumi.ComponentResource {
     this.destination = this.createDestination(name, args.endpoint, rate);
     this.arn = this.destination.arn;
     this.endpoint = this.destination.invocationEndpoint;
-    this.authHeaderName = args.credential.headerName;
-    this.authHeaderValue = args.credential.headerValue;
     this.registerOutputs({ arn: this.arn, endpoint: this.endpoint });
   }
 

@@ -7,7 +7,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { BusSubscription } from './bus-subscription';
-import type { OrderEvents } from './order-events';
+import type { EventBus } from './event-bus';
 import { chatMessageTransformer } from './templates';
 
 /** Slack accepts about one message per second per webhook. */
@@ -16,7 +16,7 @@ export const CHAT_RATE_LIMIT_PER_SECOND = 1;
 export interface ChatNotifierArgs {
   /** The incoming-webhook URL (secret). */
   webhookUrl: pulumi.Input<string>;
-  events: OrderEvents;
+  events: EventBus;
   /** Which events become messages. */
   pattern: object;
 }

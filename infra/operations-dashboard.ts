@@ -9,13 +9,13 @@ import type { BusSubscription } from './bus-subscription';
 import { dashboardBody } from './dashboard-body';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import type { HandlerFunction } from './handler-function';
-import type { OrderEvents } from './order-events';
+import type { EventBus } from './event-bus';
 import type { OrderStreamPipe } from './order-stream-pipe';
 import type { OrdersApi } from './orders-api';
 
 export interface OperationsDashboardArgs {
   api: OrdersApi;
-  bus: OrderEvents;
+  bus: EventBus;
   /** The subscriptions whose target is the carrier's API destination (charted on their own). */
   carrierSubscriptions: BusSubscription[];
   functions: HandlerFunction[];

@@ -17,10 +17,9 @@ import { EMULATED_TYPES } from './model/emulation';
 import { GraphResource, physicalName } from './model/graph';
 import { readHttpApis } from './services/http-api';
 import { parseConfigAssignments, placeholderNotice } from './model/config';
+import { LocalCloudError } from './services/shared/errors';
 
-export class CliUsageError extends Error {
-  override name = 'CliUsageError';
-}
+export class CliUsageError extends LocalCloudError {}
 
 export const USAGE = `Usage: npm start -- [--stack NAME] [--config key=value]... [--in-memory] [--data-dir DIR] [--map-url EXT=LOCAL]...
   --stack NAME        use Pulumi.NAME.yaml (default dev)

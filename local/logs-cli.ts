@@ -10,6 +10,7 @@
  */
 import * as path from 'node:path';
 import { followLogLines, LogLine, readLogLines } from './services/logs';
+import { errorMessage, LocalCloudError } from './services/shared/errors';
 import { readStackOutputs } from './stack-outputs';
 
 export const LOGS_USAGE = `Usage: npm run logs -- [--follow] [--source NAME] [--since DURATION|DATE] [--data-dir DIR] [--stack NAME]
@@ -31,9 +32,7 @@ export interface LogsCliOptions {
   help?: boolean;
 }
 
-export class LogsCliError extends Error {
-  override name = 'LogsCliError';
-}
+export class LogsCliError extends LocalCloudError {}
 
 /** `30s`, `5m`, `2h`, `1d` before `now`, or an absolute date/time. */
 export function parseSince(value: string, now: Date = new Date()): Date {
@@ -110,7 +109,7 @@ if (require.main === module) {
       process.once('SIGTERM', stop);
     }
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(errorMessage(error));
     process.exit(2);
   }
 }

@@ -5,15 +5,12 @@
  * return (the edge server puts it in the `__type` of the JSON error body). `statusCode` is the HTTP status AWS
  * answers with, so a caller never maps names to statuses itself.
  */
-export class EngineError extends Error {
-  /** The HTTP status AWS answers with for this error. */
-  readonly statusCode: number;
+import { LocalCloudError } from '../services/shared/errors';
 
+export class EngineError extends LocalCloudError {
   constructor(message: string, statusCode = 400) {
-    super(message);
-    this.statusCode = statusCode;
-    // Subclasses set `name` as a field; this default keeps a plain EngineError readable in logs.
-    this.name = 'EngineError';
+    // Subclasses set `name` (their AWS code) as a field.
+    super(message, { statusCode });
   }
 }
 

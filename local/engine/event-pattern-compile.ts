@@ -1,7 +1,7 @@
 /**
  * Validating an event pattern and compiling it into branches of leaf conditions.
  *
- * The model (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html, aws-semantics.md §2.1):
+ * The model (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html, docs/aws-behaviour.md#pattern-model):
  * a pattern is an object whose keys either descend (an object value) or end in a leaf (an array of matchers). Both
  * the pattern and the event are flattened to dotted paths, so `{"a":{"b":[..]}}` and `{"a.b":[..]}` are one leaf.
  * Leaves are AND-ed, matchers within a leaf are OR-ed, and `$or` forks the pattern into alternative branches.
@@ -9,7 +9,7 @@
  * one branch has every condition satisfied.
  *
  * Validation walks the pattern in document order and stops at the first error, as event-ruler's JsonRuleCompiler
- * does, with its reason texts (aws-semantics.md §2.4). Texts marked "our choice" are for cases AWS documents no
+ * does, with its reason texts (docs/aws-behaviour.md#invalid-patterns). Texts marked "our choice" are for cases AWS documents no
  * message for.
  */
 import {
@@ -148,7 +148,7 @@ class BranchCompiler {
         }
       } else if (typeof m === 'number') {
         // Numbers compare by value: a Set uses SameValueZero, so 300, 300.0, 3e2 and -0/0 are one key
-        // (aws-semantics.md §2.1.5 [V]). A string never equals a number because the Set keeps types apart.
+        // (docs/aws-behaviour.md#pattern-model [V]). A string never equals a number because the Set keeps types apart.
         exact.add(m);
       } else if (isPlainObject(m)) {
         const expression = this.matchExpression(m);
@@ -201,16 +201,16 @@ class BranchCompiler {
       case 'numeric': {
         if (!Array.isArray(arg)) reject('Value of numeric must be an array.');
         const inRange = numericMatcher(parseNumeric(arg));
-        // Only JSON numbers: strings such as DynamoDB's {"N":"42"} never match (aws-semantics.md §2.2 [V]).
+        // Only JSON numbers: strings such as DynamoDB's {"N":"42"} never match (docs/aws-behaviour.md#pattern-operators [V]).
         return predicate((v) => typeof v === 'number' && inRange(v), 1);
       }
       case 'exists':
         // [I] decision: exists:true holds for a null value too: null is a leaf value, not an absence (event-ruler
-        // flattens it like any literal; aws-semantics.md §2.3 marks this [ER/I]).
+        // flattens it like any literal; docs/aws-behaviour.md#null-empty-string-and-exists marks this [ER/I]).
         if (typeof arg !== 'boolean') reject('exists match pattern must be either true or false.');
         return { kind: 'exists', exists: arg };
       case 'cidr': {
-        // (sic) event-ruler reuses the prefix text here (aws-semantics.md §2.4 [V]).
+        // (sic) event-ruler reuses the prefix text here (docs/aws-behaviour.md#invalid-patterns [V]).
         if (typeof arg !== 'string') reject('prefix match pattern must be a string');
         const inBlock = cidrMatcher(parseCidr(arg));
         return predicate((v) => typeof v === 'string' && inBlock(v), 4);
@@ -223,7 +223,7 @@ class BranchCompiler {
   }
 
   /**
-   * anything-but, every form. Semantics shared by all forms (aws-semantics.md §2.2 [V]): a missing field never
+   * anything-but, every form. Semantics shared by all forms (docs/aws-behaviour.md#pattern-operators [V]): a missing field never
    * matches (the matcher sees no value), `null` always matches, and a value of another type than the operand
    * always matches (a number is "anything but" a string prefix).
    */
@@ -303,7 +303,7 @@ function predicate(test: ValueTest, cost: number): MatchExpression {
 /**
  * prefix / suffix: a string, or `{"equals-ignore-case": "<string>"}` for the case-insensitive form
  * (eb-create-pattern-operators.html, "Prefix matching while ignoring case"). Strings only: `""` matches every
- * string but not numbers or null (aws-semantics.md §2.2 [V]).
+ * string but not numbers or null (docs/aws-behaviour.md#pattern-operators [V]).
  */
 function stringOperator(
   op: 'prefix' | 'suffix',

@@ -3,7 +3,7 @@
  *
  * EventBridge parses patterns with Jackson (inside aws/event-ruler), so a syntax error surfaces as Jackson's
  * message, e.g. `Unrecognized token 'this': was expecting (JSON String, Number, Array, Object or token 'null',
- * 'true' or 'false')` (aws-semantics.md §2.4). Valid text is parsed by `JSON.parse` (duplicate keys: the last one
+ * 'true' or 'false')` (docs/aws-behaviour.md#invalid-patterns). Valid text is parsed by `JSON.parse` (duplicate keys: the last one
  * wins, as AWS documents for patterns); only when that fails does the scanner below walk the text to name the
  * first error in Jackson's words. The scanner is a diagnostic, not a second parser of record.
  */

@@ -2,14 +2,14 @@
  * Matching compiled branches against events.
  *
  * An event is flattened once (`prepareEvent`) into dotted paths, each with the leaf values found there, so many
- * patterns can share the work. Flattening follows the pattern model (aws-semantics.md §2.1):
+ * patterns can share the work. Flattening follows the pattern model (docs/aws-behaviour.md#pattern-model):
  * - objects descend, keys joined with `.`; a key that itself contains a dot is indistinguishable from nesting;
  * - an array contributes each of its elements at the array's own path (a pattern matches when any element does,
  *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-arrays.html);
  * - objects and empty arrays are not leaves, so `exists:true` is false for them and `exists:false` true;
  * - strings are never parsed: a JSON string holding JSON stays a string.
  *
- * Array consistency (event-ruler's ArrayMembership, aws-semantics.md §2.1.6): values reached through elements of
+ * Array consistency (event-ruler's ArrayMembership, docs/aws-behaviour.md#pattern-model): values reached through elements of
  * the same array may only be combined when they come from the same element. So every value remembers the
  * (array, element) steps on its way down, its "trail", and a branch matches only with a set of values whose trails
  * agree wherever they pass through the same array.

@@ -4,11 +4,13 @@
  * InvalidEventPatternException. Each matcher is a small closure over pre-parsed data, built once per pattern.
  *
  * Behaviour is copied from https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
- * and, where the page is silent, from aws/event-ruler (the library EventBridge runs; aws-semantics.md §2 [ER]).
+ * and, where the page is silent, from aws/event-ruler (the library EventBridge runs; docs/aws-behaviour.md#event-patterns [ER]).
  */
+import { LocalCloudError } from '../services/shared/errors';
+
 
 /** A validation failure carrying AWS's reason text (the part after `Event pattern is not valid. Reason: `). */
-export class PatternReasonError extends Error {}
+export class PatternReasonError extends LocalCloudError {}
 
 export function reject(reason: string): never {
   throw new PatternReasonError(reason);
@@ -25,7 +27,7 @@ export function reject(reason: string): never {
  * or fewer repeating character sequences after a wildcard character`) using event-ruler's
  * MachineComplexityEvaluator, whose exact threshold AWS does not publish. The observed anchors are:
  * `arn:aws:events:us-east-1:*:event-bus/*` (2 stars) passes and `*:*:*:*:*:event-bus/*` (6 stars) fails
- * (aws-semantics.md §2.2 [V]). Our rule: a single wildcard value may hold at most 5 unescaped `*` characters.
+ * (docs/aws-behaviour.md#pattern-operators [V]). Our rule: a single wildcard value may hold at most 5 unescaped `*` characters.
  * It accepts and rejects both anchors as AWS does, and it is predictable for a user reading the error.
  */
 export const MAX_WILDCARD_STARS = 5;
@@ -172,7 +174,7 @@ export interface IpRange {
 }
 
 /**
- * Parses a CIDR block with event-ruler's checks and messages (aws-semantics.md §2.4 [V] for the first three).
+ * Parses a CIDR block with event-ruler's checks and messages (docs/aws-behaviour.md#invalid-patterns [V] for the first three).
  *
  * [ER] kept on purpose: the mask must be below 32 (IPv4) or 128 (IPv6), so a single-host `/32` is refused (match a
  * single address with an exact string instead). Host bits in the address are ignored (current event-ruler computes
@@ -235,7 +237,7 @@ const UPPER_OPERATORS = new Set(['<', '<=']);
 /**
  * Parses the array of a `numeric` match with event-ruler's grammar and messages:
  * `["=", n]`, `[">"|">=", n]`, `["<"|"<=", n]`, or a lower bound followed by an upper bound
- * (`[">", 0, "<=", 5]`). The lower bound must come first (aws-semantics.md §2.2).
+ * (`[">", 0, "<=", 5]`). The lower bound must come first (docs/aws-behaviour.md#pattern-operators).
  *
  * Numbers: any JSON number (event-ruler accepts the full double range; `3e2`, `300.0` and `300` are one value).
  */

@@ -3,7 +3,7 @@
  *
  * This is the one matcher of the codebase: rules on a bus, Pipe filters, TestEventPattern on the edge endpoint and
  * the contract tests all use it. Semantics: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
- * and the pages it links (comparison operators, arrays, null values), summarised in aws-semantics.md §2.
+ * and the pages it links (comparison operators, arrays, null values), summarised in docs/aws-behaviour.md#event-patterns.
  *
  * Files: event-pattern-json.ts (pattern text, Jackson-like syntax errors), event-pattern-compile.ts (validation and
  * compilation to branches), event-pattern-operators.ts (wildcard, CIDR, numeric), event-pattern-match.ts
@@ -64,7 +64,7 @@ export function compileEventPattern(pattern: string | object, options: CompileEv
   }
 }
 
-/** The fields TestEventPattern requires in its `Event` (aws-semantics.md §2.1.9 [V]). */
+/** The fields TestEventPattern requires in its `Event` (docs/aws-behaviour.md#pattern-model [V]). */
 const REQUIRED_ENVELOPE_FIELDS = ['id', 'account', 'source', 'time', 'region', 'detail-type'] as const;
 
 /**

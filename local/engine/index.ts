@@ -1,9 +1,9 @@
 /**
  * The event engine: pure EventBridge / Pipes semantics (no I/O, no AWS SDK). Import from here.
  */
-// Errors (ENGINE-PATTERNS)
+// Errors
 export { EngineError, InvalidEventPatternException, ValidationException } from './errors';
-// Event patterns and pipe filters (ENGINE-PATTERNS)
+// Event patterns and pipe filters
 export {
   compileEventPattern,
   testEventPattern,

@@ -1,7 +1,7 @@
 /**
  * EventBridge Pipes filter criteria: which source records go on to enrichment and target.
  *
- * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-event-filtering.html (aws-semantics.md §6.3):
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-event-filtering.html (docs/aws-behaviour.md#pipes-filters):
  * up to 5 filters, OR-ed; each is an event pattern (JSON text) evaluated against one record at a time, the record
  * as the source delivers it (for DynamoDB streams the attribute-value wrappers stay: `{"S": ...}`). Pipes support a
  * narrower set of operators than buses, so every filter is compiled in the `pipes` dialect. A pipe without filter
@@ -9,7 +9,7 @@
  *
  * [I] decision: every field of the record can be filtered, `eventName` included. The Pipes guide lists `eventName`
  * among fields it does not filter on, but Lambda ESM (same filtering service) filters it and pipes in practice do
- * (aws-semantics.md §6.3); refusing it here would reject the common INSERT/MODIFY filter.
+ * (docs/aws-behaviour.md#pipes-filters); refusing it here would reject the common INSERT/MODIFY filter.
  */
 import { ValidationException } from './errors';
 import { compileEventPattern, prepareEvent, type CompiledEventPattern } from './event-pattern';

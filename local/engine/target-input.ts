@@ -273,7 +273,7 @@ function jsonStringMask(text: string): boolean[] {
 
 /**
  * Substitutes every placeholder and, for a JSON template, checks the result parses.
- * Quoting (eb-transform-target-input.html and aws-semantics §3.3):
+ * Quoting (eb-transform-target-input.html and docs/aws-behaviour.md#input-template-substitution):
  * - JSON template, bare `<v>`: strings get quotes (not escaped), numbers/booleans/null as is, objects/arrays as JSON,
  *   missing as `""`.
  * - JSON template, inside quotes: strings raw, numbers/booleans as text, objects/arrays as JSON (which breaks the

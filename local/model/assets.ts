@@ -5,14 +5,11 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { isRecord } from '../services/shared/values';
+import { LocalCloudError } from '../services/shared/errors';
 
-export class UnsupportedAssetError extends Error {
-  override name = 'UnsupportedAssetError';
-}
+export class UnsupportedAssetError extends LocalCloudError {}
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function readDirectory(dir: string, prefix: string, out: Record<string, string>): void {
   for (const entry of readdirSync(dir)) {

@@ -9,6 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
+import { isRecord } from '../services/shared/values';
+import { LocalCloudError } from '../services/shared/errors';
 
 export interface ResolvedConfig {
   project: string;
@@ -23,14 +25,13 @@ export interface ResolvedConfig {
   overridden: string[];
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+/** The stack's Pulumi files or a `--config` assignment cannot be read (not infra/config.ts's invalid values). */
+export class StackConfigError extends LocalCloudError {}
 
 /** `someKey` → `<project>:someKey`; `aws:region` stays as it is. */
 export function qualifyConfigKey(key: string, project: string): string {
   const trimmed = key.trim();
-  if (trimmed === '') throw new ConfigError('A config key must not be empty');
+  if (trimmed === '') throw new StackConfigError('A config key must not be empty');
   return trimmed.includes(':') ? trimmed : `${project}:${trimmed}`;
 }
 
@@ -39,7 +40,7 @@ export function parseConfigAssignments(assignments: string[]): Record<string, st
   const result: Record<string, string> = {};
   for (const assignment of assignments) {
     const eq = assignment.indexOf('=');
-    if (eq <= 0) throw new ConfigError(`Expected --config key=value, got "${assignment}"`);
+    if (eq <= 0) throw new StackConfigError(`Expected --config key=value, got "${assignment}"`);
     result[assignment.slice(0, eq).trim()] = assignment.slice(eq + 1);
   }
   return result;
@@ -52,9 +53,6 @@ export function secretPlaceholder(stack: string, qualifiedKey: string, ciphertex
   return `local-${shortKey}-${hash}`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isSecure(value: unknown): value is { secure: string } {
   return isRecord(value) && Object.keys(value).length === 1 && typeof value.secure === 'string';
@@ -93,7 +91,7 @@ export interface ProjectFile {
 export function parseProjectFile(text: string): ProjectFile {
   const doc: unknown = parse(text);
   if (!isRecord(doc) || typeof doc.name !== 'string' || doc.name === '') {
-    throw new ConfigError('Pulumi.yaml must declare the project name');
+    throw new StackConfigError('Pulumi.yaml must declare the project name');
   }
   return { name: doc.name, main: typeof doc.main === 'string' ? doc.main : undefined, config: isRecord(doc.config) ? doc.config : {} };
 }
@@ -123,9 +121,9 @@ export function resolveConfig(
 
   if (stackFileText !== undefined) {
     const doc: unknown = parse(stackFileText) ?? {};
-    if (!isRecord(doc)) throw new ConfigError(`Pulumi.${stack}.yaml is not a YAML mapping`);
+    if (!isRecord(doc)) throw new StackConfigError(`Pulumi.${stack}.yaml is not a YAML mapping`);
     const config = doc.config ?? {};
-    if (!isRecord(config)) throw new ConfigError(`Pulumi.${stack}.yaml: "config" must be a mapping`);
+    if (!isRecord(config)) throw new StackConfigError(`Pulumi.${stack}.yaml: "config" must be a mapping`);
     for (const [rawKey, raw] of Object.entries(config)) {
       const key = qualifyConfigKey(rawKey, project.name);
       if (containsSecure(raw)) {

@@ -50,20 +50,6 @@ export class ResourceGraph {
     return candidates.find((r) => r.name === name) ?? candidates.find((r) => r.state.name === name);
   }
 
-  byId(id: string, type?: string): GraphResource | undefined {
-    const candidates = type === undefined ? this.resources : this.ofType(type);
-    return candidates.find((r) => r.id === id);
-  }
-
-  children(parent: GraphResource | string): GraphResource[] {
-    const urn = typeof parent === 'string' ? parent : parent.urn;
-    return this.resources.filter((r) => r.parent === urn);
-  }
-
-  /** Distinct resource types, in first-seen order. */
-  types(): string[] {
-    return [...new Set(this.resources.map((r) => r.type))];
-  }
 }
 
 /** The physical name of a resource: its `name` property when it has one, else its logical name. */

@@ -430,11 +430,6 @@ export function promiseOf<T>(value: pulumi.Input<T>): Promise<T> {
   });
 }
 
-/** Whether an Output is marked secret. */
-export function isSecretOutput<T>(value: pulumi.Output<T>): Promise<boolean> {
-  return pulumi.isSecret(value);
-}
-
 /**
  * Resolves once every resource registration the program started has reached the mocks (the runtime's own RPC
  * queue has drained). Await it after importing the program and before reading `mocks.resources`.

@@ -25,10 +25,6 @@ export class UrlMap {
     this.mappings.sort((a, b) => b.aws.length - a.aws.length);
   }
 
-  get all(): readonly UrlMapping[] {
-    return this.mappings;
-  }
-
   /** The local equivalent of `value` when it is (or is under) a mapped URL; otherwise `value` unchanged. */
   rewrite(value: string): string {
     for (const { aws, local } of this.mappings) {

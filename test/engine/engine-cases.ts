@@ -1,6 +1,6 @@
 /**
  * Loads the table-driven cases under test/fixtures/engine-cases/. Each file is an array of rows
- * `{ name, source, ...inputs, expected }`; `source` is the AWS page (or aws-semantics section) the row comes from.
+ * `{ name, source, ...inputs, expected }`; `source` is the AWS page (or a docs/aws-behaviour.md heading) the row comes from.
  *
  * Rows may name an event of events.json instead of inlining it, and may write long strings as
  * `{ "$repeat": "<unit>", "times": N, "prefix"?: ..., "suffix"?: ... }` (unit, prefix and suffix may themselves be `$repeat` objects) so that size-limit cases stay readable.

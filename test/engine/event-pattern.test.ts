@@ -76,7 +76,7 @@ describe('event pattern fixtures', () => {
     expect(counts.match).toBeGreaterThan(50);
     expect(counts['no-match']).toBeGreaterThan(50);
     expect(counts.error).toBeGreaterThan(50);
-    for (const c of patternCases) expect(c.fixture.source).toMatch(/^(https:\/\/docs\.aws\.amazon\.com\/|aws-semantics\.md §)/);
+    for (const c of patternCases) expect(c.fixture.source).toMatch(/^(https:\/\/docs\.aws\.amazon\.com\/|docs\/aws-behaviour\.md#)/);
   });
 
   test.each(patternCases)('$file', ({ outcome, fixture }) => {

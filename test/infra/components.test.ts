@@ -3,7 +3,7 @@ import { loadStack, type LoadedStack } from './helpers/stack';
 type Infra = {
   api: typeof import('../../infra/orders-api');
   sub: typeof import('../../infra/bus-subscription');
-  events: typeof import('../../infra/order-events');
+  events: typeof import('../../infra/event-bus');
   pipe: typeof import('../../infra/order-stream-pipe');
   fn: typeof import('../../infra/handler-function');
   dlq: typeof import('../../infra/dead-letter-queue');
@@ -20,7 +20,7 @@ function infraUnderMocks(): Infra {
     infra = {
       api: require('../../infra/orders-api'),
       sub: require('../../infra/bus-subscription'),
-      events: require('../../infra/order-events'),
+      events: require('../../infra/event-bus'),
       pipe: require('../../infra/order-stream-pipe'),
       fn: require('../../infra/handler-function'),
       dlq: require('../../infra/dead-letter-queue'),
@@ -111,16 +111,16 @@ describe('conflicting or impossible arguments are rejected early, in plain words
     expect(() => new infra.sub.BusSubscription('s3', { busName: 'b', pattern: {}, target: lambda })).toThrow(/pattern must be a non-empty object/);
   });
 
-  it('OrderEvents: two subscriptions with one name', () => {
+  it('EventBus: two subscriptions with one name', () => {
     // Prepare
-    const events = new infra.events.OrderEvents('bus', { archiveRetentionDays: 1, logRetentionDays: 14 });
+    const events = new infra.events.EventBus('bus', { archiveRetentionDays: 1, logRetentionDays: 14 });
     const target = { kind: 'logGroup' as const, logGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/x' };
 
     // Act
     events.subscribe('twice', { pattern: { source: ['x'] }, target });
 
     // Assess
-    expect(() => events.subscribe('twice', { pattern: { source: ['x'] }, target })).toThrow('OrderEvents bus: a subscription named twice already exists');
+    expect(() => events.subscribe('twice', { pattern: { source: ['x'] }, target })).toThrow('EventBus bus: a subscription named twice already exists');
   });
 
   it('OrderStreamPipe: infinite retries or too many filters', () => {

@@ -4,7 +4,7 @@ import { carrierHeaderParameters, carrierPayloadTransformer, confirmShipmentTran
 import { loadStack, T, type LoadedStack } from './helpers/stack';
 import type { RecordedResource } from '../../local/model/pulumi-mocks';
 
-describe('OrderEvents and its subscriptions', () => {
+describe('EventBus and its subscriptions', () => {
   let stack: LoadedStack;
   beforeAll(async () => {
     stack = await loadStack({ config: { archiveRetentionDays: '90', alarmActions: '["arn:aws:sns:us-east-1:123456789012:ops"]' } });

@@ -9,7 +9,7 @@ import { AwsProtocolError, parseJsonObject, readBody, sendJson, sendJsonError, t
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
-/** What the edge needs from the local EventBridge (local/services/eventbridge.ts provides it). */
+/** What the edge needs from the local EventBridge (local/services/eventbridge provides it). */
 export interface EdgeEventBridge {
   putEvents(request: { Entries: object[] }): Promise<unknown> | unknown;
   testEventPattern(pattern: string, event: string): Promise<boolean> | boolean;

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { errorMessage, LocalCloudError } from '../shared/errors';
 
 /** Largest request body the edge accepts (SQS and EventBridge limits are far below; DynamoDB is streamed). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -27,15 +28,14 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** An error to answer with: AWS error code (`__type`), message, HTTP status and optional extra headers. */
-export class AwsProtocolError extends Error {
+export class AwsProtocolError extends LocalCloudError {
   constructor(
-    readonly code: string,
+    code: string,
     message: string,
-    readonly statusCode = 400,
+    statusCode = 400,
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
-    this.name = code;
+    super(message, { code, statusCode });
   }
 }
 
@@ -77,15 +77,12 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** Turns what a delegated service threw into an AWS error: engine errors carry their AWS name and status. */
-export function toAwsError(error: unknown): AwsProtocolError {
+/**
+ * Turns what a delegated service threw into an AWS error: a LocalCloudError carries its AWS code and status;
+ * anything else is the service's own failure (500).
+ */
+export function toAwsError(error: unknown, internalCode = 'InternalException'): AwsProtocolError {
   if (error instanceof AwsProtocolError) return error;
-  if (error instanceof Error) {
-    const status = (error as { statusCode?: unknown }).statusCode;
-    if (typeof status === 'number' && /^[A-Z][A-Za-z]*(Exception|Error|Fault)?$/.test(error.name) && error.name !== 'Error') {
-      return new AwsProtocolError(error.name, error.message, status);
-    }
-    return new AwsProtocolError('InternalException', error.message, 500);
-  }
-  return new AwsProtocolError('InternalException', String(error), 500);
+  if (error instanceof LocalCloudError) return new AwsProtocolError(error.code, error.message, error.statusCode);
+  return new AwsProtocolError(internalCode, errorMessage(error), 500);
 }

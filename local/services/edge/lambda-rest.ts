@@ -5,9 +5,9 @@
  * `@aws-sdk/client-lambda` reach the local functions. Only Invoke is served.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AwsProtocolError, readBody, sendJson } from './http-util';
+import { AwsProtocolError, readBody, sendJson, toAwsError } from './http-util';
 
-/** What the edge needs from the local Lambda (local/services/lambda.ts provides it). */
+/** What the edge needs from the local Lambda (local/services/lambda provides it). */
 export interface EdgeLambda {
   invoke(arnOrName: string, payload: unknown): Promise<{ requestId?: string; payload?: unknown; functionError?: string }>;
   invokeAsync(arnOrName: string, payload: unknown): Promise<unknown>;
@@ -68,9 +68,6 @@ export async function handleLambdaInvoke(req: IncomingMessage, res: ServerRespon
     });
     res.end(text);
   } catch (error) {
-    if (error instanceof AwsProtocolError) return sendLambdaError(res, error);
-    const named = error as Error & { statusCode?: number; code?: string };
-    if (typeof named.statusCode === 'number') return sendLambdaError(res, new AwsProtocolError(named.code ?? named.name, named.message, named.statusCode));
-    sendLambdaError(res, new AwsProtocolError('ServiceException', named.message ?? String(error), 500));
+    sendLambdaError(res, toAwsError(error, 'ServiceException'));
   }
 }

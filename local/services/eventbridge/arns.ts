@@ -9,7 +9,7 @@ export function busArn(region: string, account: string, name: string): string {
   return `arn:aws:events:${region}:${account}:event-bus/${name}`;
 }
 
-/** Rules on the default bus are `rule/<name>`; on a custom bus `rule/<bus>/<name>` (aws-semantics §3.4 [V]). */
+/** Rules on the default bus are `rule/<name>`; on a custom bus `rule/<bus>/<name>` (docs/aws-behaviour.md#predefined-template-variables [V]). */
 export function ruleArn(region: string, account: string, busName: string, ruleName: string): string {
   const path = busName === DEFAULT_BUS_NAME ? ruleName : `${busName}/${ruleName}`;
   return `arn:aws:events:${region}:${account}:rule/${path}`;
@@ -33,28 +33,6 @@ export function busNameOf(nameOrArn: string | null | undefined): string {
   if (nameOrArn === undefined || nameOrArn === null || nameOrArn === '') return DEFAULT_BUS_NAME;
   const match = /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(nameOrArn);
   return match ? match[1] : nameOrArn;
-}
-
-/** The kinds of rule target the emulation delivers to, from the target ARN. */
-export type TargetKind = 'lambda' | 'sqs' | 'log-group' | 'event-bus' | 'api-destination';
-
-export function targetKindOf(arn: string): TargetKind | undefined {
-  const parts = arn.split(':');
-  if (parts[0] !== 'arn' || parts.length < 6) return undefined;
-  const service = parts[2];
-  const resource = parts.slice(5).join(':');
-  if (service === 'lambda' && resource.startsWith('function:')) return 'lambda';
-  if (service === 'sqs') return 'sqs';
-  if (service === 'logs' && resource.startsWith('log-group:')) return 'log-group';
-  if (service === 'events' && resource.startsWith('event-bus/')) return 'event-bus';
-  if (service === 'events' && resource.startsWith('api-destination/')) return 'api-destination';
-  return undefined;
-}
-
-/** `arn:aws:logs:r:a:log-group:/aws/events/x:*` → `/aws/events/x` */
-export function logGroupNameOf(arn: string): string {
-  const resource = arn.split(':').slice(5).join(':');
-  return resource.replace(/^log-group:/, '').replace(/:\*$/, '');
 }
 
 /**

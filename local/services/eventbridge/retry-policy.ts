@@ -5,14 +5,14 @@
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
  * - MaximumRetryAttempts 0..185, default 185; MaximumEventAgeInSeconds 60..86400, default 86400.
  * - "exponential back off and jitter"; delivery stops at whichever limit is reached first.
- * AWS does not publish the back-off constants. We use 1 s doubling per retry, capped at 3 minutes, with "equal
- * jitter" (half fixed, half random) [I]; 185 retries at the cap spread over roughly the documented 24 hours.
+ * The back-off itself is shared with Pipes (../shared/backoff.ts); 185 retries at its cap spread over roughly the
+ * documented 24 hours.
  */
+
+import { backoffDelayMs } from '../shared/backoff';
 
 export const DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 185;
 export const DEFAULT_MAXIMUM_EVENT_AGE_SECONDS = 86_400;
-export const BACKOFF_BASE_MS = 1_000;
-export const BACKOFF_CAP_MS = 180_000;
 
 export interface RetryPolicy {
   maximumRetryAttempts: number;
@@ -26,12 +26,6 @@ export function resolveRetryPolicy(input?: { maximumRetryAttempts?: number; maxi
     maximumRetryAttempts: attempts === undefined || attempts === null ? DEFAULT_MAXIMUM_RETRY_ATTEMPTS : Math.max(0, attempts),
     maximumEventAgeInSeconds: age === undefined || age === null ? DEFAULT_MAXIMUM_EVENT_AGE_SECONDS : Math.max(0, age),
   };
-}
-
-/** AWS-time delay before retry number `retry` (1-based). `random` in [0, 1). */
-export function backoffDelayMs(retry: number, random: number): number {
-  const exponential = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, retry - 1));
-  return exponential / 2 + (exponential / 2) * random;
 }
 
 /** The condition EventBridge reports in the DLQ's EXHAUSTED_RETRY_CONDITION attribute. */

@@ -5,10 +5,12 @@
  * - The event: source `aws.events`, detail-type `Scheduled Event`, resources `[<rule ARN>]`, detail `{}`.
  * The interval is AWS time; the service waits its compressed equivalent (clock.ts).
  */
+import { LocalCloudError } from '../shared/errors';
+
 
 const UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
-export class ScheduleExpressionError extends Error {
+export class ScheduleExpressionError extends LocalCloudError {
   override readonly name = 'ValidationException';
 }
 

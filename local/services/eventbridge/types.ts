@@ -106,30 +106,3 @@ export interface ArchiveDefinition {
   /** 0 or absent = indefinitely */
   retentionDays?: number;
 }
-
-/** SQS as the senders need it (LOCAL-RUNTIME's SqsService satisfies this). */
-export interface SqsMessageSender {
-  sendMessage(
-    queueArnOrUrl: string,
-    body: string,
-    attributes?: Record<string, { DataType: string; StringValue: string }>,
-  ): unknown;
-}
-
-/** Lambda as the senders need it (LOCAL-RUNTIME's LambdaService satisfies this). */
-export interface LambdaAsyncInvoker {
-  invokeAsync(arnOrName: string, payload: unknown): Promise<unknown>;
-}
-
-/** Log writing as the log-group sender needs it (LogSink satisfies this). */
-export interface LogRecordWriter {
-  write(record: { time: Date; source: string; message: string }): void;
-}
-
-/**
- * How AWS delays become local ones. `compressed` converts an AWS duration (ms) to a local one; the default is
- * local/services/clock.ts, tests inject a faster one.
- */
-export interface Clock {
-  compressed(ms: number): number;
-}

@@ -8,6 +8,8 @@
  * - Results are cached by the identity-source values for AuthorizerResultTtlInSeconds (0 = no caching).
  * The decision logic here is pure; invoking the function is the caller's job.
  */
+import { isRecord } from '../shared/values';
+
 
 export interface AuthorizerConfig {
   id: string;
@@ -60,9 +62,6 @@ export type AuthorizerDecision =
   | { outcome: 'deny' }
   | { outcome: 'error'; reason: string };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `*` and `?` wildcards of IAM resource ARNs. */
 function arnMatches(pattern: string, arn: string): boolean {

@@ -2,7 +2,7 @@
  * Reads HTTP APIs (aws:apigatewayv2 Api, Stage, Route, Integration, Authorizer) out of the resource graph into
  * the plain definition the server runs. Pure: no I/O.
  */
-import { GraphResource, ResourceGraph } from '../../model/graph';
+import { GraphResource, physicalName, ResourceGraph } from '../../model/graph';
 import { AuthorizerConfig } from './authorizer';
 import { JwtAuthorizerConfig } from './jwt-authorizer';
 import { ThrottleSettings } from './throttle';
@@ -182,4 +182,18 @@ export function readHttpApis(graph: ResourceGraph): ApiDefinition[] {
         routes,
       };
     });
+}
+
+/** What of the graph's APIs is not emulated (non-HTTP APIs, unsupported integrations), as warnings. Pure. */
+export function unemulatedHttpApiParts(graph: ResourceGraph, apis: ApiDefinition[]): string[] {
+  const warnings = graph
+    .ofType(HTTP_API_TYPES.api)
+    .filter((api) => String(api.state.protocolType ?? 'HTTP') !== 'HTTP')
+    .map((api) => `API ${physicalName(api)}: protocol ${String(api.state.protocolType)} is not emulated (HTTP APIs only)`);
+  for (const api of apis) {
+    for (const route of api.routes) {
+      if (route.integration?.kind === 'unsupported') warnings.push(`route ${route.routeKey} of ${api.name}: integration ${route.integration.description} is not emulated (answers 500)`);
+    }
+  }
+  return warnings;
 }

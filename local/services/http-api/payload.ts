@@ -5,6 +5,8 @@
  * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
  */
 import { randomBytes } from 'node:crypto';
+import { isRecord } from '../shared/values';
+import { LocalCloudError } from '../shared/errors';
 
 /** What the server knows about an incoming request, before any route is chosen. */
 export interface IncomingHttpRequest {
@@ -213,13 +215,8 @@ export function jsonMessage(statusCode: number, message: string): HttpResponse {
   return { statusCode, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(JSON.stringify({ message })) };
 }
 
-export class MalformedLambdaResponseError extends Error {
-  override name = 'MalformedLambdaResponseError';
-}
+export class MalformedLambdaResponseError extends LocalCloudError {}
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Turns a function's return value into the HTTP response (payload format 2.0 inference):

@@ -6,6 +6,8 @@
  * `$default` route; otherwise 404.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
  */
+import { LocalCloudError } from '../shared/errors';
+
 
 export type Segment =
   | { kind: 'static'; value: string }
@@ -27,9 +29,7 @@ export interface RouteMatch<T> {
   pathParameters: Record<string, string>;
 }
 
-export class InvalidRouteKeyError extends Error {
-  override name = 'InvalidRouteKeyError';
-}
+export class InvalidRouteKeyError extends LocalCloudError {}
 
 /** Parses `"GET /pets/{id}"`, `"ANY /{proxy+}"` or `"$default"`. */
 export function compileRoute<T>(routeKey: string, value: T): CompiledRoute<T> {

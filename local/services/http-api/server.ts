@@ -5,13 +5,18 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import { HttpResponse, IncomingHttpRequest, jsonMessage, newRequestId } from './payload';
+import { LocalCloudError } from '../shared/errors';
 
 /** HTTP API payload quota: 10 MB. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export type RequestHandler = (request: IncomingHttpRequest) => Promise<HttpResponse>;
 
-class PayloadTooLargeError extends Error {}
+class PayloadTooLargeError extends LocalCloudError {
+  constructor() {
+    super('Request Entity Too Large', { statusCode: 413 });
+  }
+}
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

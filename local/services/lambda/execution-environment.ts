@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import * as readline from 'node:readline';
 import { Worker } from 'node:worker_threads';
+import { delay } from '../shared/delay';
 import { buildFunctionEnvironment, logStreamName } from './environment';
 import { LOG_FLUSH_MARKER, WORKER_BOOTSTRAP_SOURCE } from './worker-bootstrap';
 
@@ -124,7 +125,7 @@ export class ExecutionEnvironment {
       this.onResult = (result) => {
         if (result.requestId !== requestId) return;
         const durationMs = Date.now() - started;
-        void Promise.race([flushed, delay(FLUSH_GRACE_MS)]).then(() => {
+        void Promise.race([flushed, delay(FLUSH_GRACE_MS, { unref: true })]).then(() => {
           if (!result.ok && result.fatal) void this.terminate();
           settle(result.ok ? { ok: true, payload: result.payload, durationMs } : { ok: false, timedOut: false, durationMs, error: result.error });
         });
@@ -161,8 +162,4 @@ export class ExecutionEnvironment {
       this.writeLine(line);
     });
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

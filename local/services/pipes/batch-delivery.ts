@@ -1,7 +1,7 @@
 /**
  * Delivering one batch of a shard to the pipe's target, as a pipe does
  * (https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeSourceDynamoDBStreamParameters.html ;
- * aws-semantics §6.2):
+ * docs/aws-behaviour.md#pipes-stream-parameters-and-batches):
  * - retries with exponential back-off (compressed by the clock) until MaximumRetryAttempts (-1 = unlimited) or
  *   MaximumRecordAgeInSeconds (-1 = never) is reached, then the batch metadata goes to the DLQ (or the batch is
  *   dropped without one) and the shard moves on;
@@ -12,13 +12,15 @@
  * Back-off constants are EventBridge's (eventbridge/retry-policy.ts); Pipes do not publish theirs [I].
  */
 import { randomUUID } from 'node:crypto';
-import { abortableDelay } from '../eventbridge/delay';
-import { backoffDelayMs } from '../eventbridge/retry-policy';
-import { Clock, SqsMessageSender } from '../eventbridge/types';
+import { delay } from '../shared/delay';
+import { backoffDelayMs } from '../shared/backoff';
+import type { Clock } from '../shared/clock';
+import type { SqsMessageSender } from '../shared/ports';
 import { PipeExecutionLog } from './execution-log';
 import { buildDlqMessage, DlqCondition } from './records';
 import { PipeTarget } from './targets/pipe-target';
 import { ResolvedPipe, StreamRecord } from './types';
+import { errorMessage } from '../shared/errors';
 
 export interface BatchItem {
   record: StreamRecord;
@@ -53,7 +55,7 @@ export class BatchDelivery {
   constructor(private readonly env: BatchDeliveryEnvironment) {}
 
   /** Handles the batch completely (delivered, dead-lettered or dropped); false when stopped before that. */
-  async deliver(shardId: string, items: BatchItem[], commit: (sequenceNumber: string) => void): Promise<boolean> {
+  async processBatch(shardId: string, items: BatchItem[], commit: (sequenceNumber: string) => void): Promise<boolean> {
     if (items.length === 0) return true;
     return this.run(shardId, items, commit);
   }
@@ -67,7 +69,7 @@ export class BatchDelivery {
     this.env.executionLog?.write('INFO', 'ExecutionStarted', executionId);
     for (;;) {
       if (signal.aborted) return false;
-      const result = await target.deliver(
+      const result = await target.sendBatch(
         batch.map((i) => i.record),
         new Date(),
       );
@@ -104,7 +106,7 @@ export class BatchDelivery {
         return this.giveUp(shardId, batch, 'MaximumRecordAgeExceeded', invocations, commit);
       }
       const localDelay = clock.compressed(delayMs);
-      if (!(await abortableDelay(localDelay, signal))) return false;
+      if (!(await delay(localDelay, { signal }))) return false;
       compressedAwayMs += Math.max(0, delayMs - localDelay);
       this.metrics.retries += 1;
     }
@@ -142,7 +144,7 @@ export class BatchDelivery {
       this.env.log(`[pipes] ${pipe.name} ${shardId}: ${batch.length} record(s) sent to DLQ ${pipe.deadLetterArn} (${condition})`);
     } catch (err) {
       this.metrics.dropped += batch.length;
-      this.env.log(`[pipes] ${pipe.name} ${shardId}: DLQ ${pipe.deadLetterArn} refused the batch, ${batch.length} record(s) lost: ${err instanceof Error ? err.message : String(err)}`);
+      this.env.log(`[pipes] ${pipe.name} ${shardId}: DLQ ${pipe.deadLetterArn} refused the batch, ${batch.length} record(s) lost: ${errorMessage(err)}`);
     }
     commit(last);
     return true;

@@ -6,7 +6,7 @@ import type { _Record, AttributeValue } from '@aws-sdk/client-dynamodb-streams';
 import { StreamRecord } from './types';
 
 /**
- * The record as Pipes hand it to filters, templates and targets (aws-semantics §6.1): ApproximateCreationDateTime
+ * The record as Pipes hand it to filters, templates and targets (docs/aws-behaviour.md#pipes-dynamodb-stream-records): ApproximateCreationDateTime
  * as epoch seconds, B/BS as base64 (the SDK gives a Date and Uint8Arrays). DynamoDB Local reports region `ddblocal`
  * and its own stream ARN; records are presented with the pipe's declared source ARN and region, as AWS would [I].
  */
@@ -62,7 +62,7 @@ export type DlqCondition = 'RetryAttemptsExhausted' | 'MaximumRecordAgeExceeded'
 
 /**
  * The message a pipe sends to its DLQ: batch metadata, not the records (Lambda event-source-mapping style,
- * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-dynamodb-errors ; aws-semantics §6.2).
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-dynamodb-errors ; docs/aws-behaviour.md#pipes-stream-parameters-and-batches).
  * `condition` values other than RetryAttemptsExhausted are [I].
  */
 export function buildDlqMessage(args: {

@@ -1,5 +1,5 @@
 /**
- * Reads one shard of a DynamoDB stream for one pipe (aws-semantics §9, "What a robust poller must do"):
+ * Reads one shard of a DynamoDB stream for one pipe (docs/aws-behaviour.md#reading-a-stream-robustly):
  * - the iterator starts AFTER_SEQUENCE_NUMBER at the checkpoint, else at TRIM_HORIZON (the pipe's LATEST starting
  *   position is applied once, by the stream poller, when it first meets the stream);
  * - GetRecords about 4 times a second, backing off while the shard is empty; an empty answer is not the end;
@@ -13,12 +13,13 @@
  */
 import { _Record, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, Shard } from '@aws-sdk/client-dynamodb-streams';
 import { CompiledEventPattern } from '../../engine';
-import { abortableDelay } from '../eventbridge/delay';
-import { Clock } from '../eventbridge/types';
+import { delay } from '../shared/delay';
+import type { Clock } from '../shared/clock';
 import { BatchDelivery, BatchItem } from './batch-delivery';
 import { CheckpointStore } from './checkpoint-store';
 import { compareSequenceNumbers, toPipeRecord } from './records';
 import { ResolvedPipe } from './types';
+import { errorMessage } from '../shared/errors';
 
 export interface ShardReaderHost {
   client: DynamoDBStreamsClient;
@@ -105,7 +106,7 @@ export class ShardReader {
           this.host.checkpoints.update(this.streamArn, this.shardId, { finished: true });
           return;
         }
-        // Open shard without a next iterator: DynamoDB Local quirk (§9.6); start over from the checkpoint.
+        // Open shard without a next iterator: DynamoDB Local quirk (docs/aws-behaviour.md#reading-a-stream-robustly, item 6); start over from the checkpoint.
         if (!(await this.pause(this.host.maxEmptyPollIntervalMs))) return;
         iterator = await this.initIterator();
         continue;
@@ -142,7 +143,7 @@ export class ShardReader {
       }
       const chunk = this.pending.slice(0, end);
       const batch = chunk.filter((p) => p.matched).map(({ record, seenAtLocalMs }) => ({ record, seenAtLocalMs }));
-      const handled = await delivery.deliver(this.shardId, batch, (sequence) => this.commit(sequence));
+      const handled = await delivery.processBatch(this.shardId, batch, (sequence) => this.commit(sequence));
       if (!handled) return false;
       this.commit(chunk[chunk.length - 1].record.dynamodb.SequenceNumber);
       this.pending = this.pending.slice(end);
@@ -194,7 +195,7 @@ export class ShardReader {
   }
 
   private pause(ms: number): Promise<boolean> {
-    return abortableDelay(ms, this.host.signal);
+    return delay(ms, { signal: this.host.signal });
   }
 }
 
@@ -202,6 +203,3 @@ export function errorName(err: unknown): string {
   return err instanceof Error ? err.name : 'Error';
 }
 
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -2,16 +2,17 @@
  * One pipe's view of one DynamoDB stream: lists the shards (DescribeStream, paginated), starts a ShardReader per
  * shard once its parent is finished (parents are read before children), re-describes every few seconds and
  * whenever a reader asks, and applies the pipe's starting position the first time it meets the stream
- * (aws-semantics §9; https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html#Streams.Processing).
+ * (docs/aws-behaviour.md#dynamodb-streams-from-dynamodb-local; https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html#Streams.Processing).
  *
  * Starting position LATEST is applied by reading each open shard to its current end and checkpointing there,
  * rather than with a LATEST iterator: a LATEST iterator has no position that can be persisted, so a restart before
  * the first record would lose everything written meanwhile, and DynamoDB Local answers LATEST iterators of new
- * tables with spurious TrimmedDataAccessExceptions (§9.6). Shards that appear later are read from TRIM_HORIZON.
+ * tables with spurious TrimmedDataAccessExceptions (docs/aws-behaviour.md#reading-a-stream-robustly, item 6). Shards that appear later are read from TRIM_HORIZON.
  */
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, Shard } from '@aws-sdk/client-dynamodb-streams';
 import { CheckpointStore } from './checkpoint-store';
-import { ShardReader, ShardReaderHost, errorMessage, errorName } from './shard-reader';
+import { ShardReader, ShardReaderHost, errorName } from './shard-reader';
+import { errorMessage } from '../shared/errors';
 
 export interface StreamPollerOptions extends Omit<ShardReaderHost, 'describeShard'> {
   /** maps the pipe's declared source ARN to the stream ARN the endpoint serves (e.g. DynamoDB Local's) */

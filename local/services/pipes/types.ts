@@ -37,7 +37,7 @@ export interface PipeDefinition {
   };
 }
 
-/** A DynamoDB stream record as AWS delivers it to pipes (aws-semantics §6.1). */
+/** A DynamoDB stream record as AWS delivers it to pipes (docs/aws-behaviour.md#pipes-dynamodb-stream-records). */
 export interface StreamRecord {
   eventID: string;
   eventName: string;
@@ -75,12 +75,6 @@ export interface ResolvedPipe {
   inputTemplate?: string;
   eventBusParameters?: { source?: string; detailType?: string; resources?: string[]; time?: string };
   lambdaInvocationType: 'REQUEST_RESPONSE' | 'FIRE_AND_FORGET';
-}
-
-/** Lambda as pipe targets need it (LOCAL-RUNTIME's LambdaService satisfies this). */
-export interface LambdaInvoker {
-  invoke(arnOrName: string, payload: unknown): Promise<{ payload?: unknown; functionError?: string; errorMessage?: string; errorType?: string }>;
-  invokeAsync(arnOrName: string, payload: unknown): Promise<unknown>;
 }
 
 /** EventBridge as pipe targets need it (EventBridgeService satisfies this). */

@@ -33,6 +33,15 @@ async function getOrder(id: string): Promise<{ status: number; order?: OrderView
   return { status: response.status, order: response.status === 200 ? ((await response.json()) as OrderView) : undefined };
 }
 
+/** Uploads the example order (under a key of its own, so no test sees another's order) and waits until it ships. */
+async function shipAnOrder(): Promise<{ id: string; accepted: Awaited<ReturnType<typeof upload>>; final: Awaited<ReturnType<typeof getOrder>> }> {
+  const example = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<string, unknown>;
+  const accepted = await upload(JSON.stringify({ ...example, idempotencyKey: `e2e-${Date.now()}-${Math.random().toString(36).slice(2)}` }));
+  const id = accepted.json.Entries[0].EventId as string;
+  const final = await pollUntil(() => getOrder(id), (r) => r.order?.state === 'shipped', 60_000);
+  return { id, accepted, final };
+}
+
 function logText(): string {
   const dir = path.join(data.dir, 'logs');
   return readdirSync(dir)
@@ -51,8 +60,6 @@ afterAll(async () => {
 });
 
 describe('the dev stack in the local cloud', () => {
-  let shippedId: string;
-
   it('prints what it built, the URLs and a ready-to-paste curl', () => {
     const output = cloud.output();
     expect(output).toContain('aws:apigatewayv2/route:Route');
@@ -65,19 +72,14 @@ describe('the dev stack in the local cloud', () => {
   });
 
   it('takes an upload to shipped through the carrier mock', async () => {
-    // Prepare
-    const body = readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8');
     // Act
-    const accepted = await upload(body);
-    const id = accepted.json.Entries[0].EventId as string;
-    const final = await pollUntil(() => getOrder(id), (r) => r.order?.state === 'shipped', 60_000);
+    const { id, accepted, final } = await shipAnOrder();
     // Assess
     expect(accepted.status).toBe(200);
     expect(accepted.json.FailedEntryCount).toBe(0);
     expect(final.order).toMatchObject({ id, state: 'shipped' });
     // The handlers' logs stream on the console, one line per record with time and function.
     expect(cloud.output()).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z capture-order-\S+ .*Order captured/m);
-    shippedId = id;
   });
 
   it('records an empty upload as a rejected order with its reasons', async () => {
@@ -118,6 +120,9 @@ describe('the dev stack in the local cloud', () => {
   });
 
   it('keeps orders across a restart with the same data dir, and stops with exit code 0', async () => {
+    // Prepare: an order of this test's own.
+    const { id: shippedId } = await shipAnOrder();
+    // Act
     const code = await cloud.stop();
     expect(code).toBe(0);
     cloud = await startCli(['--data-dir', data.dir]);

@@ -4,6 +4,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { LocalCloudError } from '../../shared/errors';
 
 export interface HttpRequest {
   method: string;
@@ -19,16 +20,14 @@ export interface HttpResponse {
 }
 
 /** The request did not complete within the timeout. */
-export class HttpTimeoutError extends Error {
-  override readonly name = 'HttpTimeoutError';
-}
+export class HttpTimeoutError extends LocalCloudError {}
 
 /** No HTTP response at all: refused, reset, DNS failure. `code` is Node's (ECONNREFUSED, ENOTFOUND, ...). */
-export class HttpConnectionError extends Error {
-  override readonly name = 'HttpConnectionError';
+export class HttpConnectionError extends LocalCloudError {
   constructor(
     message: string,
-    readonly code: string | undefined,
+    /** Node's error code (`ENOTFOUND`, `ECONNREFUSED`, ...). */
+    readonly systemCode: string | undefined,
   ) {
     super(message);
   }

@@ -13,7 +13,7 @@ import { HttpRequest } from './http-client';
 
 export const API_DESTINATION_USER_AGENT = 'Amazon/EventBridge/ApiDestinations';
 
-/** Headers EventBridge always sends (aws-semantics §5); Content-Length and Host are added by the HTTP client. */
+/** Headers EventBridge always sends (docs/aws-behaviour.md#api-destination-requests); Content-Length and Host are added by the HTTP client. */
 export function fixedHeaders(): Record<string, string> {
   return {
     'User-Agent': API_DESTINATION_USER_AGENT,

@@ -9,10 +9,9 @@
 import { ConnectionDefinition } from '../types';
 import { parameterMap } from './http-request';
 import { HttpRequest, HttpResponse } from './http-client';
+import { LocalCloudError } from '../../shared/errors';
 
-export class OAuthTokenError extends Error {
-  override readonly name = 'OAuthTokenError';
-}
+export class OAuthTokenError extends LocalCloudError {}
 
 type Send = (request: HttpRequest) => Promise<HttpResponse>;
 

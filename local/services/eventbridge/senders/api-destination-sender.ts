@@ -19,6 +19,7 @@ import { TokenBucket } from '../api-destinations/rate-limiter';
 import { parseRetryAfter } from '../retry-policy';
 import { AttemptContext, DeliveryTarget, SenderEnvironment, SendFailure, SendResult, TargetSender } from './target-sender';
 import { TargetDefinition } from '../types';
+import { errorMessage } from '../../shared/errors';
 
 /** AWS's invocation timeout for API destinations (eb-api-destinations.html). */
 export const API_DESTINATION_TIMEOUT_MS = 5_000;
@@ -94,7 +95,7 @@ export class ApiDestinationSender extends TargetSender {
         authorization = { name: 'Authorization', value: `Bearer ${await resolved.oauth.getToken()}` };
       } catch (err) {
         // The connection cannot authorize: retried, as the token endpoint may recover [I].
-        return { ok: false, errorCode: 'SDK_CLIENT_ERROR', errorMessage: errorText(err), retryable: true };
+        return { ok: false, errorCode: 'SDK_CLIENT_ERROR', errorMessage: errorMessage(err), retryable: true };
       }
     }
     const built = buildApiDestinationRequest({
@@ -144,13 +145,10 @@ function connectionFailure(err: unknown): SendFailure {
   if (err instanceof HttpTimeoutError) {
     return { ok: false, errorCode: 'TIMEOUT', errorMessage: err.message, retryable: true };
   }
-  if (err instanceof HttpConnectionError && (err.code === 'ENOTFOUND' || err.code === 'ERR_INVALID_URL')) {
+  if (err instanceof HttpConnectionError && (err.systemCode === 'ENOTFOUND' || err.systemCode === 'ERR_INVALID_URL')) {
     // "the target cannot be found because the address is invalid or a DNS lookup failed": no retries.
     return { ok: false, errorCode: 'CONNECTION_FAILURE', errorMessage: err.message, retryable: false };
   }
-  return { ok: false, errorCode: 'CONNECTION_FAILURE', errorMessage: errorText(err), retryable: true };
+  return { ok: false, errorCode: 'CONNECTION_FAILURE', errorMessage: errorMessage(err), retryable: true };
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -8,6 +8,7 @@
 import { PutEventsRequestEntry } from '../../../engine';
 import { EventEnvelope } from '../types';
 import { DeliveryTarget, SenderEnvironment, SendResult, TargetSender } from './target-sender';
+import { errorMessage } from '../../shared/errors';
 
 export interface EventBusPublisher {
   putEvents(request: { Entries: PutEventsRequestEntry[] }): Promise<{
@@ -46,7 +47,7 @@ export class EventBusTargetSender extends TargetSender {
       }
       return { ok: true };
     } catch (err) {
-      return { ok: false, errorCode: 'INVALID_PARAMETER', errorMessage: err instanceof Error ? err.message : String(err), retryable: false };
+      return { ok: false, errorCode: 'INVALID_PARAMETER', errorMessage: errorMessage(err), retryable: false };
     }
   }
 

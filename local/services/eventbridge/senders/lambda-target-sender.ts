@@ -5,14 +5,15 @@
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html ;
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
  */
-import { EventEnvelope, LambdaAsyncInvoker } from '../types';
+import type { LambdaInvoker } from '../../shared/ports';
+import { EventEnvelope } from '../types';
 import { classifyServiceError, DeliveryTarget, SenderEnvironment, SendResult, TargetSender } from './target-sender';
 
 export class LambdaTargetSender extends TargetSender {
   constructor(
     target: DeliveryTarget,
     env: SenderEnvironment,
-    private readonly lambda: LambdaAsyncInvoker,
+    private readonly lambda: Pick<LambdaInvoker, 'invokeAsync'>,
   ) {
     super(target, env);
   }

@@ -3,9 +3,11 @@
  * whose source is the log group name, so `npm run logs` shows it).
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html (CloudWatch log group)
  */
-import { logGroupNameOf } from '../arns';
-import { EventEnvelope, LogRecordWriter } from '../types';
+import { logGroupNameOf } from '../../shared/arns';
+import type { LogRecordWriter } from '../../shared/ports';
+import { EventEnvelope } from '../types';
 import { DeliveryTarget, SenderEnvironment, SendResult, TargetSender } from './target-sender';
+import { errorMessage } from '../../shared/errors';
 
 export class LogGroupTargetSender extends TargetSender {
   private readonly groupName: string;
@@ -25,7 +27,7 @@ export class LogGroupTargetSender extends TargetSender {
       this.logs.write({ time: new Date(), source: this.groupName, message: payload });
       return { ok: true };
     } catch (err) {
-      return { ok: false, errorCode: 'INTERNAL_ERROR', errorMessage: err instanceof Error ? err.message : String(err), retryable: true };
+      return { ok: false, errorCode: 'INTERNAL_ERROR', errorMessage: errorMessage(err), retryable: true };
     }
   }
 }

@@ -2,7 +2,8 @@
  * SQS queue targets: the message body is the payload's JSON text.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html (Amazon SQS queues)
  */
-import { EventEnvelope, SqsMessageSender } from '../types';
+import type { SqsMessageSender } from '../../shared/ports';
+import { EventEnvelope } from '../types';
 import { classifyServiceError, DeliveryTarget, SenderEnvironment, SendResult, TargetSender } from './target-sender';
 
 export class SqsTargetSender extends TargetSender {

@@ -1,20 +1,23 @@
 /**
- * The shared base of every rule-target sender: one template method, `deliver`, that does what EventBridge does
+ * The shared base of every rule-target sender: one template method, `sendEvent`, that does what EventBridge does
  * for any target type, while subclasses only implement `send` (one call to the target).
  *
  * 1. The payload: Input / InputPath / InputTransformer through the event engine (eb-transform-target-input.html).
  *    A transformer whose output is not valid JSON means the target is not invoked: a failed invocation with
- *    ERROR_CODE INVALID_JSON, not retried (aws-semantics §3.3).
+ *    ERROR_CODE INVALID_JSON, not retried (docs/aws-behaviour.md#input-template-substitution).
  * 2. Retries under the target's RetryPolicy with exponential back-off and jitter, compressed by the clock
  *    (eb-rule-retry-policy.html). Errors a target reports as not retryable skip retries.
  * 3. On exhaustion or a non-retryable error: the ORIGINAL event to the DLQ with AWS's message attributes
  *    (eb-rule-dlq.html), or dropped when the target has no DLQ.
- * Failures are logged and counted, never thrown: PutEvents has long since answered (§1.6).
+ * Failures are logged and counted, never thrown: PutEvents has long since answered (docs/aws-behaviour.md#delivery-is-asynchronous).
  */
 import { renderTargetInput, TargetInputConfig } from '../../../engine';
-import { abortableDelay } from '../delay';
+import { delay } from '../../shared/delay';
 import { ExhaustedCondition, nextRetry, RetryPolicy } from '../retry-policy';
-import { Clock, EventEnvelope, SqsMessageSender } from '../types';
+import type { Clock } from '../../shared/clock';
+import type { SqsMessageSender } from '../../shared/ports';
+import { EventEnvelope } from '../types';
+import { errorMessage, LocalCloudError } from '../../shared/errors';
 
 /** ERROR_CODE values EventBridge documents for DLQ messages (eb-rule-dlq.html). */
 export const DLQ_ERROR_CODES = [
@@ -71,7 +74,7 @@ export interface DeliveryContext {
   receivedAt: Date;
   /** Date.now() at acceptance, to measure the event's age */
   receivedAtLocalMs: number;
-  /** X-Ray header from PutEvents, carried out of band (aws-semantics §1.5) */
+  /** X-Ray header from PutEvents, carried out of band (docs/aws-behaviour.md#the-event-envelope) */
   traceHeader?: string;
 }
 
@@ -143,12 +146,12 @@ export abstract class TargetSender {
   }
 
   /** The template method: render, attempt, retry, dead-letter. Never throws. */
-  async deliver(event: EventEnvelope, context: DeliveryContext): Promise<DeliveryOutcome> {
+  async sendEvent(event: EventEnvelope, context: DeliveryContext): Promise<DeliveryOutcome> {
     try {
       return await this.deliverOnce(event, context);
     } catch (err) {
       // A bug in a sender must not escape into the service's delivery loop.
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       this.env.log(`${this.label()}: internal error ${message}`);
       return this.giveUp(event, { ok: false, errorCode: 'INTERNAL_ERROR', errorMessage: message, retryable: false }, 0);
     }
@@ -194,7 +197,7 @@ export abstract class TargetSender {
       this.env.log(
         `${this.label()}: ${result.errorCode} ${result.errorMessage}; retry ${retries + 1} in ${Math.round(decision.delayMs)} ms (AWS time)`,
       );
-      if (!(await abortableDelay(localDelay, this.env.signal))) return { status: 'aborted', retries };
+      if (!(await delay(localDelay, { signal: this.env.signal }))) return { status: 'aborted', retries };
       compressedAwayMs += Math.max(0, decision.delayMs - localDelay);
       retries += 1;
       this.metrics.retries += 1;
@@ -233,7 +236,7 @@ export abstract class TargetSender {
       return { status: 'dead-lettered', ...outcome };
     } catch (err) {
       this.metrics.dropped += 1;
-      this.env.log(`${this.label()}: event ${event.id} lost, DLQ ${dlq} refused it: ${err instanceof Error ? err.message : String(err)}`);
+      this.env.log(`${this.label()}: event ${event.id} lost, DLQ ${dlq} refused it: ${errorMessage(err)}`);
       return { status: 'dropped', ...outcome };
     }
   }
@@ -249,8 +252,9 @@ export abstract class TargetSender {
  * retried.
  */
 export function classifyServiceError(err: unknown): SendFailure {
-  const name = err instanceof Error ? `${err.name} ${(err as { code?: string }).code ?? ''}` : '';
-  const message = err instanceof Error ? err.message : String(err);
+  // A local service's error carries AWS's code; an SDK error's name is the code too.
+  const name = err instanceof LocalCloudError ? err.code : err instanceof Error ? err.name : '';
+  const message = errorMessage(err);
   if (/NotFound|NonExistent|DoesNotExist/i.test(name) || /not found|does not exist/i.test(message)) {
     return { ok: false, errorCode: 'NO_RESOURCE', errorMessage: message, retryable: false };
   }

@@ -1,5 +1,5 @@
 /**
- * Event bus targets of a pipe (aws-semantics §6.6;
+ * Event bus targets of a pipe (docs/aws-behaviour.md#pipes-targets;
  * https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeTargetEventBridgeEventBusParameters.html):
  * one PutEvents entry per record, at most 10 per call; Source `Pipe <name>` and DetailType `Event from aws:dynamodb`
  * unless EventBridgeEventBusParameters say otherwise (static or a whole-value JSONPath into the record); the detail
@@ -7,7 +7,8 @@
  */
 import { resolveJsonPathValue } from '../../../engine';
 import { EventBusPutter, ResolvedPipe, StreamRecord } from '../types';
-import { errorText, PipeTarget, PipeTargetResult } from './pipe-target';
+import { PipeTarget, PipeTargetResult } from './pipe-target';
+import { errorMessage } from '../../shared/errors';
 
 const MAX_ENTRIES_PER_CALL = 10;
 /** PutEvents entry codes worth retrying (API_PutEventsResultEntry). */
@@ -42,7 +43,7 @@ export class EventBusPipeTarget extends PipeTarget {
       try {
         result = await this.bus.putEvents({ Entries: chunk });
       } catch (err) {
-        return { ok: false, errorCode: 'INTERNAL_ERROR', errorMessage: errorText(err), retryable: true, failedFromIndex: start };
+        return { ok: false, errorCode: 'INTERNAL_ERROR', errorMessage: errorMessage(err), retryable: true, failedFromIndex: start };
       }
       const failedAt = result.Entries.findIndex((e) => e.ErrorCode !== undefined);
       if (failedAt >= 0) {

@@ -1,12 +1,14 @@
 /**
  * Lambda targets of a pipe: the function receives a bare JSON array of the records (or template outputs), not
- * `{"Records":[...]}` (aws-semantics §6.6, trap 13). REQUEST_RESPONSE (default) waits for the result; a function
+ * `{"Records":[...]}` (docs/aws-behaviour.md#pipes-targets, docs/aws-behaviour.md#fidelity-traps, trap 13). REQUEST_RESPONSE (default) waits for the result; a function
  * error fails the batch; a `batchItemFailures` answer is a partial failure, retried from the lowest failed record
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-batching-concurrency.html). FIRE_AND_FORGET
  * succeeds once Lambda accepted the event.
  */
-import { LambdaInvoker, ResolvedPipe, StreamRecord } from '../types';
-import { errorText, parseJson, PipeTarget, PipeTargetResult } from './pipe-target';
+import type { LambdaInvoker } from '../../shared/ports';
+import { ResolvedPipe, StreamRecord } from '../types';
+import { parseJson, PipeTarget, PipeTargetResult } from './pipe-target';
+import { errorMessage } from '../../shared/errors';
 
 export class LambdaPipeTarget extends PipeTarget {
   constructor(
@@ -23,14 +25,14 @@ export class LambdaPipeTarget extends PipeTarget {
         await this.lambda.invokeAsync(this.pipe.targetArn, batch);
         return { ok: true };
       } catch (err) {
-        return { ok: false, errorCode: 'INVOKE_FAILED', errorMessage: errorText(err), retryable: true };
+        return { ok: false, errorCode: 'INVOKE_FAILED', errorMessage: errorMessage(err), retryable: true };
       }
     }
     let response;
     try {
       response = await this.lambda.invoke(this.pipe.targetArn, batch);
     } catch (err) {
-      return { ok: false, errorCode: 'INVOKE_FAILED', errorMessage: errorText(err), retryable: true };
+      return { ok: false, errorCode: 'INVOKE_FAILED', errorMessage: errorMessage(err), retryable: true };
     }
     if (response.functionError !== undefined) {
       return { ok: false, errorCode: response.errorType ?? 'FunctionError', errorMessage: response.errorMessage ?? 'Function error', retryable: true };

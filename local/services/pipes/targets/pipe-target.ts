@@ -6,6 +6,7 @@
  */
 import { renderPipeTemplate } from '../../../engine';
 import { ResolvedPipe, StreamRecord } from '../types';
+import { errorMessage } from '../../shared/errors';
 
 export type PipeTargetResult =
   | { ok: true }
@@ -24,7 +25,7 @@ export abstract class PipeTarget {
   /** One invocation of the target with the batch's payloads (JSON text per record). */
   protected abstract send(payloads: string[], records: StreamRecord[]): Promise<PipeTargetResult>;
 
-  async deliver(records: StreamRecord[], ingestionTime: Date): Promise<PipeTargetResult> {
+  async sendBatch(records: StreamRecord[], ingestionTime: Date): Promise<PipeTargetResult> {
     const payloads: string[] = [];
     for (const record of records) {
       if (this.pipe.inputTemplate === undefined) {
@@ -47,14 +48,11 @@ export abstract class PipeTarget {
     try {
       return await this.send(payloads, records);
     } catch (err) {
-      return { ok: false, errorCode: 'INTERNAL_ERROR', errorMessage: err instanceof Error ? err.message : String(err), retryable: true };
+      return { ok: false, errorCode: 'INTERNAL_ERROR', errorMessage: errorMessage(err), retryable: true };
     }
   }
 }
 
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 export function parseJson(text: string): unknown {
   try {

@@ -2,9 +2,10 @@
  * SQS targets of a pipe: one message per record (or template output), in order.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-event-target.html
  */
-import { SqsMessageSender } from '../../eventbridge/types';
+import type { SqsMessageSender } from '../../shared/ports';
 import { ResolvedPipe, StreamRecord } from '../types';
-import { errorText, PipeTarget, PipeTargetResult } from './pipe-target';
+import { PipeTarget, PipeTargetResult } from './pipe-target';
+import { errorMessage } from '../../shared/errors';
 
 export class SqsPipeTarget extends PipeTarget {
   constructor(
@@ -19,7 +20,7 @@ export class SqsPipeTarget extends PipeTarget {
       try {
         await this.sqs.sendMessage(this.pipe.targetArn, payloads[i]);
       } catch (err) {
-        return { ok: false, errorCode: 'SQS_SEND_FAILED', errorMessage: errorText(err), retryable: true, failedFromIndex: i };
+        return { ok: false, errorCode: 'SQS_SEND_FAILED', errorMessage: errorMessage(err), retryable: true, failedFromIndex: i };
       }
     }
     return { ok: true };

@@ -1,0 +1,166 @@
+/**
+ * The AWS edge: one HTTP endpoint speaking the AWS wire protocols, so that any AWS SDK v3 client or the AWS CLI
+ * pointed at it (`endpoint` / `--endpoint-url` / `AWS_ENDPOINT_URL`) works against the local cloud.
+ *
+ * Routing (https://docs.aws.amazon.com/general/latest/gr/api-retries.html is not involved: routing is by the
+ * protocol's own operation selector):
+ * - `X-Amz-Target: AWSEvents.<Op>` (AWS JSON 1.1) → EventBridge: PutEvents, TestEventPattern (edge/eventbridge-json.ts)
+ * - `X-Amz-Target: DynamoDB_20120810.<Op>` / `DynamoDBStreams_20120810.<Op>` (JSON 1.0) → DynamoDB Local, forwarded
+ *   byte for byte (edge/dynamodb-proxy.ts)
+ * - `X-Amz-Target: AmazonSQS.<Op>` (JSON 1.0) → SQS (edge/sqs-json.ts)
+ * - `X-Amz-Target: Logs_20140328.<Op>` (JSON 1.1) → CloudWatch Logs' read API over the local logs (edge/logs-json.ts)
+ * - form or query string with `Action=<Op>` (the SQS query protocol, XML answers) → SQS (edge/sqs-query.ts)
+ * - `POST /2015-03-31/functions/<fn>/invocations` (REST JSON) → Lambda Invoke, when a Lambda service is given
+ *   (edge/lambda-rest.ts)
+ * - `GET /health` → `{"status":"ok","services":[...]}` for scripts waiting for the edge.
+ *
+ * Queue URLs handed out are edge-local (`http://<host>/<account>/<name>`); see edge/queue-urls.ts for why.
+ * Nothing here knows the stack: services are injected.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SqsService } from '../sqs';
+import type { ControlPlane } from '../../control-plane';
+import { forwardTranslated } from '../../control-plane/dynamodb-forward';
+import { handleControlPlane, handleIamQuery, isIamQuery } from '../../control-plane/http';
+import type { LogStore } from '../logs/store';
+import { forwardToDynamoDb } from './dynamodb-proxy';
+import { EdgeEventBridge, handleEventBridge } from './eventbridge-json';
+import { AwsProtocolError, sendJsonError } from './http-util';
+import { EdgeLambda, handleLambdaInvoke, isLambdaInvoke } from './lambda-rest';
+import { handleLogsJson } from './logs-json';
+import { handleSqsJson } from './sqs-json';
+import { handleSqsQuery, readQueryParams } from './sqs-query';
+
+export type { EdgeEventBridge } from './eventbridge-json';
+export type { EdgeLambda } from './lambda-rest';
+export { edgeQueueUrl, toEdgeQueueUrl } from './queue-urls';
+
+export const DEFAULT_EDGE_PORT = 4566;
+
+/** The edge's port from `AWS_EDGE_PORT`, else 4566. */
+export function edgePortFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.AWS_EDGE_PORT;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_EDGE_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`AWS_EDGE_PORT must be a port number, got "${raw}"`);
+  return port;
+}
+
+export interface EdgeOptions {
+  /** Port to listen on; default AWS_EDGE_PORT or 4566; 0 picks a free one. */
+  port?: number;
+  host?: string;
+  eventBridge: EdgeEventBridge;
+  sqs: SqsService;
+  /** DynamoDB Local's endpoint, e.g. `http://127.0.0.1:8000`. */
+  dynamoDbEndpoint: string;
+  /** Optional: serves Lambda Invoke (`POST /2015-03-31/functions/<fn>/invocations`). */
+  lambda?: EdgeLambda;
+  /** Optional: the read-only control-plane APIs answered from the graph (local/control-plane). */
+  controlPlane?: ControlPlane;
+  /** Optional: serves CloudWatch Logs' read API (DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents). */
+  logs?: LogStore;
+}
+
+export interface EdgeHandle {
+  /** `http://<host>:<port>` */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const SERVICES = ['events (PutEvents, TestEventPattern)', 'dynamodb', 'dynamodb-streams', 'sqs (json + query)', 'lambda (Invoke)', 'logs (DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents)'];
+
+export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const stopping = new AbortController();
+  let baseUrl = '';
+
+  const server = http.createServer((req, res) => {
+    void route(req, res).catch((error: Error) => {
+      if (!res.headersSent) sendJsonError(res, 'application/x-amz-json-1.0', new AwsProtocolError('InternalFailure', error.message, 500));
+      else res.destroy(error);
+    });
+  });
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (options.controlPlane && (await handleControlPlane(options.controlPlane, req, res))) return;
+    const target = headerValue(req.headers['x-amz-target']);
+    if (target) {
+      const dot = target.indexOf('.');
+      const prefix = dot >= 0 ? target.slice(0, dot) : target;
+      const operation = dot >= 0 ? target.slice(dot + 1) : '';
+      switch (prefix) {
+        case 'AWSEvents':
+          return handleEventBridge(operation, req, res, options.eventBridge);
+        case 'DynamoDB_20120810':
+        case 'DynamoDBStreams_20120810':
+          if (options.controlPlane?.dynamoDbArns.translates(target)) return forwardTranslated(req, res, options.dynamoDbEndpoint, options.controlPlane.dynamoDbArns);
+          return forwardToDynamoDb(req, res, options.dynamoDbEndpoint);
+        case 'Logs_20140328':
+          return handleLogsJson(operation, req, res, options.logs);
+        case 'AmazonSQS':
+          return handleSqsJson(operation, req, res, options.sqs, callContext(req, res));
+        default:
+          req.resume();
+          return sendJsonError(
+            res,
+            headerValue(req.headers['content-type']) ?? 'application/x-amz-json-1.0',
+            new AwsProtocolError('UnknownOperationException', `X-Amz-Target ${target} is not served by the local edge (it serves: ${SERVICES.join(', ')})`),
+          );
+      }
+    }
+    if (isLambdaInvoke(req)) return handleLambdaInvoke(req, res, options.lambda);
+    if (req.method === 'GET' && req.url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok', services: SERVICES }));
+      return;
+    }
+    const params = await readQueryParams(req);
+    if (params && options.controlPlane && isIamQuery(params, req)) return handleIamQuery(options.controlPlane, params, res);
+    if (params) return handleSqsQuery(params, res, options.sqs, callContext(req, res));
+    sendJsonError(
+      res,
+      'application/json',
+      new AwsProtocolError('UnknownOperationException', `The local edge routes by X-Amz-Target (AWS JSON) or Action (SQS query); this ${req.method} ${req.url} request has neither. It serves: ${SERVICES.join(', ')}`),
+    );
+  }
+
+  function callContext(req: http.IncomingMessage, res: http.ServerResponse): { edgeBaseUrl: string; signal: AbortSignal } {
+    const gone = new AbortController();
+    // The client hung up (or the edge is stopping): end its long poll.
+    res.on('close', () => gone.abort());
+    const onStop = (): void => gone.abort();
+    stopping.signal.addEventListener('abort', onStop, { once: true });
+    res.on('close', () => stopping.signal.removeEventListener('abort', onStop));
+    const hostHeader = headerValue(req.headers.host);
+    return { edgeBaseUrl: hostHeader ? `http://${hostHeader}` : baseUrl, signal: gone.signal };
+  }
+
+  const port = options.port ?? edgePortFromEnv();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  baseUrl = `http://${host}:${actualPort}`;
+  return {
+    url: baseUrl,
+    port: actualPort,
+    stop: async () => {
+      stopping.abort();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,464 @@
+/**
+ * EventBridge, emulated generically: buses, rules, targets, connections, API destinations and archives, defined
+ * with the Pulumi input names of aws.cloudwatch.* so the wiring passes resources from the graph straight in.
+ *
+ * - PutEvents (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html): request-level
+ *   validation throws the engine's PutEventsValidationException (HTTP 400 at the edge); per-entry failures are
+ *   reported in the result with HTTP 200 semantics; an unknown bus still yields an EventId and the event is dropped
+ *   (docs/aws-behaviour.md#putevents-entry-validation [V]). It answers at once and delivers afterwards (docs/aws-behaviour.md#delivery-is-asynchronous).
+ * - Each matching (rule, target) pair is delivered independently by the sender of its target type
+ *   (eventbridge/senders/), which applies the input, retries and dead-letters (eb-rule-dlq.html).
+ * - Patterns are compiled once when a rule is added (PutRule validates them the same way). Scheduled rules with a
+ *   rate(...) expression fire on the compressed interval; cron(...) schedules are refused as not emulated.
+ * Nothing here knows what the events mean.
+ */
+import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import * as path from 'node:path';
+import {
+  buildEventEnvelope,
+  compileEventPattern,
+  CompiledEventPattern,
+  prepareEvent,
+  PutEventsRequestEntry,
+  testEventPattern as engineTestEventPattern,
+  validatePutEventsEntry,
+  validatePutEventsRequest,
+  validateTargetInput,
+} from '../../engine';
+import { targetKindOf, type TargetKind } from '../shared/arns';
+import { Clock, compressed } from '../shared/clock';
+import type { LambdaInvoker, LogRecordWriter, SqsMessageSender } from '../shared/ports';
+import { OAuthTokenCache } from './api-destinations/oauth';
+import { sendHttpRequest } from './api-destinations/http-client';
+import { TokenBucket } from './api-destinations/rate-limiter';
+import {
+  apiDestinationArn,
+  apiDestinationNameOf,
+  archiveArn,
+  busArn,
+  busNameOf,
+  connectionArn,
+  connectionNameOf,
+  DEFAULT_BUS_NAME,
+  ruleArn,
+} from './arns';
+import { EventArchive } from './archive';
+import type { EventBridgeResource } from './definition';
+import { resolveRetryPolicy } from './retry-policy';
+import { parseRateExpression } from './schedule';
+import { ApiDestinationSender, ResolvedApiDestination } from './senders/api-destination-sender';
+import { EventBusTargetSender } from './senders/event-bus-target-sender';
+import { LambdaTargetSender } from './senders/lambda-target-sender';
+import { LogGroupTargetSender } from './senders/log-group-target-sender';
+import { SqsTargetSender } from './senders/sqs-target-sender';
+import {
+  DeliveryContext,
+  DeliveryTarget,
+  SenderEnvironment,
+  TargetMetrics,
+  TargetSender,
+} from './senders/target-sender';
+import {
+  ApiDestinationDefinition,
+  ArchiveDefinition,
+  BusDefinition,
+  ConnectionDefinition,
+  EventEnvelope,
+  RuleDefinition,
+  TargetDefinition,
+} from './types';
+import { errorMessage, LocalCloudError } from '../shared/errors';
+
+export * from './types';
+export { readEventBridge, type EventBridgeResource } from './definition';
+export { targetKindOf, type TargetKind } from '../shared/arns';
+export type { DeliveryContext, DeliveryOutcome, TargetMetrics } from './senders/target-sender';
+
+export interface EventBridgeServiceOptions {
+  /** default 123456789012 */
+  account?: string;
+  /** default us-east-1 */
+  region?: string;
+  /** Lambda targets */
+  lambda?: Pick<LambdaInvoker, 'invokeAsync'>;
+  /** SQS targets and every DLQ */
+  sqs?: SqsMessageSender;
+  /** CloudWatch log-group targets */
+  logs?: LogRecordWriter;
+  /** maps real AWS URLs of API destinations and OAuth endpoints to local ones (default identity) */
+  resolveUrl?: (url: string) => string;
+  /** AWS-delay compression (default local/services/shared/clock.ts) */
+  clock?: Clock;
+  /** API destination timeout in real ms (default AWS's 5000) */
+  apiDestinationTimeoutMs?: number;
+  /** where archives are written (default `.local/archives`) */
+  archiveDir?: string;
+  /** diagnostics of deliveries: retries, dead letters, drops (default console.warn) */
+  log?: (message: string) => void;
+  /** jitter source, [0, 1) (default Math.random) */
+  random?: () => number;
+}
+
+export interface PutEventsResponse {
+  FailedEntryCount: number;
+  Entries: ({ EventId: string } | { ErrorCode: string; ErrorMessage: string })[];
+}
+
+export interface BusInfo {
+  name: string;
+  arn: string;
+}
+
+export interface RuleInfo {
+  name: string;
+  arn: string;
+  eventBusName: string;
+  state: string;
+}
+
+interface Rule extends RuleInfo {
+  pattern: CompiledEventPattern | undefined;
+  targets: Map<string, TargetSender>;
+  /** timer of a scheduled rule */
+  schedule?: NodeJS.Timeout;
+}
+
+interface Bus extends BusInfo {
+  rules: Map<string, Rule>;
+  archives: EventArchive[];
+}
+
+/** Raised when a definition cannot be emulated or is invalid (the wiring lists it). */
+export class EventBridgeDefinitionError extends LocalCloudError {}
+
+export class EventBridgeService {
+  readonly account: string;
+  readonly region: string;
+  private readonly buses = new Map<string, Bus>();
+  private readonly connections = new Map<string, ConnectionDefinition & { arn: string }>();
+  private readonly destinations = new Map<string, { definition: ApiDestinationDefinition & { arn: string }; rateLimiter: TokenBucket }>();
+  private readonly oauthCaches = new Map<string, OAuthTokenCache>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly abort = new AbortController();
+  private readonly env: SenderEnvironment;
+  private readonly resolveUrl: (url: string) => string;
+  private readonly archiveDir: string;
+
+  constructor(private readonly options: EventBridgeServiceOptions = {}) {
+    this.account = options.account ?? '123456789012';
+    this.region = options.region ?? 'us-east-1';
+    this.resolveUrl = options.resolveUrl ?? ((url) => url);
+    this.archiveDir = options.archiveDir ?? path.join('.local', 'archives');
+    // Every back-off, rate-limit wait and HTTP call listens to the one stop signal.
+    setMaxListeners(0, this.abort.signal);
+    this.env = {
+      clock: options.clock ?? { compressed },
+      random: options.random ?? Math.random,
+      log: options.log ?? ((message) => console.warn(message)),
+      sqs: options.sqs,
+      signal: this.abort.signal,
+    };
+    // Every account has the default bus (eb-event-bus.html).
+    this.addBus({ name: DEFAULT_BUS_NAME });
+  }
+
+  // ----- resources -------------------------------------------------------------------------------------------
+
+  /** Adds what readEventBridge found, in its order; one that cannot be emulated is told to `warn` and skipped. */
+  addAll(resources: EventBridgeResource[], warn: (message: string) => void): void {
+    for (const resource of resources) {
+      try {
+        if (resource.kind === 'bus') this.addBus(resource.definition);
+        else if (resource.kind === 'connection') this.addConnection(resource.definition);
+        else if (resource.kind === 'apiDestination') this.addApiDestination(resource.definition);
+        else if (resource.kind === 'rule') this.addRule(resource.definition);
+        else if (resource.kind === 'target') this.addTarget(resource.definition);
+        else this.addArchive(resource.definition);
+      } catch (error) {
+        warn(`${resource.label} not emulated: ${errorMessage(error)}`);
+      }
+    }
+  }
+
+  addBus(definition: BusDefinition): BusInfo {
+    const existing = this.buses.get(definition.name);
+    if (existing) return { name: existing.name, arn: existing.arn };
+    const bus: Bus = {
+      name: definition.name,
+      arn: definition.arn ?? busArn(this.region, this.account, definition.name),
+      rules: new Map(),
+      archives: [],
+    };
+    this.buses.set(bus.name, bus);
+    return { name: bus.name, arn: bus.arn };
+  }
+
+  /**
+   * Validates and compiles the pattern (throws the engine's InvalidEventPatternException, as PutRule). A rule with
+   * only a `rate(...)` scheduleExpression fires on the compressed interval (eventbridge/schedule.ts).
+   */
+  addRule(definition: RuleDefinition): RuleInfo {
+    const bus = this.requireBus(definition.eventBusName);
+    const hasPattern = definition.eventPattern !== undefined && definition.eventPattern !== null && definition.eventPattern !== '';
+    if (!hasPattern && !definition.scheduleExpression) {
+      throw new EventBridgeDefinitionError(`Rule ${definition.name} needs an eventPattern or a scheduleExpression.`);
+    }
+    const pattern = hasPattern ? compileEventPattern(definition.eventPattern as string) : undefined;
+    const intervalMs = !hasPattern && definition.scheduleExpression ? parseRateExpression(definition.scheduleExpression) : undefined;
+    const state = definition.state || (definition.isEnabled === false ? 'DISABLED' : 'ENABLED');
+    const previous = bus.rules.get(definition.name);
+    if (previous?.schedule) clearInterval(previous.schedule);
+    const rule: Rule = {
+      name: definition.name,
+      arn: definition.arn ?? ruleArn(this.region, this.account, bus.name, definition.name),
+      eventBusName: bus.name,
+      state,
+      pattern,
+      targets: previous?.targets ?? new Map(),
+    };
+    if (intervalMs !== undefined && !this.abort.signal.aborted) {
+      rule.schedule = setInterval(() => this.fireSchedule(rule), Math.max(1, this.env.clock.compressed(intervalMs)));
+    }
+    bus.rules.set(rule.name, rule);
+    return this.ruleInfo(rule);
+  }
+
+  /** ENABLED / DISABLED, as EnableRule / DisableRule. */
+  setRuleState(ruleName: string, eventBusName: string | undefined, state: 'ENABLED' | 'DISABLED'): void {
+    this.requireRule(ruleName, eventBusName).state = state;
+  }
+
+  /**
+   * Adds a target to a rule. Validates the input options as PutTargets does (the engine's ValidationException);
+   * throws EventBridgeDefinitionError for target types the emulation does not deliver to.
+   */
+  addTarget(definition: TargetDefinition): { id: string; kind: TargetKind } {
+    const rule = this.requireRule(definition.rule, definition.eventBusName);
+    const kind = targetKindOf(definition.arn);
+    if (kind === undefined) throw new EventBridgeDefinitionError(`Target ${definition.arn} of rule ${rule.name}: target type not emulated.`);
+    const id = definition.targetId || `target-${rule.targets.size + 1}`;
+    const input = {
+      input: definition.input ?? undefined,
+      inputPath: definition.inputPath ?? undefined,
+      // Pulumi's `inputPaths` is the API's InputPathsMap.
+      inputTransformer: definition.inputTransformer
+        ? { inputPathsMap: definition.inputTransformer.inputPaths ?? undefined, inputTemplate: definition.inputTransformer.inputTemplate }
+        : undefined,
+    };
+    validateTargetInput(id, input);
+    const target: DeliveryTarget = {
+      id,
+      arn: definition.arn,
+      ruleArn: rule.arn,
+      ruleName: rule.name,
+      input,
+      retryPolicy: resolveRetryPolicy(definition.retryPolicy),
+      deadLetterArn: definition.deadLetterConfig?.arn || undefined,
+    };
+    rule.targets.set(id, this.createSender(kind, target, definition));
+    return { id, kind };
+  }
+
+  addConnection(definition: ConnectionDefinition): { name: string; arn: string } {
+    const arn = definition.arn ?? connectionArn(this.region, this.account, definition.name);
+    this.connections.set(definition.name, { ...definition, arn });
+    this.oauthCaches.delete(definition.name);
+    return { name: definition.name, arn };
+  }
+
+  addApiDestination(definition: ApiDestinationDefinition): { name: string; arn: string } {
+    const arn = definition.arn ?? apiDestinationArn(this.region, this.account, definition.name);
+    // InvocationRateLimitPerSecond: minimum 1, default 300 (API_CreateApiDestination).
+    const rate = Math.max(1, definition.invocationRateLimitPerSecond ?? 300);
+    this.destinations.get(definition.name)?.rateLimiter.close();
+    this.destinations.set(definition.name, { definition: { ...definition, arn }, rateLimiter: new TokenBucket(rate) });
+    return { name: definition.name, arn };
+  }
+
+  /** The archive's bus must exist; its pattern is validated as CreateArchive does. */
+  addArchive(definition: ArchiveDefinition): { name: string; arn: string } {
+    const bus = this.findBus(definition.eventSourceArn);
+    if (bus === undefined) throw new EventBridgeDefinitionError(`Archive ${definition.name}: event bus ${definition.eventSourceArn} does not exist.`);
+    const arn = definition.arn ?? archiveArn(this.region, this.account, definition.name);
+    bus.archives = bus.archives.filter((a) => a.definition.name !== definition.name);
+    bus.archives.push(new EventArchive({ ...definition, arn }, this.archiveDir));
+    return { name: definition.name, arn };
+  }
+
+  /** Events recorded by an archive, oldest first. */
+  readArchive(name: string): EventEnvelope[] {
+    for (const bus of this.buses.values()) {
+      const archive = bus.archives.find((a) => a.definition.name === name);
+      if (archive) return archive.read();
+    }
+    throw new EventBridgeDefinitionError(`Archive ${name} does not exist.`);
+  }
+
+  hasBus(nameOrArn: string): boolean {
+    return this.findBus(nameOrArn) !== undefined;
+  }
+
+  listBuses(): BusInfo[] {
+    return [...this.buses.values()].map((b) => ({ name: b.name, arn: b.arn }));
+  }
+
+  /** Delivery counters per (rule, target): invocations, retries, dead letters, drops. */
+  metrics(): TargetMetrics[] {
+    return [...this.buses.values()].flatMap((b) => [...b.rules.values()].flatMap((r) => [...r.targets.values()].map((t) => ({ ...t.metrics }))));
+  }
+
+  // ----- API -------------------------------------------------------------------------------------------------
+
+  async putEvents(request: { Entries: PutEventsRequestEntry[] }): Promise<PutEventsResponse> {
+    const entries = request.Entries ?? [];
+    validatePutEventsRequest(entries);
+    const receivedAt = new Date();
+    const receivedAtLocalMs = Date.now();
+    const results: PutEventsResponse['Entries'] = [];
+    let failed = 0;
+    for (const entry of entries) {
+      const error = validatePutEventsEntry(entry);
+      if (error) {
+        failed += 1;
+        results.push({ ErrorCode: error.ErrorCode, ErrorMessage: error.ErrorMessage });
+        continue;
+      }
+      const id = randomUUID();
+      results.push({ EventId: id });
+      const bus = this.findBus(entry.EventBusName);
+      // A bus that does not exist: the entry succeeds and the event goes nowhere (docs/aws-behaviour.md#putevents-entry-validation [V]).
+      if (bus === undefined) continue;
+      const event = buildEventEnvelope(entry, { id, account: this.account, region: this.region, receivedAt });
+      this.dispatch(bus, event, { receivedAt, receivedAtLocalMs, traceHeader: entry.TraceHeader });
+    }
+    return { FailedEntryCount: failed, Entries: results };
+  }
+
+  /** TestEventPattern: the engine's validation and matching (InvalidEventPatternException / ValidationException). */
+  testEventPattern(pattern: string, event: string): boolean {
+    return engineTestEventPattern(pattern, event);
+  }
+
+  /** Resolves when every delivery started so far (including retries and dead-lettering) has finished. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Stops delivering: pending back-offs and rate-limit waits end, in-flight HTTP calls are aborted. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    for (const bus of this.buses.values()) for (const rule of bus.rules.values()) if (rule.schedule) clearInterval(rule.schedule);
+    for (const destination of this.destinations.values()) destination.rateLimiter.close();
+    await this.idle();
+  }
+
+  // ----- delivery --------------------------------------------------------------------------------------------
+
+  /** Archive and rule evaluation happen after PutEvents has answered (docs/aws-behaviour.md#delivery-is-asynchronous). */
+  private dispatch(bus: Bus, event: EventEnvelope, context: DeliveryContext): void {
+    if (this.abort.signal.aborted) return;
+    const work = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.route(bus, event, context));
+    this.track(work);
+  }
+
+  private route(bus: Bus, event: EventEnvelope, context: DeliveryContext): void {
+    for (const archive of bus.archives) {
+      try {
+        archive.record(event);
+      } catch (err) {
+        this.env.log(`[eventbridge] archive ${archive.definition.name}: ${errorMessage(err)}`);
+      }
+    }
+    const prepared = prepareEvent(event);
+    for (const rule of bus.rules.values()) {
+      // Only ENABLED rules match (ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled too).
+      if (!rule.state.startsWith('ENABLED') || rule.pattern === undefined || !rule.pattern.matches(prepared)) continue;
+      for (const sender of rule.targets.values()) this.track(sender.sendEvent(event, context));
+    }
+  }
+
+  /** A scheduled rule's event goes to that rule's targets only (eb-scheduled-rule-pattern.html). */
+  private fireSchedule(rule: Rule): void {
+    if (!rule.state.startsWith('ENABLED') || this.abort.signal.aborted) return;
+    const receivedAt = new Date();
+    const event = buildEventEnvelope(
+      { Source: 'aws.events', DetailType: 'Scheduled Event', Detail: '{}', Resources: [rule.arn] },
+      { id: randomUUID(), account: this.account, region: this.region, receivedAt },
+    );
+    const context: DeliveryContext = { receivedAt, receivedAtLocalMs: Date.now() };
+    for (const sender of rule.targets.values()) this.track(sender.sendEvent(event, context));
+  }
+
+  private track(work: Promise<unknown>): void {
+    const guarded = work.catch((err: unknown) => this.env.log(`[eventbridge] delivery error: ${errorMessage(err)}`));
+    this.inFlight.add(guarded);
+    void guarded.finally(() => this.inFlight.delete(guarded));
+  }
+
+  private createSender(kind: TargetKind, target: DeliveryTarget, definition: TargetDefinition): TargetSender {
+    const missing = (what: string): never => {
+      throw new EventBridgeDefinitionError(`Target ${target.arn}: no local ${what} service was given to EventBridgeService.`);
+    };
+    switch (kind) {
+      case 'lambda':
+        return new LambdaTargetSender(target, this.env, this.options.lambda ?? missing('Lambda'));
+      case 'sqs':
+        return new SqsTargetSender(target, this.env, this.options.sqs ?? missing('SQS'));
+      case 'log-group':
+        return new LogGroupTargetSender(target, this.env, this.options.logs ?? missing('log'));
+      case 'event-bus':
+        return new EventBusTargetSender(target, this.env, {
+          putEvents: (request) => this.putEvents(request),
+          hasBus: (nameOrArn) => this.hasBus(nameOrArn),
+        });
+      case 'api-destination':
+        return new ApiDestinationSender(target, this.env, {
+          lookup: () => this.resolveApiDestination(target.arn),
+          httpTarget: definition.httpTarget,
+          resolveUrl: this.resolveUrl,
+          timeoutMs: this.options.apiDestinationTimeoutMs,
+        });
+    }
+  }
+
+  private resolveApiDestination(arn: string): ResolvedApiDestination | undefined {
+    const name = apiDestinationNameOf(arn);
+    const entry = name === undefined ? undefined : this.destinations.get(name);
+    if (entry === undefined) return undefined;
+    const connectionName = connectionNameOf(entry.definition.connectionArn);
+    const connection = connectionName === undefined ? undefined : this.connections.get(connectionName);
+    let oauth: OAuthTokenCache | undefined;
+    if (connection !== undefined && connection.authorizationType === 'OAUTH_CLIENT_CREDENTIALS') {
+      oauth = this.oauthCaches.get(connection.name);
+      if (oauth === undefined) {
+        const timeoutMs = this.options.apiDestinationTimeoutMs ?? 5_000;
+        oauth = new OAuthTokenCache(connection, (request) => sendHttpRequest(request, timeoutMs, this.abort.signal), this.resolveUrl);
+        this.oauthCaches.set(connection.name, oauth);
+      }
+    }
+    return { destination: entry.definition, connection, rateLimiter: entry.rateLimiter, oauth };
+  }
+
+  // ----- lookups ---------------------------------------------------------------------------------------------
+
+  private findBus(nameOrArn: string | undefined): Bus | undefined {
+    return this.buses.get(busNameOf(nameOrArn));
+  }
+
+  private requireBus(nameOrArn: string | undefined): Bus {
+    const bus = this.findBus(nameOrArn);
+    if (bus === undefined) throw new EventBridgeDefinitionError(`Event bus ${nameOrArn} does not exist.`);
+    return bus;
+  }
+
+  private requireRule(ruleName: string, eventBusName: string | undefined): Rule {
+    const rule = this.requireBus(eventBusName).rules.get(ruleName);
+    if (rule === undefined) throw new EventBridgeDefinitionError(`Rule ${ruleName} does not exist on bus ${busNameOf(eventBusName)}.`);
+    return rule;
+  }
+
+  private ruleInfo(rule: Rule): RuleInfo {
+    return { name: rule.name, arn: rule.arn, eventBusName: rule.eventBusName, state: rule.state };
+  }
+}

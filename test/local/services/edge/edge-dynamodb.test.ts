@@ -1,0 +1,84 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDbLocalHandle, startDynamoDbLocal } from '../../../../local/services/dynamodb-local';
+import { EdgeHandle, startEdge } from '../../../../local/services/edge';
+import { SqsService } from '../../../../local/services/sqs';
+
+jest.setTimeout(90_000);
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+let ddbLocal: DynamoDbLocalHandle;
+let edge: EdgeHandle;
+let sqs: SqsService;
+let ddb: DynamoDBClient;
+let streams: DynamoDBStreamsClient;
+
+beforeAll(async () => {
+  ddbLocal = await startDynamoDbLocal({ inMemory: true });
+  sqs = new SqsService();
+  edge = await startEdge({
+    port: 0,
+    sqs,
+    dynamoDbEndpoint: ddbLocal.endpoint,
+    eventBridge: { putEvents: () => ({ FailedEntryCount: 0, Entries: [] }), testEventPattern: () => false },
+  });
+  ddb = new DynamoDBClient({ endpoint: edge.url, region: 'us-east-1', credentials });
+  streams = new DynamoDBStreamsClient({ endpoint: edge.url, region: 'us-east-1', credentials });
+});
+
+afterAll(async () => {
+  ddb?.destroy();
+  streams?.destroy();
+  await edge?.stop();
+  await ddbLocal?.stop();
+});
+
+describe('edge: DynamoDB and DynamoDB Streams forwarded to DynamoDB Local', () => {
+  it('creates a table, writes and reads an item, and reads its stream through the edge', async () => {
+    // Prepare
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: 'records',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      }),
+    );
+    // Act
+    await ddb.send(new PutItemCommand({ TableName: 'records', Item: { pk: { S: 'r-1' }, state: { S: 'new' } } }));
+    const item = await ddb.send(new GetItemCommand({ TableName: 'records', Key: { pk: { S: 'r-1' } } }));
+    const table = await ddb.send(new DescribeTableCommand({ TableName: 'records' }));
+    const streamArn = table.Table?.LatestStreamArn as string;
+    const described = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    const shardId = described.StreamDescription?.Shards?.[0]?.ShardId as string;
+    const iterator = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    const records = await streams.send(new GetRecordsCommand({ ShardIterator: iterator.ShardIterator }));
+    // Assess
+    expect(item.Item).toEqual({ pk: { S: 'r-1' }, state: { S: 'new' } });
+    expect(described.StreamDescription).toMatchObject({ StreamStatus: 'ENABLED', StreamViewType: 'NEW_AND_OLD_IMAGES', TableName: 'records' });
+    expect(records.Records?.map((r) => r.eventName)).toEqual(['INSERT']);
+    expect(records.Records?.[0].dynamodb?.NewImage).toEqual({ pk: { S: 'r-1' }, state: { S: 'new' } });
+  });
+
+  it('passes DynamoDB Local errors through unchanged', async () => {
+    // Act
+    const error = await ddb.send(new GetItemCommand({ TableName: 'absent', Key: { pk: { S: 'x' } } })).catch((e: Error) => e);
+    // Assess
+    expect(error).toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it('answers 503 with a clear message when DynamoDB Local is not reachable', async () => {
+    // Prepare
+    const lonely = await startEdge({ port: 0, sqs, dynamoDbEndpoint: 'http://127.0.0.1:9', eventBridge: { putEvents: () => ({}), testEventPattern: () => false } });
+    try {
+      // Act
+      const res = await fetch(lonely.url, { method: 'POST', headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
+      // Assess
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { message: string }).message).toContain('DynamoDB Local at http://127.0.0.1:9 is not reachable');
+    } finally {
+      await lonely.stop();
+    }
+  });
+});
