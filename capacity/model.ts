@@ -101,7 +101,10 @@ export interface Scenario {
 }
 
 export interface RunOptions {
-  /** Time step (s). Default: fine enough for the run, at most 40,000 steps. */
+  /**
+   * Time step (s). Default: 10 ms for the first two minutes, 50 ms to twenty minutes, 200 ms after (long backlogs
+   * are measured in minutes; the early steps decide latencies).
+   */
   dt?: number;
   /** How long after the last arrival to keep running (s). Default: 2 h + the longest event age budget. */
   drainSeconds?: number;
@@ -119,6 +122,10 @@ export interface HopResult {
   peakUtilization?: number;
   /** What limits it, in words (a bucket or a pool). */
   limitedBy?: string;
+  /** The limit's id: a bucket id, `fn:<id>` or `poller:<id>`. */
+  limitedById?: string;
+  /** Orders (or records) that left the hop. */
+  passed: number;
   peakBacklog: number;
   /** Seconds from the start until its backlog was last non-zero (0 when it never queued). */
   drainedAt: number;
@@ -166,6 +173,8 @@ class StepQueue {
   private readyList: Cohort[] = [];
   private head = 0;
   total = 0;
+  /** Orders due now and waiting for this step's resource (its backlog). */
+  readyTotal = 0;
 
   push(c: Cohort, mergeQuantum: number): void {
     if (c.n <= 0) return;
@@ -202,7 +211,10 @@ class StepQueue {
     let i = 0;
     while (i < this.waiting.length && this.waiting[i].ready <= t + 1e-9) i++;
     if (i > 0) {
-      for (const c of this.waiting.splice(0, i)) this.readyList.push(c);
+      for (const c of this.waiting.splice(0, i)) {
+        this.readyList.push(c);
+        this.readyTotal += c.n;
+      }
     }
   }
 
@@ -217,8 +229,10 @@ class StepQueue {
     const k = Math.min(n, c.n);
     c.n -= k;
     this.total -= k;
+    this.readyTotal -= k;
     if (c.n <= 1e-9) {
       this.total -= c.n;
+      this.readyTotal -= c.n;
       this.head++;
       if (this.head > 1024 && this.head * 2 > this.readyList.length) {
         this.readyList = this.readyList.slice(this.head);
@@ -241,14 +255,13 @@ class StepQueue {
       this.readyList = kept;
       this.head = 0;
       this.total -= removed;
+      this.readyTotal -= removed;
     }
     return removed;
   }
 
   get readyCount(): number {
-    let n = 0;
-    for (let i = this.head; i < this.readyList.length; i++) n += this.readyList[i].n;
-    return n;
+    return Math.max(0, this.readyTotal);
   }
 }
 
@@ -379,9 +392,10 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
   );
   const drainWindow = options.drainSeconds ?? 7200 + longestAge;
   const horizon = arrivalsEnd + drainWindow;
-  const dt = options.dt ?? Math.max(0.01, Math.min(1, horizon / 40_000));
-  const mergeQuantum = Math.max(dt, Math.min(1, horizon / 20_000));
-  const sampleEvery = Math.max(dt, horizon / (options.samples ?? 240));
+  const dtAt = (time: number): number => options.dt ?? (time < 120 ? 0.01 : time < 1200 ? 0.05 : 0.2);
+  let dt = dtAt(0);
+  const mergeQuantum = 0.25;
+  const sampleEvery = Math.max(1, (arrivalsEnd + 600) / (options.samples ?? 120));
 
   const buckets = new Map(input.buckets.map((b) => [b.id, new Bucket(b)]));
   const functions = new Map(input.functions.map((f) => [f.id, new FunctionPool(f, input.lambda.scalingPerTenSeconds)]));
@@ -389,7 +403,7 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
   const steps = input.steps;
   const stepIndex = new Map(steps.map((s, i) => [s.id, i]));
   const queues = steps.map(() => new StepQueue());
-  const hop = steps.map((s) => ({ peakBacklog: 0, drainedAt: 0, backlog: [] as [number, number][], throttled: 0, deadLettered: 0, retries: 0, kind: s.kind }));
+  const hop = steps.map((s) => ({ passed: 0, peakBacklog: 0, drainedAt: 0, backlog: [] as [number, number][], throttled: 0, deadLettered: 0, retries: 0, kind: s.kind }));
   const deadLettered: Record<string, number> = {};
   const callAttempts: Record<string, number> = {};
   const latencies = new Map<number, number>();
@@ -419,6 +433,7 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
   };
   let completedAfter = -1;
   const forward = (i: number, c: Cohort, t: number): void => {
+    hop[i].passed += c.n;
     const next = i + 1;
     if (next >= steps.length) {
       if (completedAfter < 0) {
@@ -437,11 +452,17 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
   let t = 0;
   let windowStart = 0;
   let nextSample = 0;
-  const stepsCount = Math.ceil(horizon / dt);
-  for (let k = 0; k <= stepsCount; k++) {
-    t = k * dt;
-    for (const b of buckets.values()) b.refill(k === 0 ? 0 : dt);
-    for (const f of functions.values()) f.scaleTokens = Math.min(f.scaleBurst, f.scaleTokens + (k === 0 ? 0 : (f.scaleBurst / 10) * dt));
+  let nextExpiry = 0;
+  let previous = 0;
+  for (let k = 0; t <= horizon; k++) {
+    const elapsed = t - previous;
+    previous = t;
+    dt = dtAt(t);
+    for (const b of buckets.values()) b.refill(elapsed);
+    for (const f of functions.values()) f.scaleTokens = Math.min(f.scaleBurst, f.scaleTokens + (f.scaleBurst / 10) * elapsed);
+    // Ageing out is checked once a model second: queues can hold many cohorts.
+    const expireNow = t + 1e-9 >= nextExpiry;
+    if (expireNow) nextExpiry = t + 1;
 
     // Finished work hands on.
     for (const f of functions.values()) {
@@ -449,8 +470,8 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
       const still: InFlight[] = [];
       for (const job of f.inflight) {
         if (job.finish <= t + 1e-9) {
-          f.busy -= job.c.n;
-          accountBusy -= job.c.n;
+          f.busy -= job.slots ?? 0;
+          accountBusy -= job.slots ?? 0;
           finishJob(job, t);
         } else still.push(job);
       }
@@ -514,7 +535,7 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
           break;
         }
         case 'queue': {
-          if (step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds), t);
+          if (expireNow && step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds), t);
           let room = roomFor(step.uses);
           while (room > 1e-9) {
             const c = q.take(room);
@@ -527,34 +548,30 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
           break;
         }
         case 'function': {
-          if (step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds), t);
+          if (expireNow && step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds), t);
           const f = functions.get(step.fn);
           if (!f) throw new Error(`unknown function ${step.fn}`);
           startFunction(f, i, t, undefined);
           break;
         }
         case 'poll': {
-          if (step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds), t);
+          if (expireNow && step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds), t);
           const p = pollers.get(step.poller);
           if (!p) throw new Error(`unknown poller ${step.poller}`);
           const shardBucket = bucketOf(p.spec.shardOf.bucket);
           const shards = Math.max(1, Math.ceil(shardBucket.rate / p.spec.shardOf.writesPerShard - 1e-9));
           const slots = Math.min(p.spec.maxSlots, shards * p.spec.slotsPerShard);
-          while (p.busy < slots) {
-            const waiting = q.readyCount;
-            if (waiting <= 1e-9) break;
-            const batch = Math.min(p.spec.batch, waiting);
-            // The batch's PutEvents request(s) need tokens too.
-            if (roomFor(step.uses) < batch) {
-              starve(step.uses);
-              break;
-            }
-            const freeSlots = slots - p.busy;
-            const records = Math.min(waiting, freeSlots * p.spec.batch);
+          // With a step longer than a batch, one slot runs several batches per step.
+          const weight = Math.min(1, p.spec.serviceSeconds / dt);
+          const waiting = q.readyCount;
+          if (waiting > 1e-9 && p.busy < slots - 1e-9) {
+            const records = Math.min(waiting, ((slots - p.busy) / weight) * p.spec.batch);
+            // Each batch's PutEvents request(s) need tokens too.
             const usable = Math.min(records, roomFor(step.uses));
-            const used = Math.ceil(usable / p.spec.batch - 1e-9);
+            if (usable < records - 1e-9) starve(step.uses);
+            const batches = usable / p.spec.batch;
             let left = usable;
-            let slotsToHold = used;
+            let slotsToHold = batches * weight;
             while (left > 1e-9) {
               const c = q.take(left);
               if (!c) break;
@@ -563,9 +580,8 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
               p.inflight.push({ c: { ...c, ready: t + p.spec.serviceSeconds }, finish: t + p.spec.serviceSeconds, step: i, slots: slotsToHold });
               slotsToHold = 0;
             }
-            p.busy += used;
-            p.batches += used;
-            if (usable < records) break;
+            p.busy += batches * weight;
+            p.batches += Math.max(batches, 0);
           }
           p.peakShare = Math.max(p.peakShare, p.busy / slots);
           break;
@@ -592,22 +608,16 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
       windowStart = t;
     }
     for (let i = 0; i < steps.length; i++) {
-      const backlog = queues[i].total + inFlightAt(i);
-      if (backlog > 1e-6) hop[i].drainedAt = t + dt;
-      hop[i].peakBacklog = Math.max(hop[i].peakBacklog, queues[i].total);
+      const waiting = queues[i].readyCount;
+      if (waiting > 1e-6) hop[i].drainedAt = t + dt;
+      hop[i].peakBacklog = Math.max(hop[i].peakBacklog, waiting);
     }
     if (t + 1e-9 >= nextSample) {
-      for (let i = 0; i < steps.length; i++) hop[i].backlog.push([round(t, 3), round(queues[i].total, 3)]);
+      for (let i = 0; i < steps.length; i++) hop[i].backlog.push([round(t, 3), round(queues[i].readyCount, 3)]);
       nextSample += sampleEvery;
     }
     if (t > arrivalsEnd && nothingLeft()) break;
-  }
-
-  function inFlightAt(i: number): number {
-    let n = 0;
-    for (const f of functions.values()) for (const job of f.inflight) if (job.step === i) n += job.c.n;
-    for (const p of pollers.values()) for (const job of p.inflight) if (job.step === i) n += job.c.n;
-    return n;
+    t = Math.round((t + dt) * 1e6) / 1e6;
   }
 
   function nothingLeft(): boolean {
@@ -620,33 +630,35 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
   function startFunction(f: FunctionPool, i: number, now: number, extraSeconds: number | undefined): void {
     const q = queues[i];
     const step = steps[i];
-    const reservedRoom = f.spec.concurrency - f.busy;
-    const accountRoom = input.lambda.accountConcurrency - accountBusy;
-    let room = Math.max(0, Math.min(reservedRoom, accountRoom));
-    const warmIdle = Math.max(0, f.envs - f.busy);
-    // New environments beyond the warm ones are limited by the scaling rate.
-    room = Math.min(room, warmIdle + f.scaleTokens);
-    room = Math.floor(room + 1e-9);
-    let warm = warmIdle;
-    while (room > 0) {
+    const service = f.spec.serviceSeconds + (extraSeconds ?? 0);
+    // With a step longer than the service time one environment serves several invocations per step.
+    const weight = Math.min(1, service / dt);
+    let slots = Math.max(0, Math.min(f.spec.concurrency - f.busy, input.lambda.accountConcurrency - accountBusy));
+    let warm = Math.max(0, f.envs - f.busy);
+    // Environments beyond the warm ones are limited by the scaling rate.
+    slots = Math.min(slots, warm + Math.max(0, f.scaleTokens));
+    let room = slots / weight;
+    while (room > 1e-9) {
       const c = q.take(room);
       if (!c) break;
       room -= c.n;
-      const warmPart = Math.min(warm, c.n);
-      const coldPart = c.n - warmPart;
-      warm -= warmPart;
-      if (coldPart > 0) {
-        f.envs += coldPart;
-        f.scaleTokens -= coldPart;
+      const occupancy = c.n * weight;
+      const warmUsed = Math.min(warm, occupancy);
+      const coldOccupancy = occupancy - warmUsed;
+      warm -= warmUsed;
+      const coldUnits = coldOccupancy / weight;
+      if (coldOccupancy > 0) {
+        f.envs += coldOccupancy;
+        f.scaleTokens -= coldOccupancy;
       }
-      const service = f.spec.serviceSeconds + (extraSeconds ?? 0);
-      f.busy += c.n;
-      accountBusy += c.n;
+      f.busy += occupancy;
+      accountBusy += occupancy;
       f.invocations += c.n;
-      f.busySeconds += c.n * service + coldPart * f.spec.coldStartSeconds;
+      f.busySeconds += c.n * service + coldUnits * f.spec.coldStartSeconds;
       if (step.kind === 'call') callAttempts[step.id] = (callAttempts[step.id] ?? 0) + c.n;
-      if (warmPart > 0) f.inflight.push({ c: { ...c, n: warmPart }, finish: now + service, step: i });
-      if (coldPart > 0) f.inflight.push({ c: { ...c, n: coldPart }, finish: now + service + f.spec.coldStartSeconds, step: i });
+      const warmUnits = c.n - coldUnits;
+      if (warmUnits > 1e-12) f.inflight.push({ c: { ...c, n: warmUnits }, finish: now + service, step: i, slots: warmUnits * weight });
+      if (coldUnits > 1e-12) f.inflight.push({ c: { ...c, n: coldUnits }, finish: now + service + f.spec.coldStartSeconds, step: i, slots: coldOccupancy });
     }
     const limit = Math.min(f.spec.concurrency, input.lambda.accountConcurrency);
     f.peakShare = Math.max(f.peakShare, f.busy / limit);
@@ -685,12 +697,14 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
     const h = hop[i];
     let peakUtilization: number | undefined;
     let limitedBy: string | undefined;
+    let limitedById: string | undefined;
     const usesOf = (uses: BucketUse[]): void => {
       for (const u of uses) {
         const b = bucketOf(u.bucket);
         if (peakUtilization === undefined || b.peakShare > peakUtilization) {
           peakUtilization = b.peakShare;
           limitedBy = b.spec.label;
+          limitedById = b.spec.id;
         }
       }
     };
@@ -699,12 +713,14 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
       const f = functions.get(s.kind === 'function' ? s.fn : (s.fn as string)) as FunctionPool;
       peakUtilization = f.peakShare;
       limitedBy = f.spec.label;
+      limitedById = `fn:${f.spec.id}`;
     }
     if (s.kind === 'call') usesOf(s.callbackGate);
     if (s.kind === 'poll') {
       const p = pollers.get(s.poller) as PollerPool;
       peakUtilization = p.peakShare;
       limitedBy = p.spec.label;
+      limitedById = `poller:${p.spec.id}`;
     }
     return {
       id: s.id,
@@ -712,6 +728,8 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
       kind: s.kind,
       peakUtilization: peakUtilization === undefined ? undefined : round(peakUtilization, 3),
       limitedBy,
+      limitedById,
+      passed: round(h.passed, 1),
       peakBacklog: round(h.peakBacklog, 1),
       drainedAt: round(h.drainedAt, 2),
       backlog: h.backlog,
