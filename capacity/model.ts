@@ -106,6 +106,8 @@ export interface RunOptions {
    * are measured in minutes; the early steps decide latencies).
    */
   dt?: number;
+  /** Multiplies the default step schedule (coarser and faster above 1). */
+  dtScale?: number;
   /** How long after the last arrival to keep running (s). Default: 2 h + the longest event age budget. */
   drainSeconds?: number;
   /** Backlog samples kept per hop. */
@@ -242,8 +244,22 @@ class StepQueue {
     return { ...c, n: k };
   }
 
-  /** Removes ready cohorts whose event is older than `maxAge` (s) at `t`; returns how many. */
-  expire(t: number, maxAge: number): number {
+  /**
+   * Removes ready cohorts whose event is older than `maxAge` (s) at `t`; returns how many. `full` scans the whole
+   * list; otherwise only from the head while they are too old (the list is in arrival order, which is event order
+   * except for retries).
+   */
+  expire(t: number, maxAge: number, full: boolean): number {
+    if (!full) {
+      let removed = 0;
+      for (let c = this.readyList[this.head]; c !== undefined && t - c.eventBorn > maxAge; c = this.readyList[this.head]) {
+        removed += c.n;
+        this.total -= c.n;
+        this.readyTotal -= c.n;
+        this.head++;
+      }
+      return removed;
+    }
     let removed = 0;
     const kept: Cohort[] = [];
     for (let i = this.head; i < this.readyList.length; i++) {
@@ -392,7 +408,8 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
   );
   const drainWindow = options.drainSeconds ?? 7200 + longestAge;
   const horizon = arrivalsEnd + drainWindow;
-  const dtAt = (time: number): number => options.dt ?? (time < 120 ? 0.01 : time < 1200 ? 0.05 : 0.2);
+  const scale = options.dtScale ?? 1;
+  const dtAt = (time: number): number => options.dt ?? scale * (time < 120 ? 0.01 : time < 1200 ? 0.05 : 0.2);
   let dt = dtAt(0);
   const mergeQuantum = 0.25;
   const sampleEvery = Math.max(1, (arrivalsEnd + 600) / (options.samples ?? 120));
@@ -453,6 +470,7 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
   let windowStart = 0;
   let nextSample = 0;
   let nextExpiry = 0;
+  let nextSweep = 0;
   let previous = 0;
   for (let k = 0; t <= horizon; k++) {
     const elapsed = t - previous;
@@ -462,7 +480,9 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
     for (const f of functions.values()) f.scaleTokens = Math.min(f.scaleBurst, f.scaleTokens + (f.scaleBurst / 10) * elapsed);
     // Ageing out is checked once a model second: queues can hold many cohorts.
     const expireNow = t + 1e-9 >= nextExpiry;
+    const fullSweep = t + 1e-9 >= nextSweep;
     if (expireNow) nextExpiry = t + 1;
+    if (fullSweep) nextSweep = t + 60;
 
     // Finished work hands on.
     for (const f of functions.values()) {
@@ -535,7 +555,7 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
           break;
         }
         case 'queue': {
-          if (expireNow && step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds), t);
+          if (expireNow && step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds, fullSweep), t);
           let room = roomFor(step.uses);
           while (room > 1e-9) {
             const c = q.take(room);
@@ -548,14 +568,14 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
           break;
         }
         case 'function': {
-          if (expireNow && step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds), t);
+          if (expireNow && step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds, fullSweep), t);
           const f = functions.get(step.fn);
           if (!f) throw new Error(`unknown function ${step.fn}`);
           startFunction(f, i, t, undefined);
           break;
         }
         case 'poll': {
-          if (expireNow && step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds), t);
+          if (expireNow && step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds, fullSweep), t);
           const p = pollers.get(step.poller);
           if (!p) throw new Error(`unknown poller ${step.poller}`);
           const shardBucket = bucketOf(p.spec.shardOf.bucket);

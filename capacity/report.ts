@@ -2,7 +2,7 @@
  * From a model run to the answers a user wants: per hop what it used, held, threw away and when it drained; the
  * first bottleneck and the change that moves it; the cost of the run and per million orders. Pure.
  */
-import { HopResult, ModelResult, offeredOrders, runModel, Scenario, scenarioEnd } from './model';
+import { HopResult, ModelResult, offeredOrders, RunOptions, runModel, Scenario, scenarioEnd } from './model';
 import { buildModelInput, PipelineOptions } from './pipeline';
 import { PRICE_REGION, PRICES } from './prices';
 import { ServiceProfile } from './profiles';
@@ -46,9 +46,15 @@ export interface CapacityReport {
 /** Steps that only stand for time passing or an event being born are not hops of their own. */
 const SHOWN: HopResult['kind'][] = ['gate', 'queue', 'function', 'poll', 'call'];
 
-export function analyse(stack: StackPipeline, profile: ServiceProfile, scenario: Scenario, options: PipelineOptions = {}): CapacityReport {
+export function analyse(
+  stack: StackPipeline,
+  profile: ServiceProfile,
+  scenario: Scenario,
+  options: PipelineOptions = {},
+  run: RunOptions = {},
+): CapacityReport {
   const input = buildModelInput(stack, profile, options);
-  const result = runModel(input, scenario);
+  const result = runModel(input, scenario, run);
   const hops = result.hops.filter((h) => SHOWN.includes(h.kind));
   const lost = result.throttled + Object.values(result.deadLettered).reduce((a, b) => a + b, 0);
   return {
@@ -92,13 +98,15 @@ function changeFor(stack: StackPipeline, hop: HopResult, rate: number): string {
   const id = hop.limitedById ?? '';
   const need = Math.ceil(rate);
   if (id === `stage ${stack.ingest.route.routeKey}` || id === `stage ${stack.callback.route.routeKey}`) {
-    return `raise the stage throttle: \`pulumi config set throttlingRateLimit ${need}\` and \`throttlingBurstLimit ${need * 2}\` (applies to every route)`;
+    const { rate: r, burst } = stageThrottleFor(stack, need);
+    const more = need > r ? `; beyond ${fmt(r)}/s request a higher API Gateway quota (${QUOTAS['apigw-account-rate'].source})` : '';
+    return `raise the stage throttle: \`pulumi config set throttlingRateLimit ${r}\` and \`throttlingBurstLimit ${burst}\` (every route)${more}`;
   }
   if (id === 'apigw-account') {
     return `request a higher API Gateway throttle quota (${q['apigw-account-rate']}/s in ${stack.region}; ${QUOTAS['apigw-account-rate'].source})`;
   }
   if (id === 'putevents') {
-    return `request a higher PutEvents quota (${q['eventbridge-putevents']}/s in ${stack.region}; about ${Math.ceil(rate * 2.2)}/s needed; ${QUOTAS['eventbridge-putevents'].source})`;
+    return `request a higher PutEvents quota (${q['eventbridge-putevents']}/s in ${stack.region}; about ${fmt(Math.ceil(rate * 2.2))}/s needed; ${QUOTAS['eventbridge-putevents'].source})`;
   }
   if (id === 'invocations') {
     return `request a higher EventBridge invocations quota (${q['eventbridge-invocations']}/s in ${stack.region}; ${QUOTAS['eventbridge-invocations'].source})`;
@@ -119,6 +127,25 @@ function changeFor(stack: StackPipeline, hop: HopResult, rate: number): string {
     return `raise the pipe's ParallelizationFactor (now ${stack.pipe.parallelizationFactor}, up to 10) or its BatchSize (now ${stack.pipe.batchSize})`;
   }
   return 'raise the limit named above';
+}
+
+/**
+ * The stage throttle that lets `rate` through, within what the stack's config accepts (rate up to the account's
+ * quota, burst up to 5,000: infra/config.ts) and the account's own limits.
+ */
+export function stageThrottleFor(stack: StackPipeline, rate: number): { rate: number; burst: number } {
+  const q = quotasFor(stack.region);
+  const r = Math.min(Math.ceil(rate), q['apigw-account-rate']);
+  return { rate: r, burst: Math.min(2 * r, 5000, q['apigw-account-burst']) };
+}
+
+/** The same stack with its stage's default route throttle set (what `pulumi config set throttling...` would do). */
+export function withStageThrottle(stack: StackPipeline, rate: number, burst: number): StackPipeline {
+  return {
+    ...stack,
+    ingest: { ...stack.ingest, route: { ...stack.ingest.route, rateLimit: rate, burstLimit: burst } },
+    callback: { ...stack.callback, route: { ...stack.callback.route, rateLimit: rate, burstLimit: burst } },
+  };
 }
 
 function estimateCost(stack: StackPipeline, profile: ServiceProfile, result: ModelResult): CapacityReport['cost'] {
