@@ -152,9 +152,11 @@ export function renderCapacityDoc(stacks: Record<string, StackPipeline>): string
   out.push('- Not modelled: client retries after a 429, Lambda function errors, hot partitions, payloads over 1 KB, the optional chat webhook, and the free tier.');
   out.push('');
   out.push(
-    'Calibration: `test/capacity/calibration.test.ts` runs the model with the local profile and the real local cloud ' +
-      '(`npm start`) on the same small scenario, with the carrier\'s rate limit the bottleneck, and requires the model\'s ' +
-      'drain time to be within 20% of the measured one.',
+    'Calibration: `test/capacity/calibration.test.ts` starts the real local cloud (`npm start`) and sends 150 orders at ' +
+      '7.5/s against a carrier limit of 5/s, watching the table through the AWS edge; it then runs the model with the ' +
+      'local profile, the handler durations taken from that run\'s own REPORT lines, and requires the model\'s drain ' +
+      'time to be within 20% of the measured one. The rate limits are real time in both; only retry back-off is ' +
+      'compressed locally.',
   );
   out.push('');
   return out.join('\n');

@@ -5,8 +5,9 @@
  *   cited, where it does not the value is marked as an assumption. Capacity answers (what throttles, how long a
  *   backlog drains) hinge on the rate limits and quotas, which are documented; these times move latency
  *   percentiles, not drain times.
- * - `local`: the local cloud on one machine, measured (2026-11-30, `npm start` on this project's 2-core build host)
- *   from the handlers' REPORT lines and the HTTP access log of a 400-order run. Its Lambda pool is the local
+ * - `local`: the local cloud on one machine, measured (2026-11-30, `npm start` on this project's shared 2-core build
+ *   host) from the handlers' REPORT lines and the HTTP access log of a 400-order run; the calibration test replaces
+ *   the handler durations with those of its own run, since the machine sets them. Its Lambda pool is the local
  *   cloud's own (local/services/lambda.ts: 4 concurrent invocations per function, 10 in all, workers started on
  *   demand), and its carrier is the mock Lambda, which holds its slot while it calls back.
  */
