@@ -121,7 +121,7 @@ export function renderCapacityDoc(stacks: Record<string, StackPipeline>): string
   out.push('| item | USD | per | source | read | checked with |');
   out.push('|---|---|---|---|---|---|');
   for (const p of Object.values(PRICES)) {
-    const usd = p.usd < 0.001 ? `${(p.usd * 1e6).toFixed(2)} per million` : p.usd.toFixed(4);
+    const usd = p.usd < 0.001 ? `${Number((p.usd * 1e6).toPrecision(6))} per million` : String(p.usd);
     out.push(`| ${p.item} | ${usd} | ${p.per} | ${p.source} | ${p.read} | ${p.checkedWith ?? 'the AWS page'} |`);
   }
   out.push('');
@@ -149,7 +149,7 @@ export function renderCapacityDoc(stacks: Record<string, StackPipeline>): string
   out.push('- Rejections at the API are final (429 to the client). Over-quota target invocations and API-destination calls wait, as AWS documents, until their event exceeds the target\'s maximum event age; then they go to the target\'s dead-letter queue.');
   out.push('- A failed carrier call, or a callback the stage throttles (the mock then answers 502), is retried with EventBridge\'s back-off (mean of 1 s doubling to 3 min, with jitter) until the retry budget or the event age runs out.');
   out.push('- A new on-demand table takes 4,000 write units a second and, while throttled, doubles after 30 minutes (an inference from AWS\'s "double the previous peak" guidance). Writes beyond it wait; the model does not time out or retry the function that waits.');
-  out.push('- Not modelled: client retries after a 429, Lambda function errors, hot partitions, payloads over 1 KB, the optional chat webhook, and the free tier.');
+  out.push('- Not modelled: client retries after a 429, Lambda function errors and timeouts (the functions\' timeouts are read from the graph; modelled durations stay far below them), HTTP timeouts of the API destination (5 s), pipe target failures, hot partitions, payloads over 1 KB, the optional chat webhook, and the free tier.');
   out.push('');
   out.push(
     'Calibration: `test/capacity/calibration.test.ts` starts the real local cloud (`npm start`) and sends 150 orders at ' +
