@@ -448,7 +448,7 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
     deadLettered[key] = (deadLettered[key] ?? 0) + n;
     lastEnd = Math.max(lastEnd, t);
   };
-  let completedAfter = -1;
+  const completedAfter = steps.findIndex((s) => s.kind === 'complete');
   const forward = (i: number, c: Cohort, t: number): void => {
     hop[i].passed += c.n;
     const next = i + 1;
@@ -464,7 +464,6 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
     }
     queues[next].push({ ...c, ready: Math.max(c.ready, t) }, mergeQuantum);
   };
-  completedAfter = steps.findIndex((s) => s.kind === 'complete');
 
   let t = 0;
   let windowStart = 0;
@@ -472,7 +471,7 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
   let nextExpiry = 0;
   let nextSweep = 0;
   let previous = 0;
-  for (let k = 0; t <= horizon; k++) {
+  while (t <= horizon) {
     const elapsed = t - previous;
     previous = t;
     dt = dtAt(t);
