@@ -8,7 +8,7 @@
  * - `local`: the local cloud on one machine, measured (2026-11-30, `npm start` on this project's shared 2-core build
  *   host) from the handlers' REPORT lines and the HTTP access log of a 400-order run; the calibration test replaces
  *   the handler durations with those of its own run, since the machine sets them. Its Lambda pool is the local
- *   cloud's own (local/services/lambda.ts: 4 concurrent invocations per function, 10 in all, workers started on
+ *   cloud's own (local/services/lambda/index.ts: 4 concurrent invocations per function, 10 in all, workers started on
  *   demand), and its carrier is the mock Lambda, which holds its slot while it calls back.
  */
 
@@ -84,7 +84,7 @@ export const LOCAL_PROFILE: ServiceProfile = {
     confirmSeconds: 'measured: confirm-shipment REPORT durations, median 44 ms',
     authorizerSeconds: 'measured: authorize-carrier REPORT durations, median 6 ms',
     carrierMockSeconds: 'measured: carrier-mock REPORT durations, median 34 ms (callback included)',
-    streamSeconds: 'local pipe poller: 250 ms interval backing off to 1 s when idle (local/services/pipes.ts); mean taken',
+    streamSeconds: 'local pipe poller: 250 ms interval backing off to 1 s when idle (local/services/pipes/index.ts); mean taken',
     coldStartSeconds: 'measured: a worker thread loading a bundle, about 1 s',
     apiSeconds: 'measured: access-log round trips of tens of ms',
     deliverySeconds: 'measured: event log to handler START, tens of ms',
