@@ -14,6 +14,8 @@ export const TEST_ENV = {
   POWERTOOLS_SERVICE_NAME: 'order-event-gateway-test',
   // Powertools prints nothing at SILENT; the tests spy on the logger's methods instead of reading stdout.
   POWERTOOLS_LOG_LEVEL: 'SILENT',
+  // The business metrics' EMF lines stay off stdout here; metrics.test.ts turns them on to read them.
+  POWERTOOLS_METRICS_DISABLED: 'true',
   AWS_REGION: 'us-east-1',
 } as const;
 

@@ -27,6 +27,7 @@ let written: string[];
 beforeAll(async () => {
   applyTestEnv();
   process.env.STACK_NAME = STACK;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   metrics = await import('../../../handlers/metrics');
 });
 
@@ -101,9 +102,10 @@ describe('business metrics: emitted by the handlers', () => {
     ({ handler: captureOrder } = await import('../../../handlers/capture-order'));
   });
 
-  function upload(change?: (detail: PrintOrderUpload) => void): BusEvent<PrintOrderUpload> {
-    const event = loadEvent<BusEvent<PrintOrderUpload>>('order-uploaded.json');
-    change?.(event.detail);
+  /** The fixture upload as the customer route delivers it (the body beside the token's subject). */
+  function upload(change?: (body: PrintOrderUpload) => void): BusEvent<{ body: PrintOrderUpload }> {
+    const event = loadEvent<BusEvent<{ body: PrintOrderUpload }>>('order-uploaded.json');
+    change?.(event.detail.body);
     return event;
   }
 
@@ -116,7 +118,7 @@ describe('business metrics: emitted by the handlers', () => {
 
   it('capture-order counts a rejected upload by its reason class', async () => {
     ddb.on(PutCommand).resolves({});
-    await captureOrder(upload((detail) => delete (detail as Partial<PrintOrderUpload>).document));
+    await captureOrder(upload((body) => delete (body as Partial<PrintOrderUpload>).document));
     expect(published()).toEqual([
       { name: BusinessMetricNames.ordersRejected, unit: 'Count', value: 1, dimensions: { ...baseDimensions, reason: 'document' } },
     ]);
