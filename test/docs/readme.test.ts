@@ -37,6 +37,11 @@ describe('README commands: checked', () => {
     expect(result.status).toBe(0);
   });
 
+  it("reads npm script names past npm's own flags", () => {
+    expect(npmScriptsNamed('npm run token -- --customer a && npm run -s token && npm run --silent stack-output -- x')).toEqual(['token', 'token', 'stack-output']);
+    expect(npmScriptsNamed('X=$(npm run -s --if-present capacity:docs)')).toEqual(['capacity:docs']);
+  });
+
   it('names only config keys, stack outputs and npm scripts that exist', () => {
     const unknown: string[] = [];
     for (const block of blocks) {
