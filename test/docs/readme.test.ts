@@ -179,6 +179,12 @@ describe('README commands: the local ones run', () => {
     expect(shellOutput).toContain('"state": "shipped"');
     expect(shellOutput).toContain('{"message":"Unauthorized"} 401');
     expect(shellOutput).toContain('{"message":"Forbidden"} 403');
+    if (hasAwsCli) {
+      // The logs blocks: the capture's log line found by a filter pattern, and the last order traced to its end.
+      expect(shellOutput).toMatch(/"Order captured"/);
+      expect(shellOutput).toMatch(/^Trace of [0-9a-f-]{36}: \d+ hop\(s\)/m);
+      expect(shellOutput).toMatch(/^final state: cancelled$/m);
+    }
     expect(transcript.length).toBeGreaterThan(8);
   }, 600_000);
 });
