@@ -13,7 +13,7 @@ import { buildModelInput } from '../../capacity/pipeline';
 import { LOCAL_PROFILE, ServiceProfile } from '../../capacity/profiles';
 import { readStackPipeline, StackPipeline } from '../../capacity/stack-reader';
 import { loadStackGraph } from '../../local/model/load';
-import { PROJECT_DIR, pollUntil, RunningCloud, sleep, startCli, tempDataDir } from '../local/e2e/harness';
+import { customerToken, PROJECT_DIR, pollUntil, RunningCloud, sleep, startCli, tempDataDir } from '../local/e2e/harness';
 
 jest.setTimeout(420_000);
 
@@ -31,6 +31,7 @@ const data = tempDataDir();
 let cloud: RunningCloud;
 let dynamo: DynamoDBClient;
 let table: string;
+let authorization: string;
 const body = (() => {
   const upload = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<string, unknown>;
   // No idempotency key: every upload is a new order.
@@ -68,7 +69,7 @@ function measuredProfile(stack: StackPipeline, sinceMs: number): ServiceProfile 
 }
 
 async function upload(): Promise<boolean> {
-  const response = await fetch(`${cloud.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const response = await fetch(`${cloud.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body });
   const json = (await response.json()) as { FailedEntryCount?: number };
   return response.status === 200 && json.FailedEntryCount === 0;
 }
@@ -98,6 +99,8 @@ beforeAll(async () => {
   dynamo = new DynamoDBClient({ endpoint: cloud.edge, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const tables = (await dynamo.send(new ListTablesCommand({}))).TableNames ?? [];
   table = tables[0];
+  // The customer routes want a customer's token (API Gateway's JWT authorizer); one customer uploads every order.
+  authorization = `Bearer ${await customerToken(data.dir, 'cust-0042')}`;
 });
 
 afterAll(async () => {

@@ -37,10 +37,21 @@ describe('readStackPipeline', () => {
     expect(pipeline.pipe.parallelizationFactor).toBe(1);
     expect(pipeline.table.billingMode).toBe('PAY_PER_REQUEST');
     expect(pipeline.callback.authorizer?.fn.name).toBe('authorize-carrier-dev');
-    // Each of the order's events meets the rules the engine matches: its own rule plus the catch-all log rule.
-    expect(pipeline.ingest.event.invocations).toBe(2);
-    expect(pipeline.created.next?.retry).toEqual({ maximumRetryAttempts: 8, maximumEventAgeSeconds: 3600 });
+    // Each event meets the rules the engine matches: an upload only its own rule (the catch-all log rule leaves
+    // uploads out, they carry the customer's data), an order change its own rule plus the catch-all.
+    expect(pipeline.ingest.event.invocations).toBe(1);
+    expect(pipeline.created.invocations).toBe(2);
+    expect(pipeline.shipped.invocations).toBe(1);
+    // The rule targets' retry budgets as the graph declares them: a day of retries on every target.
+    const createdTarget = stack.ofType(T.target).find((t) => t.name === 'orders-order-created-target');
+    expect(pipeline.created.next?.retry).toEqual({
+      maximumRetryAttempts: createdTarget?.state.retryPolicy.maximumRetryAttempts,
+      maximumEventAgeSeconds: createdTarget?.state.retryPolicy.maximumEventAgeInSeconds,
+    });
+    expect(pipeline.created.next?.retry).toEqual({ maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 });
+    expect(pipeline.ingest.event.next?.retry).toEqual({ maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 });
     expect(pipeline.created.next?.deadLetterQueue).toMatch(/^arn:aws:sqs:.*order-created-dlq/);
+    expect(pipeline.ingest.event.next?.deadLetterQueue).toMatch(/^arn:aws:sqs:.*order-uploaded-dlq/);
     expect(pipeline.shipped.next).toBeUndefined();
   });
 

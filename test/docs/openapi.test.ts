@@ -126,18 +126,56 @@ function operations(): Operation[] {
   return ops;
 }
 
+/**
+ * The API Gateway authorization type an operation's `security` documents: a bearer JWT scheme is what a JWT
+ * authorizer checks, any other scheme (the callback token) is the Lambda authorizer's.
+ */
+function documentedAuth(op: Json): string {
+  const requirements = (op.security as Record<string, unknown>[] | undefined) ?? [];
+  const schemes = at(['components', 'securitySchemes']) as Record<string, Json>;
+  const kinds = new Set(
+    requirements.flatMap((requirement) => Object.keys(requirement)).map((name) => {
+      const scheme = schemes[name];
+      expect([name, scheme]).toEqual([name, expect.any(Object)]);
+      return scheme.type === 'http' && scheme.scheme === 'bearer' && scheme.bearerFormat === 'JWT' ? 'JWT' : 'CUSTOM';
+    }),
+  );
+  return kinds.size === 0 ? 'NONE' : [...kinds].join('+');
+}
+
+/** The stack's routes and their authorization type, loaded once (a Pulumi-mock run of the program). */
+let stackRoutes: Promise<{ key: string; auth: string }[]> | undefined;
+function routesOfStack(): Promise<{ key: string; auth: string }[]> {
+  stackRoutes ??= loadStack().then((stack) => stack.ofType(T.route).map((r) => ({ key: String(r.state.routeKey), auth: String(r.state.authorizationType ?? 'NONE') })));
+  return stackRoutes;
+}
+
 describe('docs/openapi.yaml', () => {
-  it('documents exactly the routes the stack declares, the authorized one with the callback token', async () => {
+  it('documents exactly the routes the stack declares, the customer routes with the JWT, the carrier’s with the callback token', async () => {
     // Prepare
-    const stack = await loadStack();
-    const routes = stack.ofType(T.route).map((r) => ({ key: String(r.state.routeKey), auth: String(r.state.authorizationType ?? 'NONE') }));
+    const routes = await routesOfStack();
     // Act
     const documented = Object.entries(doc.paths as Json).flatMap(([route, item]) =>
-      Object.entries(item as Json).map(([method, op]) => ({ key: `${method.toUpperCase()} ${route}`, auth: (op as Json).security ? 'CUSTOM' : 'NONE' })),
+      Object.entries(item as Json).map(([method, op]) => ({ key: `${method.toUpperCase()} ${route}`, auth: documentedAuth(op as Json) })),
     );
     // Assess
     const byKey = (a: { key: string }, b: { key: string }): number => a.key.localeCompare(b.key);
     expect(documented.sort(byKey)).toEqual(routes.sort(byKey));
+  });
+
+  it('documents the answers of API Gateway’s JWT authorizer on every JWT route', async () => {
+    // Prepare
+    const jwtRoutes = (await routesOfStack()).filter((r) => r.auth === 'JWT').map((r) => r.key);
+    // Act
+    const answers = jwtRoutes.map((key) => {
+      const [method, route] = key.split(' ');
+      const responses = at(['paths', route, method.toLowerCase(), 'responses']);
+      const example = (status: string): unknown => ((resolve(responses[status] as Json).content as Json)['application/json'] as Json).example;
+      return [key, example('401'), example('403')];
+    });
+    // Assess: 401 for any token the authorizer refuses, 403 for a valid one without the route's scopes.
+    expect(jwtRoutes.length).toBeGreaterThan(0);
+    expect(answers).toEqual(jwtRoutes.map((key) => [key, { message: 'Unauthorized' }, { message: 'Forbidden' }]));
   });
 
   it.each(operations().map((op) => [op.where, op]))('%s: every example passes the code’s validation', (_where, op) => {

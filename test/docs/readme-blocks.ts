@@ -67,9 +67,12 @@ export function stackOutputsNamed(text: string): string[] {
   return names;
 }
 
-/** `npm run [-s] SCRIPT` names. */
+/**
+ * `npm run [FLAGS] SCRIPT` names. npm's flags (`-s`, `--silent`, `--if-present`, …) may come before the script's
+ * name; the first word that is not a flag is the script.
+ */
 export function npmScriptsNamed(text: string): string[] {
-  return [...text.matchAll(/npm run\s+(?:-s\s+)?([\w:-]+)/g)].map((m) => m[1]);
+  return [...text.matchAll(/npm run(?:\s+--?[\w-]+)*\s+([\w:][\w:-]*)/g)].map((m) => m[1]);
 }
 
 /** The ports of the README's commands replaced by the ones this run uses, as a user on other ports would. */

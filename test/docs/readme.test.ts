@@ -37,6 +37,11 @@ describe('README commands: checked', () => {
     expect(result.status).toBe(0);
   });
 
+  it("reads npm script names past npm's own flags", () => {
+    expect(npmScriptsNamed('npm run token -- --customer a && npm run -s token && npm run --silent stack-output -- x')).toEqual(['token', 'token', 'stack-output']);
+    expect(npmScriptsNamed('X=$(npm run -s --if-present capacity:docs)')).toEqual(['capacity:docs']);
+  });
+
   it('names only config keys, stack outputs and npm scripts that exist', () => {
     const unknown: string[] = [];
     for (const block of blocks) {
@@ -174,6 +179,12 @@ describe('README commands: the local ones run', () => {
     expect(shellOutput).toContain('"state": "shipped"');
     expect(shellOutput).toContain('{"message":"Unauthorized"} 401');
     expect(shellOutput).toContain('{"message":"Forbidden"} 403');
+    if (hasAwsCli) {
+      // The logs blocks: the capture's log line found by a filter pattern, and the last order traced to its end.
+      expect(shellOutput).toMatch(/"Order captured"/);
+      expect(shellOutput).toMatch(/^Trace of [0-9a-f-]{36}: \d+ hop\(s\)/m);
+      expect(shellOutput).toMatch(/^final state: cancelled$/m);
+    }
     expect(transcript.length).toBeGreaterThan(8);
   }, 600_000);
 });

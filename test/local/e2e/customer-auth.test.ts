@@ -152,16 +152,19 @@ describe('customers act only on their own orders', () => {
 
 describe("the README's customer-token flow", () => {
   it('works as written, against this cloud', async () => {
-    // Prepare: the README's commands, pointed at this cloud's port and data dir.
+    // Prepare: the README's commands (the section's first shell block, whatever its tag: it is `manual` there, as
+    // it needs a cloud of its own), pointed at this cloud's port and data dir.
     const readme = readFileSync(path.join(PROJECT_DIR, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### Customer tokens'));
-    const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const block = /```sh(?: [\w-]+)?\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
     const lines = block
       .split('\n')
       .map((line) => line.replace(/\s+#.*$/, ''))
       .filter((line) => line.startsWith('TOKEN=') || line.startsWith('curl -s -X POST'))
-      .map((line) => line.replaceAll('http://127.0.0.1:3000', cloud.api).replace('npm run --silent token --', `npm run --silent token -- --data-dir ${data.dir}`));
+      .map((line) => line.replaceAll('http://127.0.0.1:3000', cloud.api).replace(/npm run (-s|--silent) token --/, `$& --data-dir ${data.dir}`));
     expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain(`token -- --data-dir ${data.dir} --customer `);
+    expect(lines[1]).toContain(`${cloud.api}/uploads`);
 
     // Act
     const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${lines.join('\n')}`], { cwd: PROJECT_DIR });

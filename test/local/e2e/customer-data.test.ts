@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PROJECT_DIR, pollUntil, RunningCloud, startCli, tempDataDir } from './harness';
+import { customerToken, PROJECT_DIR, pollUntil, RunningCloud, startCli, tempDataDir } from './harness';
 
 jest.setTimeout(300_000);
 
@@ -47,10 +47,11 @@ it('keeps the customer email, name and address out of the catch-all log, the arc
   const customerData = [upload.customer.email, upload.shippingAddress.name, upload.shippingAddress.line1, upload.shippingAddress.postalCode];
 
   // Act: upload, and wait until the order has shipped (every order change has then passed the bus)
-  const response = await fetch(`${cloud.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(upload) });
+  const authorization = `Bearer ${await customerToken(data.dir, 'cust-0042')}`;
+  const response = await fetch(`${cloud.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(upload) });
   const id = ((await response.json()) as { Entries: { EventId: string }[] }).Entries[0].EventId;
   const shipped = await pollUntil(
-    async () => (await fetch(`${cloud.api}/orders/${id}`)).json() as Promise<{ state?: string }>,
+    async () => (await fetch(`${cloud.api}/orders/${id}`, { headers: { authorization } })).json() as Promise<{ state?: string }>,
     (order) => order.state === 'shipped',
     90_000,
   );

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { FakeEndpoint, PROJECT_DIR, pollUntil, RunningCloud, startCli, tempDataDir } from '../../local/e2e/harness';
+import { customerToken, FakeEndpoint, PROJECT_DIR, pollUntil, RunningCloud, startCli, tempDataDir } from '../../local/e2e/harness';
 
 jest.setTimeout(300_000);
 
@@ -35,7 +35,8 @@ describe('npm run trace against the local cloud', () => {
   it('shows every hop of a shipped order, in order', async () => {
     // Prepare: an order that ships through the carrier mock.
     const body = readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8');
-    const accepted = (await (await fetch(`${cloud.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json()) as { Entries: { EventId: string }[] };
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${await customerToken(data.dir, 'cust-0042')}` };
+    const accepted = (await (await fetch(`${cloud.api}/uploads`, { method: 'POST', headers, body })).json()) as { Entries: { EventId: string }[] };
     const id = accepted.Entries[0].EventId;
     const logs = new CloudWatchLogsClient({ endpoint: cloud.edge, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const shipped = await pollUntil(
@@ -100,7 +101,8 @@ describe('npm run trace when the carrier refuses an order', () => {
 
   it('shows the carrier call dead-lettered, with the error EventBridge recorded', async () => {
     const body = readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8');
-    const accepted = (await (await fetch(`${other.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json()) as { Entries: { EventId: string }[] };
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${await customerToken(failing.dir, 'cust-0042')}` };
+    const accepted = (await (await fetch(`${other.api}/uploads`, { method: 'POST', headers, body })).json()) as { Entries: { EventId: string }[] };
     const id = accepted.Entries[0].EventId;
     await pollUntil(async () => carrier.requests.length, (n) => n > 0, 90_000);
     // --config as the cloud was started: the trace reads the same graph.
