@@ -9,6 +9,7 @@
  * streams, enrichment, targets other than bus / Lambda / SQS. ParallelizationFactor is read as 1 (one batch per
  * shard at a time), which keeps AWS's per-shard ordering.
  */
+import type { IamGate } from '../iam';
 import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -61,6 +62,8 @@ export interface PipesServiceOptions {
   maxEmptyPollIntervalMs?: number;
   /** real ms between DescribeStream calls (default 5000) */
   describeIntervalMs?: number;
+  /** IAM enforcement of the pipe role's calls (default: allowed) */
+  iam?: Pick<IamGate, 'pipe'>;
 }
 
 export class PipeDefinitionError extends LocalCloudError {}
@@ -185,6 +188,7 @@ export class PipesService {
       pipe: running.pipe,
       target: running.target,
       sqs: this.options.sqs,
+      iam: this.options.iam,
       clock: this.clock,
       random: this.options.random ?? Math.random,
       log,
