@@ -123,7 +123,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     const edge = await wiring.startEdge(graph, dynamo.endpoint, sqs, eventBridge, lambdaLater, logStore, iam.gate);
     const lambda = (late.lambda = wiring.startLambda(graph, edge.url, sqs, eventBridge, lambdaLater, iam.gate));
     const apis = await wiring.startHttpApis(graph, lambda, eventBridge, iam.gate); // listening, requests held until ready
-    const functionUrls = await wiring.startFunctionUrls(graph, lambda);
+    const functionUrls = await wiring.startFunctionUrls(graph, lambda, iam.gate);
     const issuers = await wiring.startTokenIssuers(graph); // Cognito user pools as local token issuers
     for (const fn of functions) lambda.register({ ...fn, environment: wiring.urlMap.rewriteRecord(fn.environment) });
     const tables = await wiring.createTables(graph, dynamo.endpoint); // kept when they exist

@@ -216,7 +216,7 @@ export class Wiring {
   }
 
   /** One server per Function URL (see services/function-urls for why). */
-  async startFunctionUrls(graph: StackGraph, lambda: LambdaService): Promise<CloudUrls['functionUrls']> {
+  async startFunctionUrls(graph: StackGraph, lambda: LambdaService, iam: IamGate): Promise<CloudUrls['functionUrls']> {
     const urls: CloudUrls['functionUrls'] = [];
     for (const definition of readFunctionUrls(graph, graph.accountId, graph.region)) {
       const options = {
@@ -226,6 +226,7 @@ export class Wiring {
         lambda,
         ready: this.gate.opened,
         log: this.report,
+        iam,
       };
       const service = this.stoppers.add(`Function URL ${definition.name}`, new FunctionUrlService(options));
       const local = await service.start(0);

@@ -42,6 +42,8 @@ export interface IamGate {
   pipe(pipeName: string, step: 'deliver' | 'deadLetter'): HopDenial | undefined;
   /** Lambda sending an async record or dead letter with the function's execution role. */
   functionDestination(functionName: string, destinationArn: string): HopDenial | undefined;
+  /** An unauthenticated call of a Function URL with auth type NONE (the function's resource policy). */
+  functionUrl(functionArn: string): HopDenial | undefined;
 }
 
 const TYPES = {
@@ -64,6 +66,7 @@ export const allowAll: IamGate = {
   httpAuthorizer: allow,
   pipe: allow,
   functionDestination: allow,
+  functionUrl: allow,
 };
 
 /** AWS's access denied error for an SDK call; the edge answers it in the caller's protocol. */
@@ -172,6 +175,10 @@ export class IamEnforcer implements IamGate {
     const assume = mine.filter((c) => c.request.action === 'sts:AssumeRole');
     const chosen = step === 'deadLetter' ? mine.filter((c) => c.hop.includes(' dead-letters to ')) : mine.filter((c) => c.hop.includes(' delivers to '));
     return this.firstDenied([...assume, ...chosen]);
+  }
+
+  functionUrl(functionArn: string): HopDenial | undefined {
+    return this.firstDenied(this.checks.filter((c) => c.request.caller.type === 'anonymous' && c.request.resource === functionArn));
   }
 
   functionDestination(functionName: string, destinationArn: string): HopDenial | undefined {
