@@ -38,8 +38,8 @@ export interface IamGate {
   httpIntegration(apiId: string, integrationId: string, sourceArn?: string): HopDenial | undefined;
   /** An HTTP API Lambda authorizer's invocation. */
   httpAuthorizer(apiId: string, authorizerId: string): HopDenial | undefined;
-  /** A pipe: `deliver` = assume its role, then call its target; `deadLetter` = send to its DLQ. */
-  pipe(pipeName: string, step: 'deliver' | 'deadLetter'): HopDenial | undefined;
+  /** A pipe: `source` = assume its role, then read its stream; `deliver` = call its target; `deadLetter` = its DLQ. */
+  pipe(pipeName: string, step: 'source' | 'deliver' | 'deadLetter'): HopDenial | undefined;
   /** Lambda sending an async record or dead letter with the function's execution role. */
   functionDestination(functionName: string, destinationArn: string): HopDenial | undefined;
   /** An unauthenticated call of a Function URL with auth type NONE (the function's resource policy). */
@@ -168,12 +168,13 @@ export class IamEnforcer implements IamGate {
     return urn ? this.firstDenied(this.checks.filter((c) => c.urn === urn)) : undefined;
   }
 
-  pipe(pipeName: string, step: 'deliver' | 'deadLetter'): HopDenial | undefined {
+  pipe(pipeName: string, step: 'source' | 'deliver' | 'deadLetter'): HopDenial | undefined {
     const pipe = this.graph.ofType(TYPES.pipe).find((p) => physicalName(p) === pipeName);
     if (!pipe) return undefined;
     const mine = this.checks.filter((c) => c.urn === pipe.urn);
     const assume = mine.filter((c) => c.request.action === 'sts:AssumeRole');
-    const chosen = step === 'deadLetter' ? mine.filter((c) => c.hop.includes(' dead-letters to ')) : mine.filter((c) => c.hop.includes(' delivers to '));
+    const words = { source: ' reads its source', deliver: ' delivers to ', deadLetter: ' dead-letters to ' }[step];
+    const chosen = mine.filter((c) => c.hop.includes(words));
     return this.firstDenied([...assume, ...chosen]);
   }
 

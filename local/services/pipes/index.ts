@@ -182,6 +182,13 @@ export class PipesService {
 
   private startPipe(running: RunningPipe): void {
     if (running.poller || (running.definition.desiredState ?? 'RUNNING') !== 'RUNNING') return;
+    // A role the pipe may not assume, or that may not read the stream: the pipe reads nothing
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-permissions.html).
+    const refused = this.options.iam?.pipe(running.pipe.name, 'source');
+    if (refused) {
+      this.log(`[pipes] ${running.pipe.name}: cannot read its source, no record is read: ${refused.message}`);
+      return;
+    }
     const signal = this.abort.signal;
     const log = this.log;
     running.delivery = new BatchDelivery({

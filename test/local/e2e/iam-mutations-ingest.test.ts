@@ -5,7 +5,8 @@
  * 7. cancel-order's failure-queue and table grants removed → its failed event's record is lost (Lambda sends with
  *    the function's role);
  * 8. the Function URL's lambda:InvokeFunction permission (required since October 2025) removed → 403;
- * 9. the Lambda permission of GET /orders/{id} removed → API Gateway may not invoke the function: 500, integrationError.
+ * 9. the Lambda permission of GET /orders/{id} removed → API Gateway may not invoke the function: 500, integrationError;
+ * 10. the pipe role without its stream grant → the pipe reads nothing, and says why.
  */
 import { randomUUID } from 'node:crypto';
 import { DetailTypes, EventSources } from '../../../handlers/contract';
@@ -27,6 +28,8 @@ describe('IAM mutations of the real stack, end to end: the integration role, a L
         Statement: doc.Statement.map((s) => ({ ...s, Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:execute-api:*' } } })),
       })),
       // 7
+      // 10
+      editPolicy(Types.rolePolicy, 'order-changes-policy', 'policy', (doc) => ({ ...doc, Statement: doc.Statement.filter((s) => s.Sid !== 'ReadOrdersStream') })),
       // 8
       remove(Types.permission, 'carrier-mock-url-invoke'),
       // 9
@@ -75,5 +78,10 @@ describe('IAM mutations of the real stack, end to end: the integration role, a L
     expect(await response.json()).toEqual({ message: 'Internal Server Error' });
     const entry = await pollUntil(async () => accessLog(run.lines, 'GET /orders/{id}'), (e) => e !== undefined, 10_000, 100);
     expect(entry?.integrationError).toBe(HttpApiErrors.invokeIntegration);
+  });
+
+  it('10. the pipe role without its stream grant: the pipe reads nothing, and the log says why', () => {
+    const line = run.lines.find((l) => l.includes('cannot read its source, no record is read'));
+    expect(line).toMatch(/\[pipes\] order-changes-\w+: cannot read its source, no record is read: User: arn:aws:sts::\d{12}:assumed-role\/order-changes-role-\w+\/pipes is not authorized to perform: dynamodb:DescribeStream/);
   });
 });
