@@ -1,5 +1,5 @@
 /**
- * `npm start [-- --stack NAME] [--config key=value ...] [--in-memory] [--data-dir DIR]`: runs the stack on this
+ * `npm start [-- --stack NAME] [--config key=value ...] [--in-memory] [--data-dir DIR] [--iam on|off]`: runs the stack on this
  * machine. Env: PORT (HTTP API, default 3000), AWS_EDGE_PORT (AWS edge, default 4566), LOCAL_DATA_DIR (default
  * .local); every internal port is picked free. Before starting anything it checks that the two ports are free and
  * takes the data directory's lock (one instance per data directory, see data-dir-lock.ts). Prints progress, then
@@ -17,6 +17,7 @@ import { EMULATED_TYPES } from './model/emulation';
 import { GraphResource, physicalName } from './model/graph';
 import { readHttpApis } from './services/http-api';
 import { parseConfigAssignments, placeholderNotice } from './model/config';
+import { formatIamReport } from './iam';
 import { LocalCloudError } from './services/shared/errors';
 
 export class CliUsageError extends LocalCloudError {}
@@ -32,6 +33,8 @@ export const USAGE = `Usage: npm start -- [--stack NAME] [--config key=value]...
                       under the project's .local/build, where they find the project's AWS SDK.)
   --map-url EXT=LOCAL serve an external URL (prefix) by a local server for this run, e.g.
                       --map-url https://carrier.example.com=http://127.0.0.1:8080 (repeatable)
+  --iam on|off        enforce IAM as AWS does (default on): roles, trust policies and resource policies decide
+                      every call; off allows everything (docs/iam.md)
 Environment: PORT (HTTP API, default 3000), AWS_EDGE_PORT (AWS edge, default 4566), 0 for any free port;
 LOCAL_DATA_DIR (as --data-dir); LOCAL_TIME_COMPRESSION.`;
 
@@ -87,6 +90,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
       const eq = mapping.indexOf('=');
       if (eq <= 0) throw new CliUsageError(`Expected --map-url <external url>=<local url>, got "${mapping}"`);
       options.urlOverrides = { ...options.urlOverrides, [mapping.slice(0, eq)]: mapping.slice(eq + 1) };
+    } else if (flag === '--iam') {
+      const mode = value();
+      if (mode !== 'on' && mode !== 'off') throw new CliUsageError(`Expected --iam on or --iam off, got "${mode}"`);
+      options.iam = mode === 'on';
     } else if (flag === '--help' || flag === '-h') options.help = true;
     else throw new CliUsageError(`Unknown option ${arg}\n${USAGE}`);
   }
@@ -242,6 +249,12 @@ export function formatGeneratedSecrets(handle: Pick<CloudHandle, 'secrets'>, pro
   return lines;
 }
 
+/** IAM enforcement, printed at start-up: on with the report (every would-be denial listed), or off. */
+export function formatIam(handle: CloudHandle): string[] {
+  if (!handle.iam.enabled || !handle.iam.report) return ['IAM enforcement: off (--iam off): every call is allowed, as before.'];
+  return ['IAM enforcement: on (`--iam off` turns it off).', ...formatIamReport(handle.iam.report).split('\n')];
+}
+
 export function summary(handle: CloudHandle, projectDir: string): string[] {
   const notice = placeholderNotice(handle.graph.config);
   const dataDirArg = dataDirArgument(projectDir, handle.dataDir);
@@ -260,6 +273,8 @@ export function summary(handle: CloudHandle, projectDir: string): string[] {
     ...(secrets.length > 0 ? ['', ...secrets] : []),
     ...(notice ? ['', notice] : []),
     ...(handle.warnings.length > 0 ? ['', 'Warnings:', ...handle.warnings.map((w) => `  ${w}`)] : []),
+    '',
+    ...formatIam(handle),
     '',
     `Ready. Logs follow (also under ${displayPath(projectDir, path.join(handle.dataDir, 'logs'))}; \`npm run logs${dataDirArg ? ` --${dataDirArg}` : ''}\` reads them). Ctrl-C stops.`,
     '',

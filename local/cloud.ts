@@ -24,6 +24,7 @@ import { LogSink } from './services/logs';
 import type { FileLogStore } from './services/logs/store';
 import { PipesService } from './services/pipes';
 import { SqsService } from './services/sqs';
+import type { IamReport } from './iam';
 import { started, Wiring } from './wiring';
 
 export interface CloudOptions {
@@ -51,6 +52,14 @@ export interface CloudOptions {
   onProgress?: (message: string) => void;
   /** Where log lines go besides the files (default console.log); `null` keeps them in the files only. */
   logOut?: ((line: string) => void) | null;
+  /** Enforce IAM as AWS does (default true; the CLI's `--iam off` sets false). docs/iam.md#enforcement */
+  iam?: boolean;
+  /**
+   * Tests only: change the loaded graph before any service starts (one IAM mutation of the real stack, say).
+   * Pulumi's own transforms do not run under the mocks (test/local/iam/graph-edits.ts says why), so the edit is
+   * made where the local cloud reads the stack; the CLI has no way to set it.
+   */
+  editGraph?: (graph: StackGraph) => StackGraph;
 }
 
 export interface CloudUrls {
@@ -66,6 +75,8 @@ export interface CloudUrls {
 
 export interface CloudHandle {
   graph: StackGraph;
+  /** IAM enforcement: on or off, and the start-up report (when on). */
+  iam: { enabled: boolean; report?: IamReport };
   classification: ResourceClassification;
   urls: CloudUrls;
   urlMap: UrlMap;
@@ -93,9 +104,11 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     wiring.progress('running the Pulumi program under mocks');
     // Made-up secrets are random per data dir (kept there), or per run with --in-memory (model/local-secrets.ts).
     const secrets = options.inMemory === true ? new LocalSecretStore() : LocalSecretStore.inDataDir(wiring.dataDir);
-    const graph = await loadStackGraph({ stack: options.stack, configOverrides: options.configOverrides, projectDir, secrets });
+    const loaded = await loadStackGraph({ stack: options.stack, configOverrides: options.configOverrides, projectDir, secrets });
+    const graph = options.editGraph ? options.editGraph(loaded) : loaded;
     wiring.progress(`resource graph: ${graph.resources.length} resources`);
     const dynamoStarting = wiring.startDynamoDb(); // boots (seconds) while the bundles are written
+    const iam = await wiring.startIam(graph); // the report is printed before the first request is served
     const functions = wiring.writeBundles(graph);
     const dynamo = wiring.stoppers.add('DynamoDB Local', await dynamoStarting);
     const sqs = wiring.startSqs(graph);
@@ -105,20 +118,21 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
       invokeAsync: (arn: string, payload: unknown) => started(late.lambda).invokeAsync(arn, payload),
       find: (arnOrName: string) => late.lambda?.find(arnOrName),
     };
-    const eventBridge = wiring.startEventBridge(graph, sqs, lambdaLater);
+    const eventBridge = wiring.startEventBridge(graph, sqs, lambdaLater, iam.gate);
     const logStore = wiring.logStore(graph); // CloudWatch Logs' read API over the log files
-    const edge = await wiring.startEdge(graph, dynamo.endpoint, sqs, eventBridge, lambdaLater, logStore);
-    const lambda = (late.lambda = wiring.startLambda(graph, edge.url, sqs, eventBridge, lambdaLater));
-    const apis = await wiring.startHttpApis(graph, lambda, eventBridge); // listening, requests held until ready
-    const functionUrls = await wiring.startFunctionUrls(graph, lambda);
+    const edge = await wiring.startEdge(graph, dynamo.endpoint, sqs, eventBridge, lambdaLater, logStore, iam.gate);
+    const lambda = (late.lambda = wiring.startLambda(graph, edge.url, sqs, eventBridge, lambdaLater, iam.gate));
+    const apis = await wiring.startHttpApis(graph, lambda, eventBridge, iam.gate); // listening, requests held until ready
+    const functionUrls = await wiring.startFunctionUrls(graph, lambda, iam.gate);
     const issuers = await wiring.startTokenIssuers(graph); // Cognito user pools as local token issuers
     for (const fn of functions) lambda.register({ ...fn, environment: wiring.urlMap.rewriteRecord(fn.environment) });
     const tables = await wiring.createTables(graph, dynamo.endpoint); // kept when they exist
     eventBridge.addAll(readEventBridge(graph), wiring.warn);
-    const pipes = wiring.startPipes(graph, dynamo.endpoint, tables, { eventBridge, lambda, sqs });
+    const pipes = wiring.startPipes(graph, dynamo.endpoint, tables, { eventBridge, lambda, sqs }, iam.gate);
     wiring.ready();
     return {
       graph,
+      iam: { enabled: iam.gate.enabled, report: iam.report },
       classification: classifyResources(graph),
       urls: { api: apis[0]?.local, apis, edge: edge.url, dynamodb: dynamo.endpoint, functionUrls, issuers },
       urlMap: wiring.urlMap,

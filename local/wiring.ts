@@ -28,6 +28,8 @@ import { PipesService, readPipes } from './services/pipes';
 import { errorMessage } from './services/shared/errors';
 import type { LambdaInvoker } from './services/shared/ports';
 import { SqsService } from './services/sqs';
+import { allowAll, IamEnforcer, IamGate } from './services/iam';
+import { formatIamReport, iamReport, IamReport } from './iam';
 import { readQueues } from './services/sqs/definition';
 
 import type { CloudOptions, CloudUrls } from './cloud';
@@ -81,6 +83,21 @@ export class Wiring {
     return starting;
   }
 
+  /**
+   * IAM (docs/iam.md#enforcement): the report of every hop's check, printed before the first request, and the gate
+   * every service asks; with `iam: false` a gate that allows everything.
+   */
+  async startIam(graph: StackGraph): Promise<{ gate: IamGate; report?: IamReport }> {
+    if (this.options.iam === false) {
+      this.progress('IAM enforcement: off (--iam off): every call is allowed');
+      return { gate: allowAll };
+    }
+    const report = await iamReport(graph);
+    for (const line of formatIamReport(report).split('\n')) this.report(line);
+    this.progress(`IAM enforcement: on (--iam off turns it off); ${report.checks.length} permission checks, ${report.denials.length} would be denied on AWS`);
+    return { gate: new IamEnforcer(graph, graph.accountId, graph.region, this.report), report };
+  }
+
   writeBundles(graph: StackGraph): LocalFunction[] {
     const buildDir = path.join(this.projectDir, '.local', 'build');
     const functions = readFunctions(graph).map((fn) => writeBundle(fn, buildDir, this.projectDir));
@@ -94,7 +111,7 @@ export class Wiring {
     return sqs;
   }
 
-  startEventBridge(graph: StackGraph, sqs: SqsService, lambda: LazyLambda): EventBridgeService {
+  startEventBridge(graph: StackGraph, sqs: SqsService, lambda: LazyLambda, iam: IamGate): EventBridgeService {
     const { accountId: account, region } = graph;
     const resolveUrl = (url: string): string => this.urlMap.rewrite(url);
     const archiveDir = path.join(this.dataDir, 'archives');
@@ -109,6 +126,7 @@ export class Wiring {
         resolveUrl,
         archiveDir,
         log: this.report,
+        iam,
       }),
     );
   }
@@ -127,12 +145,22 @@ export class Wiring {
     eventBridge: EventBridgeService,
     lambda: LazyLambda,
     logs: FileLogStore,
+    iam: IamGate,
   ): Promise<EdgeHandle> {
     // Besides the data plane: the read-only control plane from the graph, and CloudWatch Logs' read API.
     const controlPlane = new ControlPlane(graph);
     const edge = this.stoppers.add(
       'edge',
-      await startEdge({ port: this.options.edgePort ?? 4566, dynamoDbEndpoint, sqs, eventBridge, lambda, logs, controlPlane }),
+      await startEdge({
+        port: this.options.edgePort ?? 4566,
+        dynamoDbEndpoint,
+        sqs,
+        eventBridge,
+        lambda,
+        logs,
+        controlPlane,
+        iam: { gate: iam, scope: { account: graph.accountId, region: graph.region } },
+      }),
     );
     for (const queue of readQueues(graph))
       if (queue.url) this.urlMap.add(queue.url, toEdgeQueueUrl(queue.url, edge.url));
@@ -145,11 +173,12 @@ export class Wiring {
     sqs: SqsService,
     eventBridge: EventBridgeService,
     lambda: LazyLambda,
+    iam: IamGate,
   ): LambdaService {
     const destinations = destinationRouter({ sqs, eventBridge, lambda, warn: this.warn });
     return this.stoppers.add(
       'Lambda',
-      new LambdaService({ region: graph.region, endpointUrl, logSink: this.logs, sqs, destinations }),
+      new LambdaService({ region: graph.region, endpointUrl, logSink: this.logs, sqs, destinations, iam }),
     );
   }
 
@@ -158,6 +187,7 @@ export class Wiring {
     graph: StackGraph,
     lambda: LambdaService,
     eventBridge: EventBridgeService,
+    iam: IamGate,
   ): Promise<CloudUrls['apis']> {
     const apis: CloudUrls['apis'] = [];
     const definitions = readHttpApis(graph);
@@ -175,6 +205,7 @@ export class Wiring {
         log: this.report,
         writeLog,
         resolveUrl: (url: string) => this.urlMap.rewrite(url),
+        iam,
       };
       const service = this.stoppers.add(`HTTP API ${api.name}`, new HttpApiService(options));
       const local = await service.start(apis.length === 0 ? (this.options.port ?? 3000) : 0);
@@ -185,7 +216,7 @@ export class Wiring {
   }
 
   /** One server per Function URL (see services/function-urls for why). */
-  async startFunctionUrls(graph: StackGraph, lambda: LambdaService): Promise<CloudUrls['functionUrls']> {
+  async startFunctionUrls(graph: StackGraph, lambda: LambdaService, iam: IamGate): Promise<CloudUrls['functionUrls']> {
     const urls: CloudUrls['functionUrls'] = [];
     for (const definition of readFunctionUrls(graph, graph.accountId, graph.region)) {
       const options = {
@@ -195,6 +226,7 @@ export class Wiring {
         lambda,
         ready: this.gate.opened,
         log: this.report,
+        iam,
       };
       const service = this.stoppers.add(`Function URL ${definition.name}`, new FunctionUrlService(options));
       const local = await service.start(0);
@@ -239,6 +271,7 @@ export class Wiring {
     endpoint: string,
     dynamo: { client: DynamoDBClient; tables: TableDefinition[] },
     targets: { eventBridge: EventBridgeService; lambda: LambdaService; sqs: SqsService },
+    iam: IamGate,
   ): PipesService {
     const inMemory = this.options.inMemory === true;
     const stateDir = path.join(this.dataDir, inMemory ? 'in-memory-state' : 'state', 'pipes');
@@ -256,6 +289,7 @@ export class Wiring {
       logs: this.logs,
       stateDir,
       log: this.report,
+      iam,
     };
     const pipes = this.stoppers.add('Pipes', new PipesService(options));
     pipes.addAll(readPipes(graph), this.warn);

@@ -40,6 +40,7 @@ function fakeHandle(projectDir: string): CloudHandle {
   urlMap.add(`https://${api}.execute-api.us-east-1.amazonaws.com`, 'http://127.0.0.1:3000');
   return {
     graph,
+    iam: { enabled: false },
     classification: classifyResources(graph),
     urls: { api: 'http://127.0.0.1:3000', apis: [{ name: 'shop-api', id: api, aws: `https://${api}.execute-api.us-east-1.amazonaws.com`, local: 'http://127.0.0.1:3000' }], edge: 'http://127.0.0.1:4566', dynamodb: 'http://127.0.0.1:9999', functionUrls: [] },
     urlMap,

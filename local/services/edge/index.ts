@@ -24,9 +24,13 @@ import type { ControlPlane } from '../../control-plane';
 import { forwardTranslated } from '../../control-plane/dynamodb-forward';
 import { handleControlPlane, handleIamQuery, isIamQuery } from '../../control-plane/http';
 import type { LogStore } from '../logs/store';
+import { PassThrough } from 'node:stream';
+import type { IamGate } from '../iam';
+import { accessKeyOf } from '../iam';
 import { forwardToDynamoDb } from './dynamodb-proxy';
 import { EdgeEventBridge, handleEventBridge } from './eventbridge-json';
-import { AwsProtocolError, sendJsonError } from './http-util';
+import { AwsProtocolError, parseJsonObject, readBody, sendJsonError } from './http-util';
+import { dynamoDbChecks, EdgeCheck, lambdaInvokeCheck, putEventsChecks, Scope, sqsChecks } from './iam';
 import { EdgeLambda, handleLambdaInvoke, isLambdaInvoke } from './lambda-rest';
 import { handleLogsJson } from './logs-json';
 import { handleSqsJson } from './sqs-json';
@@ -61,6 +65,11 @@ export interface EdgeOptions {
   controlPlane?: ControlPlane;
   /** Optional: serves CloudWatch Logs' read API (DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents). */
   logs?: LogStore;
+  /**
+   * Optional: IAM enforcement. A call signed with a function's access key is authorized with the function's role
+   * before it reaches the service (edge/iam.ts); any other key is the account's own user, allowed.
+   */
+  iam?: { gate: IamGate; scope: Scope };
 }
 
 export interface EdgeHandle {
@@ -84,7 +93,9 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
     });
   });
 
-  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function route(incoming: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const req = await authorized(incoming, res);
+    if (!req) return;
     if (options.controlPlane && (await handleControlPlane(options.controlPlane, req, res))) return;
     const target = headerValue(req.headers['x-amz-target']);
     if (target) {
@@ -127,6 +138,39 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
     );
   }
 
+  /**
+   * A function's call, authorized before it is served: the body is read once, asked of IAM, and replayed to the
+   * service. A denial is answered here with AWS's AccessDeniedException (HTTP 400, the common error of every AWS
+   * API: https://docs.aws.amazon.com/eventbridge/latest/APIReference/CommonErrors.html); undefined = answered.
+   */
+  async function authorized(req: http.IncomingMessage, res: http.ServerResponse): Promise<http.IncomingMessage | undefined> {
+    const iam = options.iam;
+    const key = accessKeyOf(headerValue(req.headers.authorization));
+    if (!iam || !iam.gate.knowsKey(key)) return req;
+    const body = await readBody(req);
+    const target = headerValue(req.headers['x-amz-target']) ?? '';
+    const [prefix, operation = ''] = target.split('.');
+    let checks: EdgeCheck[] = [];
+    try {
+      const input = () => parseJsonObject(body);
+      if (prefix === 'DynamoDB_20120810') checks = dynamoDbChecks(operation, input(), iam.scope);
+      else if (prefix === 'AWSEvents' && operation === 'PutEvents') checks = putEventsChecks(input(), iam.scope);
+      else if (prefix === 'AmazonSQS') checks = sqsChecks(operation, input(), iam.scope);
+      else if (!target && isLambdaInvoke(req)) checks = [lambdaInvokeCheck(decodeURIComponent(/functions\/([^/?]+)\//.exec(req.url ?? '')?.[1] ?? ''), iam.scope)];
+    } catch {
+      checks = []; // unparsable input: the service answers it with its own error
+    }
+    for (const check of checks) {
+      const denied = iam.gate.sdkCall(key, check.action, check.resource);
+      if (!denied) continue;
+      const error = new AwsProtocolError('AccessDeniedException', denied.message ?? 'Access denied', 400);
+      if (!target) sendJsonError(res, 'application/json', error);
+      else sendJsonError(res, prefix === 'AWSEvents' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0', error, prefix === 'AmazonSQS' ? 'com.amazonaws.sqs#' : '');
+      return undefined;
+    }
+    return replay(req, body);
+  }
+
   function callContext(req: http.IncomingMessage, res: http.ServerResponse): { edgeBaseUrl: string; signal: AbortSignal } {
     const gone = new AbortController();
     // The client hung up (or the edge is stopping): end its long poll.
@@ -159,6 +203,13 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
       });
     },
   };
+}
+
+/** The request again, its body already read: what the services read from. */
+function replay(req: http.IncomingMessage, body: Buffer): http.IncomingMessage {
+  const stream = new PassThrough();
+  stream.end(body);
+  return Object.assign(stream, { headers: req.headers, method: req.method, url: req.url, rawHeaders: req.rawHeaders }) as unknown as http.IncomingMessage;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
+import type { IamGate } from '../iam';
 import {
   buildEventEnvelope,
   compileEventPattern,
@@ -98,6 +99,8 @@ export interface EventBridgeServiceOptions {
   log?: (message: string) => void;
   /** jitter source, [0, 1) (default Math.random) */
   random?: () => number;
+  /** IAM enforcement of target calls and dead letters (default: allowed) */
+  iam?: Pick<IamGate, 'eventBridgeTarget' | 'eventBridgeDeadLetter'>;
 }
 
 export interface PutEventsResponse {
@@ -158,6 +161,7 @@ export class EventBridgeService {
       log: options.log ?? ((message) => console.warn(message)),
       sqs: options.sqs,
       signal: this.abort.signal,
+      iam: options.iam,
     };
     // Every account has the default bus (eb-event-bus.html).
     this.addBus({ name: DEFAULT_BUS_NAME });

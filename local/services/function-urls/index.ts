@@ -8,6 +8,7 @@
  * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
  */
 import { SyncInvoker } from '../http-api';
+import type { IamGate } from '../iam';
 import { buildV2Event, HttpResponse, IncomingHttpRequest, interpretLambdaResponse, jsonMessage } from '../http-api/payload';
 import { LocalHttpServer } from '../http-api/server';
 import { errorMessage } from '../shared/errors';
@@ -23,6 +24,8 @@ export interface FunctionUrlOptions {
   log?: (message: string) => void;
   /** Requests that arrive before this settles wait for it (the rest of the cloud is still being wired). */
   ready?: Promise<void>;
+  /** IAM enforcement of the function's resource policy for auth type NONE (default: allowed). */
+  iam?: Pick<IamGate, 'functionUrl'>;
 }
 
 export class FunctionUrlService {
@@ -59,6 +62,11 @@ export class FunctionUrlService {
     const { definition } = this.options;
     // AWS_IAM URLs need a SigV4-signed request. Signatures are not verified locally (there is no IAM);
     // an unsigned request is refused as AWS would.
+    // Auth type NONE: only the function's resource policy can allow the anonymous caller, and since October 2025 it
+    // must allow both lambda:InvokeFunctionUrl and lambda:InvokeFunction; otherwise 403
+    // (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+    const denied = definition.authorizationType === 'NONE' ? this.options.iam?.functionUrl(definition.functionArn) : undefined;
+    if (denied) return { statusCode: 403, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from('{"Message":"Forbidden"}') };
     if (definition.authorizationType === 'AWS_IAM' && !hasSigV4(request.rawHeaders)) {
       return { statusCode: 403, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from('{"Message":"Forbidden"}') };
     }

@@ -5,6 +5,8 @@
  * EventBridge-PutEvents and AWS_PROXY Lambda (payload format 2.0).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api.html
  */
+import { HttpApiErrors } from '../../iam/messages';
+import type { IamGate } from '../iam';
 import type { HttpRequestContext, PutEventsRequestEntry } from '../../engine';
 import type { LambdaInvoker } from '../shared/ports';
 import { AuthorizerCache, AuthorizerConfig, AuthorizerDecision, interpretAuthorizerResponse, resolveIdentity, resolveIdentitySource } from './authorizer';
@@ -57,6 +59,8 @@ export interface HttpApiServiceOptions {
   ready?: Promise<void>;
   /** AWS URLs → local ones (a JWT authorizer's issuer documents). */
   resolveUrl?: (url: string) => string;
+  /** IAM enforcement of integration and authorizer calls (default: allowed). */
+  iam?: Pick<IamGate, 'httpIntegration' | 'httpAuthorizer'>;
 }
 
 /** AWS gives an authorizer 10 seconds. */
@@ -192,6 +196,16 @@ export class HttpApiService {
       this.report(`integration ${integration.id} for ${route.routeKey}: type ${integration.description} is not emulated`);
       return jsonMessage(500, 'Internal Server Error');
     }
+    const denied = this.options.iam?.httpIntegration(this.options.api.id, integration.id, this.routeArn(routed));
+    if (denied) {
+      // AWS answers 500 and tells only the access log why (HttpApiErrors: the role could not be assumed; or the
+      // service refused the call: its AccessDeniedException).
+      const reason =
+        denied.step === 'assumeRole' ? HttpApiErrors.assumeIntegrationRole : integration.kind === 'lambda' ? HttpApiErrors.invokeIntegration : denied.message;
+      trace.extra = { ...trace.extra, integrationErrorMessage: reason };
+      this.report(`integration ${integration.id} for ${route.routeKey}: ${reason} (${denied.message})`);
+      return jsonMessage(500, 'Internal Server Error');
+    }
     try {
       return await withTimeout(this.integrate(routed, integration), integration.timeoutMs);
     } catch (error) {
@@ -252,6 +266,8 @@ export class HttpApiService {
       return { outcome: 'error', reason: `authorizer payload format ${authorizer.payloadFormatVersion} is not emulated` };
     }
     const routeArn = this.routeArn(routed);
+    const denied = this.options.iam?.httpAuthorizer(this.options.api.id, authorizer.id);
+    if (denied) return { outcome: 'error', reason: denied.step === 'assumeRole' ? HttpApiErrors.assumeIntegrationRole : HttpApiErrors.invokeAuthorizer };
     const event = buildV2Event(routed.request, { ...this.v2Options(routed), includeBody: false });
     const { isBase64Encoded: _unused, ...rest } = event;
     const payload = { version: '2.0', type: 'REQUEST', routeArn, identitySource: identity, ...withoutVersion(rest) };

@@ -4,11 +4,13 @@
  *
  * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
  *
- * Differences from AWS: credentials are dummies (the edge does not check signatures); `LAMBDA_TASK_ROOT` names the
+ * Differences from AWS: credentials are the function's own local ones (services/iam/credentials.ts): the edge maps
+ * the access key id back to the function's execution role to authorize its calls, but does not check signatures; `LAMBDA_TASK_ROOT` names the
  * bundle's directory rather than /var/task, so that paths the code derives from it exist; `AWS_ENDPOINT_URL`
  * points every AWS SDK client at the local edge (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
  */
 import * as path from 'node:path';
+import { functionCredentials } from '../iam/credentials';
 
 export interface FunctionEnvironmentInput {
   name: string;
@@ -63,6 +65,7 @@ export function buildFunctionEnvironment(
   streamName: string,
 ): Record<string, string> {
   const env: Record<string, string> = { ...fn.environment };
+  const credentials = functionCredentials(fn.name);
   const reserved: Record<string, string> = {
     _HANDLER: fn.handler,
     AWS_REGION: settings.region,
@@ -74,9 +77,9 @@ export function buildFunctionEnvironment(
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
     AWS_LAMBDA_LOG_STREAM_NAME: streamName,
-    AWS_ACCESS_KEY_ID: 'ASIALOCALEXAMPLEKEY1',
-    AWS_SECRET_ACCESS_KEY: 'local-secret-access-key',
-    AWS_SESSION_TOKEN: 'local-session-token',
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: credentials.sessionToken,
     LAMBDA_TASK_ROOT: path.dirname(fn.bundlePath),
     LAMBDA_RUNTIME_DIR: path.dirname(fn.bundlePath),
     TZ: 'UTC',

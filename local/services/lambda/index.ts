@@ -24,6 +24,7 @@
  *   memory size is reported, not enforced;
  * - no versions/aliases (everything is `$LATEST`), no reserved concurrency, no throttling errors (callers wait).
  */
+import type { IamGate } from '../iam';
 import { randomUUID } from 'node:crypto';
 import { compressed } from '../shared/clock';
 import { delay } from '../shared/delay';
@@ -78,6 +79,8 @@ export interface LambdaServiceOptions {
   idleTimeoutMs?: number;
   /** Write START/END/REPORT lines (default true). */
   lifecycleLogs?: boolean;
+  /** IAM enforcement of destinations and dead letters, sent with the function's role (default: allowed). */
+  iam?: Pick<IamGate, 'functionDestination'>;
 }
 
 /** Errors of the Invoke API itself (not function errors), with Lambda's error code as `name`. */
@@ -317,6 +320,13 @@ export class LambdaService {
   }
 
   private async sendToDestination(fn: LocalFunction, arn: string, message: unknown, attributes?: Record<string, StringOrNumberAttribute>): Promise<void> {
+    // Lambda sends with the function's execution role; a role that may not is a lost record
+    // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+    const denied = this.options.iam?.functionDestination(fn.name, arn);
+    if (denied) {
+      this.log(fn.name, `delivery to ${arn} failed, the record is lost: ${denied.message}`);
+      return;
+    }
     const sqs = this.options.sqs;
     if (sqs && arn.startsWith('arn:') && arn.split(':')[2] === 'sqs') {
       try {

@@ -21,6 +21,7 @@ import { buildDlqMessage, DlqCondition } from './records';
 import { PipeTarget } from './targets/pipe-target';
 import { ResolvedPipe, StreamRecord } from './types';
 import { errorMessage } from '../shared/errors';
+import type { IamGate } from '../iam';
 
 export interface BatchItem {
   record: StreamRecord;
@@ -33,6 +34,8 @@ export interface BatchDeliveryEnvironment {
   pipe: ResolvedPipe;
   target: PipeTarget;
   sqs?: SqsMessageSender;
+  /** IAM: whether the pipe's role may call the target and its DLQ (absent: always) */
+  iam?: Pick<IamGate, 'pipe'>;
   clock: Clock;
   random: () => number;
   log: (message: string) => void;
@@ -69,10 +72,15 @@ export class BatchDelivery {
     this.env.executionLog?.write('INFO', 'ExecutionStarted', executionId);
     for (;;) {
       if (signal.aborted) return false;
-      const result = await target.sendBatch(
-        batch.map((i) => i.record),
-        new Date(),
-      );
+      // A role that may not call the target fails every batch the way the call itself would: AccessDeniedException,
+      // retried, then dead-lettered (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-error-troubleshooting.html).
+      const denied = this.env.iam?.pipe(pipe.name, 'deliver');
+      const result = denied
+        ? { ok: false as const, errorCode: 'AccessDeniedException', errorMessage: denied.message, retryable: true }
+        : await target.sendBatch(
+            batch.map((i) => i.record),
+            new Date(),
+          );
       invocations += 1;
       this.metrics.invocations += 1;
       if (result.ok) {
@@ -139,6 +147,8 @@ export class BatchDelivery {
       records: batch.map((i) => i.record),
     });
     try {
+      const refused = this.env.iam?.pipe(pipe.name, 'deadLetter');
+      if (refused) throw new Error(refused.message);
       await this.env.sqs.sendMessage(pipe.deadLetterArn, JSON.stringify(message));
       this.metrics.deadLettered += batch.length;
       this.env.log(`[pipes] ${pipe.name} ${shardId}: ${batch.length} record(s) sent to DLQ ${pipe.deadLetterArn} (${condition})`);

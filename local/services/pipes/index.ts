@@ -9,6 +9,7 @@
  * streams, enrichment, targets other than bus / Lambda / SQS. ParallelizationFactor is read as 1 (one batch per
  * shard at a time), which keeps AWS's per-shard ordering.
  */
+import type { IamGate } from '../iam';
 import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -61,6 +62,8 @@ export interface PipesServiceOptions {
   maxEmptyPollIntervalMs?: number;
   /** real ms between DescribeStream calls (default 5000) */
   describeIntervalMs?: number;
+  /** IAM enforcement of the pipe role's calls (default: allowed) */
+  iam?: Pick<IamGate, 'pipe'>;
 }
 
 export class PipeDefinitionError extends LocalCloudError {}
@@ -179,12 +182,20 @@ export class PipesService {
 
   private startPipe(running: RunningPipe): void {
     if (running.poller || (running.definition.desiredState ?? 'RUNNING') !== 'RUNNING') return;
+    // A role the pipe may not assume, or that may not read the stream: the pipe reads nothing
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-permissions.html).
+    const refused = this.options.iam?.pipe(running.pipe.name, 'source');
+    if (refused) {
+      this.log(`[pipes] ${running.pipe.name}: cannot read its source, no record is read: ${refused.message}`);
+      return;
+    }
     const signal = this.abort.signal;
     const log = this.log;
     running.delivery = new BatchDelivery({
       pipe: running.pipe,
       target: running.target,
       sqs: this.options.sqs,
+      iam: this.options.iam,
       clock: this.clock,
       random: this.options.random ?? Math.random,
       log,

@@ -71,6 +71,13 @@ describe('the dev stack in the local cloud', () => {
     expect(output).toContain(`curl -sS -X POST ${cloud.api}/uploads -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" -d @examples/upload.json`);
   });
 
+  it('enforces IAM by default, and the real stack has no hop AWS would deny', () => {
+    const output = cloud.output();
+    expect(output).toContain('IAM enforcement: on (`--iam off` turns it off).');
+    expect(output).toMatch(/IAM: [1-9]\d* permission checks on this stack's hops, 0 would be denied on AWS/);
+    expect(output).not.toContain('[iam] DENIED');
+  });
+
   it('takes an upload to shipped through the carrier mock', async () => {
     // Act
     const { id, accepted, final } = await shipAnOrder();

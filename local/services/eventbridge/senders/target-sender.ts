@@ -18,6 +18,8 @@ import type { Clock } from '../../shared/clock';
 import type { SqsMessageSender } from '../../shared/ports';
 import { EventEnvelope } from '../types';
 import { errorMessage, LocalCloudError } from '../../shared/errors';
+import type { IamGate } from '../../iam';
+import { eventBridgeErrorCode } from '../../../iam/messages';
 
 /** ERROR_CODE values EventBridge documents for DLQ messages (eb-rule-dlq.html). */
 export const DLQ_ERROR_CODES = [
@@ -66,6 +68,8 @@ export interface SenderEnvironment {
   sqs?: SqsMessageSender;
   /** aborted when the service stops: waits end, no more attempts */
   signal: AbortSignal;
+  /** IAM: whether EventBridge may call the target and send to its DLQ (absent: always) */
+  iam?: Pick<IamGate, 'eventBridgeTarget' | 'eventBridgeDeadLetter'>;
 }
 
 /** Per-event facts a delivery needs besides the event. */
@@ -179,6 +183,7 @@ export abstract class TargetSender {
       const attempt: AttemptContext = { ...context, retries, ageMs: ageMs() };
       let result: SendResult | undefined = await this.beforeAttempt(event, attempt);
       if (this.env.signal.aborted) return { status: 'aborted', retries };
+      if (result === undefined) result = this.refusedByIam();
       if (result === undefined) {
         this.metrics.invocations += 1;
         result = await this.send(rendered.body, event, { ...attempt, ageMs: ageMs() });
@@ -202,6 +207,15 @@ export abstract class TargetSender {
       retries += 1;
       this.metrics.retries += 1;
     }
+  }
+
+  /**
+   * A target EventBridge may not call: a failed invocation with ERROR_CODE FAILED_TO_ASSUME_ROLE or NO_PERMISSIONS,
+   * not retried (permission errors are not, eb-rule-dlq.html), AWS's denial as ERROR_MESSAGE.
+   */
+  private refusedByIam(): SendFailure | undefined {
+    const denial = this.env.iam?.eventBridgeTarget(this.target.ruleArn, this.target.arn);
+    return denial ? { ok: false, errorCode: eventBridgeErrorCode(denial.step), errorMessage: denial.message, retryable: false } : undefined;
   }
 
   /**
@@ -229,6 +243,14 @@ export abstract class TargetSender {
       RETRY_ATTEMPTS: { DataType: 'String', StringValue: String(retries) },
     };
     if (condition !== undefined) attributes.EXHAUSTED_RETRY_CONDITION = { DataType: 'String', StringValue: condition };
+    const refused = this.env.iam?.eventBridgeDeadLetter(this.target.ruleArn, dlq);
+    if (refused) {
+      // The queue policy does not let EventBridge send: AWS drops the event and counts InvocationsFailedToBeSentToDlq
+      // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+      this.metrics.dropped += 1;
+      this.env.log(`${this.label()}: event ${event.id} lost, InvocationsFailedToBeSentToDlq: DLQ ${dlq} refused it: ${refused.message}`);
+      return { status: 'dropped', ...outcome };
+    }
     try {
       await this.env.sqs.sendMessage(dlq, JSON.stringify(event), attributes);
       this.metrics.deadLettered += 1;
