@@ -281,6 +281,10 @@ class Stoppers {
     return service;
   }
 
+  has(name: string): boolean {
+    return this.entries.some((entry) => entry.name === name);
+  }
+
   async stopAll(): Promise<void> {
     for (const { name, stop } of this.entries.splice(0).reverse()) {
       try {
