@@ -74,9 +74,9 @@ export interface LambdaServiceOptions {
   destinations?: DestinationSender;
   /** Waits an AWS-defined delay (ms, uncompressed); default: the local clock's compressed time. */
   sleep?: (awsMs: number, signal: AbortSignal) => Promise<void>;
-  /** Concurrent invocations, and warm workers, per function (default 16: the HTTP API's and pipes' fan-in). */
+  /** Concurrent invocations, and warm workers, per function (default 4: measured on 2 cores, more only contend for them). */
   maxConcurrencyPerFunction?: number;
-  /** Safety net: live workers in total, across functions (default 64); reaching it evicts another's idle worker. */
+  /** Safety net: live workers in total, across functions (default 32); reaching it evicts another's idle worker. */
   maxConcurrency?: number;
   /** A warm worker idle this long is stopped (default 10 minutes). */
   idleTimeoutMs?: number;
@@ -166,8 +166,8 @@ export class LambdaService {
 
   constructor(private readonly options: LambdaServiceOptions = {}) {
     this.region = options.region ?? 'us-east-1';
-    this.perFunction = Math.max(1, options.maxConcurrencyPerFunction ?? 16);
-    this.total = Math.max(1, options.maxConcurrency ?? 64);
+    this.perFunction = Math.max(1, options.maxConcurrencyPerFunction ?? 4);
+    this.total = Math.max(1, options.maxConcurrency ?? 32);
     this.idleTimeoutMs = options.idleTimeoutMs ?? 10 * 60_000;
     this.sleep = options.sleep ?? defaultSleep;
   }
