@@ -37,6 +37,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
+import { tokenFor } from '../local/token-cli';
 import {
   BenchUsageError,
   byName,
@@ -58,6 +59,10 @@ const TSX = path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx');
 const UPLOAD = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<string, unknown>;
 delete UPLOAD.idempotencyKey;
 const UPLOAD_BODY = JSON.stringify(UPLOAD);
+/** The cloud's own data directory, so a bench never meets an `npm start` of the same project (one per data dir). */
+const DATA_DIR = path.join(PROJECT_DIR, '.local', 'bench', 'pipeline-data');
+/** Uploads are a customer's: one access token of the local issuer, as `npm run token` signs it. */
+let authorization = '';
 const RAW_WARMUP = 500;
 const RAW_MEASURED = 2000;
 const RAW_CONCURRENCY = 16;
@@ -95,6 +100,8 @@ async function startCloud(cpuProfileDir: string | undefined): Promise<Cloud> {
   const args = [
     'local/cli.ts',
     '--in-memory',
+    '--data-dir',
+    DATA_DIR,
     '--config',
     'carrierRateLimitPerSecond=300',
     '--config',
@@ -133,6 +140,7 @@ async function startCloud(cpuProfileDir: string | undefined): Promise<Cloud> {
   }
   ready = true;
   const startSeconds = (performance.now() - started) / 1000;
+  authorization = `Bearer ${await tokenFor({ customer: 'bench-customer', dataDir: DATA_DIR, expiresIn: 3600 }, PROJECT_DIR)}`;
   const dynamodb = /DynamoDB Local\s+(http:\/\/\S+)/.exec(startup)?.[1];
   const tableName = /tableName: "([^"]+)"/.exec(startup)?.[1];
   if (!dynamodb || !tableName) throw new Error(`could not read DynamoDB Local's URL and the table name from the start-up:\n${startup}`);
@@ -227,7 +235,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });
 function upload(api: string): Promise<UploadResult> {
   const sentAt = performance.now();
   return new Promise((resolve) => {
-    const req = request(`${api}/uploads`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+    const req = request(`${api}/uploads`, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -4,6 +4,9 @@
  * The artifact is what Lambda runs: no node_modules upload, no closure serialization. `@aws-sdk/*` stays external
  * because the nodejs22.x runtime ships the AWS SDK for JavaScript v3:
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
+ * `@aws-lambda-powertools/*` stays external too: every function carries Powertools' official Lambda layer
+ * (infra/powertools-layer.ts), whose `/opt/nodejs/node_modules` the runtime resolves it from
+ * (https://docs.aws.amazon.com/powertools/typescript/latest/getting-started/lambda-layers/).
  * Output is deterministic (same sources → same bytes) and carries no absolute paths, so the code hash only changes
  * when the code does. That also makes builds safe to keep: a build is reused, across processes, for as long as
  * every file esbuild read for it has the same content, so repeated program runs (tests, `npm start`) skip esbuild.
@@ -21,9 +24,12 @@ export const HANDLERS_DIR = 'handlers';
 
 /**
  * The most a handler bundle may weigh. Lambda reads and parses every byte of it at each cold start, and the
- * AWS SDK (external) is not counted: the runtime provides it. test/infra/bundle.test.ts holds every handler to it.
+ * AWS SDK and Powertools (external) are not counted: the runtime and the layer provide them. test/infra/bundle.test.ts holds every handler to it.
  */
 export const BUNDLE_BUDGET_BYTES = 50 * 1024;
+
+/** Packages the Lambda environment provides (the runtime: the AWS SDK; the Powertools layer: Powertools). */
+export const EXTERNAL_PACKAGES = ['@aws-sdk/*', '@aws-lambda-powertools/*'];
 
 /** Where builds are kept between runs, by content hash (under the git-ignored `.local`). */
 export const DEFAULT_BUNDLE_CACHE_DIR = path.join(REPO_ROOT, '.local', 'cache', 'bundles');
@@ -66,7 +72,7 @@ function fileDigest(file: string): string | undefined {
  */
 function cacheKey(rootDir: string, entry: string, minify: boolean): string {
   const context = ['package-lock.json', 'tsconfig.json'].map((f) => fileDigest(path.join(rootDir, f)) ?? 'none');
-  return sha256(JSON.stringify([esbuild.version, rootDir, entry, minify, ...context]));
+  return sha256(JSON.stringify([esbuild.version, rootDir, entry, minify, EXTERNAL_PACKAGES, ...context]));
 }
 
 function readCached(file: string, rootDir: string): string | undefined {
@@ -121,7 +127,7 @@ export function bundleHandler(entry: string, opts: BundleOptions = {}): string {
     platform: 'node',
     target: 'node22',
     format: 'cjs',
-    external: ['@aws-sdk/*'],
+    external: EXTERNAL_PACKAGES,
     minify,
     sourcemap: false,
     legalComments: 'none',

@@ -1,5 +1,6 @@
 /**
- * One Lambda function built from `handlers/<handler>.ts`: its esbuild bundle, its own log group (created first, with
+ * One Lambda function built from `handlers/<handler>.ts`: its esbuild bundle (with Powertools from the official
+ * layer, infra/powertools-layer.ts), its own log group (created first, with
  * retention), its own least-privilege role, and, for functions invoked asynchronously, Lambda's retry settings and
  * an on-failure destination into its own dead-letter queue.
  */
@@ -8,6 +9,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { STACK_NAME_ENV } from '../handlers/business-metrics';
 import { bundleHandler, handlerEntry } from './bundle';
 import { DeadLetterQueue } from './dead-letter-queue';
+import { powertoolsLayerArn } from './powertools-layer';
 import { logGroupWriteStatement, policyDocument, sendMessageStatement, serviceTrustPolicy, type PolicyStatement } from './policies';
 
 export const LAMBDA_RUNTIME = 'nodejs22.x';
@@ -126,6 +128,8 @@ export class HandlerFunction extends pulumi.ComponentResource {
         handler: 'index.handler',
         code: new pulumi.asset.AssetArchive({ 'index.js': new pulumi.asset.StringAsset(code) }),
         role: this.role.arn,
+        // The bundle leaves `@aws-lambda-powertools/*` to this layer (infra/bundle.ts).
+        layers: [powertoolsLayerArn({ parent: this })],
         memorySize: args.memorySize ?? 256,
         timeout: args.timeout ?? 10,
         architectures: ['arm64'],

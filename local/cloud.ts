@@ -4,7 +4,8 @@
  * generically, by resource type: nothing here knows what the stack is about. The contract and the layout are in
  * docs/design.md#the-local-cloud.
  *
- * Start order: graph → DynamoDB Local (bundles are written meanwhile) → logs, SQS, EventBridge → edge → Lambda →
+ * Start order: DynamoDB Local boots (a JVM: the longest phase) while the program runs under mocks and esbuild
+ * bundles the handlers, and while the bundles are written → logs, SQS, EventBridge → edge → Lambda →
  * HTTP API and Function URL servers (their local URLs are needed to rewrite URLs) → functions, tables, bus
  * resources, pipes. `stop()` undoes it in reverse.
  *
@@ -100,17 +101,26 @@ export interface CloudHandle {
 export async function startCloud(options: CloudOptions = {}): Promise<CloudHandle> {
   const projectDir = path.resolve(options.projectDir ?? process.cwd());
   const wiring = new Wiring(options, projectDir, path.resolve(projectDir, options.dataDir ?? '.local'));
+  const began = performance.now();
+  const since = (start: number): string => `${Math.round(performance.now() - start)} ms`;
+  // Needs nothing from the graph: boots (seconds, in its own process) while the program runs and bundles.
+  const dynamoStarting = wiring.startDynamoDb();
+  let dynamoReadyAfter = '';
+  void dynamoStarting.then(() => (dynamoReadyAfter = since(began)), () => undefined);
   try {
-    wiring.progress('running the Pulumi program under mocks');
+    wiring.progress('running the Pulumi program under mocks, DynamoDB Local booting meanwhile');
     // Made-up secrets are random per data dir (kept there), or per run with --in-memory (model/local-secrets.ts).
     const secrets = options.inMemory === true ? new LocalSecretStore() : LocalSecretStore.inDataDir(wiring.dataDir);
     const loaded = await loadStackGraph({ stack: options.stack, configOverrides: options.configOverrides, projectDir, secrets });
     const graph = options.editGraph ? options.editGraph(loaded) : loaded;
-    wiring.progress(`resource graph: ${graph.resources.length} resources`);
-    const dynamoStarting = wiring.startDynamoDb(); // boots (seconds) while the bundles are written
+    wiring.progress(`resource graph: ${graph.resources.length} resources (program run and bundling: ${since(began)})`);
     const iam = await wiring.startIam(graph); // the report is printed before the first request is served
+    const writing = performance.now();
     const functions = wiring.writeBundles(graph);
+    wiring.progress(`bundles written: ${since(writing)}`);
     const dynamo = wiring.stoppers.add('DynamoDB Local', await dynamoStarting);
+    wiring.progress(`DynamoDB Local ready: ${dynamoReadyAfter || since(began)} after start`);
+    const wiringStarted = performance.now();
     const sqs = wiring.startSqs(graph);
     const late: { lambda?: LambdaService } = {}; // EventBridge and the edge reach Lambda, which needs the edge's URL
     const lambdaLater = {
@@ -130,6 +140,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     eventBridge.addAll(readEventBridge(graph), wiring.warn);
     const pipes = wiring.startPipes(graph, dynamo.endpoint, tables, { eventBridge, lambda, sqs }, iam.gate);
     wiring.ready();
+    wiring.progress(`services wired: ${since(wiringStarted)}; started in ${since(began)}`);
     return {
       graph,
       iam: { enabled: iam.gate.enabled, report: iam.report },
@@ -143,7 +154,10 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
       stop: () => wiring.stoppers.stopAll(),
     };
   } catch (error) {
+    // Not registered yet if the program failed first: then the DynamoDB Local booted meanwhile is stopped here.
+    const dynamoRegistered = wiring.stoppers.has('DynamoDB Local');
     await wiring.stoppers.stopAll();
+    if (!dynamoRegistered) await dynamoStarting.then((dynamo) => dynamo.stop(), () => undefined);
     throw error;
   }
 }

@@ -34,6 +34,9 @@ import { readQueues } from './services/sqs/definition';
 
 import type { CloudOptions, CloudUrls } from './cloud';
 
+/** How often batched log lines reach the console and the files (services/logs). */
+const LOG_FLUSH_INTERVAL_MS = 50;
+
 export type LazyLambda = LambdaInvoker & Pick<LambdaService, 'find'>;
 
 /** One start-up: what it has started (to stop), the URL map, the log sink, warnings; and each phase of startCloud. */
@@ -55,7 +58,10 @@ export class Wiring {
       dir: path.join(dataDir, 'logs'),
       quiet: options.logOut === null,
       out: options.logOut ?? undefined,
+      // Every function's every line passes through this thread: written in batches, off the request path.
+      flushIntervalMs: LOG_FLUSH_INTERVAL_MS,
     });
+    this.stoppers.add('log sink', this.logs, (logs) => logs.flush()); // first in, so flushed last
     for (const [external, local] of Object.entries(options.urlOverrides ?? {})) this.urlMap.add(external, local);
     this.stoppers.add('request gate', this.gate, (gate) => gate.open());
   }
@@ -307,6 +313,10 @@ class Stoppers {
   add<T>(name: string, service: T, stop?: (service: T) => unknown): T {
     this.entries.push({ name, stop: () => (stop ? stop(service) : (service as { stop(): unknown }).stop()) });
     return service;
+  }
+
+  has(name: string): boolean {
+    return this.entries.some((entry) => entry.name === name);
   }
 
   async stopAll(): Promise<void> {

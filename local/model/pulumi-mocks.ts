@@ -197,6 +197,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         return { id: region, name: region, region, description: 'US East (N. Virginia)', endpoint: `ec2.${region}.amazonaws.com` };
       case 'aws:index/getPartition:getPartition':
         return { id: 'aws', partition: 'aws', dnsSuffix: 'amazonaws.com', reverseDnsPrefix: 'com.amazonaws' };
+      case 'aws:ssm/getParameter:getParameter':
+        return publicSsmParameter(String(args.inputs.name), region);
       default:
         throw new Error(`RecordingMocks: no mock for the invoke ${args.token}`);
     }
@@ -448,4 +450,27 @@ export async function resolveOutputs(exports: Record<string, unknown>): Promise<
     else if (typeof v !== 'function') out[k] = v;
   }
   return out;
+}
+
+/**
+ * The public parameters AWS publishes in SSM that a program may read at deploy time; only Powertools' layer ARNs
+ * (`/aws/service/powertools/typescript/generic/all/<version>`) so far. The layer version number is made up (AWS
+ * numbers them per publication), the account is the one Powertools publishes from:
+ * https://docs.aws.amazon.com/powertools/typescript/latest/getting-started/lambda-layers/
+ */
+function publicSsmParameter(name: string, region: string): Record<string, unknown> {
+  const powertools = /^\/aws\/service\/powertools\/typescript\/generic\/all\/(\d+)\.(\d+)\.(\d+)$/.exec(name);
+  if (!powertools) throw new Error(`RecordingMocks: no mock for the SSM parameter ${name}`);
+  const layerVersion = Number(powertools[2]) + 8; // plausible: v2.36.x was published as layer version 44
+  const value = `arn:aws:lambda:${region}:094274105915:layer:AWSLambdaPowertoolsTypeScriptV${powertools[1]}:${layerVersion}`;
+  return {
+    id: name,
+    arn: `arn:aws:ssm:${region}::parameter${name}`,
+    name,
+    type: 'String',
+    value,
+    insecureValue: value,
+    version: 1,
+    withDecryption: true,
+  };
 }

@@ -32,6 +32,18 @@ describe('HandlerFunction', () => {
     expect(fn.dependencies).toContain(logGroup.urn);
   });
 
+  it.each(all)('%s runs with the Powertools layer its bundle leaves Powertools to', (name) => {
+    // Prepare
+    const fn = stack.get(T.function, name);
+
+    // Act
+    const code: string = fn.inputs.code.assets['index.js'].text;
+
+    // Assess: the layer ARN the public SSM parameter gives for the installed version (mocked), and no bundled copy
+    expect(fn.inputs.layers).toEqual([expect.stringMatching(/^arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:\d+$/)]);
+    expect(code).toMatch(/require\("@aws-lambda-powertools\/logger"\)/);
+  });
+
   it.each(all)('%s has its own role, trusting Lambda for this account, writing only its own log group', (name) => {
     // Prepare
     const fn = stack.get(T.function, name);

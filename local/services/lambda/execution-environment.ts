@@ -64,7 +64,16 @@ export class ExecutionEnvironment {
     this.worker = new Worker(WORKER_BOOTSTRAP_SOURCE, {
       eval: true,
       env: buildFunctionEnvironment(spec, settings, this.streamName),
-      workerData: { bundlePath: spec.bundlePath, handler: spec.handler },
+      // What never changes for this environment goes once, not with every invocation.
+      workerData: {
+        bundlePath: spec.bundlePath,
+        handler: spec.handler,
+        functionName: spec.name,
+        invokedFunctionArn: spec.arn,
+        memoryLimitInMB: spec.memoryMb,
+        logGroupName: `/aws/lambda/${spec.name}`,
+        logStreamName: this.streamName,
+      },
       stdout: true,
       stderr: true,
     });
@@ -130,17 +139,7 @@ export class ExecutionEnvironment {
           settle(result.ok ? { ok: true, payload: result.payload, durationMs } : { ok: false, timedOut: false, durationMs, error: result.error });
         });
       };
-      this.worker.postMessage({
-        type: 'invoke',
-        requestId,
-        event: eventJson,
-        deadline,
-        functionName: this.spec.name,
-        invokedFunctionArn: this.spec.arn,
-        memoryLimitInMB: this.spec.memoryMb,
-        logGroupName: `/aws/lambda/${this.spec.name}`,
-        logStreamName: this.streamName,
-      });
+      this.worker.postMessage({ type: 'invoke', requestId, event: eventJson, deadline });
     });
   }
 

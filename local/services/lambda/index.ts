@@ -7,8 +7,8 @@
  * - each function sees only its own environment variables plus the reserved ones (lambda/environment.ts);
  * - the timeout stops the environment: `Task timed out after N.00 seconds`
  *   (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html);
- * - concurrency is bounded; invocations beyond the bound wait for a free environment
- *   (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html);
+ * - concurrency is bounded per function, as each function scales its own environments; invocations beyond the
+ *   bound wait for a free environment of that function (https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html);
  * - synchronous results as the Invoke API returns them: a payload, or `FunctionError: Unhandled` with
  *   `{ errorType, errorMessage, trace }` (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html);
  * - asynchronous invocations: accepted at once (202), retried twice on a function error, about 1 and 2 minutes
@@ -22,7 +22,11 @@
  *   the event age that MaximumEventAgeInSeconds limits counts those delays at their AWS (uncompressed) length;
  * - workers are threads of this process: `TZ` is set in the function's env but the process time zone applies,
  *   memory size is reported, not enforced;
- * - no versions/aliases (everything is `$LATEST`), no reserved concurrency, no throttling errors (callers wait).
+ * - no versions/aliases (everything is `$LATEST`), no reserved concurrency, no throttling errors (callers wait);
+ * - each function has its own pool of environments and its own queue (`maxConcurrencyPerFunction`), so one busy
+ *   function never stops another's warm workers. `maxConcurrency` is only a safety net for the machine (threads and
+ *   memory), set above what the functions' pools need together: when it is reached, an idle worker of another
+ *   function is stopped to make room (a cold start, as when Lambda recycles an environment).
  */
 import type { IamGate } from '../iam';
 import { randomUUID } from 'node:crypto';
@@ -71,9 +75,9 @@ export interface LambdaServiceOptions {
   destinations?: DestinationSender;
   /** Waits an AWS-defined delay (ms, uncompressed); default: the local clock's compressed time. */
   sleep?: (awsMs: number, signal: AbortSignal) => Promise<void>;
-  /** Concurrent invocations per function (default 4). */
+  /** Concurrent invocations, and warm workers, per function (default 4: measured on 2 cores, more only contend for them). */
   maxConcurrencyPerFunction?: number;
-  /** Concurrent invocations, and live workers, in total (default 10). */
+  /** Safety net: live workers in total, across functions (default 32); reaching it evicts another's idle worker. */
   maxConcurrency?: number;
   /** A warm worker idle this long is stopped (default 10 minutes). */
   idleTimeoutMs?: number;
@@ -102,12 +106,47 @@ interface FunctionState {
   idle: ExecutionEnvironment[];
   busy: number;
   idleTimers: Map<ExecutionEnvironment, NodeJS.Timeout>;
+  /** Invocations of this function waiting for an environment, first come first served. */
+  waiting: Queue<Waiter>;
 }
 
 interface Waiter {
-  state: FunctionState;
   resolve: (env: ExecutionEnvironment) => void;
   reject: (error: Error) => void;
+}
+
+/** FIFO with O(1) push and shift (Array#shift is O(n)). */
+export class Queue<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head += 1;
+    // Compact once the consumed prefix is half the array: amortised O(1).
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+
+  drain(): T[] {
+    const rest = this.items.slice(this.head) as T[];
+    this.items = [];
+    this.head = 0;
+    return rest;
+  }
 }
 
 async function defaultSleep(awsMs: number, signal: AbortSignal): Promise<void> {
@@ -116,7 +155,8 @@ async function defaultSleep(awsMs: number, signal: AbortSignal): Promise<void> {
 
 export class LambdaService {
   private readonly functions = new Map<string, FunctionState>(); // by name
-  private readonly waiters: Waiter[] = [];
+  /** Functions with waiting invocations, in the order they started waiting (for slots of the global cap). */
+  private readonly starved = new Set<FunctionState>();
   private readonly background = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
   private readonly region: string;
@@ -130,7 +170,7 @@ export class LambdaService {
   constructor(private readonly options: LambdaServiceOptions = {}) {
     this.region = options.region ?? 'us-east-1';
     this.perFunction = Math.max(1, options.maxConcurrencyPerFunction ?? 4);
-    this.total = Math.max(1, options.maxConcurrency ?? 10);
+    this.total = Math.max(1, options.maxConcurrency ?? 32);
     this.idleTimeoutMs = options.idleTimeoutMs ?? 10 * 60_000;
     this.sleep = options.sleep ?? defaultSleep;
   }
@@ -139,7 +179,7 @@ export class LambdaService {
     if (this.stopping.signal.aborted) throw new Error('LambdaService is stopped');
     const previous = this.functions.get(fn.name);
     if (previous) for (const env of [...previous.idle]) this.dispose(previous, env);
-    this.functions.set(fn.name, { fn, idle: [], busy: 0, idleTimers: new Map() });
+    this.functions.set(fn.name, { fn, idle: [], busy: 0, idleTimers: new Map(), waiting: new Queue() });
   }
 
   /** The registered function for a name, ARN or qualified ARN (`...:$LATEST`), if any. */
@@ -178,7 +218,8 @@ export class LambdaService {
   /** Stops every worker, abandons pending retries, and refuses new invocations. */
   async stop(): Promise<void> {
     this.stopping.abort();
-    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('LambdaService stopped'));
+    for (const state of this.functions.values()) for (const waiter of state.waiting.drain()) waiter.reject(new Error('LambdaService stopped'));
+    this.starved.clear();
     const terminations: Promise<void>[] = [];
     for (const state of this.functions.values()) {
       for (const env of [...state.idle]) terminations.push(this.dispose(state, env));
@@ -352,9 +393,13 @@ export class LambdaService {
   // --- execution environment pool ---------------------------------------------------------------------------
 
   private acquire(state: FunctionState): Promise<ExecutionEnvironment> {
-    const env = this.tryAcquire(state);
+    // Behind others already waiting for this function: first come, first served.
+    const env = state.waiting.length === 0 ? this.tryAcquire(state) : undefined;
     if (env) return Promise.resolve(env);
-    return new Promise((resolve, reject) => this.waiters.push({ state, resolve, reject }));
+    return new Promise((resolve, reject) => {
+      state.waiting.push({ resolve, reject });
+      this.starved.add(state);
+    });
   }
 
   private tryAcquire(state: FunctionState): ExecutionEnvironment | undefined {
@@ -424,16 +469,19 @@ export class LambdaService {
     return false;
   }
 
+  /**
+   * Hands free environments to waiting invocations: per function with waiters, first come first served, until
+   * its bound or the global cap stops it. O(functions waiting + invocations served), never O(invocations waiting).
+   */
   private pump(): void {
-    for (let i = 0; i < this.waiters.length; ) {
-      const waiter = this.waiters[i];
-      const env = this.tryAcquire(waiter.state);
-      if (env) {
-        this.waiters.splice(i, 1);
-        waiter.resolve(env);
-      } else {
-        i += 1;
+    for (const state of this.starved) {
+      while (state.waiting.length > 0) {
+        const env = this.tryAcquire(state);
+        if (!env) break;
+        state.waiting.shift()?.resolve(env);
       }
+      if (state.waiting.length === 0) this.starved.delete(state);
+      else if (this.busyTotal >= this.total) return; // nobody else can start either
     }
   }
 }

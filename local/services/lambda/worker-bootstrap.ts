@@ -15,11 +15,16 @@
  *   an invocation runs fails it and the environment is discarded.
  *
  * Protocol with the parent (postMessage):
- *   parent → worker: { type: 'invoke', requestId, event (JSON text), deadline (epoch ms), context fields }
+ *   parent → worker: { type: 'invoke', requestId, event (JSON text), deadline (epoch ms) } (the context fields that
+ *                    never change, function name, ARN, memory, log group and stream, come once in workerData)
  *   worker → parent: { type: 'result', requestId, ok: true, payload (JSON text) }
  *                  | { type: 'result', requestId, ok: false, error: { errorType, errorMessage, trace }, fatal }
  * Before each result the worker writes the marker line `LOG_FLUSH_MARKER + requestId` to stdout, so the parent knows
  * every log line of the invocation has arrived.
+ *
+ * A worker's stdout reaches the parent as one message per write, so writes are gathered and sent once per turn of
+ * the worker's event loop, and the last ones together with the marker: a few messages per invocation instead of
+ * one per log line. Order is kept; only the moment a line arrives moves, never its text or its time stamp.
  */
 
 export const LOG_FLUSH_MARKER = '\u0000lambda-local-flush ';
@@ -31,6 +36,36 @@ const util = require('node:util');
 const MARKER = ${JSON.stringify(LOG_FLUSH_MARKER)};
 
 let currentRequestId = undefined;
+
+const realWrite = process.stdout.write.bind(process.stdout);
+let pendingOut = '';
+let pendingCallbacks = [];
+let flushScheduled = false;
+function flushOut(suffix, callback) {
+  const text = pendingOut + (suffix || '');
+  const callbacks = pendingCallbacks;
+  pendingOut = '';
+  pendingCallbacks = [];
+  flushScheduled = false;
+  if (callback) callbacks.push(callback);
+  if (text === '') {
+    for (const cb of callbacks) cb();
+    return;
+  }
+  realWrite(text, () => {
+    for (const cb of callbacks) cb();
+  });
+}
+process.stdout.write = function (chunk, encoding, callback) {
+  if (typeof encoding === 'function') callback = encoding;
+  pendingOut += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  if (typeof callback === 'function') pendingCallbacks.push(callback);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(() => flushOut());
+  }
+  return true;
+};
 
 function emit(level, args) {
   const text = util.format.apply(util, args);
@@ -77,7 +112,7 @@ let active = undefined;
 function finish(message) {
   if (!active || active.requestId !== message.requestId) return;
   active = undefined;
-  process.stdout.write(MARKER + message.requestId + '\n', () => {
+  flushOut(MARKER + message.requestId + '\n', () => {
     parentPort.postMessage(message);
     currentRequestId = undefined;
   });
@@ -106,13 +141,13 @@ parentPort.on('message', (message) => {
   }
   const context = {
     callbackWaitsForEmptyEventLoop: true,
-    functionName: message.functionName,
+    functionName: workerData.functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: message.invokedFunctionArn,
-    memoryLimitInMB: String(message.memoryLimitInMB),
+    invokedFunctionArn: workerData.invokedFunctionArn,
+    memoryLimitInMB: String(workerData.memoryLimitInMB),
     awsRequestId: requestId,
-    logGroupName: message.logGroupName,
-    logStreamName: message.logStreamName,
+    logGroupName: workerData.logGroupName,
+    logStreamName: workerData.logStreamName,
     getRemainingTimeInMillis: () => Math.max(0, message.deadline - Date.now()),
   };
   const succeed = (value) => {

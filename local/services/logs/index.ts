@@ -8,6 +8,12 @@
  * A message spanning several lines becomes several lines, each with the same time and source, so that every
  * line of a log file parses on its own.
  *
+ * With `flushIntervalMs` (the local cloud's setting) records are batched: kept in memory and written every interval,
+ * one console write and one asynchronous file append per file per batch, instead of one synchronous write per line
+ * on the thread that serves every service. Lines keep their order (per file, appends are chained), and `flush()`
+ * writes what is pending (the cloud awaits it when it stops). Readers (the Logs API, `npm run logs`) see a line at
+ * most one interval late, as CloudWatch Logs shows events after an ingestion delay.
+ *
  * `readLogLines` and `followLogLines` read those files back (the `npm run logs [--follow]` CLI uses them).
  */
 import * as fs from 'node:fs';
@@ -27,8 +33,10 @@ export interface LogSinkOptions {
   dir?: string;
   /** Do not print to the console (tests); files are still written. */
   quiet?: boolean;
-  /** Where console lines go (default `console.log`). */
+  /** Where console lines go (default `console.log`); when batched, each call gets a batch of lines joined by `\n`. */
   out?: (line: string) => void;
+  /** Batch records and write them this often (ms); 0 or absent writes each record at once, synchronously. */
+  flushIntervalMs?: number;
 }
 
 /** File name for a source: log group names contain `/`, which must not become sub-directories. */
@@ -55,11 +63,18 @@ export class LogSink {
   private readonly quiet: boolean;
   private readonly out: (line: string) => void;
   private dirReady = false;
+  private readonly flushIntervalMs: number;
+  /** Batched mode: lines waiting for the console, text waiting per file, the timer, the appends in flight. */
+  private pendingOut: string[] = [];
+  private pendingFiles = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly appends = new Map<string, Promise<void>>();
 
   constructor(options: LogSinkOptions = {}) {
     this.dir = options.dir ?? DEFAULT_LOG_DIR;
     this.quiet = options.quiet ?? false;
     this.out = options.out ?? ((line) => console.log(line));
+    this.flushIntervalMs = Math.max(0, options.flushIntervalMs ?? 0);
   }
 
   /** Path of the file a source's lines are appended to. */
@@ -69,13 +84,48 @@ export class LogSink {
 
   write(record: LogRecord): void {
     const lines = formatLogRecord(record);
+    const file = this.fileFor(record.source);
+    if (this.flushIntervalMs > 0) {
+      if (!this.quiet) for (const line of lines) this.pendingOut.push(line);
+      this.pendingFiles.set(file, (this.pendingFiles.get(file) ?? '') + lines.join('\n') + '\n');
+      this.timer ??= setTimeout(() => void this.flush(), this.flushIntervalMs);
+      return;
+    }
     if (!this.quiet) for (const line of lines) this.out(line);
+    this.ensureDir();
+    // Synchronous append keeps lines of concurrent writers whole and in order.
+    fs.appendFileSync(file, lines.join('\n') + '\n');
+  }
+
+  /** Writes every batched line (console, then files); resolves when the files have them. */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pendingOut.length > 0) {
+      const batch = this.pendingOut.join('\n');
+      this.pendingOut = [];
+      this.out(batch);
+    }
+    const files = this.pendingFiles;
+    this.pendingFiles = new Map();
+    if (files.size > 0) this.ensureDir();
+    for (const [file, text] of files) {
+      // Chained per file: a batch never overtakes the one before it.
+      const previous = this.appends.get(file) ?? Promise.resolve();
+      const next = previous.then(() => fs.promises.appendFile(file, text)).catch((error: Error) => console.error(`log file ${file}: ${error.message}`));
+      this.appends.set(file, next);
+      void next.then(() => {
+        if (this.appends.get(file) === next) this.appends.delete(file);
+      });
+    }
+    await Promise.all([...this.appends.values()]);
+  }
+
+  private ensureDir(): void {
     if (!this.dirReady) {
       fs.mkdirSync(this.dir, { recursive: true });
       this.dirReady = true;
     }
-    // Synchronous append keeps lines of concurrent writers whole and in order; log volume locally is small.
-    fs.appendFileSync(this.fileFor(record.source), lines.join('\n') + '\n');
   }
 }
 

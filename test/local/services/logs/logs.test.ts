@@ -68,6 +68,41 @@ describe('LogSink', () => {
     );
   });
 
+  it('batches with flushIntervalMs: nothing written at once, all lines in order after the interval', async () => {
+    // Prepare
+    const printed: string[] = [];
+    const sink = new LogSink({ dir, out: (chunk) => printed.push(chunk), flushIntervalMs: 20 });
+    const time = new Date('2025-01-15T12:00:00.000Z');
+    // Act
+    sink.write({ time, source: 'fn-a', message: 'one' });
+    sink.write({ time, source: 'fn-b', message: 'two\nthree' });
+    sink.write({ time, source: 'fn-a', message: 'four' });
+    const before = { printed: [...printed], file: fs.existsSync(path.join(dir, 'fn-a.log')) };
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await sink.flush();
+    // Assess: one console write for the batch, one file per source, lines in order
+    expect(before).toEqual({ printed: [], file: false });
+    const t = '2025-01-15T12:00:00.000Z';
+    expect(printed).toEqual([`${t} fn-a one\n${t} fn-b two\n${t} fn-b three\n${t} fn-a four`]);
+    expect(fs.readFileSync(path.join(dir, 'fn-a.log'), 'utf8')).toBe(`${t} fn-a one\n${t} fn-a four\n`);
+    expect(fs.readFileSync(path.join(dir, 'fn-b.log'), 'utf8')).toBe(`${t} fn-b two\n${t} fn-b three\n`);
+  });
+
+  it('flush() writes pending lines at once and keeps successive batches in order', async () => {
+    // Prepare
+    const sink = new LogSink({ dir, quiet: true, flushIntervalMs: 60_000 });
+    const time = new Date('2025-01-15T12:00:00.000Z');
+    // Act
+    for (let i = 0; i < 50; i += 1) {
+      sink.write({ time, source: 'fn', message: `line ${i}` });
+      if (i % 7 === 0) void sink.flush();
+    }
+    await sink.flush();
+    // Assess
+    const lines = fs.readFileSync(path.join(dir, 'fn.log'), 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => l.split(' ').slice(2).join(' '))).toEqual(Array.from({ length: 50 }, (_, i) => `line ${i}`));
+  });
+
   it('prints nothing when quiet', () => {
     // Prepare
     const printed: string[] = [];
