@@ -26,8 +26,9 @@ import { LogSink } from './services/logs';
 import { FileLogStore, logGroupsFromGraph } from './services/logs/store';
 import { PipesService, readPipes } from './services/pipes';
 import { errorMessage } from './services/shared/errors';
+import { Journal } from './services/shared/journal';
 import type { LambdaInvoker } from './services/shared/ports';
-import { SqsService } from './services/sqs';
+import { SqsJournalRecord, SqsService } from './services/sqs';
 import { readQueues } from './services/sqs/definition';
 
 import type { CloudOptions, CloudUrls } from './cloud';
@@ -88,9 +89,26 @@ export class Wiring {
     return functions;
   }
 
-  startSqs(graph: StackGraph): SqsService {
-    const sqs = this.stoppers.add('SQS', new SqsService(), (s) => s.close());
+  /**
+   * The journal of one service (services/shared/journal.ts) under `<dataDir>/state/journal/`, and the records it
+   * holds; closed last-but-one (after its service stops). With `--in-memory`, a journal that keeps nothing.
+   */
+  openJournal<R>(service: string): { journal: Journal<R>; records: R[] } {
+    if (this.options.inMemory === true) return { journal: Journal.inMemory<R>(), records: [] };
+    const file = path.join(this.dataDir, 'state', 'journal', `${service}.jsonl`);
+    const { journal, records, skipped } = Journal.open<R>(file);
+    if (skipped > 0) this.report(`${service} journal: ignored ${skipped} torn line(s) at its end (a crash mid-write)`);
+    this.stoppers.add(`${service} journal`, journal, (j) => j.close());
+    return { journal, records };
+  }
+
+  /** Queues from the graph, then their messages as the journal left them. */
+  async startSqs(graph: StackGraph): Promise<SqsService> {
+    const { journal, records } = this.openJournal<SqsJournalRecord>('sqs');
+    const sqs = this.stoppers.add('SQS', new SqsService({ journal }), (s) => s.close());
     for (const queue of readQueues(graph)) sqs.createQueue(queue);
+    const restored = await sqs.restore(records);
+    if (restored > 0) this.progress(`SQS: ${restored} message(s) restored from the journal`);
     return sqs;
   }
 

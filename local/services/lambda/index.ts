@@ -65,7 +65,7 @@ export interface LambdaServiceOptions {
   endpointUrl?: string;
   logSink?: LogRecordWriter;
   /** SQS destinations and dead-letter queues (`arn:aws:sqs:...`) are sent here directly when given. */
-  sqs?: Pick<SqsService, 'sendMessage'>;
+  sqs?: Pick<SqsService, 'sendMessage'> & Partial<Pick<SqsService, 'synced'>>;
   /** Every other destination type (SNS, Lambda, EventBridge bus), and SQS too when `sqs` is absent. */
   destinations?: DestinationSender;
   /** Waits an AWS-defined delay (ms, uncompressed); default: the local clock's compressed time. */
@@ -322,6 +322,7 @@ export class LambdaService {
       try {
         // The body is the record (or, for a DLQ, the event) as JSON text.
         sqs.sendMessage(arn, JSON.stringify(message), attributes);
+        await sqs.synced?.();
       } catch (error) {
         this.log(fn.name, `delivery to ${arn} failed: ${(error as Error).message}`);
       }

@@ -140,6 +140,7 @@ export class BatchDelivery {
     });
     try {
       await this.env.sqs.sendMessage(pipe.deadLetterArn, JSON.stringify(message));
+      await this.env.sqs.synced?.();
       this.metrics.deadLettered += batch.length;
       this.env.log(`[pipes] ${pipe.name} ${shardId}: ${batch.length} record(s) sent to DLQ ${pipe.deadLetterArn} (${condition})`);
     } catch (err) {

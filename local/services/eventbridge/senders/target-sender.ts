@@ -231,6 +231,7 @@ export abstract class TargetSender {
     if (condition !== undefined) attributes.EXHAUSTED_RETRY_CONDITION = { DataType: 'String', StringValue: condition };
     try {
       await this.env.sqs.sendMessage(dlq, JSON.stringify(event), attributes);
+      await this.env.sqs.synced?.();
       this.metrics.deadLettered += 1;
       this.env.log(`${this.label()}: event ${event.id} sent to DLQ ${dlq}: ${failure.errorCode} ${failure.errorMessage}`);
       return { status: 'dead-lettered', ...outcome };
