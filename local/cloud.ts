@@ -6,7 +6,7 @@
  *
  * Start order: graph → DynamoDB Local (bundles are written meanwhile) → logs, SQS, EventBridge → edge → Lambda →
  * HTTP API and Function URL servers (their local URLs are needed to rewrite URLs) → functions, tables, bus
- * resources, pipes. `stop()` undoes it in reverse.
+ * resources, pipes → work the journals hold unfinished (services/shared/journal.ts). `stop()` undoes it in reverse.
  *
  * URLs: every AWS URL the graph declares (an API's endpoint, a Function URL, a queue URL) and every `urlOverrides`
  * entry maps to the local server that plays it (UrlMap); a function's environment and API destination / OAuth
@@ -116,6 +116,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     const tables = await wiring.createTables(graph, dynamo.endpoint); // kept when they exist
     eventBridge.addAll(readEventBridge(graph), wiring.warn);
     const pipes = wiring.startPipes(graph, dynamo.endpoint, tables, { eventBridge, lambda, sqs });
+    await wiring.resumeUnfinished(eventBridge, lambda); // what a crash left unfinished (journals)
     wiring.ready();
     return {
       graph,

@@ -15,10 +15,10 @@ import { DynamoDbLocalHandle, startDynamoDbLocal } from './services/dynamodb-loc
 import { readTables, TableDefinition, tableOfStream } from './services/dynamodb-local/definition';
 import { createTables, latestStreamArn } from './services/dynamodb-local/tables';
 import { EdgeHandle, startEdge, toEdgeQueueUrl } from './services/edge';
-import { EventBridgeService } from './services/eventbridge';
+import { EventBridgeJournalRecord, EventBridgeService } from './services/eventbridge';
 import { FunctionUrlService, readFunctionUrls } from './services/function-urls';
 import { HttpApiService, readHttpApis, unemulatedHttpApiParts } from './services/http-api';
-import { LambdaService, LocalFunction } from './services/lambda';
+import { LambdaJournalRecord, LambdaService, LocalFunction } from './services/lambda';
 import { writeBundle } from './services/lambda/bundles';
 import { readFunctions } from './services/lambda/definition';
 import { destinationRouter } from './services/lambda/destinations';
@@ -43,6 +43,8 @@ export class Wiring {
   readonly logs: LogSink;
   readonly progress: (message: string) => void;
   private readonly gate = new Gate();
+  /** What the journals held at start-up, resumed by `resumeUnfinished` once everything is wired. */
+  private readonly journaled: { eventBridge: EventBridgeJournalRecord[]; lambda: LambdaJournalRecord[] } = { eventBridge: [], lambda: [] };
 
   constructor(
     private readonly options: CloudOptions,
@@ -116,6 +118,8 @@ export class Wiring {
     const { accountId: account, region } = graph;
     const resolveUrl = (url: string): string => this.urlMap.rewrite(url);
     const archiveDir = path.join(this.dataDir, 'archives');
+    const { journal, records } = this.openJournal<EventBridgeJournalRecord>('eventbridge');
+    this.journaled.eventBridge = records;
     return this.stoppers.add(
       'EventBridge',
       new EventBridgeService({
@@ -127,6 +131,7 @@ export class Wiring {
         resolveUrl,
         archiveDir,
         log: this.report,
+        journal,
       }),
     );
   }
@@ -165,10 +170,26 @@ export class Wiring {
     lambda: LazyLambda,
   ): LambdaService {
     const destinations = destinationRouter({ sqs, eventBridge, lambda, warn: this.warn });
+    const { journal, records } = this.openJournal<LambdaJournalRecord>('lambda');
+    this.journaled.lambda = records;
     return this.stoppers.add(
       'Lambda',
-      new LambdaService({ region: graph.region, endpointUrl, logSink: this.logs, sqs, destinations }),
+      new LambdaService({ region: graph.region, endpointUrl, logSink: this.logs, sqs, destinations, journal }),
     );
+  }
+
+  /**
+   * After a crash: resumes the EventBridge deliveries and Lambda async invocations the journals hold unfinished
+   * (every function, rule and target is wired by now; requests are still held).
+   */
+  async resumeUnfinished(eventBridge: EventBridgeService, lambda: LambdaService): Promise<void> {
+    const deliveries = await eventBridge.recover(this.journaled.eventBridge);
+    const invocations = await lambda.recover(this.journaled.lambda);
+    this.journaled.eventBridge = [];
+    this.journaled.lambda = [];
+    if (deliveries + invocations > 0) {
+      this.report(`resumed from the journals: ${deliveries} EventBridge delivery(ies), ${invocations} Lambda async invocation(s)`);
+    }
   }
 
   /** The first API on `port`, any other on a free port. */

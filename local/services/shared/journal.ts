@@ -104,13 +104,27 @@ export class Journal<R> {
   }
 
   /**
-   * Replaces the journal by `records` (the owner's live state): temp file, fsync, rename, fsync of the directory.
-   * Records queued but not yet flushed are written after them.
+   * Replaces the journal by `records`, the owner's live state at the time of the call (so it already reflects every
+   * record appended before: those not yet flushed are dropped, their promises resolve with the snapshot's fsync).
+   * Temp file, fsync, rename, fsync of the directory; runs in turn with the flushes, so no batch can land in the
+   * replaced file. Records appended after the call are written after the snapshot.
    */
-  async compact(records: R[]): Promise<void> {
-    if (this.file === undefined || this.fd === undefined) return;
-    await this.flushing;
-    const temp = `${this.file}.compact`;
+  compact(records: R[]): Promise<void> {
+    if (this.file === undefined) return Promise.resolve();
+    const superseded = this.pending;
+    this.pending = { lines: [], waiters: [] };
+    const done = this.flushing.then(() => this.writeSnapshot(records));
+    this.flushing = done.then(
+      () => superseded.waiters.forEach((w) => w.resolve()),
+      (error: Error) => superseded.waiters.forEach((w) => w.reject(error)),
+    );
+    return done;
+  }
+
+  private writeSnapshot(records: R[]): void {
+    const file = this.file as string;
+    if (this.fd === undefined) throw new Error(`journal ${file} is closed`);
+    const temp = `${file}.compact`;
     const fd = fs.openSync(temp, 'w');
     try {
       const text = records.map((r) => JSON.stringify(r) + '\n').join('');
@@ -119,10 +133,10 @@ export class Journal<R> {
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(temp, this.file);
-    syncDirectory(path.dirname(this.file));
+    fs.renameSync(temp, file);
+    syncDirectory(path.dirname(file));
     fs.closeSync(this.fd);
-    this.fd = fs.openSync(this.file, 'a');
+    this.fd = fs.openSync(file, 'a');
     this.appended = 0;
   }
 

@@ -73,3 +73,18 @@ describe('Journal', () => {
     expect(journal.file).toBeUndefined();
   });
 });
+
+describe('Journal compaction while appends are queued', () => {
+  it('records queued before the call are superseded by the snapshot; those after it follow it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'journal-'));
+    const file = path.join(dir, 'j.jsonl');
+    const { journal } = Journal.open<{ n: number }>(file, { flushMs: 5 });
+    const before = journal.append({ n: 1 });
+    const compacted = journal.compact([{ n: 100 }]);
+    const after = journal.append({ n: 2 });
+    await Promise.all([before, compacted, after]);
+    await journal.close();
+    expect(readJournalFile(file).records).toEqual([{ n: 100 }, { n: 2 }]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
