@@ -110,7 +110,16 @@ export interface EventBridgeServiceOptions {
 
 /** An accepted event, a delivery's scheduled retry, a delivery's end (delivered, dead-lettered or dropped). */
 export type EventBridgeJournalRecord =
-  | { op: 'event'; bus: string; event: EventEnvelope; at: string; local: number; trace?: string }
+  | {
+      op: 'event';
+      bus: string;
+      event: EventEnvelope;
+      at: string;
+      local: number;
+      trace?: string;
+      /** written by a compaction: the deliveries still pending (the others had ended) */
+      only?: { rule: string; target: string }[];
+    }
   | ({ op: 'retry'; id: string; rule: string; target: string } & RetryState)
   | { op: 'done'; id: string; rule: string; target: string };
 
@@ -454,7 +463,8 @@ export class EventBridgeService {
   private liveRecords(): EventBridgeJournalRecord[] {
     const records: EventBridgeJournalRecord[] = [];
     for (const live of this.live.values()) {
-      records.push(live.record);
+      const only = live.pending && [...live.pending.keys()].map((key) => ({ rule: key.split('\n')[0], target: key.split('\n')[1] }));
+      records.push(only ? { ...live.record, only } : live.record);
       for (const retry of live.pending?.values() ?? []) if (retry) records.push(retry);
     }
     return records;
@@ -467,21 +477,25 @@ export class EventBridgeService {
    * written again. Returns the number of deliveries resumed.
    */
   async recover(records: EventBridgeJournalRecord[]): Promise<number> {
-    const found = new Map<string, { record: EventRecord; done: Set<string>; retries: Map<string, RetryRecord> }>();
+    const found = new Map<string, { record: EventRecord; done: Set<string>; retries: Map<string, RetryRecord>; only?: Set<string> }>();
     for (const record of records) {
-      if (record.op === 'event') found.set(record.event.id, { record, done: new Set(), retries: new Map() });
+      if (record.op === 'event') {
+        const { only, ...event } = record;
+        const entry = { record: event, done: new Set<string>(), retries: new Map<string, RetryRecord>(), only: only && new Set(only.map((o) => deliveryKey(o.rule, o.target))) };
+        found.set(record.event.id, entry);
+      }
       else if (record.op === 'done') found.get(record.id)?.done.add(deliveryKey(record.rule, record.target));
       else found.get(record.id)?.retries.set(deliveryKey(record.rule, record.target), record);
     }
     const resumed: (() => void)[] = [];
-    for (const { record, done, retries } of found.values()) {
+    for (const { record, done, retries, only } of found.values()) {
       const bus = this.buses.get(record.bus);
       if (bus === undefined) continue;
       const context: DeliveryContext = { receivedAt: new Date(record.at), receivedAtLocalMs: record.local, traceHeader: record.trace };
       const pending = new Map<string, RetryRecord | undefined>();
       for (const { rule, sender } of this.matchingTargets(bus, record.event)) {
         const key = deliveryKey(rule.arn, sender.target.id);
-        if (done.has(key)) continue;
+        if (done.has(key) || (only !== undefined && !only.has(key))) continue;
         const retry = retries.get(key);
         pending.set(key, retry);
         const resume = retry && { retries: retry.retries, dueAtMs: retry.dueAtMs, awayMs: retry.awayMs };
