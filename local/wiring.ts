@@ -11,7 +11,7 @@ import { evaluateParameterMapping } from './engine';
 import type { StackGraph } from './model/load';
 import { UrlMap } from './model/url-map';
 import { IssuerRecord, LocalIssuerService, readUserPools } from './services/cognito-issuer';
-import { DynamoDbLocalHandle, startDynamoDbLocal } from './services/dynamodb-local';
+import { DependencyState, superviseDynamoDbLocal, SupervisedDynamoDbLocal } from './services/dynamodb-local/supervisor';
 import { readTables, TableDefinition, tableOfStream } from './services/dynamodb-local/definition';
 import { createTables, latestStreamArn } from './services/dynamodb-local/tables';
 import { EdgeHandle, startEdge, toEdgeQueueUrl } from './services/edge';
@@ -43,6 +43,8 @@ export class Wiring {
   readonly logs: LogSink;
   readonly progress: (message: string) => void;
   private readonly gate = new Gate();
+  private dynamo: SupervisedDynamoDbLocal | undefined;
+  private tables: { client: DynamoDBClient; tables: TableDefinition[] } | undefined;
   /** What the journals held at start-up, resumed by `resumeUnfinished` once everything is wired. */
   private readonly journaled: { eventBridge: EventBridgeJournalRecord[]; lambda: LambdaJournalRecord[] } = { eventBridge: [], lambda: [] };
 
@@ -73,14 +75,22 @@ export class Wiring {
     this.gate.open();
   }
 
-  startDynamoDb(): Promise<DynamoDbLocalHandle> {
+  /**
+   * DynamoDB Local under a supervisor (services/dynamodb-local/supervisor.ts): restarted on its port with its data
+   * when it dies; the tables are then checked again (an in-memory run re-creates them, empty).
+   */
+  startDynamoDb(): Promise<SupervisedDynamoDbLocal> {
     const inMemory = this.options.inMemory === true;
-    const starting = startDynamoDbLocal({
+    const starting = superviseDynamoDbLocal({
       inMemory,
       dataDir: inMemory ? undefined : path.join(this.dataDir, 'dynamodb'),
       onProgress: this.progress,
+      report: (message) => this.report(message),
+      afterRestart: async () => {
+        if (this.tables) await createTables(this.tables.client, this.tables.tables, () => undefined);
+      },
     });
-    starting.catch(() => undefined); // awaited later; a failure must not be reported as unhandled meanwhile
+    starting.then((dynamo) => (this.dynamo = dynamo)).catch(() => undefined); // awaited later; not unhandled meanwhile
     return starting;
   }
 
@@ -155,7 +165,16 @@ export class Wiring {
     const controlPlane = new ControlPlane(graph);
     const edge = this.stoppers.add(
       'edge',
-      await startEdge({ port: this.options.edgePort ?? 4566, dynamoDbEndpoint, sqs, eventBridge, lambda, logs, controlPlane }),
+      await startEdge({
+        port: this.options.edgePort ?? 4566,
+        dynamoDbEndpoint,
+        sqs,
+        eventBridge,
+        lambda,
+        logs,
+        controlPlane,
+        dependencies: (): Record<string, DependencyState> => (this.dynamo ? { dynamodb: this.dynamo.state() } : {}),
+      }),
     );
     for (const queue of readQueues(graph))
       if (queue.url) this.urlMap.add(queue.url, toEdgeQueueUrl(queue.url, edge.url));
@@ -269,6 +288,7 @@ export class Wiring {
     );
     const tables = readTables(graph);
     await createTables(client, tables, this.progress);
+    this.tables = { client, tables };
     return { client, tables };
   }
 
