@@ -7,7 +7,7 @@
  * Start order: DynamoDB Local boots (a JVM: the longest phase) while the program runs under mocks and esbuild
  * bundles the handlers, and while the bundles are written → logs, SQS, EventBridge → edge → Lambda →
  * HTTP API and Function URL servers (their local URLs are needed to rewrite URLs) → functions, tables, bus
- * resources, pipes. `stop()` undoes it in reverse.
+ * resources, pipes → work the journals hold unfinished (services/shared/journal.ts). `stop()` undoes it in reverse.
  *
  * URLs: every AWS URL the graph declares (an API's endpoint, a Function URL, a queue URL) and every `urlOverrides`
  * entry maps to the local server that plays it (UrlMap); a function's environment and API destination / OAuth
@@ -121,7 +121,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     const dynamo = wiring.stoppers.add('DynamoDB Local', await dynamoStarting);
     wiring.progress(`DynamoDB Local ready: ${dynamoReadyAfter || since(began)} after start`);
     const wiringStarted = performance.now();
-    const sqs = wiring.startSqs(graph);
+    const sqs = await wiring.startSqs(graph); // messages as the journal left them
     const late: { lambda?: LambdaService } = {}; // EventBridge and the edge reach Lambda, which needs the edge's URL
     const lambdaLater = {
       invoke: (arn: string, payload: unknown) => started(late.lambda).invoke(arn, payload),
@@ -139,6 +139,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     const tables = await wiring.createTables(graph, dynamo.endpoint); // kept when they exist
     eventBridge.addAll(readEventBridge(graph), wiring.warn);
     const pipes = wiring.startPipes(graph, dynamo.endpoint, tables, { eventBridge, lambda, sqs }, iam.gate);
+    await wiring.resumeUnfinished(eventBridge, lambda); // what a crash left unfinished (journals)
     wiring.ready();
     wiring.progress(`services wired: ${since(wiringStarted)}; started in ${since(began)}`);
     return {

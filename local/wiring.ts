@@ -11,14 +11,14 @@ import { evaluateParameterMapping } from './engine';
 import type { StackGraph } from './model/load';
 import { UrlMap } from './model/url-map';
 import { IssuerRecord, LocalIssuerService, readUserPools } from './services/cognito-issuer';
-import { DynamoDbLocalHandle, startDynamoDbLocal } from './services/dynamodb-local';
+import { DependencyState, superviseDynamoDbLocal, SupervisedDynamoDbLocal } from './services/dynamodb-local/supervisor';
 import { readTables, TableDefinition, tableOfStream } from './services/dynamodb-local/definition';
 import { createTables, latestStreamArn } from './services/dynamodb-local/tables';
 import { EdgeHandle, startEdge, toEdgeQueueUrl } from './services/edge';
-import { EventBridgeService } from './services/eventbridge';
+import { EventBridgeJournalRecord, EventBridgeService } from './services/eventbridge';
 import { FunctionUrlService, readFunctionUrls } from './services/function-urls';
 import { HttpApiService, readHttpApis, unemulatedHttpApiParts } from './services/http-api';
-import { LambdaService, LocalFunction } from './services/lambda';
+import { LambdaJournalRecord, LambdaService, LocalFunction } from './services/lambda';
 import { writeBundle } from './services/lambda/bundles';
 import { readFunctions } from './services/lambda/definition';
 import { destinationRouter } from './services/lambda/destinations';
@@ -26,8 +26,9 @@ import { LogSink } from './services/logs';
 import { FileLogStore, logGroupsFromGraph } from './services/logs/store';
 import { PipesService, readPipes } from './services/pipes';
 import { errorMessage } from './services/shared/errors';
+import { Journal } from './services/shared/journal';
 import type { LambdaInvoker } from './services/shared/ports';
-import { SqsService } from './services/sqs';
+import { SqsJournalRecord, SqsService } from './services/sqs';
 import { allowAll, IamEnforcer, IamGate } from './services/iam';
 import { formatIamReport, iamReport, IamReport } from './iam';
 import { readQueues } from './services/sqs/definition';
@@ -47,6 +48,10 @@ export class Wiring {
   readonly logs: LogSink;
   readonly progress: (message: string) => void;
   private readonly gate = new Gate();
+  private dynamo: SupervisedDynamoDbLocal | undefined;
+  private tables: { client: DynamoDBClient; tables: TableDefinition[] } | undefined;
+  /** What the journals held at start-up, resumed by `resumeUnfinished` once everything is wired. */
+  private readonly journaled: { eventBridge: EventBridgeJournalRecord[]; lambda: LambdaJournalRecord[] } = { eventBridge: [], lambda: [] };
 
   constructor(
     private readonly options: CloudOptions,
@@ -78,14 +83,22 @@ export class Wiring {
     this.gate.open();
   }
 
-  startDynamoDb(): Promise<DynamoDbLocalHandle> {
+  /**
+   * DynamoDB Local under a supervisor (services/dynamodb-local/supervisor.ts): restarted on its port with its data
+   * when it dies; the tables are then checked again (an in-memory run re-creates them, empty).
+   */
+  startDynamoDb(): Promise<SupervisedDynamoDbLocal> {
     const inMemory = this.options.inMemory === true;
-    const starting = startDynamoDbLocal({
+    const starting = superviseDynamoDbLocal({
       inMemory,
       dataDir: inMemory ? undefined : path.join(this.dataDir, 'dynamodb'),
       onProgress: this.progress,
+      report: (message) => this.report(message),
+      afterRestart: async () => {
+        if (this.tables) await createTables(this.tables.client, this.tables.tables, () => undefined);
+      },
     });
-    starting.catch(() => undefined); // awaited later; a failure must not be reported as unhandled meanwhile
+    starting.then((dynamo) => (this.dynamo = dynamo)).catch(() => undefined); // awaited later; not unhandled meanwhile
     return starting;
   }
 
@@ -111,9 +124,26 @@ export class Wiring {
     return functions;
   }
 
-  startSqs(graph: StackGraph): SqsService {
-    const sqs = this.stoppers.add('SQS', new SqsService(), (s) => s.close());
+  /**
+   * The journal of one service (services/shared/journal.ts) under `<dataDir>/state/journal/`, and the records it
+   * holds; closed last-but-one (after its service stops). With `--in-memory`, a journal that keeps nothing.
+   */
+  openJournal<R>(service: string): { journal: Journal<R>; records: R[] } {
+    if (this.options.inMemory === true) return { journal: Journal.inMemory<R>(), records: [] };
+    const file = path.join(this.dataDir, 'state', 'journal', `${service}.jsonl`);
+    const { journal, records, skipped } = Journal.open<R>(file);
+    if (skipped > 0) this.report(`${service} journal: ignored ${skipped} torn line(s) at its end (a crash mid-write)`);
+    this.stoppers.add(`${service} journal`, journal, (j) => j.close());
+    return { journal, records };
+  }
+
+  /** Queues from the graph, then their messages as the journal left them. */
+  async startSqs(graph: StackGraph): Promise<SqsService> {
+    const { journal, records } = this.openJournal<SqsJournalRecord>('sqs');
+    const sqs = this.stoppers.add('SQS', new SqsService({ journal }), (s) => s.close());
     for (const queue of readQueues(graph)) sqs.createQueue(queue);
+    const restored = await sqs.restore(records);
+    if (restored > 0) this.progress(`SQS: ${restored} message(s) restored from the journal`);
     return sqs;
   }
 
@@ -121,6 +151,8 @@ export class Wiring {
     const { accountId: account, region } = graph;
     const resolveUrl = (url: string): string => this.urlMap.rewrite(url);
     const archiveDir = path.join(this.dataDir, 'archives');
+    const { journal, records } = this.openJournal<EventBridgeJournalRecord>('eventbridge');
+    this.journaled.eventBridge = records;
     return this.stoppers.add(
       'EventBridge',
       new EventBridgeService({
@@ -133,6 +165,7 @@ export class Wiring {
         archiveDir,
         log: this.report,
         iam,
+        journal,
       }),
     );
   }
@@ -166,6 +199,7 @@ export class Wiring {
         logs,
         controlPlane,
         iam: { gate: iam, scope: { account: graph.accountId, region: graph.region } },
+        dependencies: (): Record<string, DependencyState> => (this.dynamo ? { dynamodb: this.dynamo.state() } : {}),
       }),
     );
     for (const queue of readQueues(graph))
@@ -182,10 +216,26 @@ export class Wiring {
     iam: IamGate,
   ): LambdaService {
     const destinations = destinationRouter({ sqs, eventBridge, lambda, warn: this.warn });
+    const { journal, records } = this.openJournal<LambdaJournalRecord>('lambda');
+    this.journaled.lambda = records;
     return this.stoppers.add(
       'Lambda',
-      new LambdaService({ region: graph.region, endpointUrl, logSink: this.logs, sqs, destinations, iam }),
+      new LambdaService({ region: graph.region, endpointUrl, logSink: this.logs, sqs, destinations, iam, journal }),
     );
+  }
+
+  /**
+   * After a crash: resumes the EventBridge deliveries and Lambda async invocations the journals hold unfinished
+   * (every function, rule and target is wired by now; requests are still held).
+   */
+  async resumeUnfinished(eventBridge: EventBridgeService, lambda: LambdaService): Promise<void> {
+    const deliveries = await eventBridge.recover(this.journaled.eventBridge);
+    const invocations = await lambda.recover(this.journaled.lambda);
+    this.journaled.eventBridge = [];
+    this.journaled.lambda = [];
+    if (deliveries + invocations > 0) {
+      this.report(`resumed from the journals: ${deliveries} EventBridge delivery(ies), ${invocations} Lambda async invocation(s)`);
+    }
   }
 
   /** The first API on `port`, any other on a free port. */
@@ -268,6 +318,7 @@ export class Wiring {
     );
     const tables = readTables(graph);
     await createTables(client, tables, this.progress);
+    this.tables = { client, tables };
     return { client, tables };
   }
 

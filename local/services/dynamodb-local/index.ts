@@ -35,6 +35,10 @@ export interface DynamoDbLocalHandle {
   /** `http://127.0.0.1:<port>` */
   endpoint: string;
   port: number;
+  /** The process id (the health endpoint shows it, so an operator or a test can find the process). */
+  pid?: number;
+  /** Resolves when the process ends, however (a stop, a crash, `kill -9`): what a supervisor watches. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -202,5 +206,6 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   }
   // Once ready, keep draining its output so the pipe never fills up and blocks the JVM.
   progress(`DynamoDB Local ready at http://127.0.0.1:${port} after ${Date.now() - started} ms`);
-  return { endpoint: `http://127.0.0.1:${port}`, port, stop };
+  const exitedPromise = exitPromise.then(() => exited ?? { code: null, signal: null });
+  return { endpoint: `http://127.0.0.1:${port}`, port, pid: child.pid, exited: exitedPromise, stop };
 }

@@ -12,7 +12,8 @@
  * - form or query string with `Action=<Op>` (the SQS query protocol, XML answers) → SQS (edge/sqs-query.ts)
  * - `POST /2015-03-31/functions/<fn>/invocations` (REST JSON) → Lambda Invoke, when a Lambda service is given
  *   (edge/lambda-rest.ts)
- * - `GET /health` → `{"status":"ok","services":[...]}` for scripts waiting for the edge.
+ * - `GET /health` (also `GET /_local/health`) → `{"status":"ok"|"degraded","services":[...],"dependencies":{...}}`,
+ *   200 when every dependency (DynamoDB Local) is up, 503 while one is down or restarting.
  *
  * Queue URLs handed out are edge-local (`http://<host>/<account>/<name>`); see edge/queue-urls.ts for why.
  * Nothing here knows the stack: services are injected.
@@ -70,6 +71,8 @@ export interface EdgeOptions {
    * before it reaches the service (edge/iam.ts); any other key is the account's own user, allowed.
    */
   iam?: { gate: IamGate; scope: Scope };
+  /** Optional: the state of each supervised dependency by name (`dynamodb`), for health and fast failures. */
+  dependencies?: () => Record<string, { status: string }>;
 }
 
 export interface EdgeHandle {
@@ -107,6 +110,7 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
           return handleEventBridge(operation, req, res, options.eventBridge);
         case 'DynamoDB_20120810':
         case 'DynamoDBStreams_20120810':
+          if (dynamoDbDown(req, res)) return;
           if (options.controlPlane?.dynamoDbArns.translates(target)) return forwardTranslated(req, res, options.dynamoDbEndpoint, options.controlPlane.dynamoDbArns);
           return forwardToDynamoDb(req, res, options.dynamoDbEndpoint);
         case 'Logs_20140328':
@@ -123,9 +127,11 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
       }
     }
     if (isLambdaInvoke(req)) return handleLambdaInvoke(req, res, options.lambda);
-    if (req.method === 'GET' && req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', services: SERVICES }));
+    if (req.method === 'GET' && (req.url === '/health' || req.url === '/_local/health')) {
+      const dependencies = options.dependencies?.() ?? {};
+      const ok = Object.values(dependencies).every((d) => d.status === 'up');
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', services: SERVICES, dependencies }));
       return;
     }
     const params = await readQueryParams(req);
@@ -169,6 +175,23 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
       return undefined;
     }
     return replay(req, body);
+  }
+
+  /**
+   * While DynamoDB Local restarts: 503 ServiceUnavailable at once, as DynamoDB answers a temporary failure (the SDKs
+   * retry it; https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html).
+   */
+  function dynamoDbDown(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    const status = options.dependencies?.().dynamodb?.status;
+    if (status === undefined || status === 'up') return false;
+    req.resume();
+    sendJsonError(
+      res,
+      'application/x-amz-json-1.0',
+      new AwsProtocolError('ServiceUnavailable', `DynamoDB Local is ${status}; retry shortly`, 503),
+      'com.amazonaws.dynamodb.v20120810#',
+    );
+    return true;
   }
 
   function callContext(req: http.IncomingMessage, res: http.ServerResponse): { edgeBaseUrl: string; signal: AbortSignal } {

@@ -122,6 +122,7 @@ export async function callSqs(sqs: SqsService, operation: string, input: Input, 
       const result = sqs.sendMessage(str(input, 'QueueUrl') as string, str(input, 'MessageBody') as string, fromWireAttributes(input.MessageAttributes), {
         delaySeconds: int(input, 'DelaySeconds'),
       });
+      await sqs.synced(); // acknowledged only once durable (local/services/shared/journal.ts)
       return { ...result };
     }
     case 'SendMessageBatch': {
@@ -141,6 +142,7 @@ export async function callSqs(sqs: SqsService, operation: string, input: Input, 
           failed.push({ Id: entry.Id, SenderFault: error.senderFault, Code: error.code, Message: error.message });
         }
       }
+      await sqs.synced();
       return { Successful: successful, Failed: failed };
     }
     case 'ReceiveMessage': {
@@ -177,6 +179,7 @@ export async function callSqs(sqs: SqsService, operation: string, input: Input, 
           failed.push({ Id: entry.Id, SenderFault: true, Code: error.code, Message: error.message });
         }
       }
+      await sqs.synced();
       return { Successful: successful, Failed: failed };
     }
     case 'ChangeMessageVisibility':

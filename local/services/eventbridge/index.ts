@@ -10,6 +10,10 @@
  *   (eventbridge/senders/), which applies the input, retries and dead-letters (eb-rule-dlq.html).
  * - Patterns are compiled once when a rule is added (PutRule validates them the same way). Scheduled rules with a
  *   rate(...) expression fire on the compressed interval; cron(...) schedules are refused as not emulated.
+ * - Durable (journal.ts under shared/): PutEvents answers only once its accepted events are journaled; each
+ *   (rule, target) delivery records its scheduled retries and its end, so after a crash `recover` resumes every
+ *   delivery that had not ended, with its retry count and due time (waits in an API destination's rate-limit queue
+ *   included). Delivery is at least once, as on AWS (eb-rule-retry-policy.html).
  * Nothing here knows what the events mean.
  */
 import { randomUUID } from 'node:crypto';
@@ -58,6 +62,7 @@ import {
   DeliveryTarget,
   SenderEnvironment,
   TargetMetrics,
+  RetryState,
   TargetSender,
 } from './senders/target-sender';
 import {
@@ -70,6 +75,7 @@ import {
   TargetDefinition,
 } from './types';
 import { errorMessage, LocalCloudError } from '../shared/errors';
+import { Journal } from '../shared/journal';
 
 export * from './types';
 export { readEventBridge, type EventBridgeResource } from './definition';
@@ -101,7 +107,38 @@ export interface EventBridgeServiceOptions {
   random?: () => number;
   /** IAM enforcement of target calls and dead letters (default: allowed) */
   iam?: Pick<IamGate, 'eventBridgeTarget' | 'eventBridgeDeadLetter'>;
+  /** where accepted events and delivery progress are recorded (default: nowhere, in memory) */
+  journal?: Journal<EventBridgeJournalRecord>;
 }
+
+/** An accepted event, a delivery's scheduled retry, a delivery's end (delivered, dead-lettered or dropped). */
+export type EventBridgeJournalRecord =
+  | {
+      op: 'event';
+      bus: string;
+      event: EventEnvelope;
+      at: string;
+      local: number;
+      trace?: string;
+      /** written by a compaction: the deliveries still pending (the others had ended) */
+      only?: { rule: string; target: string }[];
+    }
+  | ({ op: 'retry'; id: string; rule: string; target: string } & RetryState)
+  | { op: 'done'; id: string; rule: string; target: string };
+
+type EventRecord = Extract<EventBridgeJournalRecord, { op: 'event' }>;
+type RetryRecord = Extract<EventBridgeJournalRecord, { op: 'retry' }>;
+
+/** An event not yet delivered to every matched target; `pending` is unset until its rules are evaluated. */
+interface LiveEvent {
+  record: EventRecord;
+  pending?: Map<string, RetryRecord | undefined>;
+}
+
+/** The journal is rewritten from the live events once this many records were appended (bounds its size). */
+const COMPACT_AFTER_RECORDS = 20_000;
+
+const deliveryKey = (ruleArn: string, targetId: string): string => `${ruleArn}\n${targetId}`;
 
 export interface PutEventsResponse {
   FailedEntryCount: number;
@@ -147,12 +184,15 @@ export class EventBridgeService {
   private readonly env: SenderEnvironment;
   private readonly resolveUrl: (url: string) => string;
   private readonly archiveDir: string;
+  private readonly journal: Journal<EventBridgeJournalRecord>;
+  private readonly live = new Map<string, LiveEvent>();
 
   constructor(private readonly options: EventBridgeServiceOptions = {}) {
     this.account = options.account ?? '123456789012';
     this.region = options.region ?? 'us-east-1';
     this.resolveUrl = options.resolveUrl ?? ((url) => url);
     this.archiveDir = options.archiveDir ?? path.join('.local', 'archives');
+    this.journal = options.journal ?? Journal.inMemory();
     // Every back-off, rate-limit wait and HTTP call listens to the one stop signal.
     setMaxListeners(0, this.abort.signal);
     this.env = {
@@ -162,6 +202,7 @@ export class EventBridgeService {
       sqs: options.sqs,
       signal: this.abort.signal,
       iam: options.iam,
+      onRetry: (event, target, state) => this.recordRetry(event.id, target.ruleArn, target.id, state),
     };
     // Every account has the default bus (eb-event-bus.html).
     this.addBus({ name: DEFAULT_BUS_NAME });
@@ -320,6 +361,7 @@ export class EventBridgeService {
     const receivedAt = new Date();
     const receivedAtLocalMs = Date.now();
     const results: PutEventsResponse['Entries'] = [];
+    const journaled: Promise<void>[] = [];
     let failed = 0;
     for (const entry of entries) {
       const error = validatePutEventsEntry(entry);
@@ -334,8 +376,13 @@ export class EventBridgeService {
       // A bus that does not exist: the entry succeeds and the event goes nowhere (docs/aws-behaviour.md#putevents-entry-validation [V]).
       if (bus === undefined) continue;
       const event = buildEventEnvelope(entry, { id, account: this.account, region: this.region, receivedAt });
+      const record: EventRecord = { op: 'event', bus: bus.name, event, at: receivedAt.toISOString(), local: receivedAtLocalMs, trace: entry.TraceHeader };
+      this.live.set(id, { record });
+      journaled.push(this.journal.append(record));
       this.dispatch(bus, event, { receivedAt, receivedAtLocalMs, traceHeader: entry.TraceHeader });
     }
+    // AWS: an event is durable once PutEvents answers; so here, once the batch holding it is fsync'd.
+    await Promise.all(journaled);
     return { FailedEntryCount: failed, Entries: results };
   }
 
@@ -374,12 +421,95 @@ export class EventBridgeService {
         this.env.log(`[eventbridge] archive ${archive.definition.name}: ${errorMessage(err)}`);
       }
     }
+    const matched = this.matchingTargets(bus, event);
+    const live = this.live.get(event.id);
+    if (live) {
+      if (matched.length === 0) this.live.delete(event.id);
+      else live.pending = new Map(matched.map(({ rule, sender }) => [deliveryKey(rule.arn, sender.target.id), undefined]));
+    }
+    for (const { rule, sender } of matched) this.track(this.deliver(rule, sender, event, context));
+  }
+
+  /** Every (rule, target) whose ENABLED rule matches the event. */
+  private matchingTargets(bus: Bus, event: EventEnvelope): { rule: Rule; sender: TargetSender }[] {
     const prepared = prepareEvent(event);
+    const matched: { rule: Rule; sender: TargetSender }[] = [];
     for (const rule of bus.rules.values()) {
       // Only ENABLED rules match (ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled too).
       if (!rule.state.startsWith('ENABLED') || rule.pattern === undefined || !rule.pattern.matches(prepared)) continue;
-      for (const sender of rule.targets.values()) this.track(sender.sendEvent(event, context));
+      for (const sender of rule.targets.values()) matched.push({ rule, sender });
     }
+    return matched;
+  }
+
+  /** One delivery; its end is journaled unless the service stopped first (then it resumes at the next start). */
+  private async deliver(rule: Rule, sender: TargetSender, event: EventEnvelope, context: DeliveryContext): Promise<void> {
+    const outcome = await sender.sendEvent(event, context);
+    if (outcome.status === 'aborted') return;
+    const key = deliveryKey(rule.arn, sender.target.id);
+    const live = this.live.get(event.id);
+    live?.pending?.delete(key);
+    if (live?.pending?.size === 0) this.live.delete(event.id);
+    await this.journal.append({ op: 'done', id: event.id, rule: rule.arn, target: sender.target.id });
+    if (this.journal.appendedSinceCompaction > COMPACT_AFTER_RECORDS) await this.journal.compact(this.liveRecords());
+  }
+
+  private recordRetry(id: string, ruleArn: string, targetId: string, state: RetryState): void {
+    const live = this.live.get(id);
+    if (live === undefined) return; // a scheduled rule's event: not acknowledged to anyone, not journaled
+    const record: RetryRecord = { op: 'retry', id, rule: ruleArn, target: targetId, ...state };
+    live.pending?.set(deliveryKey(ruleArn, targetId), record);
+    // Not awaited: a lost retry record only means the delivery restarts with a lower retry count.
+    this.journal.append(record).catch((err: unknown) => this.env.log(`[eventbridge] journal: ${errorMessage(err)}`));
+  }
+
+  /** What the journal must keep: each undelivered event and the latest retry of each of its pending deliveries. */
+  private liveRecords(): EventBridgeJournalRecord[] {
+    const records: EventBridgeJournalRecord[] = [];
+    for (const live of this.live.values()) {
+      const only = live.pending && [...live.pending.keys()].map((key) => ({ rule: key.split('\n')[0], target: key.split('\n')[1] }));
+      records.push(only ? { ...live.record, only } : live.record);
+      for (const retry of live.pending?.values() ?? []) if (retry) records.push(retry);
+    }
+    return records;
+  }
+
+  /**
+   * Resumes what the journal says was accepted and not finished (call once the rules and targets are added, before
+   * requests are let in): each event's rules are evaluated again, deliveries that ended are skipped, the others
+   * resume with their retry count and due time. The journal is then compacted to that live state. Archives are not
+   * written again. Returns the number of deliveries resumed.
+   */
+  async recover(records: EventBridgeJournalRecord[]): Promise<number> {
+    const found = new Map<string, { record: EventRecord; done: Set<string>; retries: Map<string, RetryRecord>; only?: Set<string> }>();
+    for (const record of records) {
+      if (record.op === 'event') {
+        const { only, ...event } = record;
+        const entry = { record: event, done: new Set<string>(), retries: new Map<string, RetryRecord>(), only: only && new Set(only.map((o) => deliveryKey(o.rule, o.target))) };
+        found.set(record.event.id, entry);
+      }
+      else if (record.op === 'done') found.get(record.id)?.done.add(deliveryKey(record.rule, record.target));
+      else found.get(record.id)?.retries.set(deliveryKey(record.rule, record.target), record);
+    }
+    const resumed: (() => void)[] = [];
+    for (const { record, done, retries, only } of found.values()) {
+      const bus = this.buses.get(record.bus);
+      if (bus === undefined) continue;
+      const context: DeliveryContext = { receivedAt: new Date(record.at), receivedAtLocalMs: record.local, traceHeader: record.trace };
+      const pending = new Map<string, RetryRecord | undefined>();
+      for (const { rule, sender } of this.matchingTargets(bus, record.event)) {
+        const key = deliveryKey(rule.arn, sender.target.id);
+        if (done.has(key) || (only !== undefined && !only.has(key))) continue;
+        const retry = retries.get(key);
+        pending.set(key, retry);
+        const resume = retry && { retries: retry.retries, dueAtMs: retry.dueAtMs, awayMs: retry.awayMs };
+        resumed.push(() => this.track(this.deliver(rule, sender, record.event, { ...context, resume })));
+      }
+      if (pending.size > 0) this.live.set(record.event.id, { record, pending });
+    }
+    await this.journal.compact(this.liveRecords());
+    for (const start of resumed) start();
+    return resumed.length;
   }
 
   /** A scheduled rule's event goes to that rule's targets only (eb-scheduled-rule-pattern.html). */

@@ -24,6 +24,7 @@ export function destinationRouter(services: DestinationServices): DestinationSen
       const service = arn.split(':')[2];
       if (service === 'sqs') {
         services.sqs.sendMessage(arn, JSON.stringify(message), attributes);
+        await services.sqs.synced?.();
       } else if (service === 'events') {
         await services.eventBridge.putEvents({
           Entries: [eventBridgeDestinationEntry(message as InvocationRecord, arn)],

@@ -15,7 +15,10 @@
  *   apart, within MaximumRetryAttempts / MaximumEventAgeInSeconds, then sent to the on-failure destination and/or
  *   the dead-letter queue (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html,
  *   https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html);
- * - START / END / REPORT lines around each invocation in the function's log.
+ * - START / END / REPORT lines around each invocation in the function's log;
+ * - an asynchronous invocation is durable once accepted: with a journal (shared/journal.ts) the 202 waits until it is
+ *   on disk, retries are journaled with their attempt count and due time, and `recover` resumes every invocation
+ *   that had not finished (destinations included) after a crash; at least once, as Lambda's own async queue.
  *
  * Differences from AWS:
  * - retry delays are waited through `sleep`, by default compressed by the local clock's one factor (clock.ts);
@@ -37,6 +40,7 @@ import type { SqsService } from '../sqs';
 import { buildInvocationRecord, deadLetterAttributes, DestinationCondition, StringOrNumberAttribute } from './async-records';
 import { ErrorPayload, ExecutionEnvironment, ExecutionOutcome, FunctionSpec } from './execution-environment';
 import { LocalCloudError } from '../shared/errors';
+import { Journal } from '../shared/journal';
 
 export { buildInvocationRecord, deadLetterAttributes, eventBridgeDestinationEntry, truncateUtf8 } from './async-records';
 export type { InvocationRecord, StringOrNumberAttribute } from './async-records';
@@ -70,7 +74,7 @@ export interface LambdaServiceOptions {
   endpointUrl?: string;
   logSink?: LogRecordWriter;
   /** SQS destinations and dead-letter queues (`arn:aws:sqs:...`) are sent here directly when given. */
-  sqs?: Pick<SqsService, 'sendMessage'>;
+  sqs?: Pick<SqsService, 'sendMessage'> & Partial<Pick<SqsService, 'synced'>>;
   /** Every other destination type (SNS, Lambda, EventBridge bus), and SQS too when `sqs` is absent. */
   destinations?: DestinationSender;
   /** Waits an AWS-defined delay (ms, uncompressed); default: the local clock's compressed time. */
@@ -85,7 +89,31 @@ export interface LambdaServiceOptions {
   lifecycleLogs?: boolean;
   /** IAM enforcement of destinations and dead letters, sent with the function's role (default: allowed). */
   iam?: Pick<IamGate, 'functionDestination'>;
+  /** Where asynchronous invocations are recorded until finished (default: nowhere, in memory). */
+  journal?: Journal<LambdaJournalRecord>;
 }
+
+/** Where an async invocation stands between attempts. */
+export interface AsyncRetryState {
+  /** attempts made so far */
+  attempts: number;
+  /** the event's AWS-time age so far */
+  ageMs: number;
+  /** when the next attempt is due (epoch ms, local time) */
+  dueAtMs: number;
+}
+
+/** An accepted async invocation, its scheduled retries, its end. */
+export type LambdaJournalRecord =
+  | { op: 'invoke'; id: string; fn: string; payload: unknown }
+  | ({ op: 'retry'; id: string } & AsyncRetryState)
+  | { op: 'done'; id: string };
+
+type InvokeRecord = Extract<LambdaJournalRecord, { op: 'invoke' }>;
+type AsyncRetryRecord = Extract<LambdaJournalRecord, { op: 'retry' }>;
+
+/** The journal is rewritten from the unfinished invocations once this many records were appended. */
+const COMPACT_AFTER_RECORDS = 20_000;
 
 /** Errors of the Invoke API itself (not function errors), with Lambda's error code as `name`. */
 export class LambdaServiceError extends LocalCloudError {
@@ -166,6 +194,9 @@ export class LambdaService {
   private readonly sleep: (awsMs: number, signal: AbortSignal) => Promise<void>;
   private live = 0;
   private busyTotal = 0;
+  private readonly journal: Journal<LambdaJournalRecord>;
+  /** Async invocations accepted and not finished, with their latest retry (what a compaction keeps). */
+  private readonly unfinished = new Map<string, { invoke: InvokeRecord; retry?: AsyncRetryRecord }>();
 
   constructor(private readonly options: LambdaServiceOptions = {}) {
     this.region = options.region ?? 'us-east-1';
@@ -173,6 +204,7 @@ export class LambdaService {
     this.total = Math.max(1, options.maxConcurrency ?? 32);
     this.idleTimeoutMs = options.idleTimeoutMs ?? 10 * 60_000;
     this.sleep = options.sleep ?? defaultSleep;
+    this.journal = options.journal ?? Journal.inMemory();
   }
 
   register(fn: LocalFunction): void {
@@ -203,11 +235,56 @@ export class LambdaService {
   async invokeAsync(arnOrName: string, payload: unknown): Promise<{ requestId: string }> {
     const state = this.require(arnOrName);
     const requestId = randomUUID();
-    const task = this.runAsync(state, requestId, payload === undefined ? {} : payload)
+    const invoke: InvokeRecord = { op: 'invoke', id: requestId, fn: state.fn.arn, payload: payload === undefined ? {} : payload };
+    this.unfinished.set(requestId, { invoke });
+    const journaled = this.journal.append(invoke);
+    this.startAsync(state, invoke);
+    await journaled; // the 202 means "queued": durable from here on
+    return { requestId };
+  }
+
+  /**
+   * Resumes the async invocations the journal holds unfinished (call once every function is registered), each with
+   * its attempt count and due time, then compacts the journal to them. Returns how many were resumed.
+   */
+  async recover(records: LambdaJournalRecord[]): Promise<number> {
+    for (const record of records) {
+      if (record.op === 'invoke') this.unfinished.set(record.id, { invoke: record });
+      else if (record.op === 'done') this.unfinished.delete(record.id);
+      else {
+        const entry = this.unfinished.get(record.id);
+        if (entry) entry.retry = record;
+      }
+    }
+    const resumable: { state: FunctionState; invoke: InvokeRecord; retry?: AsyncRetryRecord }[] = [];
+    for (const [id, entry] of this.unfinished) {
+      const state = this.lookup(entry.invoke.fn);
+      if (state === undefined) {
+        this.log('lambda', `async invocation ${id} of ${entry.invoke.fn} not resumed: the function no longer exists`);
+        this.unfinished.delete(id);
+      } else resumable.push({ state, ...entry });
+    }
+    await this.journal.compact(this.unfinishedRecords());
+    for (const { state, invoke, retry } of resumable) this.startAsync(state, invoke, retry);
+    return resumable.length;
+  }
+
+  private startAsync(state: FunctionState, invoke: InvokeRecord, resume?: AsyncRetryState): void {
+    const requestId = invoke.id;
+    const task = this.runAsync(state, requestId, invoke.payload, resume)
+      .then(async (finished) => {
+        if (!finished) return; // stopped: resumed at the next start
+        this.unfinished.delete(requestId);
+        await this.journal.append({ op: 'done', id: requestId });
+        if (this.journal.appendedSinceCompaction > COMPACT_AFTER_RECORDS) await this.journal.compact(this.unfinishedRecords());
+      })
       .catch((error: Error) => this.log(state.fn.name, `async invocation ${requestId} could not be completed: ${error.message}`))
       .finally(() => this.background.delete(task));
     this.background.add(task);
-    return { requestId };
+  }
+
+  private unfinishedRecords(): LambdaJournalRecord[] {
+    return [...this.unfinished.values()].flatMap(({ invoke, retry }) => (retry ? [invoke, retry] : [invoke]));
   }
 
   /** Resolves when every queued asynchronous invocation, with its retries and destinations, has finished. */
@@ -280,13 +357,17 @@ export class LambdaService {
     return outcome;
   }
 
-  private async runAsync(state: FunctionState, requestId: string, payload: unknown): Promise<void> {
+  /** Resolves true once finished (delivered, or handed to its destinations), false when the service stopped first. */
+  private async runAsync(state: FunctionState, requestId: string, payload: unknown, resume?: AsyncRetryState): Promise<boolean> {
     const fn = state.fn;
     const maxRetries = fn.asyncConfig?.maximumRetryAttempts ?? DEFAULT_MAX_RETRY_ATTEMPTS;
     const maxAgeMs = (fn.asyncConfig?.maximumEventAgeInSeconds ?? DEFAULT_MAX_EVENT_AGE_SECONDS) * 1000;
     const eventJson = JSON.stringify(payload);
-    let ageMs = 0;
-    let attempts = 0;
+    let ageMs = resume?.ageMs ?? 0;
+    let attempts = resume?.attempts ?? 0;
+    // Resumed after a restart: the next attempt keeps its due time.
+    if (resume) await delay(Math.max(0, resume.dueAtMs - Date.now()), { signal: this.stopping.signal });
+    if (this.stopping.signal.aborted) return false;
     let condition: DestinationCondition;
     let lastError: ErrorPayload;
     for (;;) {
@@ -294,7 +375,7 @@ export class LambdaService {
       const outcome = await this.execute(state, requestId, eventJson);
       ageMs += Date.now() - started;
       attempts += 1;
-      if (this.stopping.signal.aborted) return;
+      if (this.stopping.signal.aborted) return false;
       if (outcome.ok) {
         if (fn.asyncConfig?.onSuccessArn) {
           const record = buildInvocationRecord({
@@ -308,7 +389,7 @@ export class LambdaService {
           });
           await this.sendToDestination(fn, fn.asyncConfig.onSuccessArn, record);
         }
-        return;
+        return true;
       }
       lastError = outcome.error;
       if (attempts > maxRetries) {
@@ -321,11 +402,17 @@ export class LambdaService {
         break;
       }
       this.log(fn.name, `async invocation ${requestId} failed (${outcome.error.errorType}); retry ${attempts} of ${maxRetries} in ${wait / 1000} s (AWS time)`);
+      const retry: AsyncRetryRecord = { op: 'retry', id: requestId, attempts, ageMs: ageMs + wait, dueAtMs: Date.now() + compressed(wait) };
+      const entry = this.unfinished.get(requestId);
+      if (entry) entry.retry = retry;
+      // Not awaited: a lost retry record only means one more attempt after a restart.
+      this.journal.append(retry).catch(() => undefined);
       await this.sleep(wait, this.stopping.signal);
       ageMs += wait;
-      if (this.stopping.signal.aborted) return;
+      if (this.stopping.signal.aborted) return false;
     }
     await this.deliverFailure(fn, requestId, payload, attempts, condition, lastError);
+    return true;
   }
 
   private async deliverFailure(
@@ -373,6 +460,7 @@ export class LambdaService {
       try {
         // The body is the record (or, for a DLQ, the event) as JSON text.
         sqs.sendMessage(arn, JSON.stringify(message), attributes);
+        await sqs.synced?.();
       } catch (error) {
         this.log(fn.name, `delivery to ${arn} failed: ${(error as Error).message}`);
       }

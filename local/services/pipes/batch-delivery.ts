@@ -150,6 +150,7 @@ export class BatchDelivery {
       const refused = this.env.iam?.pipe(pipe.name, 'deadLetter');
       if (refused) throw new Error(refused.message);
       await this.env.sqs.sendMessage(pipe.deadLetterArn, JSON.stringify(message));
+      await this.env.sqs.synced?.();
       this.metrics.deadLettered += batch.length;
       this.env.log(`[pipes] ${pipe.name} ${shardId}: ${batch.length} record(s) sent to DLQ ${pipe.deadLetterArn} (${condition})`);
     } catch (err) {

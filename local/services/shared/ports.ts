@@ -27,6 +27,11 @@ export interface SqsMessageSender {
     body: string,
     attributes?: Record<string, { DataType: string; StringValue: string }>,
   ): unknown;
+  /**
+   * Resolves once every message sent so far is durable (SqsService's journal). Whoever records that a message was
+   * handed over (a delivery marked done, a checkpoint advanced) waits for this first, so a crash cannot lose it.
+   */
+  synced?(): Promise<void>;
 }
 
 /** Log writing as services need it (LogSink satisfies this). */

@@ -15,11 +15,17 @@
  * - dead-letter redrive (RedrivePolicy maxReceiveCount):
  *   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
  *
- * Differences from AWS: nothing is persisted (a restart empties every queue); there is no FIFO support (the graph's
- * DLQs are standard queues, which EventBridge and Lambda require); retention is enforced lazily, on receive.
+ * Durability: every change to a message (sent, received, hidden, moved to a DLQ, deleted, purged) is appended to a
+ * journal (shared/journal.ts) when one is given; `restore` replays it at start-up, so messages, their attributes,
+ * receive counts and visibility survive a `kill -9`. Senders that acknowledge (the edge's SendMessage, a DLQ write
+ * before a delivery is marked done) wait for `synced()`. Without a journal (`--in-memory`) nothing is persisted.
+ *
+ * Differences from AWS: there is no FIFO support (the graph's DLQs are standard queues, which EventBridge and Lambda
+ * require); retention is enforced lazily, on receive.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { LocalCloudError } from '../shared/errors';
+import { Journal } from '../shared/journal';
 
 export interface SqsMessageAttributeValue {
   DataType: string;
@@ -238,15 +244,102 @@ function accountOfArn(arn: string): string {
 export interface SqsServiceOptions {
   /** Clock in epoch ms (tests). */
   now?: () => number;
+  /** Where changes to messages are recorded (default: nowhere, in memory). */
+  journal?: Journal<SqsJournalRecord>;
+}
+
+/** A stored message as the journal keeps it (binary attribute values as base64). */
+export interface JournaledMessage {
+  id: string;
+  body: string;
+  attributes: Record<string, { DataType: string; StringValue?: string; BinaryBase64?: string }>;
+  sentAt: number;
+  visibleAt: number;
+  receiveCount: number;
+  firstReceivedAt?: number;
+}
+
+/** One change to a queue's messages. */
+export type SqsJournalRecord =
+  | { op: 'send'; q: string; m: JournaledMessage }
+  | { op: 'recv'; q: string; id: string; rc: number; vis: number; first?: number }
+  | { op: 'vis'; q: string; id: string; vis: number }
+  | { op: 'move'; q: string; to: string; id: string; vis: number }
+  | { op: 'del'; q: string; id: string }
+  | { op: 'purge'; q: string };
+
+function toJournaled(m: StoredMessage): JournaledMessage {
+  const attributes: JournaledMessage['attributes'] = {};
+  for (const [name, value] of Object.entries(m.attributes)) {
+    attributes[name] = { DataType: value.DataType, StringValue: value.StringValue };
+    if (value.BinaryValue !== undefined) attributes[name].BinaryBase64 = Buffer.from(value.BinaryValue).toString('base64');
+  }
+  const { id, body, sentAt, visibleAt, receiveCount, firstReceivedAt } = m;
+  return { id, body, attributes, sentAt, visibleAt, receiveCount, firstReceivedAt };
+}
+
+function fromJournaled(m: JournaledMessage): StoredMessage {
+  const attributes: SqsMessageAttributes = {};
+  for (const [name, value] of Object.entries(m.attributes)) {
+    attributes[name] = { DataType: value.DataType };
+    if (value.StringValue !== undefined) attributes[name].StringValue = value.StringValue;
+    if (value.BinaryBase64 !== undefined) attributes[name].BinaryValue = Buffer.from(value.BinaryBase64, 'base64');
+  }
+  const { id, body, sentAt, visibleAt, receiveCount, firstReceivedAt } = m;
+  return { id, body, md5OfBody: md5Hex(body), attributes, sentAt, visibleAt, receiveCount, firstReceivedAt };
 }
 
 export class SqsService {
   private readonly queues = new Map<string, Queue>(); // by ARN
   private readonly now: () => number;
+  private readonly journal: Journal<SqsJournalRecord>;
   private closed = false;
 
   constructor(options: SqsServiceOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.journal = options.journal ?? Journal.inMemory();
+  }
+
+  /** Resolves once every change made so far is on disk (acknowledge a SendMessage after this). */
+  synced(): Promise<void> {
+    return this.journal.synced();
+  }
+
+  /**
+   * Replays journal records onto the queues created so far (call after `createQueue` for the graph's queues), then
+   * compacts the journal to one `send` record per message kept. Records of queues that no longer exist are dropped.
+   * Returns the number of messages restored.
+   */
+  async restore(records: SqsJournalRecord[]): Promise<number> {
+    const find = (arn: string, id: string): StoredMessage | undefined => this.queues.get(arn)?.messages.find((m) => m.id === id);
+    for (const record of records) {
+      const q = this.queues.get(record.q);
+      if (q === undefined) continue;
+      if (record.op === 'send') q.messages.push(fromJournaled(record.m));
+      else if (record.op === 'purge') q.messages = [];
+      else if (record.op === 'del') q.messages = q.messages.filter((m) => m.id !== record.id);
+      else if (record.op === 'recv') {
+        const m = find(record.q, record.id);
+        if (m) Object.assign(m, { receiveCount: record.rc, visibleAt: record.vis, firstReceivedAt: record.first });
+      } else if (record.op === 'vis') {
+        const m = find(record.q, record.id);
+        if (m) m.visibleAt = record.vis;
+      } else {
+        const m = find(record.q, record.id);
+        const to = this.queues.get(record.to);
+        q.messages = q.messages.filter((x) => x.id !== record.id);
+        if (m && to) to.messages.push({ ...m, visibleAt: record.vis });
+      }
+    }
+    const snapshot: SqsJournalRecord[] = [];
+    for (const q of this.queues.values()) for (const m of q.messages) snapshot.push({ op: 'send', q: q.arn, m: toJournaled(m) });
+    await this.journal.compact(snapshot);
+    return snapshot.length;
+  }
+
+  private record(record: SqsJournalRecord): void {
+    // Awaited through synced() by whoever acknowledges; a failed write is reported there.
+    this.journal.append(record).catch(() => undefined);
   }
 
   createQueue(definition: SqsQueueDefinition): void {
@@ -310,6 +403,7 @@ export class SqsService {
       receiveCount: 0,
     };
     this.enqueue(q, message);
+    this.record({ op: 'send', q: q.arn, m: toJournaled(message) });
     const result: { MessageId: string; MD5OfMessageBody: string; MD5OfMessageAttributes?: string } = {
       MessageId: message.id,
       MD5OfMessageBody: message.md5OfBody,
@@ -360,6 +454,7 @@ export class SqsService {
     }
     // A handle of an already deleted message succeeds silently, as in SQS.
     q.messages = q.messages.filter((m) => m.id !== decoded.messageId);
+    this.record({ op: 'del', q: q.arn, id: decoded.messageId });
   }
 
   /** https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html */
@@ -374,11 +469,14 @@ export class SqsService {
       throw new SqsError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.', 'AWS.SimpleQueueService.MessageNotInflight');
     }
     message.visibleAt = this.now() + visibilityTimeout * 1000;
+    this.record({ op: 'vis', q: q.arn, id: message.id, vis: message.visibleAt });
     if (visibilityTimeout === 0) this.wake(q);
   }
 
   purgeQueue(queueArnOrUrl: string): void {
-    this.resolve(queueArnOrUrl).messages = [];
+    const q = this.resolve(queueArnOrUrl);
+    q.messages = [];
+    this.record({ op: 'purge', q: q.arn });
   }
 
   /** Graph URLs of the queues whose name starts with `prefix` (ListQueues). */
@@ -485,6 +583,7 @@ export class SqsService {
           q.messages = q.messages.filter((m) => m !== message);
           // The message keeps its id, body, attributes and SentTimestamp; its receive count carries over.
           this.enqueue(dlq, { ...message, visibleAt: now });
+          this.record({ op: 'move', q: q.arn, to: dlq.arn, id: message.id, vis: now });
           continue;
         }
       }
@@ -492,6 +591,7 @@ export class SqsService {
       message.firstReceivedAt ??= now;
       message.visibleAt = now + visibilityTimeout * 1000;
       message.receiptToken = randomBytes(12).toString('hex');
+      this.record({ op: 'recv', q: q.arn, id: message.id, rc: message.receiveCount, vis: message.visibleAt, first: message.firstReceivedAt });
       out.push(this.present(q, message, options));
     }
     return out;

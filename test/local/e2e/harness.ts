@@ -32,18 +32,30 @@ export function tempDataDir(): { dir: string; remove(): void } {
 export interface RunningCloud {
   api: string;
   edge: string;
+  /** The ports, to start again on the same ones (clients keep their URLs across a restart). */
+  ports: { api: number; edge: number };
   output(): string;
   /** SIGTERM, then resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** `kill -9` of the whole process group (only with `detached`: the CLI leads its own group), then waits for the exit. */
+  killGroup(): Promise<void>;
 }
 
-export async function startCli(args: string[], env: Record<string, string> = {}, timeoutMs = 150_000): Promise<RunningCloud> {
-  const port = await freePort();
-  const edgePort = await freePort();
+export interface StartCliOptions {
+  /** Spawn in a process group of its own, so `killGroup` can kill it with every child (tsx, node, java). */
+  detached?: boolean;
+  /** Listen on these ports instead of free ones. */
+  ports?: { api: number; edge: number };
+}
+
+export async function startCli(args: string[], env: Record<string, string> = {}, timeoutMs = 150_000, options: StartCliOptions = {}): Promise<RunningCloud> {
+  const port = options.ports?.api ?? (await freePort());
+  const edgePort = options.ports?.edge ?? (await freePort());
   const child: ChildProcess = spawn(TSX, ['local/cli.ts', ...args], {
     cwd: PROJECT_DIR,
     env: { ...process.env, PORT: String(port), AWS_EDGE_PORT: String(edgePort), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached === true,
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -65,7 +77,17 @@ export async function startCli(args: string[], env: Record<string, string> = {},
   return {
     api: `http://127.0.0.1:${port}`,
     edge: `http://127.0.0.1:${edgePort}`,
+    ports: { api: port, edge: edgePort },
     output: () => output,
+    killGroup: async () => {
+      if (options.detached !== true || child.pid === undefined) throw new Error('killGroup needs a detached start');
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await exited;
+    },
     stop: async () => {
       if (!done) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

@@ -18,6 +18,7 @@ export class SqsTargetSender extends TargetSender {
   protected async send(payload: string, _event: EventEnvelope): Promise<SendResult> {
     try {
       await this.sqs.sendMessage(this.target.arn, payload);
+      await this.sqs.synced?.();
       return { ok: true };
     } catch (err) {
       return classifyServiceError(err);

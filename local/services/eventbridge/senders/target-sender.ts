@@ -70,6 +70,18 @@ export interface SenderEnvironment {
   signal: AbortSignal;
   /** IAM: whether EventBridge may call the target and send to its DLQ (absent: always) */
   iam?: Pick<IamGate, 'eventBridgeTarget' | 'eventBridgeDeadLetter'>;
+  /** told when a retry is scheduled, so it can be journaled and resumed after a restart */
+  onRetry?: (event: EventEnvelope, target: DeliveryTarget, state: RetryState) => void;
+}
+
+/** Where a delivery stands between two attempts: enough to resume it after a restart. */
+export interface RetryState {
+  /** retries made once the next attempt starts (1 for the first retry) */
+  retries: number;
+  /** when the next attempt is due (epoch ms, local time) */
+  dueAtMs: number;
+  /** AWS time waited beyond local time so far (compressed back-off), counted in the event's age */
+  awayMs: number;
 }
 
 /** Per-event facts a delivery needs besides the event. */
@@ -80,6 +92,8 @@ export interface DeliveryContext {
   receivedAtLocalMs: number;
   /** X-Ray header from PutEvents, carried out of band (docs/aws-behaviour.md#the-event-envelope) */
   traceHeader?: string;
+  /** a delivery resumed after a restart: its retry count and when its next attempt is due */
+  resume?: RetryState;
 }
 
 export type SendResult = { ok: true } | SendFailure;
@@ -174,9 +188,13 @@ export abstract class TargetSender {
     }
 
     // AWS time spent waiting beyond what we actually waited locally (compressed back-off).
-    let compressedAwayMs = 0;
-    let retries = 0;
+    let compressedAwayMs = context.resume?.awayMs ?? 0;
+    let retries = context.resume?.retries ?? 0;
     const ageMs = (): number => Date.now() - context.receivedAtLocalMs + compressedAwayMs;
+    // Resumed after a restart: the retry keeps its due time (the time the process was down counts, as on AWS).
+    if (context.resume && !(await delay(Math.max(0, context.resume.dueAtMs - Date.now()), { signal: this.env.signal }))) {
+      return { status: 'aborted', retries };
+    }
 
     for (;;) {
       if (this.env.signal.aborted) return { status: 'aborted', retries };
@@ -202,8 +220,10 @@ export abstract class TargetSender {
       this.env.log(
         `${this.label()}: ${result.errorCode} ${result.errorMessage}; retry ${retries + 1} in ${Math.round(decision.delayMs)} ms (AWS time)`,
       );
+      const awayMs = compressedAwayMs + Math.max(0, decision.delayMs - localDelay);
+      this.env.onRetry?.(event, this.target, { retries: retries + 1, dueAtMs: Date.now() + localDelay, awayMs });
       if (!(await delay(localDelay, { signal: this.env.signal }))) return { status: 'aborted', retries };
-      compressedAwayMs += Math.max(0, decision.delayMs - localDelay);
+      compressedAwayMs = awayMs;
       retries += 1;
       this.metrics.retries += 1;
     }
@@ -253,6 +273,7 @@ export abstract class TargetSender {
     }
     try {
       await this.env.sqs.sendMessage(dlq, JSON.stringify(event), attributes);
+      await this.env.sqs.synced?.();
       this.metrics.deadLettered += 1;
       this.env.log(`${this.label()}: event ${event.id} sent to DLQ ${dlq}: ${failure.errorCode} ${failure.errorMessage}`);
       return { status: 'dead-lettered', ...outcome };

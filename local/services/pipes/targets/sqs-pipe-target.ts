@@ -19,6 +19,7 @@ export class SqsPipeTarget extends PipeTarget {
     for (let i = 0; i < payloads.length; i += 1) {
       try {
         await this.sqs.sendMessage(this.pipe.targetArn, payloads[i]);
+        await this.sqs.synced?.();
       } catch (err) {
         return { ok: false, errorCode: 'SQS_SEND_FAILED', errorMessage: errorMessage(err), retryable: true, failedFromIndex: i };
       }

@@ -1,6 +1,10 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { InvocationRecord, LambdaService, LambdaServiceOptions, StringOrNumberAttribute } from '../../../../local/services/lambda';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { InvocationRecord, LambdaJournalRecord, LambdaService, LambdaServiceOptions, StringOrNumberAttribute } from '../../../../local/services/lambda';
+import { Journal, readJournalFile } from '../../../../local/services/shared/journal';
 import { SqsService } from '../../../../local/services/sqs';
 import { TestBundles } from '../../helpers/lambda-bundles';
 
@@ -292,6 +296,40 @@ describe('LambdaService', () => {
       ErrorCode: { DataType: 'Number', StringValue: '200' },
       ErrorMessage: { DataType: 'String', StringValue: 'card declined' },
     });
+  });
+
+  it('journals an async invocation: after a stop (or crash) mid-retry it resumes with its attempt count', async () => {
+    // Prepare: the first service waits forever for the first retry, then stops.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-journal-'));
+    const file = path.join(dir, 'lambda.jsonl');
+    const fn = bundles.fn('async-resume', FAILING, {
+      asyncConfig: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21600, onFailureArn: 'arn:aws:sqs:us-east-1:123456789012:on-failure' },
+    });
+    const first = start({ journal: Journal.open<LambdaJournalRecord>(file, { flushMs: 1 }).journal, sleep: (_ms, signal) => new Promise((r) => signal.addEventListener('abort', () => r())) });
+    first.register(fn);
+    const { requestId } = await first.invokeAsync(fn.arn, { job: 8 });
+    expect(readJournalFile<LambdaJournalRecord>(file).records[0]).toEqual({ op: 'invoke', id: requestId, fn: fn.arn, payload: { job: 8 } });
+    for (let i = 0; i < 200 && !readJournalFile<LambdaJournalRecord>(file).records.some((r) => r.op === 'retry'); i += 1) await new Promise((r) => setTimeout(r, 25));
+    await first.stop();
+    // Act: a new service on the same journal.
+    const opened = Journal.open<LambdaJournalRecord>(file, { flushMs: 1 });
+    const second = start({ journal: opened.journal });
+    second.register(fn);
+    expect(await second.recover(opened.records)).toBe(1);
+    await second.drain();
+    // Assess: one attempt before the stop, two after; then nothing is left to resume.
+    const record = sent.find((s) => s.arn.endsWith(':on-failure'))?.message as InvocationRecord;
+    expect(record.requestContext).toMatchObject({ requestId, condition: 'RetriesExhausted', approximateInvokeCount: 3 });
+    expect(sleeps).toEqual([120_000]);
+    await second.stop();
+    await opened.journal.close();
+    expect(readJournalFile<LambdaJournalRecord>(file).records.map((r) => r.op)).toEqual(['invoke', 'retry', 'retry', 'done']);
+    const third = Journal.open<LambdaJournalRecord>(file);
+    const lambda3 = start({ journal: third.journal });
+    lambda3.register(fn);
+    expect(await lambda3.recover(third.records)).toBe(0);
+    await third.journal.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('stops retrying when the next retry would exceed MaximumEventAgeInSeconds (EventAgeExceeded)', async () => {
