@@ -259,8 +259,10 @@ describe('API destination targets', () => {
     // Assess: a bucket of 2 tokens refilled at 2/s: 2 at once, then one every 500 ms
     expect(target.requests).toHaveLength(5);
     expect(sqs.messages).toEqual([]);
+    // The last send is due 1,500 ms after the first; the arrivals are timed at the server, where the first request's
+    // connection set-up may land late on a loaded machine, so allow 300 ms of that (without the limit: ~0 ms).
     const span = target.requests[4].at - target.requests[0].at;
-    expect(span).toBeGreaterThanOrEqual(1400);
+    expect(span).toBeGreaterThanOrEqual(1200);
   });
 
   it('lets a queued event age out into the DLQ', async () => {
