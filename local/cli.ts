@@ -32,7 +32,7 @@ export const USAGE = `Usage: npm start -- [--stack NAME] [--config key=value]...
                       under the project's .local/build, where they find the project's AWS SDK.)
   --map-url EXT=LOCAL serve an external URL (prefix) by a local server for this run, e.g.
                       --map-url https://carrier.example.com=http://127.0.0.1:8080 (repeatable)
-Environment: PORT (HTTP API, default 3000), AWS_EDGE_PORT (AWS edge, default 4566), 0 for any free port;
+Environment: PORT (HTTP API, default 3000), AWS_EDGE_PORT (AWS edge, default 4566), CONSOLE_PORT (the console,\ndefault 0), 0 for any free port;
 LOCAL_DATA_DIR (as --data-dir); LOCAL_TIME_COMPRESSION.`;
 
 function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -94,6 +94,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (options.dataDir === undefined && env.LOCAL_DATA_DIR) options.dataDir = env.LOCAL_DATA_DIR;
   options.port = portFromEnv(env, 'PORT', 3000);
   options.edgePort = portFromEnv(env, 'AWS_EDGE_PORT', 4566);
+  options.consolePort = portFromEnv(env, 'CONSOLE_PORT', 0);
   return options;
 }
 
@@ -132,6 +133,7 @@ export function formatResources(handle: Pick<CloudHandle, 'classification'>): st
 
 export function formatUrls(handle: Pick<CloudHandle, 'urls'>): string[] {
   const rows: string[][] = [];
+  if (handle.urls.console) rows.push(['Console', handle.urls.console, '(diagram, events, items, traces, queues, metrics and alarms; 127.0.0.1 only)']);
   for (const api of handle.urls.apis) rows.push([`HTTP API ${api.name}`, api.local, api.aws ? `(AWS: ${api.aws})` : '']);
   rows.push(['AWS edge', handle.urls.edge, '(AWS_ENDPOINT_URL: EventBridge, DynamoDB, DynamoDB Streams, SQS, Lambda Invoke, CloudWatch Logs)']);
   for (const url of handle.urls.functionUrls) rows.push([`Function URL ${url.name}`, url.local, `(AWS: ${url.aws})`]);
