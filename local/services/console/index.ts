@@ -65,7 +65,7 @@ class HttpError extends Error {
 
 const MAX_EVENTS = 200;
 const MAX_ITEMS = 200;
-const MAX_COLUMNS = 10;
+const MAX_COLUMNS = 16;
 
 export class ConsoleService {
   private server?: http.Server;
@@ -223,7 +223,7 @@ export class ConsoleService {
             return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, v !== null && typeof v === 'object' ? '{…}' : v]));
           });
           const counts = new Map<string, number>();
-          for (const item of items) for (const key of Object.keys(item)) if (!keys.includes(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+          for (const item of items) for (const [key, value] of Object.entries(item)) if (!keys.includes(key) && value !== '{…}') counts.set(key, (counts.get(key) ?? 0) + 1);
           const others = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
           const columns = [...keys, ...others].slice(0, MAX_COLUMNS);
           const byTime = (item: Record<string, unknown>): string => String(item.updatedAt ?? item.createdAt ?? '');
@@ -275,7 +275,7 @@ export class ConsoleService {
 
   /** Queues named as a dead-letter target anywhere in the graph (rule targets, SQS redrive, Lambda, pipes). */
   private deadLetterArns(): Set<string> {
-    const text = JSON.stringify(this.options.graph.resources.map((r) => [r.state.deadLetterConfig, r.state.redrivePolicy, r.state.sourceParameters]));
+    const text = JSON.stringify(this.options.graph.resources.map((r) => [r.state.deadLetterConfig, r.state.redrivePolicy, r.state.sourceParameters, r.state.destinationConfig]));
     return new Set(text.match(/arn:aws:sqs:[^"\\]+/g) ?? []);
   }
 

@@ -114,27 +114,28 @@ async function trace(id) {
 }
 
 const openQueues = new Set();
+const actionStatus = new Map(); // survives the re-renders of the polling
 function renderQueues(data) {
   replace('queues', ...data.queues.map((q) => {
     const details = el('details', { 'data-queue': q.name }, el('summary', {}, q.name + (q.deadLetter ? ' (dead-letter queue)' : '') + ': ' + (q.attributes.ApproximateNumberOfMessages || '0') + ' visible'));
     if (openQueues.has(q.name)) details.open = true;
     details.addEventListener('toggle', () => (details.open ? openQueues.add(q.name) : openQueues.delete(q.name)));
-    const status = el('span', { 'data-testid': 'redrive-status' }, '');
+    const status = el('span', { 'data-testid': 'redrive-status' }, actionStatus.get(q.url) || '');
     details.append(
       table(['attribute', 'value'], Object.entries(q.attributes).map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', {}, v)))),
       el('h3', {}, 'Messages (peeked: visibility timeout 0)'),
       table(['id', 'sent', 'receive count', 'attributes', 'body'], q.messages.map((m) => el('tr', { 'data-testid': 'message' },
         el('td', {}, m.messageId), el('td', {}, m.sent ? time(m.sent) : ''), el('td', {}, m.receiveCount || ''), el('td', { class: 'payload' }, JSON.stringify(m.messageAttributes)), el('td', { class: 'payload' }, m.body)))),
-      el('p', {}, el('button', { 'data-testid': 'redrive', onclick: async () => { status.textContent = 'redriving…'; status.textContent = await post('/api/redrive', { queueUrl: q.url }); } }, 'Redrive'), ' ', status));
+      el('p', {}, el('button', { 'data-testid': 'redrive', onclick: async () => { status.textContent = 'redriving…'; actionStatus.set(q.url, await post('/api/redrive', { queueUrl: q.url })); status.textContent = actionStatus.get(q.url); refresh(); } }, 'Redrive'), ' ', status));
     return details;
   }));
 }
 
 function renderArchives(data) {
   replace('archives', table(['archive', 'bus', 'events', ''], data.archives.map((a) => {
-    const status = el('span', {}, '');
+    const status = el('span', { 'data-testid': 'replay-status' }, actionStatus.get(a.name) || '');
     return el('tr', {}, el('td', {}, a.name), el('td', {}, a.bus), el('td', {}, a.events),
-      el('td', {}, el('button', { 'data-testid': 'replay', onclick: async () => { status.textContent = 'replaying…'; status.textContent = await post('/api/replay', { archive: a.name, minutes: 60 }); } }, 'Replay last hour'), ' ', status));
+      el('td', {}, el('button', { 'data-testid': 'replay', onclick: async () => { status.textContent = 'replaying…'; actionStatus.set(a.name, await post('/api/replay', { archive: a.name, minutes: 60 })); status.textContent = actionStatus.get(a.name); } }, 'Replay last hour'), ' ', status));
   })));
 }
 
