@@ -66,6 +66,7 @@ class HttpError extends Error {
 const MAX_EVENTS = 200;
 const MAX_ITEMS = 200;
 const MAX_COLUMNS = 16;
+const MAX_TEXT = 60;
 
 export class ConsoleService {
   private server?: http.Server;
@@ -220,7 +221,8 @@ export class ConsoleService {
           const items = (page.Items ?? []).map((item) => {
             const plain = unmarshall(item);
             // Nested values (addresses, lists) stay in the table: the console shows the item's scalar facts.
-            return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, v !== null && typeof v === 'object' ? '{…}' : v]));
+            const shown = (v: unknown): unknown => (v !== null && typeof v === 'object' ? '{…}' : typeof v === 'string' && v.length > MAX_TEXT ? `${v.slice(0, MAX_TEXT - 1)}…` : v);
+            return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, shown(v)]));
           });
           const counts = new Map<string, number>();
           for (const item of items) for (const [key, value] of Object.entries(item)) if (!keys.includes(key) && value !== '{…}') counts.set(key, (counts.get(key) ?? 0) + 1);
