@@ -57,7 +57,8 @@ button { cursor: pointer; }
 .edge { fill: none; stroke: #8a96a3; }
 svg.chart { background: #fbfcfd; border: 1px solid #eef1f4; margin: 2px 8px 8px 0; }
 svg.chart rect { fill: #4a7ebb; } svg.chart text { font-size: 10px; fill: #475467; }
-.metric { display: inline-block; vertical-align: top; }
+.metric { display: inline-block; vertical-align: top; width: 320px; margin-right: 16px; }
+.metric h3 { font-weight: 600; overflow-wrap: anywhere; }
 `;
 
 export const CONSOLE_JS = `'use strict';
@@ -144,15 +145,17 @@ function chart(series, from, to) {
   const w = 300, h = 80, minutes = Math.round((to - from) / 60000);
   const svg = document.createElementNS(NS, 'svg');
   svg.setAttribute('class', 'chart'); svg.setAttribute('width', w); svg.setAttribute('height', h + 14);
-  const max = Math.max(1, ...series.periods.map((p) => p.sum));
+  // Counts chart their sum per minute; other units (times) their average.
+  const value = (p) => (series.unit && series.unit !== 'Count' ? p.sum / p.count : p.sum);
+  const max = Math.max(1, ...series.periods.map(value));
   for (const p of series.periods) {
     const i = Math.round((p.start - from) / 60000);
     if (i < 0 || i >= minutes) continue;
     const bar = document.createElementNS(NS, 'rect');
-    const bh = Math.max(2, (p.sum / max) * h);
+    const bh = Math.max(2, (value(p) / max) * h);
     bar.setAttribute('x', String((i * w) / minutes)); bar.setAttribute('y', String(h - bh));
     bar.setAttribute('width', String(Math.max(2, w / minutes - 1))); bar.setAttribute('height', String(bh));
-    const title = document.createElementNS(NS, 'title'); title.textContent = time(p.start) + ': ' + p.sum; bar.append(title);
+    const title = document.createElementNS(NS, 'title'); title.textContent = time(p.start) + ': ' + value(p); bar.append(title);
     svg.append(bar);
   }
   const label = document.createElementNS(NS, 'text'); label.setAttribute('x', '2'); label.setAttribute('y', String(h + 12));
@@ -162,7 +165,8 @@ function chart(series, from, to) {
 
 function renderMetrics(data) {
   replace('metrics', ...data.series.map((s) => el('div', { class: 'metric', 'data-metric': s.metricName },
-    el('h3', {}, s.metricName + ' ' + Object.entries(s.dimensions).map(([k, v]) => k + '=' + v).join(' ') + ': ' + s.total + (s.unit && s.unit !== 'Count' ? ' ' + s.unit + ' (sum)' : '')),
+    el('h3', {}, s.metricName + ': ' + (s.unit && s.unit !== 'Count' ? Math.round(s.total / Math.max(1, s.periods.reduce((n, p) => n + p.count, 0))) + ' ' + s.unit + ' (average)' : s.total)),
+    el('div', {}, Object.entries(s.dimensions).map(([k, v]) => k + '=' + v).join(' ')),
     chart(s, data.from, data.to))));
   replace('alarms', table(['alarm', 'state', 'why', 'description'], data.alarms.map((a) =>
     el('tr', { 'data-testid': 'alarm' }, el('td', {}, a.name), el('td', { class: a.state }, a.state), el('td', {}, a.reason), el('td', {}, a.description || '')))));

@@ -100,14 +100,15 @@ describe('the local console in chromium', () => {
     expect(await page.locator('[data-testid="alarm"]').count()).toBeGreaterThan(0);
 
     mkdirSync(artifacts, { recursive: true });
-    await page.evaluate("document.querySelectorAll('section').forEach((s) => (s.scrollLeft = 0)); window.scrollTo(0, 0)");
-    await page.screenshot({ path: path.join(artifacts, 'console.png') });
-    const metrics = page.locator('#metrics');
-    await metrics.screenshot({ path: path.join(artifacts, 'console-metrics.png') });
+    // The top of the page: the clicks above moved the focus and the scroll.
+    await page.evaluate("document.activeElement?.blur(); document.querySelectorAll('section').forEach((s) => (s.scrollLeft = 0)); window.scrollTo(0, 0)");
+    await page.waitForTimeout(300);
+    const top = { fullPage: false };
     const readmeCopy = process.env.CONSOLE_SCREENSHOT; // e.g. docs/console.png; docs/console-metrics.png beside it
-    if (readmeCopy) {
-      await page.screenshot({ path: path.resolve(PROJECT_DIR, readmeCopy) });
-      await metrics.screenshot({ path: path.resolve(PROJECT_DIR, readmeCopy.replace(/\.png$/, '-metrics.png')) });
-    }
+    await page.screenshot({ path: path.join(artifacts, 'console.png'), ...top });
+    if (readmeCopy) await page.screenshot({ path: path.resolve(PROJECT_DIR, readmeCopy), ...top });
+    const metrics = page.locator('#metrics'); // an element's screenshot scrolls to it: taken last
+    await metrics.screenshot({ path: path.join(artifacts, 'console-metrics.png') });
+    if (readmeCopy) await metrics.screenshot({ path: path.resolve(PROJECT_DIR, readmeCopy.replace(/\.png$/, '-metrics.png')) });
   });
 });
