@@ -9,6 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { readConsoleRules, quietLine } from './console-lines';
 import { controlPlaneBanner } from './control-plane';
 import { CloudHandle, CloudOptions, startCloud } from './cloud';
 import { acquireDataDirLock, DataDirLock, DataDirLockedError } from './data-dir-lock';
@@ -22,12 +23,16 @@ import { LocalCloudError } from './services/shared/errors';
 
 export class CliUsageError extends LocalCloudError {}
 
+export type CliOptions = CloudOptions & { help?: boolean; verbose?: boolean };
+
 export const USAGE = `Usage: npm start -- [--stack NAME] [--config key=value]... [--in-memory] [--data-dir DIR] [--map-url EXT=LOCAL]...
   --stack NAME        use Pulumi.NAME.yaml (default dev)
   --config key=value  override stack config for this run, as \`pulumi config set\` would (repeatable)
   --config-env key=VAR   the same, the value read from environment variable VAR (keeps a secret out of \`ps\`)
   --config-file key=FILE the same, the value read from FILE (one trailing newline dropped)
   --in-memory         keep DynamoDB data in memory (a throwaway run)
+  --verbose           print every log line (default: one line per state change and per failure, as package.json's
+                      localCloud section defines them; the log files keep every line either way)
   --data-dir DIR      where tables, logs, checkpoints and the outputs live (default $LOCAL_DATA_DIR, else
                       .local); one running instance per data directory. (The functions' bundles always go
                       under the project's .local/build, where they find the project's AWS SDK.)
@@ -35,7 +40,7 @@ export const USAGE = `Usage: npm start -- [--stack NAME] [--config key=value]...
                       --map-url https://carrier.example.com=http://127.0.0.1:8080 (repeatable)
   --iam on|off        enforce IAM as AWS does (default on): roles, trust policies and resource policies decide
                       every call; off allows everything (docs/iam.md)
-Environment: PORT (HTTP API, default 3000), AWS_EDGE_PORT (AWS edge, default 4566), 0 for any free port;
+Environment: PORT (HTTP API, default 3000), AWS_EDGE_PORT (AWS edge, default 4566), CONSOLE_PORT (the console,\ndefault 0), 0 for any free port;
 LOCAL_DATA_DIR (as --data-dir); LOCAL_TIME_COMPRESSION.`;
 
 function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -60,10 +65,10 @@ function readConfigFile(file: string): string {
   }
 }
 
-export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CloudOptions & { help?: boolean } {
+export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
   const assignments: string[] = [];
   const fromSources: Record<string, string> = {};
-  const options: CloudOptions & { help?: boolean } = {};
+  const options: CliOptions = {};
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -84,6 +89,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
       fromSources[key] = secret;
     }
     else if (flag === '--in-memory') options.inMemory = true;
+    else if (flag === '--verbose' || flag === '-v') options.verbose = true;
     else if (flag === '--data-dir') options.dataDir = value();
     else if (flag === '--map-url') {
       const mapping = value();
@@ -101,6 +107,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (options.dataDir === undefined && env.LOCAL_DATA_DIR) options.dataDir = env.LOCAL_DATA_DIR;
   options.port = portFromEnv(env, 'PORT', 3000);
   options.edgePort = portFromEnv(env, 'AWS_EDGE_PORT', 4566);
+  options.consolePort = portFromEnv(env, 'CONSOLE_PORT', 0);
   return options;
 }
 
@@ -139,6 +146,7 @@ export function formatResources(handle: Pick<CloudHandle, 'classification'>): st
 
 export function formatUrls(handle: Pick<CloudHandle, 'urls'>): string[] {
   const rows: string[][] = [];
+  if (handle.urls.console) rows.push(['Console', handle.urls.console, '(diagram, events, items, traces, queues, metrics and alarms; 127.0.0.1 only)']);
   for (const api of handle.urls.apis) rows.push([`HTTP API ${api.name}`, api.local, api.aws ? `(AWS: ${api.aws})` : '']);
   rows.push(['AWS edge', handle.urls.edge, '(AWS_ENDPOINT_URL: EventBridge, DynamoDB, DynamoDB Streams, SQS, Lambda Invoke, CloudWatch Logs)']);
   for (const url of handle.urls.functionUrls) rows.push([`Function URL ${url.name}`, url.local, `(AWS: ${url.aws})`]);
@@ -255,7 +263,7 @@ export function formatIam(handle: CloudHandle): string[] {
   return ['IAM enforcement: on (`--iam off` turns it off).', ...formatIamReport(handle.iam.report).split('\n')];
 }
 
-export function summary(handle: CloudHandle, projectDir: string): string[] {
+export function summary(handle: CloudHandle, projectDir: string, verbose = false): string[] {
   const notice = placeholderNotice(handle.graph.config);
   const dataDirArg = dataDirArgument(projectDir, handle.dataDir);
   const secrets = formatGeneratedSecrets(handle, projectDir);
@@ -276,7 +284,7 @@ export function summary(handle: CloudHandle, projectDir: string): string[] {
     '',
     ...formatIam(handle),
     '',
-    `Ready. Logs follow (also under ${displayPath(projectDir, path.join(handle.dataDir, 'logs'))}; \`npm run logs${dataDirArg ? ` --${dataDirArg}` : ''}\` reads them). Ctrl-C stops.`,
+    `Ready. ${verbose ? 'Logs follow' : 'State changes and failures follow (--verbose: every line)'}; every line is kept under ${displayPath(projectDir, path.join(handle.dataDir, 'logs'))} (\`npm run logs${dataDirArg ? ` --${dataDirArg}` : ''}\` reads them). Ctrl-C stops.`,
     '',
   ];
 }
@@ -307,6 +315,20 @@ export async function busyPortsMessage(ports: RequiredPort[], inUse: (port: numb
   const list = busy.map((p) => `${p.port} (${p.what}, ${p.variable})`).join(' and ');
   const example = busy.map((p) => `${p.variable}=${p.port + 1}`).join(' ');
   return `Port${busy.length > 1 ? 's' : ''} ${list} ${busy.length > 1 ? 'are' : 'is'} already in use: nothing was started. Set a free port, e.g. \`${example} npm start\` (0 picks any).`;
+}
+
+/**
+ * A configuration error met at start-up, as the message and the fix instead of a stack trace: errors named
+ * `…ConfigError` (the program's own config validation, or the local cloud's reading of Pulumi.<stack>.yaml). The
+ * key is taken from the message (`<namespace>:<key>`), so the fix names the exact setting. Undefined for other errors.
+ */
+export function explainConfigError(error: unknown, stack: string): string[] | undefined {
+  if (!(error instanceof Error) || !(/ConfigError$/.test(error.name) || /ConfigError$/.test(error.constructor.name))) return undefined;
+  const key = /(?<![\w/])([A-Za-z][\w-]*:[A-Za-z][\w.-]*)/.exec(error.message)?.[1];
+  const fix = key
+    ? `Fix: set ${key} in Pulumi.${stack}.yaml (\`pulumi config set ${key} <value> --stack ${stack}\`), or for this run only: npm start -- --config ${key}=<value>`
+    : `Fix: check Pulumi.${stack}.yaml and the --config flags (npm start -- --help).`;
+  return [`The stack's configuration is not valid: ${error.message}`, fix];
 }
 
 async function main(): Promise<void> {
@@ -358,6 +380,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
+  // Quiet by default (console-lines.ts); the files keep every line.
+  const rules = readConsoleRules(projectDir);
+  const shown = (line: string): string | undefined => (options.verbose ? line : quietLine(line, rules));
+  const print = (line: string): void => {
+    const text = shown(line);
+    if (text !== undefined) console.log(text);
+  };
   let handle: CloudHandle;
   try {
     handle = await startCloud({
@@ -365,7 +394,7 @@ async function main(): Promise<void> {
       dataDir,
       projectDir,
       onProgress: (message) => console.log(`  · ${message}`),
-      logOut: (line) => (ready ? console.log(line) : early.push(line)),
+      logOut: (line) => (ready ? print(line) : early.push(line)),
     });
   } catch (error) {
     // Ctrl-C in a terminal reaches the whole process group, DynamoDB Local included, which then fails the start-up:
@@ -385,10 +414,19 @@ async function main(): Promise<void> {
   }
   lock.update({ api: portOf(handle.urls.api), edge: portOf(handle.urls.edge) });
   writeStackOutputs(dataDir, { stack, outputs: localOutputs(handle), secretOutputs: [...(handle.graph.secretOutputs ?? [])] });
-  for (const line of summary(handle, projectDir)) console.log(line);
+  for (const line of summary(handle, projectDir, options.verbose)) console.log(line);
   console.log(`(started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   ready = true;
-  for (const line of early.splice(0)) console.log(line);
+  for (const line of early.splice(0)) print(line);
+}
+
+/** The stack a command line names (dev when none, or when the line does not parse). */
+function stackOf(argv: string[]): string {
+  try {
+    return parseCliArgs(argv).stack ?? 'dev';
+  } catch {
+    return 'dev';
+  }
 }
 
 function portOf(url: string | undefined): number | undefined {
@@ -403,6 +441,9 @@ if (require.main === module) {
     if (inUse) {
       const port = (error as NodeJS.ErrnoException & { port?: number }).port;
       console.error(`Port ${port ?? ''} is already in use: set PORT (HTTP API) or AWS_EDGE_PORT (edge) to a free port, or 0 for any.`);
+    } else if (explainConfigError(error, stackOf(process.argv.slice(2)))) {
+      for (const line of explainConfigError(error, stackOf(process.argv.slice(2))) ?? []) console.error(line);
+      process.exit(2);
     } else {
       const plain = error instanceof CliUsageError || error instanceof DataDirLockedError;
       console.error(plain ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -19,6 +19,7 @@ import { loadStackGraph, StackGraph } from './model/load';
 import { LocalSecretStore } from './model/local-secrets';
 import { UrlMap } from './model/url-map';
 import { EventBridgeService, readEventBridge } from './services/eventbridge';
+import type { ConsoleActions } from './services/console';
 import { LambdaService } from './services/lambda';
 import type { IssuerRecord } from './services/cognito-issuer';
 import { LogSink } from './services/logs';
@@ -49,6 +50,10 @@ export interface CloudOptions {
    * environments, API destination and OAuth endpoints.
    */
   urlOverrides?: Record<string, string>;
+  /** The console's port on 127.0.0.1 (default 0: any free port). */
+  consolePort?: number;
+  /** What the console's redrive and replay buttons do (none: they answer 501). */
+  consoleActions?: ConsoleActions;
   /** Start-up progress lines. */
   onProgress?: (message: string) => void;
   /** Where log lines go besides the files (default console.log); `null` keeps them in the files only. */
@@ -64,6 +69,8 @@ export interface CloudOptions {
 }
 
 export interface CloudUrls {
+  /** The local console (services/console). */
+  console?: string;
   /** The first HTTP API's base URL (served on `port`). */
   api?: string;
   apis: { name: string; id: string; aws?: string; local: string }[];
@@ -140,13 +147,14 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     eventBridge.addAll(readEventBridge(graph), wiring.warn);
     const pipes = wiring.startPipes(graph, dynamo.endpoint, tables, { eventBridge, lambda, sqs }, iam.gate);
     await wiring.resumeUnfinished(eventBridge, lambda); // what a crash left unfinished (journals)
+    const consoleUrl = await wiring.startConsole(graph, edge.url, logStore, eventBridge);
     wiring.ready();
     wiring.progress(`services wired: ${since(wiringStarted)}; started in ${since(began)}`);
     return {
       graph,
       iam: { enabled: iam.gate.enabled, report: iam.report },
       classification: classifyResources(graph),
-      urls: { api: apis[0]?.local, apis, edge: edge.url, dynamodb: dynamo.endpoint, functionUrls, issuers },
+      urls: { console: consoleUrl, api: apis[0]?.local, apis, edge: edge.url, dynamodb: dynamo.endpoint, functionUrls, issuers },
       urlMap: wiring.urlMap,
       dataDir: wiring.dataDir,
       secrets,

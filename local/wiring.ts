@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { rmSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ControlPlane } from './control-plane';
+import { ConsoleService } from './services/console';
 import { evaluateParameterMapping } from './engine';
 import type { StackGraph } from './model/load';
 import { UrlMap } from './model/url-map';
@@ -236,6 +237,13 @@ export class Wiring {
     if (deliveries + invocations > 0) {
       this.report(`resumed from the journals: ${deliveries} EventBridge delivery(ies), ${invocations} Lambda async invocation(s)`);
     }
+  }
+
+  /** The console on 127.0.0.1 (`consolePort`, default any free port): reads through the edge and the log store. */
+  async startConsole(graph: StackGraph, edgeUrl: string, logs: FileLogStore, eventBridge: EventBridgeService): Promise<string> {
+    const readArchive = (name: string): unknown[] => eventBridge.readArchive(name);
+    const service = this.stoppers.add('console', new ConsoleService({ graph, edgeUrl, logs, readArchive, actions: this.options.consoleActions }));
+    return service.start(this.options.consolePort ?? 0);
   }
 
   /** The first API on `port`, any other on a free port. */

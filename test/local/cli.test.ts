@@ -12,7 +12,7 @@ import type { CloudHandle } from '../../local/cloud';
 // The summary is built from a handle; starting a cloud is the e2e tests' job.
 jest.mock('../../local/cloud', () => ({ startCloud: jest.fn() }));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { busyPortsMessage, CliUsageError, parseCliArgs, portInUse, summary } = require('../../local/cli') as typeof import('../../local/cli');
+const { busyPortsMessage, CliUsageError, explainConfigError, parseCliArgs, portInUse, summary } = require('../../local/cli') as typeof import('../../local/cli');
 
 function resource(type: string, name: string, id: string, state: Record<string, unknown>, custom = true): GraphResource & { custom: boolean } {
   return { type, name, id, urn: `urn:pulumi:dev::p::${type}::${name}`, inputs: state, state, custom };
@@ -142,5 +142,30 @@ describe('npm start (cli)', () => {
     expect(first).toMatch(new RegExp(`callback-token\\s+${value}`));
     expect(second).not.toContain(value);
     expect(second).toContain('npm run secrets');
+  });
+});
+
+describe('configuration errors at start-up', () => {
+  class ConfigError extends Error {
+    override name = 'ConfigError';
+  }
+
+  it('names the setting and how to fix it, without a stack trace', () => {
+    const lines = explainConfigError(new ConfigError('shop:authType must be one of A, B, got "C"'), 'prod');
+    expect(lines).toEqual([
+      'The stack\'s configuration is not valid: shop:authType must be one of A, B, got "C"',
+      'Fix: set shop:authType in Pulumi.prod.yaml (`pulumi config set shop:authType <value> --stack prod`), or for this run only: npm start -- --config shop:authType=<value>',
+    ]);
+    expect(lines?.join('\n')).not.toMatch(/\n\s+at /);
+  });
+
+  it('points at the stack file when no key is named, and leaves other errors alone', () => {
+    expect(explainConfigError(new ConfigError('Pulumi.yaml must declare the project name'), 'dev')?.[1]).toBe('Fix: check Pulumi.dev.yaml and the --config flags (npm start -- --help).');
+    expect(explainConfigError(new Error('boom'), 'dev')).toBeUndefined();
+  });
+
+  it('parses --verbose', () => {
+    expect(parseCliArgs(['--verbose'], {}).verbose).toBe(true);
+    expect(parseCliArgs([], {}).verbose).toBeUndefined();
   });
 });

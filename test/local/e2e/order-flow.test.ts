@@ -85,8 +85,11 @@ describe('the dev stack in the local cloud', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.json.FailedEntryCount).toBe(0);
     expect(final.order).toMatchObject({ id, state: 'shipped' });
-    // The handlers' logs stream on the console, one line per record with time and function.
-    expect(cloud.output()).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z capture-order-\S+ .*Order captured/m);
+    // The console shows one line per state change (package.json's localCloud.stateChanges), not every log line.
+    await pollUntil(async () => cloud.output(), (out) => /state=shipped/.test(out), 10_000);
+    expect(cloud.output()).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z /aws/events/\\S+ Order Changed: orderId=${id} state=pending`, 'm'));
+    expect(cloud.output()).toMatch(new RegExp(`Order Changed: orderId=${id} state=shipped`));
+    expect(cloud.output()).not.toMatch(/^\S+Z capture-order-\S+ (START|END|REPORT) RequestId/m);
   });
 
   it('records an empty upload as a rejected order with its reasons', async () => {

@@ -1,0 +1,114 @@
+/**
+ * The console in a real browser: Debian's chromium driven by playwright-core, against the local cloud started as
+ * `npm start` starts it. An order goes in through the API (with a customer token), reaches `shipped` in the table
+ * items, its trace opens, a dead-letter queue opens and its redrive button answers; an upload carrying a
+ * `<script>` shows as text; the metrics show one order captured and one shipped (issue 15.4). Screenshots go to
+ * .local/artifacts/ (and to CONSOLE_SCREENSHOT, e.g. docs/console.png, when set).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { BrowserContext, chromium, Page } from 'playwright-core';
+import { customerToken, freePort, PROJECT_DIR, RunningCloud, startCli, tempDataDir } from '../../e2e/harness';
+
+jest.setTimeout(300_000);
+
+const CHROMIUM = '/usr/bin/chromium';
+const data = tempDataDir();
+const profile = mkdtempSync(path.join(tmpdir(), 'console-chromium-'));
+const artifacts = path.join(PROJECT_DIR, '.local', 'artifacts');
+let cloud: RunningCloud;
+let consoleUrl: string;
+let browser: BrowserContext;
+let page: Page;
+
+async function upload(body: unknown, token: string): Promise<string> {
+  const response = await fetch(`${cloud.api}/uploads`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  const accepted = (await response.json()) as { Entries: { EventId: string }[] };
+  return accepted.Entries[0].EventId;
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  cloud = await startCli(['--in-memory', '--data-dir', data.dir], { CONSOLE_PORT: String(port) });
+  consoleUrl = `http://127.0.0.1:${port}`;
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await cloud?.stop();
+  data.remove();
+  rmSync(profile, { recursive: true, force: true });
+});
+
+describe('the local console in chromium', () => {
+  it('prints its URL at start-up', () => {
+    expect(cloud.output()).toMatch(new RegExp(`Console +${consoleUrl.replace(/[.:/]/g, '\\$&')} `));
+  });
+
+  it('follows an order to shipped, traces it, opens a dead-letter queue and presses redrive', async () => {
+    // Prepare: the page, then an order and an upload whose payload carries markup.
+    await page.goto(consoleUrl);
+    const token = await customerToken(data.dir, 'console-customer');
+    const order = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<string, unknown>;
+    const id = await upload(order, token);
+    const hostile = '<script>window.__injected = true</script><img src=x onerror="window.__injected = true">';
+    // The catch-all log keeps no upload bodies, but a rejection's reason names the unknown key: user input.
+    await upload({ ...order, idempotencyKey: 'console-hostile-1', [hostile]: 1 }, token);
+
+    // Act + assess: the order reaches shipped in the table items.
+    const row = page.locator('[data-testid="item"]', { hasText: id }).filter({ has: page.locator('td[data-column="state"]', { hasText: 'shipped' }) });
+    await row.first().waitFor({ timeout: 90_000 });
+
+    // Its trace opens, with the journey to shipped.
+    await row.first().locator('[data-testid="trace-button"]').click();
+    await page.locator('[data-testid="final-state"]', { hasText: 'final state: shipped' }).waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid="hop"]').count()).toBeGreaterThan(4);
+    await page.screenshot({ path: path.join(artifacts, 'console-trace.png') });
+
+    // The hostile payload shows as text on the bus, and nothing of it ran.
+    const hostileEvent = page.locator('[data-testid="event"]', { hasText: '__injected' }).first();
+    await hostileEvent.waitFor({ timeout: 30_000 });
+    expect(await hostileEvent.textContent()).toContain('<script>window.__injected = true</script>');
+    expect(await page.locator('main script, main [data-testid="events"] img, [data-testid="items"] img').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as { __injected?: boolean }).__injected)).toBeUndefined();
+
+    // A dead-letter queue opens with AWS's attributes; its redrive button answers.
+    const queue = page.locator('details[data-queue]', { hasText: 'dead-letter queue' }).first();
+    await queue.locator('summary').click();
+    await queue.locator('td', { hasText: 'QueueArn' }).waitFor();
+    await queue.locator('[data-testid="redrive"]').click();
+    await page.locator('details[open] [data-testid="redrive-status"]').filter({ hasNotText: /^$|redriving/ }).waitFor({ timeout: 30_000 });
+    expect(await page.locator('details[open] [data-testid="redrive-status"]').first().textContent()).toMatch(/redrive|moved|message/i);
+
+    // The metrics show the order captured and shipped (issue 15: the same EMF lines CloudWatch would read).
+    const captured = page.locator('[data-metric="OrdersCaptured"] h3');
+    await captured.waitFor({ timeout: 30_000 });
+    await page.locator('[data-metric="OrdersShipped"] h3', { hasText: /: 1$/ }).waitFor({ timeout: 30_000 });
+    expect(await captured.textContent()).toMatch(/: 1$/);
+    expect(await page.locator('[data-testid="alarm"]').count()).toBeGreaterThan(0);
+
+    mkdirSync(artifacts, { recursive: true });
+    // The top of the page: the clicks above moved the focus and the scroll.
+    await page.evaluate("document.activeElement?.blur(); document.querySelectorAll('section').forEach((s) => (s.scrollLeft = 0)); window.scrollTo(0, 0)");
+    await page.waitForTimeout(300);
+    const top = { fullPage: false };
+    const readmeCopy = process.env.CONSOLE_SCREENSHOT; // e.g. docs/console.png; docs/console-metrics.png beside it
+    await page.screenshot({ path: path.join(artifacts, 'console.png'), ...top });
+    if (readmeCopy) await page.screenshot({ path: path.resolve(PROJECT_DIR, readmeCopy), ...top });
+    const metrics = page.locator('#metrics'); // an element's screenshot scrolls to it: taken last
+    await metrics.screenshot({ path: path.join(artifacts, 'console-metrics.png') });
+    if (readmeCopy) await metrics.screenshot({ path: path.resolve(PROJECT_DIR, readmeCopy.replace(/\.png$/, '-metrics.png')) });
+  });
+});
