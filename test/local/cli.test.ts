@@ -8,6 +8,7 @@ import { StackGraph } from '../../local/model/load';
 import { LocalSecretStore } from '../../local/model/local-secrets';
 import { UrlMap } from '../../local/model/url-map';
 import type { CloudHandle } from '../../local/cloud';
+import { iamReport } from '../../local/iam';
 
 // The summary is built from a handle; starting a cloud is the e2e tests' job.
 jest.mock('../../local/cloud', () => ({ startCloud: jest.fn() }));
@@ -91,6 +92,23 @@ describe('npm start (cli)', () => {
     expect(text).toContain('npm run -s stack-output -- <name> --show-secrets --data-dir other-dir');
     expect(text).toContain('`npm run logs -- --data-dir other-dir` reads them');
     expect(summary(fakeHandle(projectDir), projectDir).join('\n')).toContain('`npm run logs` reads them');
+  });
+
+  it('enforces IAM unless --iam off, and says which at start-up', async () => {
+    // Prepare
+    const handle = fakeHandle('/p');
+    const report = await iamReport(handle.graph);
+    // Act
+    const on = summary({ ...handle, iam: { enabled: true, report } }, '/p').join('\n');
+    const off = summary(handle, '/p').join('\n');
+    // Assess
+    expect(parseCliArgs([], {}).iam).toBeUndefined();
+    expect(parseCliArgs(['--iam', 'off'], {}).iam).toBe(false);
+    expect(parseCliArgs(['--iam=on'], {}).iam).toBe(true);
+    expect(() => parseCliArgs(['--iam', 'maybe'], {})).toThrow(/Expected --iam on or --iam off/);
+    expect(on).toContain('IAM enforcement: on (`--iam off` turns it off).');
+    expect(on).toContain("IAM: 0 permission checks on this stack's hops, 0 would be denied on AWS");
+    expect(off).toContain('IAM enforcement: off (--iam off): every call is allowed, as before.');
   });
 
   it('takes the data directory from LOCAL_DATA_DIR unless --data-dir is given', () => {

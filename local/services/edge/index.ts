@@ -15,17 +15,20 @@
  * - `GET /health` (also `GET /_local/health`) → `{"status":"ok"|"degraded","services":[...],"dependencies":{...}}`,
  *   200 when every dependency (DynamoDB Local) is up, 503 while one is down or restarting.
  *
+ * IAM: a call signed with a function's own access key is authorized with the function's execution role before it
+ * is routed (edge/iam.ts, docs/iam.md#enforcement); any other key is the account's own user.
+ *
  * Queue URLs handed out are edge-local (`http://<host>/<account>/<name>`); see edge/queue-urls.ts for why.
  * Nothing here knows the stack: services are injected.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import type { SqsService } from '../sqs';
 import type { ControlPlane } from '../../control-plane';
 import { forwardTranslated } from '../../control-plane/dynamodb-forward';
 import { handleControlPlane, handleIamQuery, isIamQuery } from '../../control-plane/http';
 import type { LogStore } from '../logs/store';
-import { PassThrough } from 'node:stream';
 import type { IamGate } from '../iam';
 import { accessKeyOf } from '../iam';
 import { forwardToDynamoDb } from './dynamodb-proxy';
