@@ -1,5 +1,5 @@
 /**
- * In-memory Amazon SQS standard queues: what the local cloud uses for dead-letter queues and SQS targets.
+ * Amazon SQS standard queues (in memory, journaled to disk): what the local cloud uses for dead-letter queues and SQS targets.
  *
  * Queues are not created through the API: the wiring creates one per `aws:sqs/queue:Queue` of the resource graph
  * (`createQueue` with the graph's name, ARN and URL), so the names and ARNs match what the stack would deploy.
