@@ -11,12 +11,15 @@ export interface PipelineBenchArgs {
   concurrency: number;
   /** Profile the cloud's node threads (`--cpu-prof`) into this directory. */
   cpuProfileDir?: string;
+  /** Run on a fresh data dir with everything persisted (the journals on), as `npm start` does, not `--in-memory`. */
+  persistent?: boolean;
 }
 
 export const PIPELINE_BENCH_USAGE = `Usage: npm run bench:pipeline -- [--orders N] [--concurrency C]
   --orders N        orders pushed through POST /uploads (default 1000)
   --concurrency C   uploads in flight at once, 1..${MAX_CONNECTIONS} (default 16)
-  --cpu-prof DIR    write a CPU profile of each of the cloud's node threads into DIR (node --cpu-prof)`;
+  --cpu-prof DIR    write a CPU profile of each of the cloud's node threads into DIR (node --cpu-prof)
+  --persistent      persist everything on a fresh data dir (journals on, as npm start does) instead of --in-memory`;
 
 export class BenchUsageError extends Error {
   override name = 'BenchUsageError';
@@ -45,6 +48,7 @@ export function parsePipelineBenchArgs(argv: readonly string[]): PipelineBenchAr
     if (flag === '--orders') args.orders = positiveInteger(flag, value());
     else if (flag === '--concurrency') args.concurrency = positiveInteger(flag, value());
     else if (flag === '--cpu-prof') args.cpuProfileDir = value();
+    else if (flag === '--persistent') args.persistent = true;
     else throw new BenchUsageError(`Unknown option ${arg}\n${PIPELINE_BENCH_USAGE}`);
   }
   if (args.concurrency > MAX_CONNECTIONS) {

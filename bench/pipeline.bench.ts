@@ -1,7 +1,8 @@
 /**
  * The pipeline, end to end, on this machine: `npm run bench:pipeline [-- --orders N] [--concurrency C]`.
  *
- * Starts the local cloud in memory as a user does (`tsx local/cli.ts --in-memory`), with the carrier's rate limit at
+ * Starts the local cloud in memory as a user does (`tsx local/cli.ts --in-memory`; with `--persistent`, on a fresh
+ * data dir with everything journaled, as `npm start` runs), with a customer token, and the carrier's rate limit at
  * its maximum (300/s) and the stage's throttling raised (burst 5,000, rate 10,000) so neither limit is what is
  * measured. Then, in this order:
  *   1. DynamoDB Local's raw conditional-PutItem rate (concurrency 16, after a warm-up), directly and through the
@@ -16,7 +17,8 @@
  * It asserts nothing. Uploads carry no idempotencyKey, so every upload is its own order (two writes each).
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
@@ -59,10 +61,6 @@ const TSX = path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx');
 const UPLOAD = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<string, unknown>;
 delete UPLOAD.idempotencyKey;
 const UPLOAD_BODY = JSON.stringify(UPLOAD);
-/** The cloud's own data directory, so a bench never meets an `npm start` of the same project (one per data dir). */
-const DATA_DIR = path.join(PROJECT_DIR, '.local', 'bench', 'pipeline-data');
-/** Uploads are a customer's: one access token of the local issuer, as `npm run token` signs it. */
-let authorization = '';
 const RAW_WARMUP = 500;
 const RAW_MEASURED = 2000;
 const RAW_CONCURRENCY = 16;
@@ -94,14 +92,18 @@ interface Cloud {
   stop(): Promise<void>;
 }
 
-async function startCloud(cpuProfileDir: string | undefined): Promise<Cloud> {
+/** The customer routes want a token of the local issuer (`npm run token`); set once the cloud is ready. */
+let authorization = '';
+
+async function startCloud(cpuProfileDir: string | undefined, persistent: boolean): Promise<Cloud> {
   const port = await freePort();
   const edgePort = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-pipeline-'));
   const args = [
     'local/cli.ts',
-    '--in-memory',
+    ...(persistent ? [] : ['--in-memory']),
     '--data-dir',
-    DATA_DIR,
+    dataDir,
     '--config',
     'carrierRateLimitPerSecond=300',
     '--config',
@@ -140,7 +142,8 @@ async function startCloud(cpuProfileDir: string | undefined): Promise<Cloud> {
   }
   ready = true;
   const startSeconds = (performance.now() - started) / 1000;
-  authorization = `Bearer ${await tokenFor({ customer: 'bench-customer', dataDir: DATA_DIR, expiresIn: 3600 }, PROJECT_DIR)}`;
+  const customer = (UPLOAD.customer as { id: string }).id;
+  authorization = `Bearer ${await tokenFor({ customer, dataDir, expiresIn: 3600 }, PROJECT_DIR)}`;
   const dynamodb = /DynamoDB Local\s+(http:\/\/\S+)/.exec(startup)?.[1];
   const tableName = /tableName: "([^"]+)"/.exec(startup)?.[1];
   if (!dynamodb || !tableName) throw new Error(`could not read DynamoDB Local's URL and the table name from the start-up:\n${startup}`);
@@ -156,6 +159,7 @@ async function startCloud(cpuProfileDir: string | undefined): Promise<Cloud> {
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await exit;
       clearTimeout(timer);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -377,9 +381,10 @@ function rssLine(tree: readonly ProcessSample[]): string {
 
 async function main(): Promise<void> {
   const args = parsePipelineBenchArgs(process.argv.slice(2));
-  console.log(`bench:pipeline: ${args.orders} orders at concurrency ${args.concurrency}; starting the local cloud in memory…`);
+  const mode = args.persistent ? 'persistent (journals on)' : 'in memory';
+  console.log(`bench:pipeline: ${args.orders} orders at concurrency ${args.concurrency}; starting the local cloud ${mode}…`);
   if (args.cpuProfileDir) args.cpuProfileDir = path.resolve(args.cpuProfileDir);
-  const cloud = await startCloud(args.cpuProfileDir);
+  const cloud = await startCloud(args.cpuProfileDir, args.persistent === true);
   try {
     console.log(`  ready in ${cloud.startSeconds.toFixed(1)} s (table ${cloud.tableName})`);
     const direct = dynamoClient(cloud.dynamodb);

@@ -248,21 +248,25 @@ export class LambdaService {
    * its attempt count and due time, then compacts the journal to them. Returns how many were resumed.
    */
   async recover(records: LambdaJournalRecord[]): Promise<number> {
+    // Only what the journal held: invocations accepted since start-up are running already.
+    const found = new Map<string, { invoke: InvokeRecord; retry?: AsyncRetryRecord }>();
     for (const record of records) {
-      if (record.op === 'invoke') this.unfinished.set(record.id, { invoke: record });
-      else if (record.op === 'done') this.unfinished.delete(record.id);
+      if (record.op === 'invoke') found.set(record.id, { invoke: record });
+      else if (record.op === 'done') found.delete(record.id);
       else {
-        const entry = this.unfinished.get(record.id);
+        const entry = found.get(record.id);
         if (entry) entry.retry = record;
       }
     }
     const resumable: { state: FunctionState; invoke: InvokeRecord; retry?: AsyncRetryRecord }[] = [];
-    for (const [id, entry] of this.unfinished) {
+    for (const [id, entry] of found) {
       const state = this.lookup(entry.invoke.fn);
       if (state === undefined) {
         this.log('lambda', `async invocation ${id} of ${entry.invoke.fn} not resumed: the function no longer exists`);
-        this.unfinished.delete(id);
-      } else resumable.push({ state, ...entry });
+        continue;
+      }
+      this.unfinished.set(id, entry);
+      resumable.push({ state, ...entry });
     }
     await this.journal.compact(this.unfinishedRecords());
     for (const { state, invoke, retry } of resumable) this.startAsync(state, invoke, retry);

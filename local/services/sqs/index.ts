@@ -1,5 +1,5 @@
 /**
- * In-memory Amazon SQS standard queues: what the local cloud uses for dead-letter queues and SQS targets.
+ * Amazon SQS standard queues (in memory, journaled to disk): what the local cloud uses for dead-letter queues and SQS targets.
  *
  * Queues are not created through the API: the wiring creates one per `aws:sqs/queue:Queue` of the resource graph
  * (`createQueue` with the graph's name, ARN and URL), so the names and ARNs match what the stack would deploy.
@@ -268,6 +268,9 @@ export type SqsJournalRecord =
   | { op: 'del'; q: string; id: string }
   | { op: 'purge'; q: string };
 
+/** The journal is rewritten from the messages kept once this many records were appended. */
+const COMPACT_AFTER_RECORDS = 50_000;
+
 function toJournaled(m: StoredMessage): JournaledMessage {
   const attributes: JournaledMessage['attributes'] = {};
   for (const [name, value] of Object.entries(m.attributes)) {
@@ -331,8 +334,7 @@ export class SqsService {
         if (m && to) to.messages.push({ ...m, visibleAt: record.vis });
       }
     }
-    const snapshot: SqsJournalRecord[] = [];
-    for (const q of this.queues.values()) for (const m of q.messages) snapshot.push({ op: 'send', q: q.arn, m: toJournaled(m) });
+    const snapshot = this.snapshot();
     await this.journal.compact(snapshot);
     return snapshot.length;
   }
@@ -340,6 +342,14 @@ export class SqsService {
   private record(record: SqsJournalRecord): void {
     // Awaited through synced() by whoever acknowledges; a failed write is reported there.
     this.journal.append(record).catch(() => undefined);
+    // Receives and deletes add up in a long run: rewrite the journal from the messages kept now and then.
+    if (this.journal.appendedSinceCompaction > COMPACT_AFTER_RECORDS) this.journal.compact(this.snapshot()).catch(() => undefined);
+  }
+
+  private snapshot(): SqsJournalRecord[] {
+    const records: SqsJournalRecord[] = [];
+    for (const q of this.queues.values()) for (const m of q.messages) records.push({ op: 'send', q: q.arn, m: toJournaled(m) });
+    return records;
   }
 
   createQueue(definition: SqsQueueDefinition): void {

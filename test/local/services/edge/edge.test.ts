@@ -251,6 +251,38 @@ describe('edge: routing', () => {
     expect(await health.json()).toMatchObject({ status: 'ok' });
   });
 
+  it('reports a dependency that is down on /_local/health (503) and answers DynamoDB calls 503 ServiceUnavailable meanwhile', async () => {
+    // Prepare: an edge whose DynamoDB Local is restarting, then up.
+    let status = 'restarting';
+    const other = await startEdge({
+      port: 0,
+      sqs,
+      dynamoDbEndpoint: 'http://127.0.0.1:9',
+      eventBridge: { putEvents: async () => ({ FailedEntryCount: 0, Entries: [] }), testEventPattern: () => true },
+      dependencies: () => ({ dynamodb: { status } }),
+    });
+    try {
+      // Act
+      const down = await fetch(`${other.url}/_local/health`);
+      const call = await fetch(other.url, {
+        method: 'POST',
+        headers: { 'x-amz-target': 'DynamoDB_20120810.GetItem', 'content-type': 'application/x-amz-json-1.0' },
+        body: '{"TableName":"t","Key":{}}',
+      });
+      status = 'up';
+      const up = await fetch(`${other.url}/health`);
+      // Assess
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ status: 'degraded', dependencies: { dynamodb: { status: 'restarting' } } });
+      expect(call.status).toBe(503);
+      expect(await call.json()).toMatchObject({ __type: expect.stringContaining('ServiceUnavailable') });
+      expect(up.status).toBe(200);
+      expect(await up.json()).toMatchObject({ status: 'ok', dependencies: { dynamodb: { status: 'up' } } });
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('ends pending long polls when it stops', async () => {
     // Prepare
     const polling = sqsClient.send(new ReceiveMessageCommand({ QueueUrl: GRAPH_URL, WaitTimeSeconds: 20 })).catch((e: Error) => e);
