@@ -76,15 +76,19 @@ export class Wiring {
     this.gate.open();
   }
 
-  startDynamoDb(): Promise<DynamoDbLocalHandle> {
+  /** `spawned` settles once the JVM runs (or the start failed): its boot then overlaps whatever comes next. */
+  startDynamoDb(): { spawned: Promise<void>; ready: Promise<DynamoDbLocalHandle> } {
     const inMemory = this.options.inMemory === true;
-    const starting = startDynamoDbLocal({
+    let onSpawned = (): void => undefined;
+    const spawned = new Promise<void>((resolve) => (onSpawned = resolve));
+    const ready = startDynamoDbLocal({
       inMemory,
       dataDir: inMemory ? undefined : path.join(this.dataDir, 'dynamodb'),
       onProgress: this.progress,
+      onSpawned,
     });
-    starting.catch(() => undefined); // awaited later; a failure must not be reported as unhandled meanwhile
-    return starting;
+    ready.catch(() => undefined); // awaited later; a failure must not be reported as unhandled meanwhile
+    return { spawned: Promise.race([spawned, ready.then(() => undefined, () => undefined)]), ready };
   }
 
   writeBundles(graph: StackGraph): LocalFunction[] {
