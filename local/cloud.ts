@@ -111,9 +111,11 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
   const began = performance.now();
   const since = (start: number): string => `${Math.round(performance.now() - start)} ms`;
   // Needs nothing from the graph: boots (seconds, in its own process) while the program runs and bundles.
-  const dynamoStarting = wiring.startDynamoDb();
+  const { spawned, ready: dynamoStarting } = wiring.startDynamoDb();
   let dynamoReadyAfter = '';
   void dynamoStarting.then(() => (dynamoReadyAfter = since(began)), () => undefined);
+  // The program run below blocks this thread for seconds: let the JVM be spawned first (port, process: ms).
+  await spawned;
   try {
     wiring.progress('running the Pulumi program under mocks, DynamoDB Local booting meanwhile');
     // Made-up secrets are random per data dir (kept there), or per run with --in-memory (model/local-secrets.ts).

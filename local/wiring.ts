@@ -86,21 +86,25 @@ export class Wiring {
 
   /**
    * DynamoDB Local under a supervisor (services/dynamodb-local/supervisor.ts): restarted on its port with its data
-   * when it dies; the tables are then checked again (an in-memory run re-creates them, empty).
+   * when it dies; the tables are then checked again (an in-memory run re-creates them, empty). `spawned` settles
+   * once the JVM runs (or the start failed): its boot then overlaps whatever comes next.
    */
-  startDynamoDb(): Promise<SupervisedDynamoDbLocal> {
+  startDynamoDb(): { spawned: Promise<void>; ready: Promise<SupervisedDynamoDbLocal> } {
     const inMemory = this.options.inMemory === true;
-    const starting = superviseDynamoDbLocal({
+    let onSpawned = (): void => undefined;
+    const spawned = new Promise<void>((resolve) => (onSpawned = resolve));
+    const ready = superviseDynamoDbLocal({
       inMemory,
       dataDir: inMemory ? undefined : path.join(this.dataDir, 'dynamodb'),
       onProgress: this.progress,
+      onSpawned,
       report: (message) => this.report(message),
       afterRestart: async () => {
         if (this.tables) await createTables(this.tables.client, this.tables.tables, () => undefined);
       },
     });
-    starting.then((dynamo) => (this.dynamo = dynamo)).catch(() => undefined); // awaited later; not unhandled meanwhile
-    return starting;
+    ready.then((dynamo) => (this.dynamo = dynamo)).catch(() => undefined); // awaited later; not unhandled meanwhile
+    return { spawned: Promise.race([spawned, ready.then(() => undefined, () => undefined)]), ready };
   }
 
   /**

@@ -27,6 +27,8 @@ export interface DynamoDbLocalOptions {
   port?: number;
   /** Progress messages for a start-up display. */
   onProgress?: (msg: string) => void;
+  /** Called once the JVM process has been spawned (its boot then runs in parallel with whatever the caller does). */
+  onSpawned?: () => void;
   /** How long to wait for readiness (default 60 s: a cold JVM on a busy machine is slow). */
   readyTimeoutMs?: number;
 }
@@ -141,6 +143,7 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     sharedDb: true,
     stdio: 'pipe',
   });
+  opts.onSpawned?.();
 
   let output = '';
   const keep = (chunk: Buffer): void => {
