@@ -17,7 +17,10 @@ export default tseslint.config(
     files: ['handlers/**/*.ts'],
     ignores: ['handlers/zod.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^zod(/|$)', message: "Import * as z from './zod' (zod/mini with English messages)." }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^zod(/|$)', message: "Import * as z from './zod' (zod/mini with English messages)." }] },
+      ],
     },
   },
 );

@@ -20,7 +20,12 @@ import { OrderStreamPipe } from './infra/order-stream-pipe';
 import { OrdersApi } from './infra/orders-api';
 import { OrdersTable } from './infra/orders-table';
 import { secretOrGenerated } from './infra/secrets';
-import { carrierHeaderParameters, carrierPayloadTransformer, confirmShipmentTransformer, orderChangedPipeTemplate } from './infra/templates';
+import {
+  carrierHeaderParameters,
+  carrierPayloadTransformer,
+  confirmShipmentTransformer,
+  orderChangedPipeTemplate,
+} from './infra/templates';
 
 const config = loadStackConfig();
 const logRetentionDays = config.logRetentionDays;
@@ -30,7 +35,11 @@ const alarmActions = alerts ? [alerts.arn] : config.alarmActions;
 
 // Storage and the bus.
 const table = new OrdersTable('orders');
-const events = new EventBus('orders', { archiveRetentionDays: config.archiveRetentionDays, logRetentionDays, alarmActions });
+const events = new EventBus('orders', {
+  archiveRetentionDays: config.archiveRetentionDays,
+  logRetentionDays,
+  alarmActions,
+});
 
 // Handlers. EventBridge invokes the first three asynchronously: Lambda retries twice, then the event goes to the
 // function's own DLQ. Six hours covers Lambda's own throttling retries.
@@ -88,8 +97,18 @@ const api = new OrdersApi('orders-api', {
   busArn: events.arn,
   ingestRoutes: [
     { routeKey: 'POST /uploads', source: EventSources.api, detailType: DetailTypes.orderUploaded, customer: true },
-    { routeKey: 'POST /cancellations', source: EventSources.api, detailType: DetailTypes.cancellationRequested, customer: true },
-    { routeKey: 'POST /confirm-shipment', source: EventSources.carrier, detailType: DetailTypes.shipmentConfirmed, authorized: true },
+    {
+      routeKey: 'POST /cancellations',
+      source: EventSources.api,
+      detailType: DetailTypes.cancellationRequested,
+      customer: true,
+    },
+    {
+      routeKey: 'POST /confirm-shipment',
+      source: EventSources.carrier,
+      detailType: DetailTypes.shipmentConfirmed,
+      authorized: true,
+    },
   ],
   lambdaRoutes: [{ routeKey: 'GET /orders/{id}', handler: getOrder, customer: true }],
   authorizer: authorizeCarrier,
@@ -177,8 +196,22 @@ const deadLetterQueues: DeadLetterQueue[] = [
 ];
 
 // Operations: a dashboard of the whole pipeline and the alarms that mean something (DLQ alarms are above).
-const functions = [captureOrder, cancelOrder, confirmShipment, getOrder, authorizeCarrier, ...(carrierMock ? [carrierMock.handler] : [])];
-const dashboard = new OperationsDashboard('operations', { api, bus: events, carrierSubscriptions, functions, pipe, deadLetterQueues });
+const functions = [
+  captureOrder,
+  cancelOrder,
+  confirmShipment,
+  getOrder,
+  authorizeCarrier,
+  ...(carrierMock ? [carrierMock.handler] : []),
+];
+const dashboard = new OperationsDashboard('operations', {
+  api,
+  bus: events,
+  carrierSubscriptions,
+  functions,
+  pipe,
+  deadLetterQueues,
+});
 new OperationsAlarms('operations-alarms', {
   busName: events.name,
   carrierSubscriptions,
@@ -193,7 +226,9 @@ export const apiUrl = api.url;
 export const busName = events.name;
 export const tableName = table.name;
 /** Every dead-letter queue's URL, by its logical name. */
-export const deadLetterQueueUrls = pulumi.output(Object.fromEntries(deadLetterQueues.map((q) => [q.logicalName, q.url])));
+export const deadLetterQueueUrls = pulumi.output(
+  Object.fromEntries(deadLetterQueues.map((q) => [q.logicalName, q.url])),
+);
 /** Where order changes are POSTed: the configured carrier or the mock's function URL. */
 export const carrierEndpoint = carrier.endpoint;
 /** The CloudWatch dashboard of the pipeline. */
@@ -206,7 +241,9 @@ export const alertTopicArn = alerts?.arn;
  */
 export const callbackToken = pulumi.secret(callbackSecret);
 /** The header the API destination sends the carrier (`{ name, value }`), secret: the carrier checks it. */
-export const carrierAuthHeader = pulumi.secret(pulumi.all([carrierCredential.headerName, carrierCredential.headerValue]).apply(([name, value]) => ({ name, value })));
+export const carrierAuthHeader = pulumi.secret(
+  pulumi.all([carrierCredential.headerName, carrierCredential.headerValue]).apply(([name, value]) => ({ name, value })),
+);
 /** The customers' token issuer and the audiences (app client ids) the API accepts. */
 export const customerTokenIssuer = pulumi.output(customers.issuer);
 export const customerTokenAudience = pulumi.output(customers.audience);

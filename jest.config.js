@@ -6,7 +6,12 @@
  * that start whole local clouds: run one at a time, `npm test` passes --runInBand, so two clouds never compete for
  * this machine's two cores and their timings mean something).
  */
-const E2E = ['/test/local/e2e/', '/test/docs/readme\\.test\\.ts$', '/test/capacity/calibration\\.test\\.ts$', '\\.e2e\\.test\\.ts$'];
+const E2E = [
+  '/test/local/e2e/',
+  '/test/docs/readme\\.test\\.ts$',
+  '/test/capacity/calibration\\.test\\.ts$',
+  '\\.e2e\\.test\\.ts$',
+];
 
 const shared = {
   // node, plus a per-worker cache the infra suites share program runs through (see the file).

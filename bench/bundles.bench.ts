@@ -45,7 +45,12 @@ interface Probe {
 
 function probe(file: string, externals: string[], env: Record<string, string>): Promise<Probe> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(PROBE, { eval: true, execArgv: [], env: { ...process.env, ...env }, workerData: { file, externals } });
+    const worker = new Worker(PROBE, {
+      eval: true,
+      execArgv: [],
+      env: { ...process.env, ...env },
+      workerData: { file, externals },
+    });
     worker.once('message', (message: Probe) => {
       resolve(message);
       void worker.terminate();
@@ -56,14 +61,26 @@ function probe(file: string, externals: string[], env: Record<string, string>): 
 
 async function main(): Promise<void> {
   const graph = await loadStackGraph({ projectDir: REPO_ROOT });
-  const rows: string[][] = [['function', 'bytes', 'KB', `≤ ${BUNDLE_BUDGET_BYTES / 1024} KB`, 'SDK + layer require', 'bundle require', 'handler']];
+  const rows: string[][] = [
+    [
+      'function',
+      'bytes',
+      'KB',
+      `≤ ${BUNDLE_BUDGET_BYTES / 1024} KB`,
+      'SDK + layer require',
+      'bundle require',
+      'handler',
+    ],
+  ];
   for (const fn of graph.resources.filter((r) => r.type === FUNCTION)) {
     const code = fn.state.code?.assets?.['index.js']?.text as string | undefined;
     if (typeof code !== 'string') continue;
     const file = path.join(OUT_DIR, fn.name, 'index.js');
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, code);
-    const externals = [...new Set([...code.matchAll(/require\("(@aws-(?:sdk|lambda-powertools)\/[^"]+)"\)/g)].map((m) => m[1]))];
+    const externals = [
+      ...new Set([...code.matchAll(/require\("(@aws-(?:sdk|lambda-powertools)\/[^"]+)"\)/g)].map((m) => m[1])),
+    ];
     const env = (fn.state.environment?.variables ?? {}) as Record<string, string>;
     const result = await probe(file, externals, env);
     const bytes = Buffer.byteLength(code);
@@ -78,7 +95,13 @@ async function main(): Promise<void> {
     ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    );
   console.log(`\n(cold require in a fresh worker thread each; one run, on a machine that may be busy)`);
 }
 

@@ -27,7 +27,16 @@ const random = prng(42);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
 
-const SOURCES = ['aws.ec2', 'aws.s3', 'aws.autoscaling', 'com.shop.orders', 'com.shop.payments', 'com.shop.carrier', 'aws.cloudwatch', 'com.shop.api'];
+const SOURCES = [
+  'aws.ec2',
+  'aws.s3',
+  'aws.autoscaling',
+  'com.shop.orders',
+  'com.shop.payments',
+  'com.shop.carrier',
+  'aws.cloudwatch',
+  'com.shop.api',
+];
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'];
 const STATES = ['pending', 'running', 'stopping', 'stopped', 'terminated', 'initializing'];
 const ORDER_STATES = ['pending', 'rejected', 'shipped', 'cancelled'];
@@ -62,53 +71,156 @@ function makeEvent(n: number): object {
     case 'aws.autoscaling': {
       const instance = `i-${int(0, 0xffffff).toString(16).padStart(8, '0')}`;
       base.resources.push(`arn:aws:ec2:${region}:${account}:instance/${instance}`);
-      return { ...base, detail: { 'instance-id': instance, state: pick(STATES), 'c-count': int(-2, 12), tags: [pick(['prod', 'dev']), pick(['web', 'db', 'batch'])] } };
+      return {
+        ...base,
+        detail: {
+          'instance-id': instance,
+          state: pick(STATES),
+          'c-count': int(-2, 12),
+          tags: [pick(['prod', 'dev']), pick(['web', 'db', 'batch'])],
+        },
+      };
     }
     case 'aws.s3': {
       const key = `${pick(['uploads', 'logs', 'tmp'])}/${int(1, 999)}/${pick(['doc.pdf', 'image.PNG', 'photo.jpg', 'data.csv'])}`;
       base.resources.push(`arn:aws:s3:::${pick(['shop-docs', 'shop-logs'])}`);
-      return { ...base, detail: { bucket: { name: pick(['shop-docs', 'shop-logs']) }, object: { key, size: int(0, 10_000_000) }, 'source-ip-address': `10.${int(0, 3)}.${int(0, 255)}.${int(0, 255)}`, reason: pick(['PutObject', 'CopyObject', 'CompleteMultipartUpload']) } };
+      return {
+        ...base,
+        detail: {
+          bucket: { name: pick(['shop-docs', 'shop-logs']) },
+          object: { key, size: int(0, 10_000_000) },
+          'source-ip-address': `10.${int(0, 3)}.${int(0, 255)}.${int(0, 255)}`,
+          reason: pick(['PutObject', 'CopyObject', 'CompleteMultipartUpload']),
+        },
+      };
     }
     case 'com.shop.orders':
-      return { ...base, detail: { orderId: `o-${n}`, state: pick(ORDER_STATES), change: pick(['INSERT', 'MODIFY']), customer: { country: pick(['DE', 'FR', 'US', 'GB']), tier: pick(['gold', 'silver', null]) }, total: Math.round(random() * 50000) / 100, items: [{ sku: `SKU-${int(1, 50)}`, qty: int(1, 5) }, { sku: `SKU-${int(1, 50)}`, qty: int(1, 5) }] } };
+      return {
+        ...base,
+        detail: {
+          orderId: `o-${n}`,
+          state: pick(ORDER_STATES),
+          change: pick(['INSERT', 'MODIFY']),
+          customer: { country: pick(['DE', 'FR', 'US', 'GB']), tier: pick(['gold', 'silver', null]) },
+          total: Math.round(random() * 50000) / 100,
+          items: [
+            { sku: `SKU-${int(1, 50)}`, qty: int(1, 5) },
+            { sku: `SKU-${int(1, 50)}`, qty: int(1, 5) },
+          ],
+        },
+      };
     case 'com.shop.payments':
-      return { ...base, detail: { paymentId: `p-${n}`, amount: Math.round(random() * 100000) / 100, currency: pick(['EUR', 'USD', 'GBP']), method: pick(['card', 'paypal', 'invoice']), risk: { score: random(), flagged: random() < 0.05 } } };
+      return {
+        ...base,
+        detail: {
+          paymentId: `p-${n}`,
+          amount: Math.round(random() * 100000) / 100,
+          currency: pick(['EUR', 'USD', 'GBP']),
+          method: pick(['card', 'paypal', 'invoice']),
+          risk: { score: random(), flagged: random() < 0.05 },
+        },
+      };
     case 'com.shop.carrier':
-      return { ...base, detail: { order_id: `o-${n}`, tracking_number: `1Z${int(100000, 999999)}`, shipped_at: random() < 0.7 ? base.time : undefined, carrier: pick(['UPS', 'DHL', 'ups']) } };
+      return {
+        ...base,
+        detail: {
+          order_id: `o-${n}`,
+          tracking_number: `1Z${int(100000, 999999)}`,
+          shipped_at: random() < 0.7 ? base.time : undefined,
+          carrier: pick(['UPS', 'DHL', 'ups']),
+        },
+      };
     case 'aws.cloudwatch':
-      return { ...base, detail: { alarmName: `${pick(['orders', 'payments'])}-dlq-${pick(['depth', 'age'])}`, state: { value: pick(['OK', 'ALARM', 'INSUFFICIENT_DATA']) }, previousState: { value: pick(['OK', 'ALARM']) } } };
+      return {
+        ...base,
+        detail: {
+          alarmName: `${pick(['orders', 'payments'])}-dlq-${pick(['depth', 'age'])}`,
+          state: { value: pick(['OK', 'ALARM', 'INSUFFICIENT_DATA']) },
+          previousState: { value: pick(['OK', 'ALARM']) },
+        },
+      };
     default:
-      return { ...base, detail: { path: `/${pick(['uploads', 'orders', 'confirm-shipment'])}/${int(1, 9)}`, method: pick(['GET', 'POST']), sourceIp: pick(['203.0.113.7', '2001:db8::1', '198.51.100.20']), latencyMs: int(1, 3000) } };
+      return {
+        ...base,
+        detail: {
+          path: `/${pick(['uploads', 'orders', 'confirm-shipment'])}/${int(1, 9)}`,
+          method: pick(['GET', 'POST']),
+          sourceIp: pick(['203.0.113.7', '2001:db8::1', '198.51.100.20']),
+          latencyMs: int(1, 3000),
+        },
+      };
   }
 }
 
 /** 100 rules: a core of hand-written, operator-rich rules, then variations of them over sources and values. */
 function makeRules(): object[] {
   const core: object[] = [
-    { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], detail: { state: ['terminated', 'stopped'] } },
-    { source: ['aws.ec2'], detail: { state: [{ 'anything-but': ['running', 'pending'] }], 'c-count': [{ numeric: ['>', 0, '<=', 5] }] } },
+    {
+      source: ['aws.ec2'],
+      'detail-type': ['EC2 Instance State-change Notification'],
+      detail: { state: ['terminated', 'stopped'] },
+    },
+    {
+      source: ['aws.ec2'],
+      detail: { state: [{ 'anything-but': ['running', 'pending'] }], 'c-count': [{ numeric: ['>', 0, '<=', 5] }] },
+    },
     { source: ['aws.ec2'], resources: [{ wildcard: 'arn:aws:ec2:us-east-1:*:instance/*' }] },
     { source: ['aws.ec2'], detail: { tags: ['prod'], state: [{ prefix: 'stop' }] } },
-    { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { object: { key: [{ suffix: { 'equals-ignore-case': '.png' } }] } } },
-    { source: ['aws.s3'], detail: { 'source-ip-address': [{ cidr: '10.1.0.0/16' }], object: { size: [{ numeric: ['>=', 5_000_000] }] } } },
-    { source: ['aws.s3'], detail: { object: { key: [{ prefix: 'uploads/' }] }, reason: [{ 'anything-but': { prefix: 'Copy' } }] } },
-    { source: ['com.shop.orders'], 'detail-type': ['Order Changed'], detail: { change: ['INSERT'], state: ['pending'] } },
+    {
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { object: { key: [{ suffix: { 'equals-ignore-case': '.png' } }] } },
+    },
+    {
+      source: ['aws.s3'],
+      detail: { 'source-ip-address': [{ cidr: '10.1.0.0/16' }], object: { size: [{ numeric: ['>=', 5_000_000] }] } },
+    },
+    {
+      source: ['aws.s3'],
+      detail: { object: { key: [{ prefix: 'uploads/' }] }, reason: [{ 'anything-but': { prefix: 'Copy' } }] },
+    },
+    {
+      source: ['com.shop.orders'],
+      'detail-type': ['Order Changed'],
+      detail: { change: ['INSERT'], state: ['pending'] },
+    },
     { source: ['com.shop.orders'], detail: { state: ['cancelled'] } },
     { source: ['com.shop.orders'], detail: { customer: { country: ['DE', 'FR'], tier: [null] } } },
     { source: ['com.shop.orders'], detail: { items: { sku: ['SKU-7'], qty: [{ numeric: ['>=', 3] }] } } },
-    { source: ['com.shop.orders'], detail: { $or: [{ total: [{ numeric: ['>', 400] }] }, { customer: { tier: ['gold'] } }] } },
+    {
+      source: ['com.shop.orders'],
+      detail: { $or: [{ total: [{ numeric: ['>', 400] }] }, { customer: { tier: ['gold'] } }] },
+    },
     { source: ['com.shop.payments'], 'detail-type': ['Payment Failed'], detail: { method: ['card'] } },
     { source: ['com.shop.payments'], detail: { risk: { flagged: [true] }, amount: [{ numeric: ['>', 500] }] } },
-    { source: ['com.shop.payments'], detail: { currency: [{ 'anything-but': 'EUR' }], method: [{ 'equals-ignore-case': 'PAYPAL' }] } },
-    { source: ['com.shop.carrier'], 'detail-type': ['Shipment Confirmed'], detail: { shipped_at: [{ exists: false }] } },
-    { source: ['com.shop.carrier'], detail: { carrier: [{ 'equals-ignore-case': 'ups' }], tracking_number: [{ prefix: '1Z9' }] } },
+    {
+      source: ['com.shop.payments'],
+      detail: { currency: [{ 'anything-but': 'EUR' }], method: [{ 'equals-ignore-case': 'PAYPAL' }] },
+    },
+    {
+      source: ['com.shop.carrier'],
+      'detail-type': ['Shipment Confirmed'],
+      detail: { shipped_at: [{ exists: false }] },
+    },
+    {
+      source: ['com.shop.carrier'],
+      detail: { carrier: [{ 'equals-ignore-case': 'ups' }], tracking_number: [{ prefix: '1Z9' }] },
+    },
     { source: ['aws.cloudwatch'], detail: { state: { value: ['ALARM'] }, alarmName: [{ wildcard: '*-dlq-*' }] } },
     { source: ['aws.cloudwatch'], detail: { state: { value: ['OK'] }, previousState: { value: ['ALARM'] } } },
     { source: ['com.shop.api'], detail: { sourceIp: [{ cidr: '2001:db8::/32' }], method: ['POST'] } },
     { source: ['com.shop.api'], detail: { latencyMs: [{ numeric: ['>=', 2500] }], path: [{ wildcard: '/orders/*' }] } },
     { source: [{ prefix: 'com.shop.' }], region: ['eu-west-1'], account: ['111122223333'] },
-    { $or: [{ source: ['aws.ec2'], detail: { state: ['terminated'] } }, { source: ['aws.autoscaling'], 'detail-type': [{ suffix: 'Successful' }] }] },
-    { 'detail-type': [{ 'anything-but': { 'equals-ignore-case': ['order uploaded', 'order changed'] } }], source: ['com.shop.orders'] },
+    {
+      $or: [
+        { source: ['aws.ec2'], detail: { state: ['terminated'] } },
+        { source: ['aws.autoscaling'], 'detail-type': [{ suffix: 'Successful' }] },
+      ],
+    },
+    {
+      'detail-type': [{ 'anything-but': { 'equals-ignore-case': ['order uploaded', 'order changed'] } }],
+      source: ['com.shop.orders'],
+    },
     { source: [{ prefix: '' }] },
   ];
   const rules = [...core];
@@ -121,7 +233,14 @@ function makeRules(): object[] {
     const variants: object[] = [
       { source: [SOURCES[i % SOURCES.length]], region: [region], 'detail-type': [`Never Sent ${i}`] },
       { source: ['aws.ec2'], region: [region], detail: { state: [state], 'c-count': [{ numeric: ['<', i % 10] }] } },
-      { source: ['com.shop.orders'], detail: { state: [orderState], customer: { country: [pick(['DE', 'FR', 'US', 'GB'])] }, total: [{ numeric: ['>=', i * 5, '<', i * 5 + 50] }] } },
+      {
+        source: ['com.shop.orders'],
+        detail: {
+          state: [orderState],
+          customer: { country: [pick(['DE', 'FR', 'US', 'GB'])] },
+          total: [{ numeric: ['>=', i * 5, '<', i * 5 + 50] }],
+        },
+      },
       { source: ['aws.s3'], detail: { bucket: { name: [`bucket-${i}`] } } },
       { account: ['999999999999'], source: [{ prefix: 'aws.' }] },
       { source: ['com.shop.payments'], detail: { paymentId: [{ wildcard: `p-${i}*` }] } },
@@ -154,7 +273,9 @@ function main(): void {
   console.log(`events:                 ${EVENT_COUNT.toLocaleString('en-US')}`);
   console.log(`rules:                  ${rules.length}`);
   console.log(`evaluations:            ${evaluations.toLocaleString('en-US')}`);
-  console.log(`matches:                ${matches.toLocaleString('en-US')} (${((matches / evaluations) * 100).toFixed(2)}% of evaluations)`);
+  console.log(
+    `matches:                ${matches.toLocaleString('en-US')} (${((matches / evaluations) * 100).toFixed(2)}% of evaluations)`,
+  );
   console.log(`total:                  ${elapsedMs.toFixed(0)} ms (event flattening included)`);
   console.log(`evaluations per second: ${Math.round(evaluations / (elapsedMs / 1000)).toLocaleString('en-US')}`);
   console.log(`events per second:      ${Math.round(EVENT_COUNT / (elapsedMs / 1000)).toLocaleString('en-US')}`);

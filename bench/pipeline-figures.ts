@@ -27,7 +27,8 @@ export class BenchUsageError extends Error {
 
 function positiveInteger(flag: string, raw: string): number {
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(value)) throw new BenchUsageError(`${flag} must be a whole number, got "${raw}"\n${PIPELINE_BENCH_USAGE}`);
+  if (raw.trim() === '' || !Number.isInteger(value))
+    throw new BenchUsageError(`${flag} must be a whole number, got "${raw}"\n${PIPELINE_BENCH_USAGE}`);
   if (value <= 0) throw new BenchUsageError(`${flag} must be at least 1, got ${value}\n${PIPELINE_BENCH_USAGE}`);
   return value;
 }
@@ -84,7 +85,10 @@ export function parseProcStat(text: string, ticksPerSecond: number, pageBytes: n
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) throw new Error(`not a /proc/<pid>/stat line: ${text.slice(0, 80)}`);
-  const rest = text.slice(close + 2).trim().split(/\s+/);
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // rest[0] is field 3 (state); field n is rest[n - 3].
   const field = (n: number): number => Number(rest[n - 3]);
   return {
@@ -115,7 +119,9 @@ export function descendants(all: readonly ProcessSample[], root: number): Proces
 }
 
 /** Sums CPU seconds and RSS by process name (node, java, ...). */
-export function byName(samples: readonly ProcessSample[]): Map<string, { cpuSeconds: number; rssBytes: number; count: number }> {
+export function byName(
+  samples: readonly ProcessSample[],
+): Map<string, { cpuSeconds: number; rssBytes: number; count: number }> {
   const out = new Map<string, { cpuSeconds: number; rssBytes: number; count: number }>();
   for (const s of samples) {
     const entry = out.get(s.name) ?? { cpuSeconds: 0, rssBytes: 0, count: 0 };
@@ -127,5 +133,6 @@ export function byName(samples: readonly ProcessSample[]): Map<string, { cpuSeco
   return out;
 }
 
-export const ms = (value: number | undefined): string => (value === undefined ? 'n/a' : `${Math.round(value).toLocaleString('en-US')} ms`);
+export const ms = (value: number | undefined): string =>
+  value === undefined ? 'n/a' : `${Math.round(value).toLocaleString('en-US')} ms`;
 export const mb = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(0)} MB`;

@@ -58,7 +58,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const PROJECT_DIR = path.resolve(__dirname, '..');
 const TSX = path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx');
-const UPLOAD = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<string, unknown>;
+const UPLOAD = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 delete UPLOAD.idempotencyKey;
 const UPLOAD_BODY = JSON.stringify(UPLOAD);
 const RAW_WARMUP = 500;
@@ -146,7 +149,8 @@ async function startCloud(cpuProfileDir: string | undefined, persistent: boolean
   authorization = `Bearer ${await tokenFor({ customer, dataDir, expiresIn: 3600 }, PROJECT_DIR)}`;
   const dynamodb = /DynamoDB Local\s+(http:\/\/\S+)/.exec(startup)?.[1];
   const tableName = /tableName: "([^"]+)"/.exec(startup)?.[1];
-  if (!dynamodb || !tableName) throw new Error(`could not read DynamoDB Local's URL and the table name from the start-up:\n${startup}`);
+  if (!dynamodb || !tableName)
+    throw new Error(`could not read DynamoDB Local's URL and the table name from the start-up:\n${startup}`);
   return {
     child,
     api: `http://127.0.0.1:${port}`,
@@ -165,7 +169,11 @@ async function startCloud(cpuProfileDir: string | undefined, persistent: boolean
 }
 
 function dynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 }
 
 // ----- 1. the raw conditional-put rate ------------------------------------------------------------------------
@@ -211,7 +219,11 @@ async function rawPutRate(client: DynamoDBClient, label: string): Promise<number
     await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: table });
     const put = (prefix: string) => async (i: number) => {
       await client.send(
-        new PutItemCommand({ TableName: table, Item: orderLikeItem(`${prefix}-${i}`), ConditionExpression: 'attribute_not_exists(id)' }),
+        new PutItemCommand({
+          TableName: table,
+          Item: orderLikeItem(`${prefix}-${i}`),
+          ConditionExpression: 'attribute_not_exists(id)',
+        }),
       );
     };
     await pool(RAW_WARMUP, RAW_CONCURRENCY, put('warm'));
@@ -239,21 +251,28 @@ const agent = new Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });
 function upload(api: string): Promise<UploadResult> {
   const sentAt = performance.now();
   return new Promise((resolve) => {
-    const req = request(`${api}/uploads`, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        let orderId: string | undefined;
-        try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { FailedEntryCount?: number; Entries?: { EventId?: string }[] };
-          if (body.FailedEntryCount === 0) orderId = body.Entries?.[0]?.EventId;
-        } catch {
-          // not JSON: counted by its status
-        }
-        resolve({ status: res.statusCode ?? 0, orderId, sentAt });
-      });
-      res.on('error', () => resolve({ status: 0, sentAt }));
-    });
+    const req = request(
+      `${api}/uploads`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          let orderId: string | undefined;
+          try {
+            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+              FailedEntryCount?: number;
+              Entries?: { EventId?: string }[];
+            };
+            if (body.FailedEntryCount === 0) orderId = body.Entries?.[0]?.EventId;
+          } catch {
+            // not JSON: counted by its status
+          }
+          resolve({ status: res.statusCode ?? 0, orderId, sentAt });
+        });
+        res.on('error', () => resolve({ status: 0, sentAt }));
+      },
+    );
     req.on('error', () => resolve({ status: 0, sentAt }));
     req.end(UPLOAD_BODY);
   });
@@ -267,7 +286,12 @@ async function orderAtRest(api: string, table: DynamoDBClient, tableName: string
   const deadline = performance.now() + 60_000;
   while (performance.now() < deadline) {
     const item = await table.send(
-      new GetItemCommand({ TableName: tableName, Key: { id: { S: result.orderId } }, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'state' } }),
+      new GetItemCommand({
+        TableName: tableName,
+        Key: { id: { S: result.orderId } },
+        ProjectionExpression: '#s',
+        ExpressionAttributeNames: { '#s': 'state' },
+      }),
     );
     if (item.Item?.state?.S === 'shipped') return performance.now() - result.sentAt;
     await sleep(10);
@@ -298,7 +322,11 @@ class ShippedWatcher {
     const described = await table.send(new DescribeTableCommand({ TableName: tableName }));
     const streamArn = described.Table?.LatestStreamArn;
     if (!streamArn) throw new Error(`${tableName} has no stream to watch`);
-    const streams = new DynamoDBStreamsClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const streams = new DynamoDBStreamsClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const watcher = new ShippedWatcher(streams, streamArn);
     await watcher.discoverShards();
     return watcher;
@@ -310,7 +338,11 @@ class ShippedWatcher {
     for (const shard of stream.StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || this.iterators.has(shard.ShardId)) continue;
       const iterator = await this.streams.send(
-        new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+        new GetShardIteratorCommand({
+          StreamArn: this.streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
       );
       this.iterators.set(shard.ShardId, iterator.ShardIterator);
     }
@@ -382,7 +414,9 @@ function rssLine(tree: readonly ProcessSample[]): string {
 async function main(): Promise<void> {
   const args = parsePipelineBenchArgs(process.argv.slice(2));
   const mode = args.persistent ? 'persistent (journals on)' : 'in memory';
-  console.log(`bench:pipeline: ${args.orders} orders at concurrency ${args.concurrency}; starting the local cloud ${mode}…`);
+  console.log(
+    `bench:pipeline: ${args.orders} orders at concurrency ${args.concurrency}; starting the local cloud ${mode}…`,
+  );
   if (args.cpuProfileDir) args.cpuProfileDir = path.resolve(args.cpuProfileDir);
   const cloud = await startCloud(args.cpuProfileDir, args.persistent === true);
   try {
@@ -390,7 +424,9 @@ async function main(): Promise<void> {
     const direct = dynamoClient(cloud.dynamodb);
     const viaEdge = dynamoClient(cloud.edge);
 
-    console.log(`measuring DynamoDB Local's conditional PutItem rate (${RAW_WARMUP} warm-up, ${RAW_MEASURED} measured, concurrency ${RAW_CONCURRENCY})…`);
+    console.log(
+      `measuring DynamoDB Local's conditional PutItem rate (${RAW_WARMUP} warm-up, ${RAW_MEASURED} measured, concurrency ${RAW_CONCURRENCY})…`,
+    );
     // Through the edge first: its run also warms DynamoDB Local's JVM further for the direct figure the bound uses.
     const rawEdge = await rawPutRate(viaEdge, 'edge');
     const rawDirect = await rawPutRate(direct, 'direct');
@@ -435,7 +471,10 @@ async function main(): Promise<void> {
     const settleTree = processTree(cloud.child.pid ?? -1);
 
     // ----- figures -----
-    const latencies = [...accepted].filter(([id]) => shippedAt.has(id)).map(([id, sent]) => (shippedAt.get(id) as number) - sent).sort((a, b) => a - b);
+    const latencies = [...accepted]
+      .filter(([id]) => shippedAt.has(id))
+      .map(([id, sent]) => (shippedAt.get(id) as number) - sent)
+      .sort((a, b) => a - b);
     const lastShipped = Math.max(...[...accepted.keys()].map((id) => shippedAt.get(id) ?? 0));
     const shipped = latencies.length;
     const seconds = (lastShipped - burstStart) / 1000;
@@ -445,19 +484,36 @@ async function main(): Promise<void> {
     for (const r of results) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     const cpuDelta = new Map<string, number>();
     const before = new Map(startTree.map((p) => [p.pid, p.cpuSeconds]));
-    for (const p of endTree) cpuDelta.set(kind(p.name), (cpuDelta.get(kind(p.name)) ?? 0) + p.cpuSeconds - (before.get(p.pid) ?? 0));
+    for (const p of endTree)
+      cpuDelta.set(kind(p.name), (cpuDelta.get(kind(p.name)) ?? 0) + p.cpuSeconds - (before.get(p.pid) ?? 0));
 
     console.log('');
     console.log('Figures (one run; 2-core machine shared with other work, so read them as of this run):');
-    console.log(`  DynamoDB Local conditional PutItem:  ${rawDirect?.toFixed(0) ?? 'n/a'}/s direct, ${rawEdge?.toFixed(0) ?? 'n/a'}/s through the edge`);
+    console.log(
+      `  DynamoDB Local conditional PutItem:  ${rawDirect?.toFixed(0) ?? 'n/a'}/s direct, ${rawEdge?.toFixed(0) ?? 'n/a'}/s through the edge`,
+    );
     console.log(`  bound (direct rate / 2 writes):      ${bound?.toFixed(0) ?? 'n/a'} orders/s`);
-    console.log(`  uploads:                             ${results.length} sent in ${uploadSeconds.toFixed(1)} s; HTTP ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')}; ${accepted.size} accepted (FailedEntryCount 0)`);
-    console.log(`  shipped:                             ${shipped} of ${accepted.size} in ${seconds.toFixed(1)} s (first upload → last shipped)`);
-    console.log(`  throughput:                          ${rate.toFixed(1)} orders/s; ratio to the bound ${bound ? (rate / bound).toFixed(3) : 'n/a'}`);
-    console.log(`  upload→shipped under the burst:      p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies[latencies.length - 1])}`);
-    console.log(`  upload→shipped, one order at rest:   ${atRest.map(ms).join(', ')} (the first pays the functions' cold starts)`);
-    console.log(`  watch:                               the table's stream, polled every 100 ms (${watcher.polls} polls)`);
-    console.log(`  CPU during the burst:                ${[...cpuDelta].map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ')}; this benchmark ${((cpuBench.user + cpuBench.system) / 1e6).toFixed(1)} s`);
+    console.log(
+      `  uploads:                             ${results.length} sent in ${uploadSeconds.toFixed(1)} s; HTTP ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')}; ${accepted.size} accepted (FailedEntryCount 0)`,
+    );
+    console.log(
+      `  shipped:                             ${shipped} of ${accepted.size} in ${seconds.toFixed(1)} s (first upload → last shipped)`,
+    );
+    console.log(
+      `  throughput:                          ${rate.toFixed(1)} orders/s; ratio to the bound ${bound ? (rate / bound).toFixed(3) : 'n/a'}`,
+    );
+    console.log(
+      `  upload→shipped under the burst:      p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies[latencies.length - 1])}`,
+    );
+    console.log(
+      `  upload→shipped, one order at rest:   ${atRest.map(ms).join(', ')} (the first pays the functions' cold starts)`,
+    );
+    console.log(
+      `  watch:                               the table's stream, polled every 100 ms (${watcher.polls} polls)`,
+    );
+    console.log(
+      `  CPU during the burst:                ${[...cpuDelta].map(([name, s]) => `${name} ${s.toFixed(1)} s`).join(', ')}; this benchmark ${((cpuBench.user + cpuBench.system) / 1e6).toFixed(1)} s`,
+    );
     console.log(`  cloud RSS at start:                  ${rssLine(startTree)}`);
     console.log(`  cloud RSS at peak:                   ${rssLine(peakTree)}`);
     console.log(`  cloud RSS 5 s after settling:        ${rssLine(settleTree)}`);
@@ -469,6 +525,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof BenchUsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
+  console.error(
+    error instanceof BenchUsageError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error),
+  );
   process.exit(error instanceof BenchUsageError ? 2 : 1);
 });

@@ -41,11 +41,15 @@ export function parseArgs(argv: readonly string[]): CapacityArgs {
   const config: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = (): string => {
       if (inline !== undefined) return inline;
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && !/^--?\d/.test(next))) throw new UsageError(`${flag} needs a value`);
+      if (next === undefined || (next.startsWith('--') && !/^--?\d/.test(next)))
+        throw new UsageError(`${flag} needs a value`);
       i++;
       return next;
     };
@@ -60,7 +64,11 @@ export function parseArgs(argv: readonly string[]): CapacityArgs {
         const raw = value();
         const m = /^([^:]+):([^:]+)$/.exec(raw);
         if (!m) throw new UsageError(`--burst must be <orders/s>:<seconds>, got "${raw}"`);
-        burst = { rate: positive('--burst rate', m[1], false), seconds: positive('--burst seconds', m[2], false), atSeconds: 0 };
+        burst = {
+          rate: positive('--burst rate', m[1], false),
+          seconds: positive('--burst seconds', m[2], false),
+          atSeconds: 0,
+        };
         break;
       }
       case '--region': {
@@ -104,5 +112,13 @@ export function parseArgs(argv: readonly string[]): CapacityArgs {
   if (rate === undefined) throw new UsageError('--rate is required');
   if (duration === undefined) throw new UsageError('--duration is required');
   if (rate === 0 && burst === undefined) throw new UsageError('--rate must be greater than zero (or give a --burst)');
-  return { scenario: { rate, durationSeconds: duration, burst }, region, json, profile, carrierErrorRate, stack, config };
+  return {
+    scenario: { rate, durationSeconds: duration, burst },
+    region,
+    json,
+    profile,
+    carrierErrorRate,
+    stack,
+    config,
+  };
 }

@@ -252,7 +252,11 @@ class StepQueue {
   expire(t: number, maxAge: number, full: boolean): number {
     if (!full) {
       let removed = 0;
-      for (let c = this.readyList[this.head]; c !== undefined && t - c.eventBorn > maxAge; c = this.readyList[this.head]) {
+      for (
+        let c = this.readyList[this.head];
+        c !== undefined && t - c.eventBorn > maxAge;
+        c = this.readyList[this.head]
+      ) {
         removed += c.n;
         this.total -= c.n;
         this.readyTotal -= c.n;
@@ -403,7 +407,11 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
   const longestAge = Math.max(
     0,
     ...input.steps.map((s) =>
-      s.kind === 'call' ? s.retry.maximumEventAgeSeconds : 'maxAgeSeconds' in s && s.maxAgeSeconds !== undefined ? s.maxAgeSeconds : 0,
+      s.kind === 'call'
+        ? s.retry.maximumEventAgeSeconds
+        : 'maxAgeSeconds' in s && s.maxAgeSeconds !== undefined
+          ? s.maxAgeSeconds
+          : 0,
     ),
   );
   const drainWindow = options.drainSeconds ?? 7200 + longestAge;
@@ -420,7 +428,16 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
   const steps = input.steps;
   const stepIndex = new Map(steps.map((s, i) => [s.id, i]));
   const queues = steps.map(() => new StepQueue());
-  const hop = steps.map((s) => ({ passed: 0, peakBacklog: 0, drainedAt: 0, backlog: [] as [number, number][], throttled: 0, deadLettered: 0, retries: 0, kind: s.kind }));
+  const hop = steps.map((s) => ({
+    passed: 0,
+    peakBacklog: 0,
+    drainedAt: 0,
+    backlog: [] as [number, number][],
+    throttled: 0,
+    deadLettered: 0,
+    retries: 0,
+    kind: s.kind,
+  }));
   const deadLettered: Record<string, number> = {};
   const callAttempts: Record<string, number> = {};
   const latencies = new Map<number, number>();
@@ -434,7 +451,8 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
     if (!b) throw new Error(`unknown bucket ${id}`);
     return b;
   };
-  const roomFor = (uses: BucketUse[]): number => Math.min(Infinity, ...uses.map((u) => bucketOf(u.bucket).room(u.cost)));
+  const roomFor = (uses: BucketUse[]): number =>
+    Math.min(Infinity, ...uses.map((u) => bucketOf(u.bucket).room(u.cost)));
   const drawFor = (uses: BucketUse[], n: number): void => {
     for (const u of uses) bucketOf(u.bucket).draw(u.cost * n);
   };
@@ -476,7 +494,8 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
     previous = t;
     dt = dtAt(t);
     for (const b of buckets.values()) b.refill(elapsed);
-    for (const f of functions.values()) f.scaleTokens = Math.min(f.scaleBurst, f.scaleTokens + (f.scaleBurst / 10) * elapsed);
+    for (const f of functions.values())
+      f.scaleTokens = Math.min(f.scaleBurst, f.scaleTokens + (f.scaleBurst / 10) * elapsed);
     // Ageing out is checked once a model second: queues can hold many cohorts.
     const expireNow = t + 1e-9 >= nextExpiry;
     const fullSweep = t + 1e-9 >= nextSweep;
@@ -519,7 +538,8 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
       if (q.total <= 0) continue;
       switch (step.kind) {
         case 'delay': {
-          for (let c = q.take(Infinity); c; c = q.take(Infinity)) forward(i, { ...c, ready: t + step.seconds }, t + step.seconds);
+          for (let c = q.take(Infinity); c; c = q.take(Infinity))
+            forward(i, { ...c, ready: t + step.seconds }, t + step.seconds);
           break;
         }
         case 'event': {
@@ -554,7 +574,8 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
           break;
         }
         case 'queue': {
-          if (expireNow && step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds, fullSweep), t);
+          if (expireNow && step.maxAgeSeconds !== undefined)
+            dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds, fullSweep), t);
           let room = roomFor(step.uses);
           while (room > 1e-9) {
             const c = q.take(room);
@@ -567,14 +588,16 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
           break;
         }
         case 'function': {
-          if (expireNow && step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds, fullSweep), t);
+          if (expireNow && step.maxAgeSeconds !== undefined)
+            dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds, fullSweep), t);
           const f = functions.get(step.fn);
           if (!f) throw new Error(`unknown function ${step.fn}`);
           startFunction(f, i, t, undefined);
           break;
         }
         case 'poll': {
-          if (expireNow && step.maxAgeSeconds !== undefined) dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds, fullSweep), t);
+          if (expireNow && step.maxAgeSeconds !== undefined)
+            dlq(i, step.dlq, q.expire(t, step.maxAgeSeconds, fullSweep), t);
           const p = pollers.get(step.poller);
           if (!p) throw new Error(`unknown poller ${step.poller}`);
           const shardBucket = bucketOf(p.spec.shardOf.bucket);
@@ -596,7 +619,12 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
               if (!c) break;
               left -= c.n;
               drawFor(step.uses, c.n);
-              p.inflight.push({ c: { ...c, ready: t + p.spec.serviceSeconds }, finish: t + p.spec.serviceSeconds, step: i, slots: slotsToHold });
+              p.inflight.push({
+                c: { ...c, ready: t + p.spec.serviceSeconds },
+                finish: t + p.spec.serviceSeconds,
+                step: i,
+                slots: slotsToHold,
+              });
               slotsToHold = 0;
             }
             p.busy += batches * weight;
@@ -676,8 +704,15 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
       f.busySeconds += c.n * service + coldUnits * f.spec.coldStartSeconds;
       if (step.kind === 'call') callAttempts[step.id] = (callAttempts[step.id] ?? 0) + c.n;
       const warmUnits = c.n - coldUnits;
-      if (warmUnits > 1e-12) f.inflight.push({ c: { ...c, n: warmUnits }, finish: now + service, step: i, slots: warmUnits * weight });
-      if (coldUnits > 1e-12) f.inflight.push({ c: { ...c, n: coldUnits }, finish: now + service + f.spec.coldStartSeconds, step: i, slots: coldOccupancy });
+      if (warmUnits > 1e-12)
+        f.inflight.push({ c: { ...c, n: warmUnits }, finish: now + service, step: i, slots: warmUnits * weight });
+      if (coldUnits > 1e-12)
+        f.inflight.push({
+          c: { ...c, n: coldUnits },
+          finish: now + service + f.spec.coldStartSeconds,
+          step: i,
+          slots: coldOccupancy,
+        });
     }
     const limit = Math.min(f.spec.concurrency, input.lambda.accountConcurrency);
     f.peakShare = Math.max(f.peakShare, f.busy / limit);
@@ -760,7 +795,10 @@ export function runModel(input: ModelInput, scenario: Scenario, options: RunOpti
 
   const offered = arrivalsBetween(scenario, 0, arrivalsEnd);
   const points = [...latencies.entries()];
-  const inFlightAtEnd = Math.max(0, offered - completed - throttled - Object.values(deadLettered).reduce((a, b) => a + b, 0));
+  const inFlightAtEnd = Math.max(
+    0,
+    offered - completed - throttled - Object.values(deadLettered).reduce((a, b) => a + b, 0),
+  );
   return {
     offered: round(offered, 1),
     completed: round(completed, 1),

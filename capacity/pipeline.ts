@@ -24,16 +24,22 @@ export interface PipelineOptions {
 export const DEFAULT_CAPTURE_WRITE_UNITS = 4;
 export const DEFAULT_CONFIRM_WRITE_UNITS = 1;
 
-const queueName = (arn: string | undefined): string | undefined => (arn === undefined ? undefined : arn.split(':').pop());
+const queueName = (arn: string | undefined): string | undefined =>
+  arn === undefined ? undefined : arn.split(':').pop();
 
-export function buildModelInput(stack: StackPipeline, profile: ServiceProfile, options: PipelineOptions = {}): ModelInput {
+export function buildModelInput(
+  stack: StackPipeline,
+  profile: ServiceProfile,
+  options: PipelineOptions = {},
+): ModelInput {
   const q = quotasFor(stack.region);
   const local = profile.lambda;
   const captureWru = options.captureWriteUnits ?? DEFAULT_CAPTURE_WRITE_UNITS;
   const confirmWru = options.confirmWriteUnits ?? DEFAULT_CONFIRM_WRITE_UNITS;
   const finite = (x: number): boolean => Number.isFinite(x);
 
-  const stageBucket = (route: { routeKey: string; rateLimit: number; burstLimit: number }): string => `stage ${route.routeKey}`;
+  const stageBucket = (route: { routeKey: string; rateLimit: number; burstLimit: number }): string =>
+    `stage ${route.routeKey}`;
   const buckets: ModelInput['buckets'] = [
     {
       id: stageBucket(stack.ingest.route),
@@ -53,7 +59,12 @@ export function buildModelInput(stack: StackPipeline, profile: ServiceProfile, o
       rate: q['apigw-account-rate'],
       burst: q['apigw-account-burst'],
     },
-    { id: 'putevents', label: `PutEvents quota in ${stack.region} (${q['eventbridge-putevents']} requests/s)`, rate: q['eventbridge-putevents'], burst: q['eventbridge-putevents'] },
+    {
+      id: 'putevents',
+      label: `PutEvents quota in ${stack.region} (${q['eventbridge-putevents']} requests/s)`,
+      rate: q['eventbridge-putevents'],
+      burst: q['eventbridge-putevents'],
+    },
     {
       id: 'invocations',
       label: `EventBridge target invocations quota in ${stack.region} (${q['eventbridge-invocations']}/s)`,
@@ -73,8 +84,20 @@ export function buildModelInput(stack: StackPipeline, profile: ServiceProfile, o
   const concurrencyOf = (reserved: number | undefined): number => reserved ?? local?.perFunctionConcurrency ?? Infinity;
   const callbackSeconds = profile.apiSeconds + (stack.callback.authorizer ? profile.authorizerSeconds : 0);
   const functions: ModelInput['functions'] = [
-    { id: 'capture', label: `Lambda ${stack.capture.name} concurrency`, concurrency: concurrencyOf(stack.capture.reservedConcurrency), serviceSeconds: profile.captureSeconds, coldStartSeconds: profile.coldStartSeconds },
-    { id: 'confirm', label: `Lambda ${stack.confirm.name} concurrency`, concurrency: concurrencyOf(stack.confirm.reservedConcurrency), serviceSeconds: profile.confirmSeconds, coldStartSeconds: profile.coldStartSeconds },
+    {
+      id: 'capture',
+      label: `Lambda ${stack.capture.name} concurrency`,
+      concurrency: concurrencyOf(stack.capture.reservedConcurrency),
+      serviceSeconds: profile.captureSeconds,
+      coldStartSeconds: profile.coldStartSeconds,
+    },
+    {
+      id: 'confirm',
+      label: `Lambda ${stack.confirm.name} concurrency`,
+      concurrency: concurrencyOf(stack.confirm.reservedConcurrency),
+      serviceSeconds: profile.confirmSeconds,
+      coldStartSeconds: profile.coldStartSeconds,
+    },
   ];
   if (stack.carrier.mock) {
     functions.push({
@@ -94,8 +117,14 @@ export function buildModelInput(stack: StackPipeline, profile: ServiceProfile, o
       batch: pipeBatch,
       serviceSeconds: profile.pipeBatchSeconds + stack.pipe.maximumBatchingWindowSeconds,
       slotsPerShard: stack.pipe.parallelizationFactor,
-      shardOf: options.streamShards !== undefined ? { bucket: 'table-writes', writesPerShard: Infinity } : { bucket: 'table-writes', writesPerShard: q['dynamodb-partition-writes'] },
-      maxSlots: options.streamShards !== undefined ? options.streamShards * stack.pipe.parallelizationFactor : q['pipes-concurrent-executions'],
+      shardOf:
+        options.streamShards !== undefined
+          ? { bucket: 'table-writes', writesPerShard: Infinity }
+          : { bucket: 'table-writes', writesPerShard: q['dynamodb-partition-writes'] },
+      maxSlots:
+        options.streamShards !== undefined
+          ? options.streamShards * stack.pipe.parallelizationFactor
+          : q['pipes-concurrent-executions'],
     },
   ];
 
@@ -172,7 +201,9 @@ export function buildModelInput(stack: StackPipeline, profile: ServiceProfile, o
     {
       kind: 'call',
       id: 'carrier',
-      label: stack.carrier.mock ? `carrier mock ${stack.carrier.mock.name} and its callback ${stack.callback.route.routeKey}` : `carrier ${stack.carrier.endpoint} and its callback`,
+      label: stack.carrier.mock
+        ? `carrier mock ${stack.carrier.mock.name} and its callback ${stack.callback.route.routeKey}`
+        : `carrier ${stack.carrier.endpoint} and its callback`,
       fn: stack.carrier.mock ? 'carrier' : undefined,
       seconds: stack.carrier.mock ? 0 : profile.carrierSeconds + callbackSeconds,
       failureRate: options.carrierErrorRate ?? 0,
@@ -207,7 +238,13 @@ export function buildModelInput(stack: StackPipeline, profile: ServiceProfile, o
     },
     { kind: 'complete', id: 'shipped', label: 'order shipped' },
     { kind: 'delay', id: 'stream-shipped', label: 'stream to poller', seconds: profile.streamSeconds },
-    { kind: 'poll', id: 'pipe-shipped', label: `pipe ${stack.pipe.name} (shipped order)`, poller: 'pipe', uses: [{ bucket: 'putevents', cost: pipePutEvents }] },
+    {
+      kind: 'poll',
+      id: 'pipe-shipped',
+      label: `pipe ${stack.pipe.name} (shipped order)`,
+      poller: 'pipe',
+      uses: [{ bucket: 'putevents', cost: pipePutEvents }],
+    },
     {
       kind: 'queue',
       id: 'shipped-delivery',
@@ -228,10 +265,19 @@ export function buildModelInput(stack: StackPipeline, profile: ServiceProfile, o
   };
 }
 
-function tableBucket(stack: StackPipeline, q: ReturnType<typeof quotasFor>, fixedShards: boolean): ModelInput['buckets'][number] {
+function tableBucket(
+  stack: StackPipeline,
+  q: ReturnType<typeof quotasFor>,
+  fixedShards: boolean,
+): ModelInput['buckets'][number] {
   if (fixedShards) {
     // The local cloud: DynamoDB Local does not throttle.
-    return { id: 'table-writes', label: `table ${stack.table.name} (DynamoDB Local, no throttling)`, rate: 1e9, burst: 1e9 };
+    return {
+      id: 'table-writes',
+      label: `table ${stack.table.name} (DynamoDB Local, no throttling)`,
+      rate: 1e9,
+      burst: 1e9,
+    };
   }
   if (stack.table.billingMode === 'PROVISIONED') {
     const wcu = stack.table.writeCapacity ?? 1;

@@ -109,7 +109,8 @@ export const PRICES: Record<PriceId, Price> = {
     per: 'read request',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
     read: READ,
-    checkedWith: 'not confirmed in this search; whether a pipe\'s reads are charged (Lambda triggers\' are not) was not confirmed either',
+    checkedWith:
+      "not confirmed in this search; whether a pipe's reads are charged (Lambda triggers' are not) was not confirmed either",
   },
   'cloudwatch-logs-ingested-gb': {
     id: 'cloudwatch-logs-ingested-gb',

@@ -84,7 +84,8 @@ export const LOCAL_PROFILE: ServiceProfile = {
     confirmSeconds: 'measured: confirm-shipment REPORT durations, median 44 ms',
     authorizerSeconds: 'measured: authorize-carrier REPORT durations, median 6 ms',
     carrierMockSeconds: 'measured: carrier-mock REPORT durations, median 34 ms (callback included)',
-    streamSeconds: 'local pipe poller: 250 ms interval backing off to 1 s when idle (local/services/pipes/index.ts); mean taken',
+    streamSeconds:
+      'local pipe poller: 250 ms interval backing off to 1 s when idle (local/services/pipes/index.ts); mean taken',
     coldStartSeconds: 'measured: a worker thread loading a bundle, about 1 s',
     apiSeconds: 'measured: access-log round trips of tens of ms',
     deliverySeconds: 'measured: event log to handler START, tens of ms',

@@ -82,7 +82,9 @@ function peakRate(s: Scenario): number {
 function findBottleneck(stack: StackPipeline, hops: HopResult[], scenario: Scenario): Bottleneck | undefined {
   const end = scenarioEnd(scenario);
   // The first hop, along the order's path, that throttled, dead-lettered or held a backlog past the arrivals.
-  const hop = hops.find((h) => h.throttled > 0.5 || h.deadLettered > 0.5 || (h.peakBacklog >= 1 && h.drainedAt > end + 1));
+  const hop = hops.find(
+    (h) => h.throttled > 0.5 || h.deadLettered > 0.5 || (h.peakBacklog >= 1 && h.drainedAt > end + 1),
+  );
   if (!hop) return undefined;
   const effect =
     hop.throttled > 0.5
@@ -90,7 +92,13 @@ function findBottleneck(stack: StackPipeline, hops: HopResult[], scenario: Scena
       : hop.deadLettered > 0.5
         ? `dead-letters ${fmt(hop.deadLettered)} events`
         : `queues up to ${fmt(hop.peakBacklog)} and drains at ${fmtSeconds(hop.drainedAt)}`;
-  return { hop: hop.id, label: hop.label, limitedBy: hop.limitedBy ?? 'its limit', effect, change: changeFor(stack, hop, peakRate(scenario)) };
+  return {
+    hop: hop.id,
+    label: hop.label,
+    limitedBy: hop.limitedBy ?? 'its limit',
+    effect,
+    change: changeFor(stack, hop, peakRate(scenario)),
+  };
 }
 
 function changeFor(stack: StackPipeline, hop: HopResult, rate: number): string {
@@ -99,7 +107,10 @@ function changeFor(stack: StackPipeline, hop: HopResult, rate: number): string {
   const need = Math.ceil(rate);
   if (id === `stage ${stack.ingest.route.routeKey}` || id === `stage ${stack.callback.route.routeKey}`) {
     const { rate: r, burst } = stageThrottleFor(stack, need);
-    const more = need > r ? `; beyond ${fmt(r)}/s request a higher API Gateway quota (${QUOTAS['apigw-account-rate'].source})` : '';
+    const more =
+      need > r
+        ? `; beyond ${fmt(r)}/s request a higher API Gateway quota (${QUOTAS['apigw-account-rate'].source})`
+        : '';
     return `raise the stage throttle: \`pulumi config set throttlingRateLimit ${r}\` and \`throttlingBurstLimit ${burst}\` (every route)${more}`;
   }
   if (id === 'apigw-account') {
@@ -158,15 +169,26 @@ function estimateCost(stack: StackPipeline, profile: ServiceProfile, result: Mod
   const apiRequests = u.bucketTokens['apigw-account'] ?? 0;
   add('HTTP API requests (uploads and callbacks)', apiRequests, 'requests', PRICES['http-api-request'].usd);
   const pipeRecords = passed('pipe-created') + passed('pipe-shipped');
-  add('EventBridge custom events (PutEvents entries)', apiRequests + pipeRecords, 'events', PRICES['eventbridge-custom-event'].usd);
-  add('API destination invocations', u.callAttempts['carrier'] ?? 0, 'invocations', PRICES['eventbridge-api-destination'].usd);
+  add(
+    'EventBridge custom events (PutEvents entries)',
+    apiRequests + pipeRecords,
+    'events',
+    PRICES['eventbridge-custom-event'].usd,
+  );
+  add(
+    'API destination invocations',
+    u.callAttempts['carrier'] ?? 0,
+    'invocations',
+    PRICES['eventbridge-api-destination'].usd,
+  );
   add('Pipes requests', pipeRecords, 'requests', PRICES['pipes-request'].usd);
 
   const lambdas: { id: string; memoryMb: number; arch: 'arm64' | 'x86_64' }[] = [
     { id: 'capture', memoryMb: stack.capture.memoryMb, arch: stack.capture.architecture },
     { id: 'confirm', memoryMb: stack.confirm.memoryMb, arch: stack.confirm.architecture },
   ];
-  if (stack.carrier.mock) lambdas.push({ id: 'carrier', memoryMb: stack.carrier.mock.memoryMb, arch: stack.carrier.mock.architecture });
+  if (stack.carrier.mock)
+    lambdas.push({ id: 'carrier', memoryMb: stack.carrier.mock.memoryMb, arch: stack.carrier.mock.architecture });
   let requests = 0;
   let gbSeconds = { arm64: 0, x86_64: 0 };
   for (const l of lambdas) {
@@ -178,15 +200,36 @@ function estimateCost(stack: StackPipeline, profile: ServiceProfile, result: Mod
     // With a result TTL of 0 every callback invokes the authorizer.
     const calls = auth.cacheTtlSeconds === 0 ? apiRequests - passed('ingest') : 0;
     requests += calls;
-    gbSeconds = { ...gbSeconds, [auth.fn.architecture]: gbSeconds[auth.fn.architecture] + (calls * profile.authorizerSeconds * auth.fn.memoryMb) / 1024 };
+    gbSeconds = {
+      ...gbSeconds,
+      [auth.fn.architecture]:
+        gbSeconds[auth.fn.architecture] + (calls * profile.authorizerSeconds * auth.fn.memoryMb) / 1024,
+    };
   }
   add('Lambda requests', requests, 'requests', PRICES['lambda-request'].usd);
   add('Lambda duration, arm64', gbSeconds.arm64, 'GB-s', PRICES['lambda-gb-second-arm64'].usd);
   if (gbSeconds.x86_64 > 0) add('Lambda duration, x86', gbSeconds.x86_64, 'GB-s', PRICES['lambda-gb-second-x86'].usd);
-  add('DynamoDB write request units', u.bucketTokens['table-writes'] ?? 0, 'WRU', PRICES['dynamodb-write-request-unit'].usd);
+  add(
+    'DynamoDB write request units',
+    u.bucketTokens['table-writes'] ?? 0,
+    'WRU',
+    PRICES['dynamodb-write-request-unit'].usd,
+  );
   // Pollers read every shard about four times a second for as long as the run lasts.
-  const shards = Math.max(1, Math.ceil(quotasFor(stack.region)['dynamodb-on-demand-new-table-writes'] / quotasFor(stack.region)['dynamodb-partition-writes']));
-  add('DynamoDB Streams reads (4 per shard per second)', shards * 4 * u.simulatedSeconds, 'reads', PRICES['dynamodb-streams-read-request'].usd, 'charge to pipes not confirmed');
+  const shards = Math.max(
+    1,
+    Math.ceil(
+      quotasFor(stack.region)['dynamodb-on-demand-new-table-writes'] /
+        quotasFor(stack.region)['dynamodb-partition-writes'],
+    ),
+  );
+  add(
+    'DynamoDB Streams reads (4 per shard per second)',
+    shards * 4 * u.simulatedSeconds,
+    'reads',
+    PRICES['dynamodb-streams-read-request'].usd,
+    'charge to pipes not confirmed',
+  );
   // Log volume is an estimate: about 1 KB per bus event in the catch-all log group, 0.5 KB per Lambda invocation.
   const busEvents = apiRequests + pipeRecords;
   const logGb = (busEvents * 1024 + requests * 512) / 1024 ** 3;
@@ -219,7 +262,9 @@ export function fmtSeconds(s: number): string {
 
 export function describeScenario(s: Scenario): string {
   const base = `${fmt(s.rate)} orders/s for ${fmtSeconds(s.durationSeconds)}`;
-  return s.burst ? `${base}, with a burst of ${fmt(s.burst.rate)}/s for ${fmtSeconds(s.burst.seconds)} from ${fmtSeconds(s.burst.atSeconds ?? 0)}` : base;
+  return s.burst
+    ? `${base}, with a burst of ${fmt(s.burst.rate)}/s for ${fmtSeconds(s.burst.seconds)} from ${fmtSeconds(s.burst.atSeconds ?? 0)}`
+    : base;
 }
 
 /** The report as text for a terminal. */
@@ -232,7 +277,9 @@ export function renderText(r: CapacityReport): string {
       `; drained at ${fmtSeconds(r.drainSeconds)}; latency p50 ${fmtSeconds(r.latency.p50)}, p99 ${fmtSeconds(r.latency.p99)}`,
   );
   out.push('');
-  out.push('hop                                                          peak use  peak backlog  drained   throttled  dead-lettered  retries');
+  out.push(
+    'hop                                                          peak use  peak backlog  drained   throttled  dead-lettered  retries',
+  );
   for (const h of r.hops) {
     out.push(
       `${h.label.slice(0, 60).padEnd(60)} ${(h.peakUtilization === undefined ? '-' : `${Math.round(h.peakUtilization * 100)}%`).padStart(8)}  ${fmt(h.peakBacklog).padStart(12)}  ${(h.drainedAt > 0 ? fmtSeconds(h.drainedAt) : '-').padStart(8)}  ${fmt(h.throttled).padStart(9)}  ${fmt(h.deadLettered).padStart(13)}  ${fmt(h.retries).padStart(7)}`,
@@ -242,12 +289,22 @@ export function renderText(r: CapacityReport): string {
   for (const h of r.hops.filter((x) => x.peakBacklog >= 1)) out.push(`backlog of ${h.label}: ${sparkline(h.backlog)}`);
   if (r.hops.some((x) => x.peakBacklog >= 1)) out.push('');
   if (r.bottleneck) {
-    out.push(`First bottleneck: ${r.bottleneck.label}, limited by ${r.bottleneck.limitedBy}; it ${r.bottleneck.effect}.`);
+    out.push(
+      `First bottleneck: ${r.bottleneck.label}, limited by ${r.bottleneck.limitedBy}; it ${r.bottleneck.effect}.`,
+    );
     out.push(`To move it: ${r.bottleneck.change}.`);
   } else out.push('No bottleneck: every hop kept up.');
   out.push('');
-  out.push(`Cost (${r.cost.note}): $${r.cost.totalUsd.toFixed(4)} for the run` + (r.cost.perMillionOrdersUsd !== undefined ? `, $${r.cost.perMillionOrdersUsd.toFixed(2)} per million orders shipped` : ''));
-  for (const l of r.cost.lines) out.push(`  ${l.item.padEnd(50)} ${fmt(l.quantity).padStart(14)} ${l.unit.padEnd(12)} $${l.usd.toFixed(4)}${l.note ? ` (${l.note})` : ''}`);
+  out.push(
+    `Cost (${r.cost.note}): $${r.cost.totalUsd.toFixed(4)} for the run` +
+      (r.cost.perMillionOrdersUsd !== undefined
+        ? `, $${r.cost.perMillionOrdersUsd.toFixed(2)} per million orders shipped`
+        : ''),
+  );
+  for (const l of r.cost.lines)
+    out.push(
+      `  ${l.item.padEnd(50)} ${fmt(l.quantity).padStart(14)} ${l.unit.padEnd(12)} $${l.usd.toFixed(4)}${l.note ? ` (${l.note})` : ''}`,
+    );
   return out.join('\n');
 }
 

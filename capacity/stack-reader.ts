@@ -120,7 +120,9 @@ export function readStackPipeline(graph: ResourceGraph, region: string): StackPi
 
   const lambdaSettings = (fn: GraphResource): LambdaSettings => {
     const name = physicalName(fn);
-    const config = graph.ofType(T.invokeConfig).find((c) => c.state.functionName === name || c.state.functionName === fn.state.arn);
+    const config = graph
+      .ofType(T.invokeConfig)
+      .find((c) => c.state.functionName === name || c.state.functionName === fn.state.arn);
     const reserved = num(fn.state.reservedConcurrentExecutions);
     const arch = Array.isArray(fn.state.architectures) && fn.state.architectures[0] === 'arm64' ? 'arm64' : 'x86_64';
     return {
@@ -142,11 +144,17 @@ export function readStackPipeline(graph: ResourceGraph, region: string): StackPi
   const integrations = graph.ofType(T.integration);
   const routeFor = (detailType: string): { route: GraphResource; integration: GraphResource } => {
     const integration = need(
-      integrations.find((i) => i.state.integrationSubtype === 'EventBridge-PutEvents' && i.state.requestParameters?.DetailType === detailType),
+      integrations.find(
+        (i) =>
+          i.state.integrationSubtype === 'EventBridge-PutEvents' &&
+          i.state.requestParameters?.DetailType === detailType,
+      ),
       `EventBridge-PutEvents integration for "${detailType}"`,
     );
     const route = need(
-      graph.ofType(T.route).find((r) => r.state.apiId === integration.state.apiId && r.state.target === `integrations/${integration.id}`),
+      graph
+        .ofType(T.route)
+        .find((r) => r.state.apiId === integration.state.apiId && r.state.target === `integrations/${integration.id}`),
       `route to the "${detailType}" integration`,
     );
     return { route, integration };
@@ -172,7 +180,13 @@ export function readStackPipeline(graph: ResourceGraph, region: string): StackPi
   // Rules on the bus, matched against each of the order's events with the same engine the local cloud uses.
   const rules = graph.ofType(T.rule);
   const targets = graph.ofType(T.target);
-  const busEvent = (busName: string, source: string, detailType: string, detail: object, nextArn?: (arn: string) => boolean): BusEventStep => {
+  const busEvent = (
+    busName: string,
+    source: string,
+    detailType: string,
+    detail: object,
+    nextArn?: (arn: string) => boolean,
+  ): BusEventStep => {
     const event = {
       version: '0',
       id: '00000000-0000-0000-0000-000000000000',
@@ -184,8 +198,16 @@ export function readStackPipeline(graph: ResourceGraph, region: string): StackPi
       resources: [],
       detail,
     };
-    const matched = rules.filter((r) => r.state.eventBusName === busName && r.state.state !== 'DISABLED' && r.state.eventPattern && testEventPattern(r.state.eventPattern, event));
-    const reached = targets.filter((t) => matched.some((r) => physicalName(r) === t.state.rule && t.state.eventBusName === busName));
+    const matched = rules.filter(
+      (r) =>
+        r.state.eventBusName === busName &&
+        r.state.state !== 'DISABLED' &&
+        r.state.eventPattern &&
+        testEventPattern(r.state.eventPattern, event),
+    );
+    const reached = targets.filter((t) =>
+      matched.some((r) => physicalName(r) === t.state.rule && t.state.eventBusName === busName),
+    );
     const carrying = nextArn ? reached.find((t) => nextArn(String(t.state.arn))) : undefined;
     return {
       detailType,
@@ -195,8 +217,10 @@ export function readStackPipeline(graph: ResourceGraph, region: string): StackPi
             rule: String(carrying.state.rule),
             targetArn: String(carrying.state.arn),
             retry: {
-              maximumRetryAttempts: num(carrying.state.retryPolicy?.maximumRetryAttempts) ?? DEFAULT_RETRY.maximumRetryAttempts,
-              maximumEventAgeSeconds: num(carrying.state.retryPolicy?.maximumEventAgeInSeconds) ?? DEFAULT_RETRY.maximumEventAgeSeconds,
+              maximumRetryAttempts:
+                num(carrying.state.retryPolicy?.maximumRetryAttempts) ?? DEFAULT_RETRY.maximumRetryAttempts,
+              maximumEventAgeSeconds:
+                num(carrying.state.retryPolicy?.maximumEventAgeInSeconds) ?? DEFAULT_RETRY.maximumEventAgeSeconds,
             },
             deadLetterQueue: carrying.state.deadLetterConfig?.arn,
           }
@@ -209,8 +233,16 @@ export function readStackPipeline(graph: ResourceGraph, region: string): StackPi
   // 1. Upload: route → PutEvents → the rule's Lambda target.
   const upload = routeFor(DetailTypes.orderUploaded);
   const uploadParams = upload.integration.state.requestParameters;
-  const uploadEvent = busEvent(uploadParams.EventBusName, uploadParams.Source, DetailTypes.orderUploaded, {}, isFunction);
-  const capture = lambdaSettings(need(functionByArn(need(uploadEvent.next, 'Lambda target for uploads').targetArn), 'capture function'));
+  const uploadEvent = busEvent(
+    uploadParams.EventBusName,
+    uploadParams.Source,
+    DetailTypes.orderUploaded,
+    {},
+    isFunction,
+  );
+  const capture = lambdaSettings(
+    need(functionByArn(need(uploadEvent.next, 'Lambda target for uploads').targetArn), 'capture function'),
+  );
 
   // 2. The table the capture function writes, its stream and the pipe reading it.
   const pipe = need(
@@ -221,7 +253,13 @@ export function readStackPipeline(graph: ResourceGraph, region: string): StackPi
   const stream = pipe.state.sourceParameters?.dynamodbStreamParameters ?? {};
   const pipeTarget = pipe.state.targetParameters?.eventbridgeEventBusParameters ?? {};
   const busName = String(pipe.state.target).split('event-bus/')[1] ?? String(pipe.state.target);
-  const created = busEvent(busName, pipeTarget.source, pipeTarget.detailType, { change: 'INSERT', state: 'pending' }, isApiDestination);
+  const created = busEvent(
+    busName,
+    pipeTarget.source,
+    pipeTarget.detailType,
+    { change: 'INSERT', state: 'pending' },
+    isApiDestination,
+  );
   const createdNext = need(created.next, 'API destination target for new pending orders');
 
   // 3. The carrier: the API destination, and the Lambda behind it when it is the stack's own mock.
@@ -230,7 +268,9 @@ export function readStackPipeline(graph: ResourceGraph, region: string): StackPi
     'API destination for the carrier',
   );
   const endpoint = String(destination.state.invocationEndpoint);
-  const url = graph.ofType(T.functionUrl).find((u) => typeof u.state.functionUrl === 'string' && endpoint.startsWith(u.state.functionUrl));
+  const url = graph
+    .ofType(T.functionUrl)
+    .find((u) => typeof u.state.functionUrl === 'string' && endpoint.startsWith(u.state.functionUrl));
   const mockFn = url ? functionByArn(String(url.state.functionArn ?? url.state.functionName)) : undefined;
 
   // 4. The callback: route (with its authorizer) → PutEvents → the confirm function.
@@ -239,9 +279,19 @@ export function readStackPipeline(graph: ResourceGraph, region: string): StackPi
   const authorizer = callback.route.state.authorizerId
     ? graph.ofType(T.authorizer).find((a) => a.id === callback.route.state.authorizerId)
     : undefined;
-  const authorizerFn = authorizer?.state.authorizerUri ? functionByArn(String(authorizer.state.authorizerUri).split('/functions/')[1]?.split('/invocations')[0] ?? '') : undefined;
-  const confirmedEvent = busEvent(callbackParams.EventBusName, callbackParams.Source, DetailTypes.shipmentConfirmed, {}, isFunction);
-  const confirm = lambdaSettings(need(functionByArn(need(confirmedEvent.next, 'Lambda target for confirmations').targetArn), 'confirm function'));
+  const authorizerFn = authorizer?.state.authorizerUri
+    ? functionByArn(String(authorizer.state.authorizerUri).split('/functions/')[1]?.split('/invocations')[0] ?? '')
+    : undefined;
+  const confirmedEvent = busEvent(
+    callbackParams.EventBusName,
+    callbackParams.Source,
+    DetailTypes.shipmentConfirmed,
+    {},
+    isFunction,
+  );
+  const confirm = lambdaSettings(
+    need(functionByArn(need(confirmedEvent.next, 'Lambda target for confirmations').targetArn), 'confirm function'),
+  );
   const shipped = busEvent(busName, pipeTarget.source, pipeTarget.detailType, { change: 'MODIFY', state: 'shipped' });
 
   return {
@@ -261,7 +311,8 @@ export function readStackPipeline(graph: ResourceGraph, region: string): StackPi
       parallelizationFactor: num(stream.parallelizationFactor) ?? 1,
       maximumBatchingWindowSeconds: num(stream.maximumBatchingWindowInSeconds) ?? 0,
       maximumRetryAttempts: num(stream.maximumRetryAttempts) ?? -1,
-      maximumRecordAgeSeconds: (num(stream.maximumRecordAgeInSeconds) ?? -1) >= 0 ? num(stream.maximumRecordAgeInSeconds) : undefined,
+      maximumRecordAgeSeconds:
+        (num(stream.maximumRecordAgeInSeconds) ?? -1) >= 0 ? num(stream.maximumRecordAgeInSeconds) : undefined,
       deadLetterQueue: stream.deadLetterConfig?.arn,
     },
     created,
@@ -275,7 +326,10 @@ export function readStackPipeline(graph: ResourceGraph, region: string): StackPi
     callback: {
       route: throttleOf(callback.route),
       authorizer: authorizerFn
-        ? { fn: lambdaSettings(authorizerFn), cacheTtlSeconds: num(authorizer?.state.authorizerResultTtlInSeconds) ?? 300 }
+        ? {
+            fn: lambdaSettings(authorizerFn),
+            cacheTtlSeconds: num(authorizer?.state.authorizerResultTtlInSeconds) ?? 300,
+          }
         : undefined,
       event: confirmedEvent,
     },

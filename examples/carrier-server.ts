@@ -8,14 +8,20 @@
 import { createServer } from 'node:http';
 
 const port = Number(process.argv[2] ?? 9000);
-const credentialHeader = (name: string): boolean => name === 'authorization' || (name.includes('key') && name !== 'idempotency-key');
+const credentialHeader = (name: string): boolean =>
+  name === 'authorization' || (name.includes('key') && name !== 'idempotency-key');
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
-    const headers = Object.entries(req.headers).map(([name, value]) => `  ${name}: ${credentialHeader(name) ? `(${String(value).length} characters)` : String(value)}`);
-    console.log([`${req.method} ${req.url}`, ...headers, `  body: ${Buffer.concat(chunks).toString('utf8')}`].join('\n'));
+    const headers = Object.entries(req.headers).map(
+      ([name, value]) =>
+        `  ${name}: ${credentialHeader(name) ? `(${String(value).length} characters)` : String(value)}`,
+    );
+    console.log(
+      [`${req.method} ${req.url}`, ...headers, `  body: ${Buffer.concat(chunks).toString('utf8')}`].join('\n'),
+    );
     res.writeHead(202, { 'content-type': 'application/json' });
     res.end('{"message":"Accepted"}');
   });

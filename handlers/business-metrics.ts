@@ -28,7 +28,15 @@ export const MetricDimensions = { service: 'service', stack: 'stack', reason: 'r
 export const STACK_NAME_ENV = 'STACK_NAME';
 
 /** The parts of an upload a rejection can be blamed on; anything else is `other`. */
-export const RejectionReasonClasses = ['customer', 'document', 'copies', 'shippingAddress', 'idempotencyKey', 'body', 'other'] as const;
+export const RejectionReasonClasses = [
+  'customer',
+  'document',
+  'copies',
+  'shippingAddress',
+  'idempotencyKey',
+  'body',
+  'other',
+] as const;
 export type RejectionReasonClass = (typeof RejectionReasonClasses)[number];
 
 /**

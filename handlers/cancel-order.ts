@@ -29,7 +29,11 @@ export const handler = async (event: BusEvent, context?: Context): Promise<void>
   const customer = readCustomerRequest(event?.detail);
   const request = CancellationRequestedDetailSchema.safeParse(customer.body);
   if (!request.success) {
-    logger.error('Invalid cancellation request; ignored', { issues: describeIssues(request.error), eventId: event?.id, source: event?.source });
+    logger.error('Invalid cancellation request; ignored', {
+      issues: describeIssues(request.error),
+      eventId: event?.id,
+      source: event?.source,
+    });
     return;
   }
   const { orderId, reason } = request.data;

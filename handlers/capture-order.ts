@@ -33,7 +33,9 @@ export const handler = async (event: BusEvent, context?: Context): Promise<void>
   const request = readCustomerRequest(envelope.data.detail);
   const ownerId = request.ok ? request.customerId : undefined;
   const detail = request.body;
-  const validation = request.ok ? validateUpload(detail) : { ok: false as const, errors: [{ path: '(root)', message: request.problem }] };
+  const validation = request.ok
+    ? validateUpload(detail)
+    : { ok: false as const, errors: [{ path: '(root)', message: request.problem }] };
 
   if (!validation.ok) {
     const order = newRejectedOrder({ id, ownerId, detail, errors: validation.errors, uploadedAt: time, now });
@@ -56,7 +58,8 @@ export const handler = async (event: BusEvent, context?: Context): Promise<void>
   }
   // Only a valid upload claims its idempotency key: a rejected one must not block the corrected retry. Keys are
   // per owner, so one customer cannot take another's key.
-  const idempotency = upload.idempotencyKey !== undefined ? { customerId: owner, key: upload.idempotencyKey } : undefined;
+  const idempotency =
+    upload.idempotencyKey !== undefined ? { customerId: owner, key: upload.idempotencyKey } : undefined;
   const outcome = await orders.createOrder(order, idempotency);
   switch (outcome.kind) {
     case 'created':

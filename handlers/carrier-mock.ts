@@ -1,5 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { callbackFailure, CarrierNotificationSchema, IdempotencyKeyHeaderSchema, shipmentConfirmation } from './carrier';
+import {
+  callbackFailure,
+  CarrierNotificationSchema,
+  IdempotencyKeyHeaderSchema,
+  shipmentConfirmation,
+} from './carrier';
 import { loadCarrierMockConfig } from './config';
 import { constantTimeEquals } from './credentials';
 import { CallbackFailedError } from './errors';

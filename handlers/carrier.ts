@@ -52,7 +52,8 @@ export function callbackFailure(status: number, bodyText: string): string | unde
   }
   if (typeof body === 'object' && body !== null && 'FailedEntryCount' in body) {
     const failed = (body as { FailedEntryCount?: unknown }).FailedEntryCount;
-    if (typeof failed === 'number' && failed > 0) return `callback's PutEvents reported ${failed} failed entr${failed === 1 ? 'y' : 'ies'}`;
+    if (typeof failed === 'number' && failed > 0)
+      return `callback's PutEvents reported ${failed} failed entr${failed === 1 ? 'y' : 'ies'}`;
   }
   return undefined;
 }

@@ -20,16 +20,20 @@ const CustomerRequestSchema = z.strictObject({
   customerIdRepeated: z.string(),
 });
 
-export type CustomerRequest = { ok: true; customerId: string; body: unknown } | { ok: false; problem: string; body?: unknown };
+export type CustomerRequest =
+  { ok: true; customerId: string; body: unknown } | { ok: false; problem: string; body?: unknown };
 
 /** Why a request is refused when its wrapper is not what the customer route writes. */
 export const TAMPERED_REQUEST = 'The request did not come through the customer route intact';
 
 export function readCustomerRequest(detail: unknown): CustomerRequest {
   const parsed = CustomerRequestSchema.safeParse(detail);
-  const body = typeof detail === 'object' && detail !== null ? (detail as Partial<CustomerRequestDetail>).body : undefined;
+  const body =
+    typeof detail === 'object' && detail !== null ? (detail as Partial<CustomerRequestDetail>).body : undefined;
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.code}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.code}`,
+    );
     return { ok: false, problem: `${TAMPERED_REQUEST} (${problems.join('; ')})`, body };
   }
   if (parsed.data.customerIdRepeated !== parsed.data.customerId) {

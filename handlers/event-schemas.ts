@@ -30,7 +30,11 @@ export const ConfirmShipmentInputSchema = z.strictObject({
   // An empty string means "not sent": the input transformer renders a missing path as "".
   trackingNumber: z
     .string()
-    .check(z.trim(), z.maxLength(64), z.regex(/^[\x20-\x7e]*$/, { error: 'Must contain only printable ASCII characters' })),
+    .check(
+      z.trim(),
+      z.maxLength(64),
+      z.regex(/^[\x20-\x7e]*$/, { error: 'Must contain only printable ASCII characters' }),
+    ),
   // Checked (and, if odd, replaced by confirmedAt) by effectiveShippedAt: an odd timestamp must not lose a shipment.
   shippedAt: z.string().check(z.maxLength(64)),
   confirmedAt: z.isoDateTime({ offset: true }),

@@ -30,7 +30,9 @@ export const handler = async (
   const subject = event.requestContext?.authorizer?.jwt?.claims?.sub;
   if (typeof subject !== 'string' || subject === '') {
     // The route is not behind the JWT authorizer (a wiring fault): answer as for anyone who owns nothing.
-    logger.error('No token subject in the request context; is the route behind the JWT authorizer?', { routeKey: event.routeKey });
+    logger.error('No token subject in the request context; is the route behind the JWT authorizer?', {
+      routeKey: event.routeKey,
+    });
   }
   const found = await orders.findOrder(id);
   if (found === undefined || typeof subject !== 'string' || subject === '' || found.order.ownerId !== subject) {

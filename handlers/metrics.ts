@@ -36,7 +36,9 @@ export function recordOrderCaptured(): void {
 }
 
 export function recordOrderRejected(errors: readonly ValidationErrorEntry[]): void {
-  emit(BusinessMetricNames.ordersRejected, MetricUnit.Count, 1, { [MetricDimensions.reason]: rejectionReasonClass(errors) });
+  emit(BusinessMetricNames.ordersRejected, MetricUnit.Count, 1, {
+    [MetricDimensions.reason]: rejectionReasonClass(errors),
+  });
 }
 
 export function recordOrderCancelled(): void {

@@ -92,8 +92,11 @@ export function idempotencyClaimId(customerId: string, key: string): string {
 export const MAX_REASON_LENGTH = 500;
 
 export function templateSafeText(value: string, maxLength = MAX_REASON_LENGTH): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = value.replace(/"/g, "'").replace(/\\/g, '/').replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  const cleaned = value
+    .replace(/"/g, "'")
+    .replace(/\\/g, '/')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ');
   return cleaned.length <= maxLength ? cleaned : `${cleaned.slice(0, maxLength - 1)}…`;
 }
 
@@ -161,7 +164,13 @@ export function sourceStatesOf(target: OrderState): OrderState[] {
  * A valid upload becomes a pending order owned by the token's subject. The body's `customer.id` is not trusted:
  * the order's customer id is the owner's, and a body that named someone else is recorded as `ignoredCustomerId`.
  */
-export function newPendingOrder(args: { id: string; ownerId: string; upload: PrintOrderUpload; uploadedAt: string; now: Date }): OrderItem {
+export function newPendingOrder(args: {
+  id: string;
+  ownerId: string;
+  upload: PrintOrderUpload;
+  uploadedAt: string;
+  now: Date;
+}): OrderItem {
   const at = args.now.toISOString();
   const { upload } = args;
   return {

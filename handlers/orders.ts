@@ -71,7 +71,9 @@ function isConditionalCheckFailed(error: unknown): boolean {
 }
 
 function isOrderItem(item: Record<string, unknown> | undefined): item is Record<string, unknown> & OrderItem {
-  return item !== undefined && typeof item.state === 'string' && (OrderStates as readonly string[]).includes(item.state);
+  return (
+    item !== undefined && typeof item.state === 'string' && (OrderStates as readonly string[]).includes(item.state)
+  );
 }
 
 export class OrdersRepository {
@@ -181,12 +183,17 @@ export class OrdersRepository {
   /** Cancels the order when `requesterId` owns it (the owner of an order never changes, so reading it suffices). */
   async cancelOrder(id: string, reason: string, now: Date, requesterId: string): Promise<TransitionOutcome> {
     const at = now.toISOString();
-    return this.transition(id, 'cancelled', { requesterId }, {
-      reason: cancelledReason(reason),
-      cancellationReason: reason,
-      cancelledAt: at,
-      updatedAt: at,
-    });
+    return this.transition(
+      id,
+      'cancelled',
+      { requesterId },
+      {
+        reason: cancelledReason(reason),
+        cancellationReason: reason,
+        cancelledAt: at,
+        updatedAt: at,
+      },
+    );
   }
 
   async shipOrder(
@@ -194,12 +201,17 @@ export class OrdersRepository {
     shipment: { trackingNumber?: string; shippedAt: string },
     now: Date,
   ): Promise<TransitionOutcome> {
-    return this.transition(id, 'shipped', {}, {
-      reason: shippedReason(shipment.shippedAt),
-      shippedAt: shipment.shippedAt,
-      trackingNumber: shipment.trackingNumber,
-      updatedAt: now.toISOString(),
-    });
+    return this.transition(
+      id,
+      'shipped',
+      {},
+      {
+        reason: shippedReason(shipment.shippedAt),
+        shippedAt: shipment.shippedAt,
+        trackingNumber: shipment.trackingNumber,
+        updatedAt: now.toISOString(),
+      },
+    );
   }
 
   /**
@@ -264,7 +276,12 @@ export class OrdersRepository {
   async recordRefusedCancellation(item: RefusedCancellationItem): Promise<'recorded' | 'duplicate'> {
     try {
       await this.client.send(
-        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: NEW_ID_CONDITION, ExpressionAttributeNames: KEY_NAMES }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: NEW_ID_CONDITION,
+          ExpressionAttributeNames: KEY_NAMES,
+        }),
       );
       return 'recorded';
     } catch (error) {

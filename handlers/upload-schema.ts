@@ -38,7 +38,8 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]+$/;
  * hyphen (RFC 1123, section 2.1), at most 253 characters in all, the last label alphabetic (so an IP address is not
  * a host name here). https://www.rfc-editor.org/rfc/rfc1123#section-2
  */
-export const DNS_HOST_NAME_PATTERN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+export const DNS_HOST_NAME_PATTERN =
+  /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 export const DOCUMENT_FORMATS = ['pdf', 'png', 'jpeg', 'tiff'] as const;
 export const MAX_COPIES = 100;
 export const MAX_PAGES = 2000;
@@ -46,7 +47,11 @@ export const MAX_PAGES = 2000;
 export const CustomerSchema = z.strictObject({
   id: z
     .string()
-    .check(z.minLength(1), z.maxLength(64), z.regex(CUSTOMER_ID_PATTERN, { error: 'Must contain only letters, digits and . _ @ + : -' })),
+    .check(
+      z.minLength(1),
+      z.maxLength(64),
+      z.regex(CUSTOMER_ID_PATTERN, { error: 'Must contain only letters, digits and . _ @ + : -' }),
+    ),
   email: z.email().check(z.maxLength(254)),
 });
 
@@ -65,10 +70,17 @@ export const ShippingAddressSchema = z.strictObject({
   city: text(100),
   postalCode: z
     .string()
-    .check(z.trim(), z.minLength(1), z.maxLength(16), z.regex(/^[A-Za-z0-9 -]+$/, { error: 'Must contain only letters, digits, spaces and -' })),
+    .check(
+      z.trim(),
+      z.minLength(1),
+      z.maxLength(16),
+      z.regex(/^[A-Za-z0-9 -]+$/, { error: 'Must contain only letters, digits, spaces and -' }),
+    ),
   country: z
     .string()
-    .check(z.refine((code) => ISO_3166_ALPHA2.has(code), { error: 'Must be an ISO 3166-1 alpha-2 country code, e.g. DE' })),
+    .check(
+      z.refine((code) => ISO_3166_ALPHA2.has(code), { error: 'Must be an ISO 3166-1 alpha-2 country code, e.g. DE' }),
+    ),
 });
 
 export const PrintOrderUploadSchema = z.strictObject({
@@ -77,7 +89,13 @@ export const PrintOrderUploadSchema = z.strictObject({
   copies: z.int().check(z.minimum(1), z.maximum(MAX_COPIES)),
   shippingAddress: ShippingAddressSchema,
   idempotencyKey: z.optional(
-    z.string().check(z.minLength(1), z.maxLength(255), z.regex(IDEMPOTENCY_KEY_PATTERN, { error: 'Must contain only letters, digits and . _ : -' })),
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(255),
+        z.regex(IDEMPOTENCY_KEY_PATTERN, { error: 'Must contain only letters, digits and . _ : -' }),
+      ),
   ),
 });
 
@@ -90,9 +108,7 @@ export interface ValidationErrorEntry {
   message: string;
 }
 
-export type UploadValidation =
-  | { ok: true; upload: PrintOrderUpload }
-  | { ok: false; errors: ValidationErrorEntry[] };
+export type UploadValidation = { ok: true; upload: PrintOrderUpload } | { ok: false; errors: ValidationErrorEntry[] };
 
 /** At most this many issues are kept; a hostile upload cannot grow a rejected order without bound. */
 export const MAX_STORED_ERRORS = 50;

@@ -60,20 +60,40 @@ function sumOf(ids: string[]): string {
 
 export function operationsAlarmSpecs(inputs: AlarmInputs): AlarmSpec[] {
   if (!Number.isInteger(inputs.shipmentAlarmHours) || inputs.shipmentAlarmHours < 1 || inputs.shipmentAlarmHours > 24) {
-    throw new Error(`shipmentAlarmHours must be a whole number of hours from 1 to 24, got ${inputs.shipmentAlarmHours}`);
+    throw new Error(
+      `shipmentAlarmHours must be a whole number of hours from 1 to 24, got ${inputs.shipmentAlarmHours}`,
+    );
   }
   const business = { [MetricDimensions.service]: inputs.serviceName, [MetricDimensions.stack]: inputs.stack };
   const specs: AlarmSpec[] = [];
 
   const carrierQueries = inputs.carrierRuleNames.flatMap((RuleName, i) => [
-    metric(`failed${i}`, { namespace: 'AWS/Events', metricName: 'FailedInvocations', dimensions: { EventBusName: inputs.busName, RuleName }, stat: 'Sum' }),
-    metric(`dlq${i}`, { namespace: 'AWS/Events', metricName: 'InvocationsSentToDlq', dimensions: { EventBusName: inputs.busName, RuleName }, stat: 'Sum' }),
+    metric(`failed${i}`, {
+      namespace: 'AWS/Events',
+      metricName: 'FailedInvocations',
+      dimensions: { EventBusName: inputs.busName, RuleName },
+      stat: 'Sum',
+    }),
+    metric(`dlq${i}`, {
+      namespace: 'AWS/Events',
+      metricName: 'InvocationsSentToDlq',
+      dimensions: { EventBusName: inputs.busName, RuleName },
+      stat: 'Sum',
+    }),
   ]);
   if (carrierQueries.length > 0) {
     specs.push({
       key: 'carrier-failing',
       description: 'Calls to the carrier fail for good (failed or dead-lettered API destination invocations)',
-      queries: [...carrierQueries, { id: 'carrier', expression: sumOf(carrierQueries.map((q) => q.id)), label: 'carrier failures', returnData: true }],
+      queries: [
+        ...carrierQueries,
+        {
+          id: 'carrier',
+          expression: sumOf(carrierQueries.map((q) => q.id)),
+          label: 'carrier failures',
+          returnData: true,
+        },
+      ],
       periodSeconds: FIVE_MINUTES,
       evaluationPeriods: 1,
       threshold: 0,
@@ -84,9 +104,24 @@ export function operationsAlarmSpecs(inputs: AlarmInputs): AlarmSpec[] {
     key: 'orders-not-shipping',
     description: `Orders were captured but none shipped, ${inputs.shipmentAlarmHours} hour(s) in a row`,
     queries: [
-      metric('captured', { namespace: METRICS_NAMESPACE, metricName: BusinessMetricNames.ordersCaptured, dimensions: business, stat: 'Sum' }),
-      metric('shipped', { namespace: METRICS_NAMESPACE, metricName: BusinessMetricNames.ordersShipped, dimensions: business, stat: 'Sum' }),
-      { id: 'stalled', expression: 'IF(FILL(captured, 0) > 0 AND FILL(shipped, 0) == 0, 1, 0)', label: 'captured, none shipped', returnData: true },
+      metric('captured', {
+        namespace: METRICS_NAMESPACE,
+        metricName: BusinessMetricNames.ordersCaptured,
+        dimensions: business,
+        stat: 'Sum',
+      }),
+      metric('shipped', {
+        namespace: METRICS_NAMESPACE,
+        metricName: BusinessMetricNames.ordersShipped,
+        dimensions: business,
+        stat: 'Sum',
+      }),
+      {
+        id: 'stalled',
+        expression: 'IF(FILL(captured, 0) > 0 AND FILL(shipped, 0) == 0, 1, 0)',
+        label: 'captured, none shipped',
+        returnData: true,
+      },
     ],
     periodSeconds: 3600,
     evaluationPeriods: inputs.shipmentAlarmHours,
@@ -98,7 +133,12 @@ export function operationsAlarmSpecs(inputs: AlarmInputs): AlarmSpec[] {
       specs.push({
         key: `${FunctionName}-${metricName.toLowerCase()}`,
         description: `${FunctionName}: ${metricName.toLowerCase()}`,
-        queries: [{ ...metric('m', { namespace: 'AWS/Lambda', metricName, dimensions: { FunctionName }, stat: 'Sum' }), returnData: true }],
+        queries: [
+          {
+            ...metric('m', { namespace: 'AWS/Lambda', metricName, dimensions: { FunctionName }, stat: 'Sum' }),
+            returnData: true,
+          },
+        ],
         periodSeconds: FIVE_MINUTES,
         evaluationPeriods: 1,
         threshold: 0,
@@ -111,8 +151,18 @@ export function operationsAlarmSpecs(inputs: AlarmInputs): AlarmSpec[] {
     key: 'pipe-failing',
     description: `The pipe ${inputs.pipeName} fails executions or target calls`,
     queries: [
-      metric('executions', { namespace: 'AWS/EventBridge/Pipes', metricName: 'ExecutionFailed', dimensions: pipe, stat: 'Sum' }),
-      metric('target', { namespace: 'AWS/EventBridge/Pipes', metricName: 'TargetStageFailed', dimensions: pipe, stat: 'Sum' }),
+      metric('executions', {
+        namespace: 'AWS/EventBridge/Pipes',
+        metricName: 'ExecutionFailed',
+        dimensions: pipe,
+        stat: 'Sum',
+      }),
+      metric('target', {
+        namespace: 'AWS/EventBridge/Pipes',
+        metricName: 'TargetStageFailed',
+        dimensions: pipe,
+        stat: 'Sum',
+      }),
       { id: 'failures', expression: sumOf(['executions', 'target']), label: 'pipe failures', returnData: true },
     ],
     periodSeconds: FIVE_MINUTES,

@@ -29,7 +29,9 @@ export class AlertTopic extends pulumi.ComponentResource {
     this.arn = this.topic.arn;
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const region = aws.getRegionOutput({}, { parent: this }).region;
-    const policy = pulumi.all([this.topic.arn, account, region]).apply(([arn, accountId, r]) => JSON.stringify(alarmTopicPolicy(arn, accountId, r)));
+    const policy = pulumi
+      .all([this.topic.arn, account, region])
+      .apply(([arn, accountId, r]) => JSON.stringify(alarmTopicPolicy(arn, accountId, r)));
     this.topicPolicy = new aws.sns.TopicPolicy(`${name}-policy`, { arn: this.topic.arn, policy }, { parent: this });
     if (args.email !== undefined) {
       this.emailSubscription = new aws.sns.TopicSubscription(

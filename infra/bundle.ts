@@ -83,7 +83,8 @@ function readCached(file: string, rootDir: string): string | undefined {
     return undefined;
   }
   if (typeof cached?.code !== 'string' || typeof cached.inputs !== 'object' || cached.inputs === null) return undefined;
-  for (const [input, digest] of Object.entries(cached.inputs)) if (fileDigest(path.resolve(rootDir, input)) !== digest) return undefined;
+  for (const [input, digest] of Object.entries(cached.inputs))
+    if (fileDigest(path.resolve(rootDir, input)) !== digest) return undefined;
   return cached.code;
 }
 
@@ -108,7 +109,8 @@ function writeCached(file: string, rootDir: string, inputs: string[], code: stri
 
 /** The entry file of a handler: `handlers/<name>.ts`. */
 export function handlerEntry(handlerName: string): string {
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(handlerName)) throw new Error(`Handler names are kebab-case file names, got "${handlerName}"`);
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(handlerName))
+    throw new Error(`Handler names are kebab-case file names, got "${handlerName}"`);
   return `${HANDLERS_DIR}/${handlerName}.ts`;
 }
 
@@ -138,7 +140,8 @@ export function bundleHandler(entry: string, opts: BundleOptions = {}): string {
     sourceRoot: '.',
     metafile: true,
   });
-  if (result.outputFiles.length !== 1) throw new Error(`esbuild produced ${result.outputFiles.length} files for ${entry}, expected 1`);
+  if (result.outputFiles.length !== 1)
+    throw new Error(`esbuild produced ${result.outputFiles.length} files for ${entry}, expected 1`);
   const code = result.outputFiles[0].text;
   if (useCache) writeCached(cacheFile, rootDir, Object.keys(result.metafile.inputs), code);
   return code;

@@ -7,7 +7,12 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { DeadLetterQueue } from './dead-letter-queue';
-import { eventBridgeLogsResourcePolicy, invokeApiDestinationStatement, policyDocument, serviceTrustPolicy } from './policies';
+import {
+  eventBridgeLogsResourcePolicy,
+  invokeApiDestinationStatement,
+  policyDocument,
+  serviceTrustPolicy,
+} from './policies';
 import type { InputTransformer } from './templates';
 
 export type SubscriptionTarget =
@@ -88,18 +93,33 @@ export class BusSubscription extends pulumi.ComponentResource {
   }
 
   private static validate(name: string, args: BusSubscriptionArgs): void {
-    if (typeof args.pattern !== 'object' || args.pattern === null || Array.isArray(args.pattern) || Object.keys(args.pattern).length === 0) {
+    if (
+      typeof args.pattern !== 'object' ||
+      args.pattern === null ||
+      Array.isArray(args.pattern) ||
+      Object.keys(args.pattern).length === 0
+    ) {
       throw new Error(`BusSubscription ${name}: pattern must be a non-empty object`);
     }
     if (args.httpTarget && args.target.kind !== 'apiDestination') {
-      throw new Error(`BusSubscription ${name}: httpTarget only applies to API destination targets, not ${args.target.kind}`);
+      throw new Error(
+        `BusSubscription ${name}: httpTarget only applies to API destination targets, not ${args.target.kind}`,
+      );
     }
     const retry = args.retryPolicy;
     if (retry) {
-      if (!Number.isInteger(retry.maximumRetryAttempts) || retry.maximumRetryAttempts < 0 || retry.maximumRetryAttempts > 185) {
+      if (
+        !Number.isInteger(retry.maximumRetryAttempts) ||
+        retry.maximumRetryAttempts < 0 ||
+        retry.maximumRetryAttempts > 185
+      ) {
         throw new Error(`BusSubscription ${name}: maximumRetryAttempts must be 0–185`);
       }
-      if (!Number.isInteger(retry.maximumEventAgeInSeconds) || retry.maximumEventAgeInSeconds < 60 || retry.maximumEventAgeInSeconds > 86400) {
+      if (
+        !Number.isInteger(retry.maximumEventAgeInSeconds) ||
+        retry.maximumEventAgeInSeconds < 60 ||
+        retry.maximumEventAgeInSeconds > 86400
+      ) {
         throw new Error(`BusSubscription ${name}: maximumEventAgeInSeconds must be 60–86400`);
       }
     }
@@ -108,7 +128,12 @@ export class BusSubscription extends pulumi.ComponentResource {
   private createRule(name: string, args: BusSubscriptionArgs): aws.cloudwatch.EventRule {
     return new aws.cloudwatch.EventRule(
       name,
-      { eventBusName: args.busName, eventPattern: JSON.stringify(args.pattern), description: args.description, state: 'ENABLED' },
+      {
+        eventBusName: args.busName,
+        eventPattern: JSON.stringify(args.pattern),
+        description: args.description,
+        state: 'ENABLED',
+      },
       { parent: this },
     );
   }
@@ -124,7 +149,13 @@ export class BusSubscription extends pulumi.ComponentResource {
       case 'lambda': {
         const permission = new aws.lambda.Permission(
           `${name}-invoke`,
-          { action: 'lambda:InvokeFunction', function: target.functionName, principal: 'events.amazonaws.com', sourceArn: this.rule.arn, sourceAccount: account },
+          {
+            action: 'lambda:InvokeFunction',
+            function: target.functionName,
+            principal: 'events.amazonaws.com',
+            sourceArn: this.rule.arn,
+            sourceAccount: account,
+          },
           { parent: this },
         );
         return { permission, dependsOn: [permission] };
@@ -132,10 +163,22 @@ export class BusSubscription extends pulumi.ComponentResource {
       case 'apiDestination': {
         const assumeRolePolicy = pulumi
           .all([account, this.rule.arn])
-          .apply(([accountId, sourceArn]) => JSON.stringify(serviceTrustPolicy('events.amazonaws.com', { accountId, sourceArn })));
-        const invokeRole = new aws.iam.Role(`${name}-invoke-role`, { assumeRolePolicy, description: 'EventBridge invoking one API destination' }, { parent: this });
-        const policy = pulumi.output(target.destinationArn).apply((arn) => JSON.stringify(policyDocument(invokeApiDestinationStatement(arn))));
-        const invokeRolePolicy = new aws.iam.RolePolicy(`${name}-invoke-policy`, { role: invokeRole.id, policy }, { parent: this });
+          .apply(([accountId, sourceArn]) =>
+            JSON.stringify(serviceTrustPolicy('events.amazonaws.com', { accountId, sourceArn })),
+          );
+        const invokeRole = new aws.iam.Role(
+          `${name}-invoke-role`,
+          { assumeRolePolicy, description: 'EventBridge invoking one API destination' },
+          { parent: this },
+        );
+        const policy = pulumi
+          .output(target.destinationArn)
+          .apply((arn) => JSON.stringify(policyDocument(invokeApiDestinationStatement(arn))));
+        const invokeRolePolicy = new aws.iam.RolePolicy(
+          `${name}-invoke-policy`,
+          { role: invokeRole.id, policy },
+          { parent: this },
+        );
         return { invokeRole, invokeRolePolicy, roleArn: invokeRole.arn, dependsOn: [invokeRolePolicy] };
       }
       case 'logGroup': {
@@ -144,7 +187,9 @@ export class BusSubscription extends pulumi.ComponentResource {
         // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html
         const policyDocumentJson = pulumi
           .all([target.logGroupArn, this.rule.arn])
-          .apply(([logGroupArn, ruleArn]) => JSON.stringify(eventBridgeLogsResourcePolicy(logGroupArn, { ruleArns: [ruleArn] })));
+          .apply(([logGroupArn, ruleArn]) =>
+            JSON.stringify(eventBridgeLogsResourcePolicy(logGroupArn, { ruleArns: [ruleArn] })),
+          );
         const logResourcePolicy = new aws.cloudwatch.LogResourcePolicy(
           `${name}-logs-policy`,
           { resourceArn: target.logGroupArn, policyDocument: policyDocumentJson },
@@ -161,7 +206,12 @@ export class BusSubscription extends pulumi.ComponentResource {
     retryPolicy: RetryPolicy,
     access: TargetAccess,
   ): aws.cloudwatch.EventTarget {
-    const arn = args.target.kind === 'lambda' ? args.target.functionArn : args.target.kind === 'apiDestination' ? args.target.destinationArn : args.target.logGroupArn;
+    const arn =
+      args.target.kind === 'lambda'
+        ? args.target.functionArn
+        : args.target.kind === 'apiDestination'
+          ? args.target.destinationArn
+          : args.target.logGroupArn;
     return new aws.cloudwatch.EventTarget(
       `${name}-target`,
       {
@@ -175,7 +225,13 @@ export class BusSubscription extends pulumi.ComponentResource {
         retryPolicy,
         deadLetterConfig: { arn: this.deadLetterQueue.arn },
       },
-      { parent: this, dependsOn: [...access.dependsOn, ...(this.deadLetterQueue.queuePolicy ? [this.deadLetterQueue.queuePolicy] : [])] },
+      {
+        parent: this,
+        dependsOn: [
+          ...access.dependsOn,
+          ...(this.deadLetterQueue.queuePolicy ? [this.deadLetterQueue.queuePolicy] : []),
+        ],
+      },
     );
   }
 }

@@ -62,6 +62,7 @@ export class CarrierCredential extends pulumi.ComponentResource {
     if (args.authType === 'BASIC' && (args.apiKeyName !== undefined || args.apiKey !== undefined)) {
       throw new Error(`CarrierCredential ${name}: apiKeyName/apiKey are for API_KEY auth, but authType is BASIC`);
     }
-    if (args.authType !== 'API_KEY' && args.authType !== 'BASIC') throw new Error(`CarrierCredential ${name}: authType must be API_KEY or BASIC`);
+    if (args.authType !== 'API_KEY' && args.authType !== 'BASIC')
+      throw new Error(`CarrierCredential ${name}: authType must be API_KEY or BASIC`);
   }
 }

@@ -26,7 +26,8 @@ export class CarrierDestination extends pulumi.ComponentResource {
   constructor(name: string, args: CarrierDestinationArgs, opts?: pulumi.ComponentResourceOptions) {
     super('order-event-gateway:infra:CarrierDestination', name, {}, opts);
     const rate = args.invocationRateLimitPerSecond ?? DEFAULT_CARRIER_RATE_LIMIT;
-    if (!Number.isInteger(rate) || rate < 1 || rate > 300) throw new Error(`CarrierDestination ${name}: invocationRateLimitPerSecond must be 1–300`);
+    if (!Number.isInteger(rate) || rate < 1 || rate > 300)
+      throw new Error(`CarrierDestination ${name}: invocationRateLimitPerSecond must be 1–300`);
     this.connection = this.createConnection(name, args.credential);
     this.destination = this.createDestination(name, args.endpoint, rate);
     this.arn = this.destination.arn;
@@ -37,12 +38,21 @@ export class CarrierDestination extends pulumi.ComponentResource {
   private createConnection(name: string, credential: CarrierCredential): aws.cloudwatch.EventConnection {
     return new aws.cloudwatch.EventConnection(
       `${name}-connection`,
-      { name: `${name}-${pulumi.getStack()}`, description: 'Credential presented to the carrier', authorizationType: credential.authType, authParameters: credential.authParameters },
+      {
+        name: `${name}-${pulumi.getStack()}`,
+        description: 'Credential presented to the carrier',
+        authorizationType: credential.authType,
+        authParameters: credential.authParameters,
+      },
       { parent: this },
     );
   }
 
-  private createDestination(name: string, endpoint: pulumi.Input<string>, rate: number): aws.cloudwatch.EventApiDestination {
+  private createDestination(
+    name: string,
+    endpoint: pulumi.Input<string>,
+    rate: number,
+  ): aws.cloudwatch.EventApiDestination {
     return new aws.cloudwatch.EventApiDestination(
       name,
       {

@@ -52,7 +52,11 @@ export class CarrierMock extends pulumi.ComponentResource {
   }
 
   private createFunctionUrl(name: string): aws.lambda.FunctionUrl {
-    return new aws.lambda.FunctionUrl(`${name}-url`, { functionName: this.handler.name, authorizationType: 'NONE' }, { parent: this });
+    return new aws.lambda.FunctionUrl(
+      `${name}-url`,
+      { functionName: this.handler.name, authorizationType: 'NONE' },
+      { parent: this },
+    );
   }
 
   /**

@@ -11,7 +11,9 @@ export const CarrierAuthTypes = ['API_KEY', 'BASIC'] as const;
 export type CarrierAuthType = (typeof CarrierAuthTypes)[number];
 
 /** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */
-export const LogRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LogRetentionDays = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 /** Plain (non-secret) keys and their defaults. */
 export const ConfigDefaults = {
@@ -108,7 +110,9 @@ function parseUrl(key: string, raw: string): URL {
 /** Checks a URL config value (also used on secret values once they resolve). */
 export function httpsUrl(key: string, raw: string): string {
   if (parseUrl(key, raw).protocol !== 'https:') {
-    throw new ConfigError(`order-event-gateway:${key} must be an https URL (API destinations only call HTTPS), got "${raw}"`);
+    throw new ConfigError(
+      `order-event-gateway:${key} must be an https URL (API destinations only call HTTPS), got "${raw}"`,
+    );
   }
   return raw;
 }
@@ -148,14 +152,19 @@ function stringList(key: string, raw: string | undefined): string[] {
     try {
       parsed = JSON.parse(raw);
     } catch {
-      throw new ConfigError(`order-event-gateway:${key} must be a JSON list of strings or a comma-separated list, got "${raw}"`);
+      throw new ConfigError(
+        `order-event-gateway:${key} must be a JSON list of strings or a comma-separated list, got "${raw}"`,
+      );
     }
     if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === 'string' && v.trim() !== '')) {
       throw new ConfigError(`order-event-gateway:${key} must be a JSON list of non-empty strings, got "${raw}"`);
     }
     return parsed.map((v: string) => v.trim());
   }
-  return raw.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  return raw
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /**
@@ -167,8 +176,14 @@ function customerJwtOf(plain: Partial<Record<PlainConfigKey, string>>): StackCon
   const issuer = plain.customerJwtIssuer?.trim() ?? '';
   const audience = stringList('customerJwtAudience', plain.customerJwtAudience);
   if (issuer === '' && audience.length === 0) return undefined;
-  if (issuer === '') throw new ConfigError('order-event-gateway:customerJwtAudience is set but customerJwtIssuer is not; set both, or neither (a Cognito user pool is created)');
-  if (audience.length === 0) throw new ConfigError('order-event-gateway:customerJwtIssuer is set but customerJwtAudience is not; set the client ids or audiences its tokens carry');
+  if (issuer === '')
+    throw new ConfigError(
+      'order-event-gateway:customerJwtAudience is set but customerJwtIssuer is not; set both, or neither (a Cognito user pool is created)',
+    );
+  if (audience.length === 0)
+    throw new ConfigError(
+      'order-event-gateway:customerJwtIssuer is set but customerJwtAudience is not; set the client ids or audiences its tokens carry',
+    );
   return { issuer: httpsUrl('customerJwtIssuer', issuer), audience };
 }
 
@@ -179,13 +194,19 @@ export function parseStackConfig(
 ): StackConfig {
   const authType = (plain.carrierAuthType ?? ConfigDefaults.carrierAuthType) as CarrierAuthType;
   if (!CarrierAuthTypes.includes(authType)) {
-    throw new ConfigError(`order-event-gateway:carrierAuthType must be one of ${CarrierAuthTypes.join(', ')}, got "${plain.carrierAuthType}"`);
+    throw new ConfigError(
+      `order-event-gateway:carrierAuthType must be one of ${CarrierAuthTypes.join(', ')}, got "${plain.carrierAuthType}"`,
+    );
   }
   if (authType === 'API_KEY' && secrets.carrierPassword !== undefined) {
-    throw new ConfigError('order-event-gateway:carrierPassword is set but carrierAuthType is API_KEY; set carrierApiKey instead, or carrierAuthType BASIC');
+    throw new ConfigError(
+      'order-event-gateway:carrierPassword is set but carrierAuthType is API_KEY; set carrierApiKey instead, or carrierAuthType BASIC',
+    );
   }
   if (authType === 'BASIC' && secrets.carrierApiKey !== undefined) {
-    throw new ConfigError('order-event-gateway:carrierApiKey is set but carrierAuthType is BASIC; set carrierPassword instead, or carrierAuthType API_KEY');
+    throw new ConfigError(
+      'order-event-gateway:carrierApiKey is set but carrierAuthType is BASIC; set carrierPassword instead, or carrierAuthType API_KEY',
+    );
   }
   const apiKeyName = plain.carrierApiKeyName ?? ConfigDefaults.carrierApiKeyName;
   // The key name is sent as an HTTP header name (RFC 9110 token characters).
@@ -193,35 +214,78 @@ export function parseStackConfig(
     throw new ConfigError(`order-event-gateway:carrierApiKeyName must be an HTTP header name, got "${apiKeyName}"`);
   }
   const username = plain.carrierUsername ?? ConfigDefaults.carrierUsername;
-  if (username === '' || username.includes(':')) throw new ConfigError('order-event-gateway:carrierUsername must be non-empty and contain no ":" (Basic auth)');
-  const logRetentionDays = integer('logRetentionDays', plain.logRetentionDays, ConfigDefaults.logRetentionDays, 1, 3653);
+  if (username === '' || username.includes(':'))
+    throw new ConfigError('order-event-gateway:carrierUsername must be non-empty and contain no ":" (Basic auth)');
+  const logRetentionDays = integer(
+    'logRetentionDays',
+    plain.logRetentionDays,
+    ConfigDefaults.logRetentionDays,
+    1,
+    3653,
+  );
   if (!(LogRetentionDays as readonly number[]).includes(logRetentionDays)) {
-    throw new ConfigError(`order-event-gateway:logRetentionDays must be one of ${LogRetentionDays.join(', ')}, got ${logRetentionDays}`);
+    throw new ConfigError(
+      `order-event-gateway:logRetentionDays must be one of ${LogRetentionDays.join(', ')}, got ${logRetentionDays}`,
+    );
   }
   const config: StackConfig = {
-    carrierRateLimitPerSecond: integer('carrierRateLimitPerSecond', plain.carrierRateLimitPerSecond, ConfigDefaults.carrierRateLimitPerSecond, 1, 300),
+    carrierRateLimitPerSecond: integer(
+      'carrierRateLimitPerSecond',
+      plain.carrierRateLimitPerSecond,
+      ConfigDefaults.carrierRateLimitPerSecond,
+      1,
+      300,
+    ),
     carrierAuthType: authType,
     carrierApiKeyName: apiKeyName,
     carrierUsername: username,
-    throttlingBurstLimit: integer('throttlingBurstLimit', plain.throttlingBurstLimit, ConfigDefaults.throttlingBurstLimit, 0, 5000),
-    throttlingRateLimit: integer('throttlingRateLimit', plain.throttlingRateLimit, ConfigDefaults.throttlingRateLimit, 0, 10000),
+    throttlingBurstLimit: integer(
+      'throttlingBurstLimit',
+      plain.throttlingBurstLimit,
+      ConfigDefaults.throttlingBurstLimit,
+      0,
+      5000,
+    ),
+    throttlingRateLimit: integer(
+      'throttlingRateLimit',
+      plain.throttlingRateLimit,
+      ConfigDefaults.throttlingRateLimit,
+      0,
+      10000,
+    ),
     logRetentionDays,
     // 0 keeps archived events indefinitely.
-    archiveRetentionDays: integer('archiveRetentionDays', plain.archiveRetentionDays, ConfigDefaults.archiveRetentionDays, 0, 36500),
+    archiveRetentionDays: integer(
+      'archiveRetentionDays',
+      plain.archiveRetentionDays,
+      ConfigDefaults.archiveRetentionDays,
+      0,
+      36500,
+    ),
     alarmActions: alarmActionsOf(plain.alarmActions),
-    shipmentAlarmHours: integer('shipmentAlarmHours', plain.shipmentAlarmHours, ConfigDefaults.shipmentAlarmHours, 1, 24),
+    shipmentAlarmHours: integer(
+      'shipmentAlarmHours',
+      plain.shipmentAlarmHours,
+      ConfigDefaults.shipmentAlarmHours,
+      1,
+      24,
+    ),
     customerJwtScopes: stringList('customerJwtScopes', plain.customerJwtScopes),
   };
   const customerJwt = customerJwtOf(plain);
   if (customerJwt) config.customerJwt = customerJwt;
   if (plain.alarmEmail !== undefined && plain.alarmEmail !== '') {
     if (config.alarmActions.length > 0) {
-      throw new ConfigError('order-event-gateway:alarmEmail is set but so is alarmActions; subscribe the address to your own topic instead, or drop alarmActions');
+      throw new ConfigError(
+        'order-event-gateway:alarmEmail is set but so is alarmActions; subscribe the address to your own topic instead, or drop alarmActions',
+      );
     }
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(plain.alarmEmail)) throw new ConfigError(`order-event-gateway:alarmEmail must be an e-mail address, got "${plain.alarmEmail}"`);
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(plain.alarmEmail))
+      throw new ConfigError(`order-event-gateway:alarmEmail must be an e-mail address, got "${plain.alarmEmail}"`);
     config.alarmEmail = plain.alarmEmail;
   }
-  if (plain.carrierEndpoint !== undefined && plain.carrierEndpoint !== '') config.carrierEndpoint = carrierEndpointUrl(plain.carrierEndpoint);
+  if (plain.carrierEndpoint !== undefined && plain.carrierEndpoint !== '')
+    config.carrierEndpoint = carrierEndpointUrl(plain.carrierEndpoint);
   for (const key of SecretConfigKeys) {
     const value = secrets[key];
     if (value !== undefined) config[key] = value;

@@ -35,7 +35,9 @@ export class CustomerIdentity extends pulumi.ComponentResource implements Custom
     super('order-event-gateway:infra:CustomerIdentity', name, {}, opts);
     const minutes = args.tokenValidityMinutes ?? 60;
     if (!Number.isInteger(minutes) || minutes < 5 || minutes > 1440) {
-      throw new Error(`CustomerIdentity ${name}: tokenValidityMinutes must be a whole number from 5 to 1440, got ${minutes}`);
+      throw new Error(
+        `CustomerIdentity ${name}: tokenValidityMinutes must be a whole number from 5 to 1440, got ${minutes}`,
+      );
     }
     this.userPool = this.createUserPool(name);
     this.client = this.createClient(name, minutes);

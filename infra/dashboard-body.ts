@@ -13,7 +13,12 @@
  * - the handlers' business metrics: handlers/business-metrics.ts (embedded metric format)
  * Body format: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
-import { BusinessMetricNames, METRICS_NAMESPACE, MetricDimensions, RejectionReasonClasses } from '../handlers/business-metrics';
+import {
+  BusinessMetricNames,
+  METRICS_NAMESPACE,
+  MetricDimensions,
+  RejectionReasonClasses,
+} from '../handlers/business-metrics';
 
 export interface DashboardInputs {
   region: string;
@@ -38,7 +43,14 @@ export interface MetricWidget {
   y: number;
   width: number;
   height: number;
-  properties: { title: string; region: string; view: 'timeSeries'; stacked: false; period: number; metrics: MetricLine[] };
+  properties: {
+    title: string;
+    region: string;
+    view: 'timeSeries';
+    stacked: false;
+    period: number;
+    metrics: MetricLine[];
+  };
 }
 
 export interface DashboardBody {
@@ -49,7 +61,12 @@ const WIDTH = 12;
 const HEIGHT = 6;
 const PERIOD = 300;
 
-function line(namespace: string, name: string, dimensions: Record<string, string>, options: Record<string, string | number>): MetricLine {
+function line(
+  namespace: string,
+  name: string,
+  dimensions: Record<string, string>,
+  options: Record<string, string | number>,
+): MetricLine {
   return [namespace, name, ...Object.entries(dimensions).flat(), options];
 }
 
@@ -72,12 +89,19 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
     {
       title: 'Rejected uploads by reason',
       metrics: RejectionReasonClasses.map((reason) =>
-        line(METRICS_NAMESPACE, BusinessMetricNames.ordersRejected, { ...business, [MetricDimensions.reason]: reason }, { ...sum, label: reason }),
+        line(
+          METRICS_NAMESPACE,
+          BusinessMetricNames.ordersRejected,
+          { ...business, [MetricDimensions.reason]: reason },
+          { ...sum, label: reason },
+        ),
       ),
     },
     {
       title: 'Upload to shipped (ms)',
-      metrics: ['p50', 'p95', 'p99'].map((stat) => line(METRICS_NAMESPACE, BusinessMetricNames.uploadToShipped, business, { stat, label: stat })),
+      metrics: ['p50', 'p95', 'p99'].map((stat) =>
+        line(METRICS_NAMESPACE, BusinessMetricNames.uploadToShipped, business, { stat, label: stat }),
+      ),
     },
     {
       title: 'HTTP API',
@@ -118,14 +142,26 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
     },
     {
       title: 'Lambda duration p95 (ms)',
-      metrics: inputs.functionNames.map((FunctionName) => line('AWS/Lambda', 'Duration', { FunctionName }, { stat: 'p95', label: FunctionName })),
+      metrics: inputs.functionNames.map((FunctionName) =>
+        line('AWS/Lambda', 'Duration', { FunctionName }, { stat: 'p95', label: FunctionName }),
+      ),
     },
     {
       title: 'Pipe',
       metrics: [
         line('AWS/EventBridge/Pipes', 'EventCount', { PipeName: inputs.pipeName }, { ...sum, label: 'events' }),
-        line('AWS/EventBridge/Pipes', 'ExecutionFailed', { PipeName: inputs.pipeName }, { ...sum, label: 'executions failed' }),
-        line('AWS/EventBridge/Pipes', 'TargetStageFailed', { PipeName: inputs.pipeName }, { ...sum, label: 'target stage failed' }),
+        line(
+          'AWS/EventBridge/Pipes',
+          'ExecutionFailed',
+          { PipeName: inputs.pipeName },
+          { ...sum, label: 'executions failed' },
+        ),
+        line(
+          'AWS/EventBridge/Pipes',
+          'TargetStageFailed',
+          { PipeName: inputs.pipeName },
+          { ...sum, label: 'target stage failed' },
+        ),
       ],
     },
     {
@@ -143,7 +179,14 @@ export function dashboardBody(inputs: DashboardInputs): DashboardBody {
       y: Math.floor(index / 2) * HEIGHT,
       width: WIDTH,
       height: HEIGHT,
-      properties: { title: panel.title, region: inputs.region, view: 'timeSeries', stacked: false, period: PERIOD, metrics: panel.metrics },
+      properties: {
+        title: panel.title,
+        region: inputs.region,
+        view: 'timeSeries',
+        stacked: false,
+        period: PERIOD,
+        metrics: panel.metrics,
+      },
     })),
   };
 }

@@ -33,7 +33,9 @@ export class DeadLetterQueue extends pulumi.ComponentResource {
     super('order-event-gateway:infra:DeadLetterQueue', name, {}, opts);
     const retention = args.retentionSeconds ?? DLQ_RETENTION_SECONDS;
     if (!Number.isInteger(retention) || retention < 60 || retention > DLQ_RETENTION_SECONDS) {
-      throw new Error(`DeadLetterQueue ${name}: retentionSeconds must be a whole number from 60 to ${DLQ_RETENTION_SECONDS}`);
+      throw new Error(
+        `DeadLetterQueue ${name}: retentionSeconds must be a whole number from 60 to ${DLQ_RETENTION_SECONDS}`,
+      );
     }
     if (args.eventBridgeRuleArns !== undefined && args.eventBridgeRuleArns.length === 0) {
       throw new Error(`DeadLetterQueue ${name}: eventBridgeRuleArns is empty; omit it when no rule dead-letters here`);
@@ -48,7 +50,11 @@ export class DeadLetterQueue extends pulumi.ComponentResource {
   }
 
   private createQueue(name: string, retentionSeconds: number): aws.sqs.Queue {
-    return new aws.sqs.Queue(name, { messageRetentionSeconds: retentionSeconds, sqsManagedSseEnabled: true }, { parent: this });
+    return new aws.sqs.Queue(
+      name,
+      { messageRetentionSeconds: retentionSeconds, sqsManagedSseEnabled: true },
+      { parent: this },
+    );
   }
 
   private createQueuePolicy(name: string, ruleArns: pulumi.Input<string>[]): aws.sqs.QueuePolicy {

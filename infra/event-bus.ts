@@ -36,12 +36,19 @@ export class EventBus extends pulumi.ComponentResource {
   constructor(name: string, args: EventBusArgs, opts?: pulumi.ComponentResourceOptions) {
     // The component was called OrderEvents: the alias keeps a deployed stack's bus and children (no replacement).
     // https://www.pulumi.com/docs/iac/concepts/options/aliases/
-    super('order-event-gateway:infra:EventBus', name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: 'order-event-gateway:infra:OrderEvents' }] });
-    if (!Number.isInteger(args.archiveRetentionDays) || args.archiveRetentionDays < 0) throw new Error(`EventBus ${name}: archiveRetentionDays must be 0 or more`);
+    super(
+      'order-event-gateway:infra:EventBus',
+      name,
+      {},
+      { ...opts, aliases: [...(opts?.aliases ?? []), { type: 'order-event-gateway:infra:OrderEvents' }] },
+    );
+    if (!Number.isInteger(args.archiveRetentionDays) || args.archiveRetentionDays < 0)
+      throw new Error(`EventBus ${name}: archiveRetentionDays must be 0 or more`);
     this.componentName = name;
     this.alarmActions = args.alarmActions ?? [];
     this.busName = args.busName ?? `${name}-${pulumi.getStack()}`;
-    if (!/^[A-Za-z0-9._-]{1,256}$/.test(this.busName) || this.busName === 'default') throw new Error(`EventBus ${name}: "${this.busName}" is not a valid custom bus name`);
+    if (!/^[A-Za-z0-9._-]{1,256}$/.test(this.busName) || this.busName === 'default')
+      throw new Error(`EventBus ${name}: "${this.busName}" is not a valid custom bus name`);
     this.bus = this.createBus(name);
     this.name = this.bus.name;
     this.arn = this.bus.arn;
@@ -58,8 +65,13 @@ export class EventBus extends pulumi.ComponentResource {
   /** Attach a rule and its target to this bus. The child is named `<bus component>-<name>`. */
   subscribe(name: string, args: SubscribeArgs): BusSubscription {
     const childName = `${this.componentName}-${name}`;
-    if (this.subscriptions.some((s) => s.subscriptionName === childName)) throw new Error(`EventBus ${this.componentName}: a subscription named ${name} already exists`);
-    const subscription = new BusSubscription(childName, { ...args, busName: this.bus.name, alarmActions: this.alarmActions }, { parent: this });
+    if (this.subscriptions.some((s) => s.subscriptionName === childName))
+      throw new Error(`EventBus ${this.componentName}: a subscription named ${name} already exists`);
+    const subscription = new BusSubscription(
+      childName,
+      { ...args, busName: this.bus.name, alarmActions: this.alarmActions },
+      { parent: this },
+    );
     this.subscriptions.push(subscription);
     return subscription;
   }
@@ -94,6 +106,10 @@ export class EventBus extends pulumi.ComponentResource {
 
   /** EventBridge log targets must live under /aws/events/. */
   private createCatchAllLogGroup(name: string, retentionInDays: number): aws.cloudwatch.LogGroup {
-    return new aws.cloudwatch.LogGroup(`${name}-all-events-logs`, { name: `/aws/events/${this.busName}`, retentionInDays }, { parent: this });
+    return new aws.cloudwatch.LogGroup(
+      `${name}-all-events-logs`,
+      { name: `/aws/events/${this.busName}`, retentionInDays },
+      { parent: this },
+    );
   }
 }

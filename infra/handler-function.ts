@@ -10,7 +10,13 @@ import { STACK_NAME_ENV } from '../handlers/business-metrics';
 import { bundleHandler, handlerEntry } from './bundle';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { powertoolsLayerArn } from './powertools-layer';
-import { logGroupWriteStatement, policyDocument, sendMessageStatement, serviceTrustPolicy, type PolicyStatement } from './policies';
+import {
+  logGroupWriteStatement,
+  policyDocument,
+  sendMessageStatement,
+  serviceTrustPolicy,
+  type PolicyStatement,
+} from './policies';
 
 export const LAMBDA_RUNTIME = 'nodejs22.x';
 export const LogLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -67,7 +73,8 @@ export class HandlerFunction extends pulumi.ComponentResource {
     this.role = this.createRole(name);
     this.rolePolicy = this.createRolePolicy(name, args.grants ?? []);
     this.function = this.createFunction(name, args, code);
-    if (args.asyncInvocation && this.deadLetterQueue) this.invokeConfig = this.createInvokeConfig(name, args.asyncInvocation, this.deadLetterQueue);
+    if (args.asyncInvocation && this.deadLetterQueue)
+      this.invokeConfig = this.createInvokeConfig(name, args.asyncInvocation, this.deadLetterQueue);
     this.arn = this.function.arn;
     this.invokeArn = this.function.invokeArn;
     this.name = this.function.name;
@@ -76,24 +83,38 @@ export class HandlerFunction extends pulumi.ComponentResource {
 
   private static validate(name: string, args: HandlerFunctionArgs): void {
     const memory = args.memorySize ?? 256;
-    if (!Number.isInteger(memory) || memory < 128 || memory > 10240) throw new Error(`HandlerFunction ${name}: memorySize must be 128–10240 MB`);
+    if (!Number.isInteger(memory) || memory < 128 || memory > 10240)
+      throw new Error(`HandlerFunction ${name}: memorySize must be 128–10240 MB`);
     const timeout = args.timeout ?? 10;
-    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 900) throw new Error(`HandlerFunction ${name}: timeout must be 1–900 s`);
+    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 900)
+      throw new Error(`HandlerFunction ${name}: timeout must be 1–900 s`);
     for (const key of Object.keys(args.environment ?? {})) {
-      if (RESERVED_ENV.test(key) || !/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) throw new Error(`HandlerFunction ${name}: environment key ${key} is reserved or invalid`);
-      if (key === STACK_NAME_ENV) throw new Error(`HandlerFunction ${name}: ${key} is set to the stack's name, not environment`);
-      if (key.startsWith('POWERTOOLS_')) throw new Error(`HandlerFunction ${name}: ${key} is set from logLevel/serviceName, not environment`);
+      if (RESERVED_ENV.test(key) || !/^[A-Za-z][A-Za-z0-9_]*$/.test(key))
+        throw new Error(`HandlerFunction ${name}: environment key ${key} is reserved or invalid`);
+      if (key === STACK_NAME_ENV)
+        throw new Error(`HandlerFunction ${name}: ${key} is set to the stack's name, not environment`);
+      if (key.startsWith('POWERTOOLS_'))
+        throw new Error(`HandlerFunction ${name}: ${key} is set from logLevel/serviceName, not environment`);
     }
     const age = args.asyncInvocation?.maximumEventAgeInSeconds;
-    if (age !== undefined && (!Number.isInteger(age) || age < 60 || age > 21600)) throw new Error(`HandlerFunction ${name}: maximumEventAgeInSeconds must be 60–21600`);
+    if (age !== undefined && (!Number.isInteger(age) || age < 60 || age > 21600))
+      throw new Error(`HandlerFunction ${name}: maximumEventAgeInSeconds must be 60–21600`);
     const retries = args.asyncInvocation?.maximumRetryAttempts;
-    if (retries !== undefined && (!Number.isInteger(retries) || retries < 0 || retries > 2)) throw new Error(`HandlerFunction ${name}: maximumRetryAttempts must be 0–2`);
-    if (args.alarmActions && !args.asyncInvocation) throw new Error(`HandlerFunction ${name}: alarmActions only apply to the dead-letter queue of an asyncInvocation`);
+    if (retries !== undefined && (!Number.isInteger(retries) || retries < 0 || retries > 2))
+      throw new Error(`HandlerFunction ${name}: maximumRetryAttempts must be 0–2`);
+    if (args.alarmActions && !args.asyncInvocation)
+      throw new Error(
+        `HandlerFunction ${name}: alarmActions only apply to the dead-letter queue of an asyncInvocation`,
+      );
   }
 
   /** Named as Lambda would name it, so `pulumi logs` and the console find it; created before the function. */
   private createLogGroup(name: string, retentionInDays: number): aws.cloudwatch.LogGroup {
-    return new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/lambda/${this.functionName}`, retentionInDays }, { parent: this });
+    return new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: `/aws/lambda/${this.functionName}`, retentionInDays },
+      { parent: this },
+    );
   }
 
   private createDeadLetterQueue(name: string, alarmActions: pulumi.Input<string>[]): DeadLetterQueue {
@@ -104,17 +125,25 @@ export class HandlerFunction extends pulumi.ComponentResource {
    * https://docs.aws.amazon.com/lambda/latest/dg/permissions-managed-policies.html */
   private createRole(name: string): aws.iam.Role {
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const assumeRolePolicy = account.apply((accountId) => JSON.stringify(serviceTrustPolicy('lambda.amazonaws.com', { accountId })));
-    return new aws.iam.Role(`${name}-role`, { assumeRolePolicy, description: `Execution role of ${this.functionName}` }, { parent: this });
+    const assumeRolePolicy = account.apply((accountId) =>
+      JSON.stringify(serviceTrustPolicy('lambda.amazonaws.com', { accountId })),
+    );
+    return new aws.iam.Role(
+      `${name}-role`,
+      { assumeRolePolicy, description: `Execution role of ${this.functionName}` },
+      { parent: this },
+    );
   }
 
   private createRolePolicy(name: string, grants: pulumi.Input<PolicyStatement>[]): aws.iam.RolePolicy {
     const dlqArn: pulumi.Input<string | undefined> = this.deadLetterQueue?.arn ?? undefined;
-    const policy = pulumi.all([this.logGroup.arn, dlqArn, pulumi.all(grants)]).apply(([logGroupArn, queueArn, extra]) => {
-      const statements: PolicyStatement[] = [logGroupWriteStatement(logGroupArn)];
-      if (queueArn) statements.push(sendMessageStatement(queueArn, 'SendFailedInvocations'));
-      return JSON.stringify(policyDocument(...statements, ...(extra as PolicyStatement[])));
-    });
+    const policy = pulumi
+      .all([this.logGroup.arn, dlqArn, pulumi.all(grants)])
+      .apply(([logGroupArn, queueArn, extra]) => {
+        const statements: PolicyStatement[] = [logGroupWriteStatement(logGroupArn)];
+        if (queueArn) statements.push(sendMessageStatement(queueArn, 'SendFailedInvocations'));
+        return JSON.stringify(policyDocument(...statements, ...(extra as PolicyStatement[])));
+      });
     return new aws.iam.RolePolicy(`${name}-policy`, { role: this.role.id, policy }, { parent: this });
   }
 
@@ -133,7 +162,12 @@ export class HandlerFunction extends pulumi.ComponentResource {
         memorySize: args.memorySize ?? 256,
         timeout: args.timeout ?? 10,
         architectures: ['arm64'],
-        loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name, applicationLogLevel: logLevel, systemLogLevel: 'WARN' },
+        loggingConfig: {
+          logFormat: 'JSON',
+          logGroup: this.logGroup.name,
+          applicationLogLevel: logLevel,
+          systemLogLevel: 'WARN',
+        },
         environment: {
           variables: {
             ...args.environment,
@@ -151,7 +185,11 @@ export class HandlerFunction extends pulumi.ComponentResource {
   }
 
   /** Lambda validates the destination against the role when the config is created, so it waits for the policy. */
-  private createInvokeConfig(name: string, async: AsyncInvocationArgs, dlq: DeadLetterQueue): aws.lambda.FunctionEventInvokeConfig {
+  private createInvokeConfig(
+    name: string,
+    async: AsyncInvocationArgs,
+    dlq: DeadLetterQueue,
+  ): aws.lambda.FunctionEventInvokeConfig {
     return new aws.lambda.FunctionEventInvokeConfig(
       `${name}-async`,
       {

@@ -41,11 +41,23 @@ export class OperationsAlarms extends pulumi.ComponentResource {
     const resolved = pulumi
       .all([args.busName, pulumi.all(args.carrierSubscriptions.map((s) => s.rule.name))])
       .apply(([busName, carrierRuleNames]) => operationsAlarmSpecs({ ...inputs, busName, carrierRuleNames }));
-    this.alarms = shapes.map((shape, index) => this.createAlarm(name, shape, resolved.apply((specs) => specs[index]), args.alarmActions));
+    this.alarms = shapes.map((shape, index) =>
+      this.createAlarm(
+        name,
+        shape,
+        resolved.apply((specs) => specs[index]),
+        args.alarmActions,
+      ),
+    );
     this.registerOutputs({ alarmNames: this.alarms.map((a) => a.name) });
   }
 
-  private createAlarm(name: string, shape: AlarmSpec, spec: pulumi.Output<AlarmSpec>, alarmActions: pulumi.Input<string>[]): aws.cloudwatch.MetricAlarm {
+  private createAlarm(
+    name: string,
+    shape: AlarmSpec,
+    spec: pulumi.Output<AlarmSpec>,
+    alarmActions: pulumi.Input<string>[],
+  ): aws.cloudwatch.MetricAlarm {
     return new aws.cloudwatch.MetricAlarm(
       `${name}-${shape.key}`,
       {

@@ -34,7 +34,9 @@ export class OperationsDashboard extends pulumi.ComponentResource {
     if (args.functions.length === 0) throw new Error(`OperationsDashboard ${name}: functions is empty`);
     this.dashboardName = `${name}-${pulumi.getStack()}`;
     const carrier = new Set(args.carrierSubscriptions);
-    const rules = pulumi.all(args.bus.subscriptions.map((s) => s.rule.name.apply((ruleName) => ({ ruleName, carrier: carrier.has(s) }))));
+    const rules = pulumi.all(
+      args.bus.subscriptions.map((s) => s.rule.name.apply((ruleName) => ({ ruleName, carrier: carrier.has(s) }))),
+    );
     const body = pulumi
       .all([
         aws.getRegionOutput({}, { parent: this }).region,
@@ -60,7 +62,11 @@ export class OperationsDashboard extends pulumi.ComponentResource {
           }),
         ),
       );
-    this.dashboard = new aws.cloudwatch.Dashboard(name, { dashboardName: this.dashboardName, dashboardBody: body }, { parent: this });
+    this.dashboard = new aws.cloudwatch.Dashboard(
+      name,
+      { dashboardName: this.dashboardName, dashboardBody: body },
+      { parent: this },
+    );
     this.registerOutputs({ dashboardName: this.dashboardName });
   }
 }

@@ -8,7 +8,15 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import * as time from '@pulumiverse/time';
 import { DeadLetterQueue } from './dead-letter-queue';
-import { listStreamsStatement, logGroupWriteStatement, policyDocument, putEventsStatement, sendMessageStatement, serviceTrustPolicy, streamReadStatement } from './policies';
+import {
+  listStreamsStatement,
+  logGroupWriteStatement,
+  policyDocument,
+  putEventsStatement,
+  sendMessageStatement,
+  serviceTrustPolicy,
+  streamReadStatement,
+} from './policies';
 
 export interface OrderStreamPipeArgs {
   streamArn: pulumi.Input<string>;
@@ -73,16 +81,22 @@ export class OrderStreamPipe extends pulumi.ComponentResource {
   }
 
   private static validate(name: string, args: OrderStreamPipeArgs): StreamSettings {
-    if (args.filters.length < 1 || args.filters.length > 5) throw new Error(`OrderStreamPipe ${name}: give 1 to 5 filters`);
-    if (args.inputTemplate.length > 8192) throw new Error(`OrderStreamPipe ${name}: inputTemplate is longer than 8192 characters`);
+    if (args.filters.length < 1 || args.filters.length > 5)
+      throw new Error(`OrderStreamPipe ${name}: give 1 to 5 filters`);
+    if (args.inputTemplate.length > 8192)
+      throw new Error(`OrderStreamPipe ${name}: inputTemplate is longer than 8192 characters`);
     if (args.source.startsWith('aws.')) throw new Error(`OrderStreamPipe ${name}: source must not begin with "aws."`);
     const batch = args.batchSize ?? 10;
-    if (!Number.isInteger(batch) || batch < 1 || batch > 10000) throw new Error(`OrderStreamPipe ${name}: batchSize must be 1–10000`);
+    if (!Number.isInteger(batch) || batch < 1 || batch > 10000)
+      throw new Error(`OrderStreamPipe ${name}: batchSize must be 1–10000`);
     const retries = args.maximumRetryAttempts ?? 10;
-    if (!Number.isInteger(retries) || retries < 0 || retries > 10000) throw new Error(`OrderStreamPipe ${name}: maximumRetryAttempts must be finite, 0–10000`);
+    if (!Number.isInteger(retries) || retries < 0 || retries > 10000)
+      throw new Error(`OrderStreamPipe ${name}: maximumRetryAttempts must be finite, 0–10000`);
     const age = args.maximumRecordAgeInSeconds ?? 3600;
-    if (!Number.isInteger(age) || age < 60 || age > 604800) throw new Error(`OrderStreamPipe ${name}: maximumRecordAgeInSeconds must be finite, 60–604800`);
-    if (args.createWait !== undefined && !/^\d+(s|m)$/.test(args.createWait)) throw new Error(`OrderStreamPipe ${name}: createWait must be a duration like "120s" or "2m"`);
+    if (!Number.isInteger(age) || age < 60 || age > 604800)
+      throw new Error(`OrderStreamPipe ${name}: maximumRecordAgeInSeconds must be finite, 60–604800`);
+    if (args.createWait !== undefined && !/^\d+(s|m)$/.test(args.createWait))
+      throw new Error(`OrderStreamPipe ${name}: createWait must be a duration like "120s" or "2m"`);
     return { batchSize: batch, maximumRetryAttempts: retries, maximumRecordAgeInSeconds: age };
   }
 
@@ -92,14 +106,24 @@ export class OrderStreamPipe extends pulumi.ComponentResource {
   }
 
   private createLogGroup(name: string, retentionInDays: number): aws.cloudwatch.LogGroup {
-    return new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/aws/vendedlogs/pipes/${this.pipeName}`, retentionInDays }, { parent: this });
+    return new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: `/aws/vendedlogs/pipes/${this.pipeName}`, retentionInDays },
+      { parent: this },
+    );
   }
 
   /** Trusts Pipes only for this account (the key Pipes provides; docs/trust-policies.md). */
   private createRole(name: string): aws.iam.Role {
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const assumeRolePolicy = account.apply((accountId) => JSON.stringify(serviceTrustPolicy('pipes.amazonaws.com', { accountId })));
-    return new aws.iam.Role(`${name}-role`, { assumeRolePolicy, description: `Execution role of the pipe ${this.pipeName}` }, { parent: this });
+    const assumeRolePolicy = account.apply((accountId) =>
+      JSON.stringify(serviceTrustPolicy('pipes.amazonaws.com', { accountId })),
+    );
+    return new aws.iam.Role(
+      `${name}-role`,
+      { assumeRolePolicy, description: `Execution role of the pipe ${this.pipeName}` },
+      { parent: this },
+    );
   }
 
   private createRolePolicy(name: string, args: OrderStreamPipeArgs): aws.iam.RolePolicy {
@@ -123,7 +147,10 @@ export class OrderStreamPipe extends pulumi.ComponentResource {
   private createCreateWait(name: string, args: OrderStreamPipeArgs): time.Sleep {
     return new time.Sleep(
       `${name}-create-wait`,
-      { createDuration: args.createWait ?? PIPE_CREATE_WAIT, triggers: { streamArn: args.streamArn, rolePolicy: this.rolePolicy.policy } },
+      {
+        createDuration: args.createWait ?? PIPE_CREATE_WAIT,
+        triggers: { streamArn: args.streamArn, rolePolicy: this.rolePolicy.policy },
+      },
       { parent: this, dependsOn: [this.rolePolicy] },
     );
   }
@@ -150,7 +177,10 @@ export class OrderStreamPipe extends pulumi.ComponentResource {
           inputTemplate: args.inputTemplate,
           eventbridgeEventBusParameters: { source: args.source, detailType: args.detailType },
         },
-        logConfiguration: { level: args.logLevel ?? 'ERROR', cloudwatchLogsLogDestination: { logGroupArn: this.logGroup.arn } },
+        logConfiguration: {
+          level: args.logLevel ?? 'ERROR',
+          cloudwatchLogsLogDestination: { logGroupArn: this.logGroup.arn },
+        },
       },
       // The pipe validates its role's permissions when it is created: the policy must be in place, and have had time
       // to take effect (PIPE_CREATE_WAIT), first.

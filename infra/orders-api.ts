@@ -75,7 +75,10 @@ const ROUTE_KEY = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) (\/[A-Za-z0-9._
 
 /** `POST /confirm-shipment` → `post-confirm-shipment`: a child-name suffix. */
 export function routeSlug(routeKey: string): string {
-  return routeKey.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return routeKey
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /** The path part of an execute-api source ARN for a route: each `{param}` or `{proxy+}` segment becomes `*`. */
@@ -121,26 +124,47 @@ export class OrdersApi extends pulumi.ComponentResource {
 
   private static validate(name: string, args: OrdersApiArgs): void {
     const keys = [...args.ingestRoutes.map((r) => r.routeKey), ...(args.lambdaRoutes ?? []).map((r) => r.routeKey)];
-    for (const key of keys) if (!ROUTE_KEY.test(key)) throw new Error(`OrdersApi ${name}: "${key}" is not a route key like "POST /uploads"`);
+    for (const key of keys)
+      if (!ROUTE_KEY.test(key)) throw new Error(`OrdersApi ${name}: "${key}" is not a route key like "POST /uploads"`);
     const duplicate = keys.find((k, i) => keys.indexOf(k) !== i);
     if (duplicate) throw new Error(`OrdersApi ${name}: route ${duplicate} is declared twice`);
     const guarded = args.ingestRoutes.filter((r) => r.authorized).map((r) => r.routeKey);
-    if (guarded.length > 0 && !args.authorizer) throw new Error(`OrdersApi ${name}: ${guarded.join(', ')} must be authorized but no authorizer was given`);
-    if (args.authorizer && guarded.length === 0) throw new Error(`OrdersApi ${name}: an authorizer was given but no route uses it`);
-    const customers = [...args.ingestRoutes, ...(args.lambdaRoutes ?? [])].filter((r) => r.customer).map((r) => r.routeKey);
-    if (customers.length > 0 && !args.customerAuthorizer) throw new Error(`OrdersApi ${name}: ${customers.join(', ')} are customer routes but no customerAuthorizer was given`);
-    if (args.customerAuthorizer && customers.length === 0) throw new Error(`OrdersApi ${name}: a customerAuthorizer was given but no route is a customer route`);
+    if (guarded.length > 0 && !args.authorizer)
+      throw new Error(`OrdersApi ${name}: ${guarded.join(', ')} must be authorized but no authorizer was given`);
+    if (args.authorizer && guarded.length === 0)
+      throw new Error(`OrdersApi ${name}: an authorizer was given but no route uses it`);
+    const customers = [...args.ingestRoutes, ...(args.lambdaRoutes ?? [])]
+      .filter((r) => r.customer)
+      .map((r) => r.routeKey);
+    if (customers.length > 0 && !args.customerAuthorizer)
+      throw new Error(
+        `OrdersApi ${name}: ${customers.join(', ')} are customer routes but no customerAuthorizer was given`,
+      );
+    if (args.customerAuthorizer && customers.length === 0)
+      throw new Error(`OrdersApi ${name}: a customerAuthorizer was given but no route is a customer route`);
     const both = args.ingestRoutes.filter((r) => r.customer && r.authorized).map((r) => r.routeKey);
-    if (both.length > 0) throw new Error(`OrdersApi ${name}: ${both.join(', ')} cannot be both a customer route and authorized by the Lambda authorizer`);
-    if (args.throttlingBurstLimit < 0 || args.throttlingRateLimit < 0) throw new Error(`OrdersApi ${name}: throttling limits must not be negative`);
+    if (both.length > 0)
+      throw new Error(
+        `OrdersApi ${name}: ${both.join(', ')} cannot be both a customer route and authorized by the Lambda authorizer`,
+      );
+    if (args.throttlingBurstLimit < 0 || args.throttlingRateLimit < 0)
+      throw new Error(`OrdersApi ${name}: throttling limits must not be negative`);
   }
 
   private createApi(name: string): aws.apigatewayv2.Api {
-    return new aws.apigatewayv2.Api(name, { protocolType: 'HTTP', description: 'Order intake, cancellations, carrier callbacks and order lookup' }, { parent: this });
+    return new aws.apigatewayv2.Api(
+      name,
+      { protocolType: 'HTTP', description: 'Order intake, cancellations, carrier callbacks and order lookup' },
+      { parent: this },
+    );
   }
 
   private createAccessLogGroup(name: string, retentionInDays: number): aws.cloudwatch.LogGroup {
-    return new aws.cloudwatch.LogGroup(`${name}-access-logs`, { name: `/aws/apigateway/${name}-${pulumi.getStack()}/access`, retentionInDays }, { parent: this });
+    return new aws.cloudwatch.LogGroup(
+      `${name}-access-logs`,
+      { name: `/aws/apigateway/${name}-${pulumi.getStack()}/access`, retentionInDays },
+      { parent: this },
+    );
   }
 
   private createStage(name: string, args: OrdersApiArgs): aws.apigatewayv2.Stage {
@@ -150,7 +174,10 @@ export class OrdersApi extends pulumi.ComponentResource {
         apiId: this.api.id,
         name: '$default',
         autoDeploy: true,
-        defaultRouteSettings: { throttlingBurstLimit: args.throttlingBurstLimit, throttlingRateLimit: args.throttlingRateLimit },
+        defaultRouteSettings: {
+          throttlingBurstLimit: args.throttlingBurstLimit,
+          throttlingRateLimit: args.throttlingRateLimit,
+        },
         accessLogSettings: { destinationArn: this.accessLogGroup.arn, format: ACCESS_LOG_FORMAT },
       },
       { parent: this },
@@ -164,12 +191,20 @@ export class OrdersApi extends pulumi.ComponentResource {
    */
   private createPutEventsRole(name: string): aws.iam.Role {
     const assumeRolePolicy = JSON.stringify(serviceTrustPolicy('apigateway.amazonaws.com'));
-    return new aws.iam.Role(`${name}-put-events-role`, { assumeRolePolicy, description: 'HTTP API putting events on the orders bus' }, { parent: this });
+    return new aws.iam.Role(
+      `${name}-put-events-role`,
+      { assumeRolePolicy, description: 'HTTP API putting events on the orders bus' },
+      { parent: this },
+    );
   }
 
   private createPutEventsRolePolicy(name: string, busArn: pulumi.Input<string>): aws.iam.RolePolicy {
     const policy = pulumi.output(busArn).apply((arn) => JSON.stringify(policyDocument(putEventsStatement(arn))));
-    return new aws.iam.RolePolicy(`${name}-put-events-policy`, { role: this.putEventsRole.id, policy }, { parent: this });
+    return new aws.iam.RolePolicy(
+      `${name}-put-events-policy`,
+      { role: this.putEventsRole.id, policy },
+      { parent: this },
+    );
   }
 
   /**
@@ -177,7 +212,10 @@ export class OrdersApi extends pulumi.ComponentResource {
    * to every route sharing the authorizer, and the carrier calls rarely enough that caching buys nothing.
    * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
    */
-  private createAuthorizer(name: string, handler: HandlerFunction): [aws.apigatewayv2.Authorizer, aws.lambda.Permission] {
+  private createAuthorizer(
+    name: string,
+    handler: HandlerFunction,
+  ): [aws.apigatewayv2.Authorizer, aws.lambda.Permission] {
     const authorizer = new aws.apigatewayv2.Authorizer(
       `${name}-authorizer`,
       {
@@ -275,7 +313,13 @@ export class OrdersApi extends pulumi.ComponentResource {
     const [method, path] = route.routeKey.split(' ');
     const integration = new aws.apigatewayv2.Integration(
       `${name}-${slug}`,
-      { apiId: this.api.id, integrationType: 'AWS_PROXY', integrationUri: route.handler.arn, integrationMethod: 'POST', payloadFormatVersion: '2.0' },
+      {
+        apiId: this.api.id,
+        integrationType: 'AWS_PROXY',
+        integrationUri: route.handler.arn,
+        integrationMethod: 'POST',
+        payloadFormatVersion: '2.0',
+      },
       { parent: this },
     );
     this.integrations[route.routeKey] = integration;
@@ -283,7 +327,12 @@ export class OrdersApi extends pulumi.ComponentResource {
     // path, so path parameters become wildcards: GET /orders/{id} → .../*/GET/orders/*.
     const permission = new aws.lambda.Permission(
       `${name}-${slug}-invoke`,
-      { action: 'lambda:InvokeFunction', function: route.handler.name, principal: 'apigateway.amazonaws.com', sourceArn: pulumi.interpolate`${this.api.executionArn}/*/${method}${routeSourcePath(path)}` },
+      {
+        action: 'lambda:InvokeFunction',
+        function: route.handler.name,
+        principal: 'apigateway.amazonaws.com',
+        sourceArn: pulumi.interpolate`${this.api.executionArn}/*/${method}${routeSourcePath(path)}`,
+      },
       { parent: this },
     );
     this.routePermissions[route.routeKey] = permission;
@@ -291,7 +340,12 @@ export class OrdersApi extends pulumi.ComponentResource {
     // integration needs (otherwise the first requests of a fresh deploy get 500s).
     this.routes[route.routeKey] = new aws.apigatewayv2.Route(
       `${name}-${slug}`,
-      { apiId: this.api.id, routeKey: route.routeKey, target: pulumi.interpolate`integrations/${integration.id}`, ...this.routeAuthorization(route) },
+      {
+        apiId: this.api.id,
+        routeKey: route.routeKey,
+        target: pulumi.interpolate`integrations/${integration.id}`,
+        ...this.routeAuthorization(route),
+      },
       { parent: this, dependsOn: [permission] },
     );
   }

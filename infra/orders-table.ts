@@ -23,7 +23,8 @@ export class OrdersTable extends pulumi.ComponentResource {
   constructor(name: string, args: OrdersTableArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super('order-event-gateway:infra:OrdersTable', name, {}, opts);
     const hashKey = args.hashKey ?? OrdersTableKey;
-    if (!/^[A-Za-z0-9_.-]{1,255}$/.test(hashKey)) throw new Error(`OrdersTable ${name}: hashKey "${hashKey}" is not a valid attribute name`);
+    if (!/^[A-Za-z0-9_.-]{1,255}$/.test(hashKey))
+      throw new Error(`OrdersTable ${name}: hashKey "${hashKey}" is not a valid attribute name`);
     this.table = this.createTable(name, hashKey, args.deletionProtection ?? false);
     this.name = this.table.name;
     this.arn = this.table.arn;

@@ -36,7 +36,12 @@ export function allow(actions: string[], resources: string[], sid?: string): Pol
 }
 
 /** The services that assume this stack's roles. */
-export const TrustedServices = ['apigateway.amazonaws.com', 'lambda.amazonaws.com', 'events.amazonaws.com', 'pipes.amazonaws.com'] as const;
+export const TrustedServices = [
+  'apigateway.amazonaws.com',
+  'lambda.amazonaws.com',
+  'events.amazonaws.com',
+  'pipes.amazonaws.com',
+] as const;
 export type TrustedService = (typeof TrustedServices)[number];
 
 export type ConfusedDeputyKey = 'aws:SourceAccount' | 'aws:SourceArn';
@@ -71,13 +76,19 @@ export interface TrustOptions {
 export function serviceTrustPolicy(service: TrustedService, opts: TrustOptions = {}): PolicyDocument {
   const provided = TRUST_CONTEXT_KEYS[service];
   if (opts.accountId !== undefined && !provided.includes('aws:SourceAccount')) {
-    throw new Error(`${service} does not provide aws:SourceAccount when it assumes a role; a condition on it would deny every assume`);
+    throw new Error(
+      `${service} does not provide aws:SourceAccount when it assumes a role; a condition on it would deny every assume`,
+    );
   }
   if (opts.sourceArn !== undefined && !provided.includes('aws:SourceArn')) {
-    throw new Error(`${service} does not provide aws:SourceArn when it assumes a role; a condition on it would deny every assume`);
+    throw new Error(
+      `${service} does not provide aws:SourceArn when it assumes a role; a condition on it would deny every assume`,
+    );
   }
-  if (provided.includes('aws:SourceAccount') && opts.accountId === undefined) throw new Error(`${service} provides aws:SourceAccount: give accountId`);
-  if (provided.includes('aws:SourceArn') && opts.sourceArn === undefined) throw new Error(`${service} provides aws:SourceArn: give sourceArn`);
+  if (provided.includes('aws:SourceAccount') && opts.accountId === undefined)
+    throw new Error(`${service} provides aws:SourceAccount: give accountId`);
+  if (provided.includes('aws:SourceArn') && opts.sourceArn === undefined)
+    throw new Error(`${service} provides aws:SourceArn: give sourceArn`);
   const condition: ConditionBlock = {};
   if (opts.accountId !== undefined) condition.StringEquals = { 'aws:SourceAccount': opts.accountId };
   if (opts.sourceArn !== undefined) condition.ArnLike = { 'aws:SourceArn': opts.sourceArn };
@@ -99,7 +110,11 @@ export function logGroupWriteStatement(logGroupArn: string): PolicyStatement {
 
 /** Item-level DynamoDB actions on one table. */
 export function tableItemStatement(tableArn: string, actions: readonly TableItemAction[]): PolicyStatement {
-  return allow(actions.map((a) => `dynamodb:${a}`), [tableArn], 'OrdersTableItems');
+  return allow(
+    actions.map((a) => `dynamodb:${a}`),
+    [tableArn],
+    'OrdersTableItems',
+  );
 }
 
 /**
@@ -112,7 +127,11 @@ export type TableItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem
 /** Reading one table's stream, as EventBridge Pipes needs it:
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-permissions.html */
 export function streamReadStatement(streamArn: string): PolicyStatement {
-  return allow(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], [streamArn], 'ReadOrdersStream');
+  return allow(
+    ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+    [streamArn],
+    'ReadOrdersStream',
+  );
 }
 
 /**
@@ -165,11 +184,18 @@ export function eventBridgeDlqQueuePolicy(queueArn: string, ruleArns: string[]):
  * creation would be denied and every event dead-lettered).
  */
 export function eventBridgeLogsResourcePolicy(logGroupArn: string, opts: { ruleArns: string[] }): PolicyDocument {
-  if (opts.ruleArns.length === 0) throw new Error('A log group resource policy for EventBridge needs at least one rule ARN');
+  if (opts.ruleArns.length === 0)
+    throw new Error('A log group resource policy for EventBridge needs at least one rule ARN');
   const principal = { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] };
   const streams = `${logGroupArn}:*`;
   return policyDocument(
-    { Sid: 'EventBridgeCreateLogStream', Effect: 'Allow', Principal: principal, Action: 'logs:CreateLogStream', Resource: streams },
+    {
+      Sid: 'EventBridgeCreateLogStream',
+      Effect: 'Allow',
+      Principal: principal,
+      Action: 'logs:CreateLogStream',
+      Resource: streams,
+    },
     {
       Sid: 'EventBridgePutLogEvents',
       Effect: 'Allow',
@@ -196,7 +222,13 @@ export function alarmTopicPolicy(topicArn: string, accountId: string, region: st
       Sid: 'OwnerManagesTopic',
       Effect: 'Allow',
       Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-      Action: ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:ListSubscriptionsByTopic'],
+      Action: [
+        'sns:Publish',
+        'sns:Subscribe',
+        'sns:GetTopicAttributes',
+        'sns:SetTopicAttributes',
+        'sns:ListSubscriptionsByTopic',
+      ],
       Resource: topicArn,
     },
     {

@@ -28,7 +28,8 @@ export function installedVersion(packageName: string, fromDir: string = __dirnam
 
 /** The public SSM parameter holding the layer ARN of a Powertools version (exact `x.y.z`, no `v`). */
 export function powertoolsLayerParameterName(version: string): string {
-  if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`Powertools layers are published per x.y.z version, got "${version}"`);
+  if (!/^\d+\.\d+\.\d+$/.test(version))
+    throw new Error(`Powertools layers are published per x.y.z version, got "${version}"`);
   return `/aws/service/powertools/typescript/generic/all/${version}`;
 }
 

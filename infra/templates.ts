@@ -104,7 +104,11 @@ export interface ChatMessage {
  * client cannot choose the event type; the raw body becomes the detail.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-aws-services-reference.html
  */
-export function putEventsRequestParameters(busName: string, source: string, detailType: string): Record<string, string> {
+export function putEventsRequestParameters(
+  busName: string,
+  source: string,
+  detailType: string,
+): Record<string, string> {
   for (const [label, value] of Object.entries({ busName, source, detailType })) {
     if (value.startsWith('$')) throw new Error(`${label} must be a static value, got the mapping expression ${value}`);
   }
@@ -135,7 +139,11 @@ export const SUBJECT_CLAIM_MAPPING = '${context.authorizer.claims.sub}';
  * any event whose copies differ. A body that is one JSON value (the only kind a client is meant to send) cannot add
  * members at all; a body that is not JSON still fails as MalformedDetail, as without the wrapper.
  */
-export function customerPutEventsRequestParameters(busName: string, source: string, detailType: string): Record<string, string> {
+export function customerPutEventsRequestParameters(
+  busName: string,
+  source: string,
+  detailType: string,
+): Record<string, string> {
   const parameters = putEventsRequestParameters(busName, source, detailType);
   const subject = `"${SUBJECT_CLAIM_MAPPING}"`;
   return { ...parameters, Detail: `{"customerId":${subject},"body":\${request.body},"customerIdRepeated":${subject}}` };

@@ -47,13 +47,15 @@ function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliUsageError(`${name} must be a port number, got "${raw}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliUsageError(`${name} must be a port number, got "${raw}"`);
   return port;
 }
 
 function splitAssignment(flag: string, assignment: string): [string, string] {
   const eq = assignment.indexOf('=');
-  if (eq <= 0 || eq === assignment.length - 1) throw new CliUsageError(`Expected ${flag} key=<source>, got "${assignment}"`);
+  if (eq <= 0 || eq === assignment.length - 1)
+    throw new CliUsageError(`Expected ${flag} key=<source>, got "${assignment}"`);
   return [assignment.slice(0, eq).trim(), assignment.slice(eq + 1)];
 }
 
@@ -61,7 +63,9 @@ function readConfigFile(file: string): string {
   try {
     return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
-    throw new CliUsageError(`--config-file: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CliUsageError(
+      `--config-file: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -71,7 +75,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   const options: CliOptions = {};
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = (): string => {
       if (inline !== undefined) return inline;
       const next = argv[i + 1];
@@ -85,10 +92,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
       // A secret given this way never appears on the command line (ps, shell history); its value is never printed.
       const [key, source] = splitAssignment(flag, value());
       const secret = flag === '--config-env' ? env[source] : readConfigFile(source);
-      if (secret === undefined) throw new CliUsageError(`${flag} ${key}=${source}: the environment variable ${source} is not set`);
+      if (secret === undefined)
+        throw new CliUsageError(`${flag} ${key}=${source}: the environment variable ${source} is not set`);
       fromSources[key] = secret;
-    }
-    else if (flag === '--in-memory') options.inMemory = true;
+    } else if (flag === '--in-memory') options.inMemory = true;
     else if (flag === '--verbose' || flag === '-v') options.verbose = true;
     else if (flag === '--data-dir') options.dataDir = value();
     else if (flag === '--map-url') {
@@ -116,7 +123,14 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
 function table(rows: string[][], indent = '  '): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
+  return rows.map(
+    (row) =>
+      indent +
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+  );
 }
 
 function names(resources: GraphResource[], max = 4): string {
@@ -146,11 +160,22 @@ export function formatResources(handle: Pick<CloudHandle, 'classification'>): st
 
 export function formatUrls(handle: Pick<CloudHandle, 'urls'>): string[] {
   const rows: string[][] = [];
-  if (handle.urls.console) rows.push(['Console', handle.urls.console, '(diagram, events, items, traces, queues, metrics and alarms; 127.0.0.1 only)']);
-  for (const api of handle.urls.apis) rows.push([`HTTP API ${api.name}`, api.local, api.aws ? `(AWS: ${api.aws})` : '']);
-  rows.push(['AWS edge', handle.urls.edge, '(AWS_ENDPOINT_URL: EventBridge, DynamoDB, DynamoDB Streams, SQS, Lambda Invoke, CloudWatch Logs)']);
+  if (handle.urls.console)
+    rows.push([
+      'Console',
+      handle.urls.console,
+      '(diagram, events, items, traces, queues, metrics and alarms; 127.0.0.1 only)',
+    ]);
+  for (const api of handle.urls.apis)
+    rows.push([`HTTP API ${api.name}`, api.local, api.aws ? `(AWS: ${api.aws})` : '']);
+  rows.push([
+    'AWS edge',
+    handle.urls.edge,
+    '(AWS_ENDPOINT_URL: EventBridge, DynamoDB, DynamoDB Streams, SQS, Lambda Invoke, CloudWatch Logs)',
+  ]);
   for (const url of handle.urls.functionUrls) rows.push([`Function URL ${url.name}`, url.local, `(AWS: ${url.aws})`]);
-  for (const issuer of handle.urls.issuers ?? []) rows.push([`Token issuer ${issuer.name}`, issuer.local, `(AWS: ${issuer.issuer}; tokens: npm run token)`]);
+  for (const issuer of handle.urls.issuers ?? [])
+    rows.push([`Token issuer ${issuer.name}`, issuer.local, `(AWS: ${issuer.issuer}; tokens: npm run token)`]);
   rows.push(['DynamoDB Local', handle.urls.dynamodb, '(direct; prefer the edge)']);
   return ['URLs:', ...table(rows)];
 }
@@ -160,7 +185,8 @@ export function localOutputs(handle: Pick<CloudHandle, 'graph' | 'urlMap'>): Rec
   const rewrite = (value: unknown): unknown => {
     if (typeof value === 'string') return handle.urlMap.rewrite(value);
     if (Array.isArray(value)) return value.map(rewrite);
-    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
+    if (typeof value === 'object' && value !== null)
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
     return value;
   };
   return Object.fromEntries(Object.entries(handle.graph.outputs).map(([key, value]) => [key, rewrite(value)]));
@@ -176,7 +202,8 @@ export function formatOutputs(handle: Pick<CloudHandle, 'graph' | 'urlMap'>, dat
     const shown = secrets.includes(key) ? ['[secret]'] : JSON.stringify(value, null, 2).split('\n');
     lines.push(`  ${key}: ${shown[0]}`, ...shown.slice(1).map((l) => `  ${l}`));
   }
-  if (secrets.length > 0) lines.push(`Read a secret one with: npm run -s stack-output -- <name> --show-secrets${dataDirArg}`);
+  if (secrets.length > 0)
+    lines.push(`Read a secret one with: npm run -s stack-output -- <name> --show-secrets${dataDirArg}`);
   return lines;
 }
 
@@ -192,7 +219,11 @@ export function formatRoutes(handle: Pick<CloudHandle, 'graph' | 'urls'>, exampl
     if (!base) continue;
     lines.push(`Routes of ${api.name}:`);
     const rows = api.routes
-      .map((r) => [r.routeKey, r.integration ? r.integration.kind : 'no integration', r.authorizationType === 'NONE' ? '' : `auth ${r.authorizationType}`])
+      .map((r) => [
+        r.routeKey,
+        r.integration ? r.integration.kind : 'no integration',
+        r.authorizationType === 'NONE' ? '' : `auth ${r.authorizationType}`,
+      ])
       .sort((a, b) => a[0].localeCompare(b[0]));
     lines.push(...table(rows));
     const curls: string[] = [];
@@ -208,7 +239,10 @@ export function formatRoutes(handle: Pick<CloudHandle, 'graph' | 'urls'>, exampl
         return stem === last || `${stem}s` === last;
       });
       const token = route.authorizationType === 'JWT' ? ` -H "authorization: Bearer $TOKEN"` : '';
-      if (file) curls.push(`  curl -sS -X ${match[1]} ${base}${match[2]} -H 'content-type: application/json'${token} -d @${file}`);
+      if (file)
+        curls.push(
+          `  curl -sS -X ${match[1]} ${base}${match[2]} -H 'content-type: application/json'${token} -d @${file}`,
+        );
     }
     // A JWT route needs a token from the issuer the local cloud plays (local/token-cli.ts).
     if (curls.length > 0 && jwt) curls.unshift('  TOKEN=$(npm run --silent token -- --customer <user id>)');
@@ -259,7 +293,8 @@ export function formatGeneratedSecrets(handle: Pick<CloudHandle, 'secrets'>, pro
 
 /** IAM enforcement, printed at start-up: on with the report (every would-be denial listed), or off. */
 export function formatIam(handle: CloudHandle): string[] {
-  if (!handle.iam.enabled || !handle.iam.report) return ['IAM enforcement: off (--iam off): every call is allowed, as before.'];
+  if (!handle.iam.enabled || !handle.iam.report)
+    return ['IAM enforcement: off (--iam off): every call is allowed, as before.'];
   return ['IAM enforcement: on (`--iam off` turns it off).', ...formatIamReport(handle.iam.report).split('\n')];
 }
 
@@ -302,13 +337,18 @@ export function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = net.createServer();
     probe.unref();
-    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE' || error.code === 'EACCES'));
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      resolve(error.code === 'EADDRINUSE' || error.code === 'EACCES'),
+    );
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
   });
 }
 
 /** The message for the ports that are taken, or undefined when all are free. Checked before anything starts. */
-export async function busyPortsMessage(ports: RequiredPort[], inUse: (port: number) => Promise<boolean> = portInUse): Promise<string | undefined> {
+export async function busyPortsMessage(
+  ports: RequiredPort[],
+  inUse: (port: number) => Promise<boolean> = portInUse,
+): Promise<string | undefined> {
   const busy: RequiredPort[] = [];
   for (const p of ports) if (await inUse(p.port)) busy.push(p);
   if (busy.length === 0) return undefined;
@@ -323,7 +363,8 @@ export async function busyPortsMessage(ports: RequiredPort[], inUse: (port: numb
  * key is taken from the message (`<namespace>:<key>`), so the fix names the exact setting. Undefined for other errors.
  */
 export function explainConfigError(error: unknown, stack: string): string[] | undefined {
-  if (!(error instanceof Error) || !(/ConfigError$/.test(error.name) || /ConfigError$/.test(error.constructor.name))) return undefined;
+  if (!(error instanceof Error) || !(/ConfigError$/.test(error.name) || /ConfigError$/.test(error.constructor.name)))
+    return undefined;
   const key = /(?<![\w/])([A-Za-z][\w-]*:[A-Za-z][\w.-]*)/.exec(error.message)?.[1];
   const fix = key
     ? `Fix: set ${key} in Pulumi.${stack}.yaml (\`pulumi config set ${key} <value> --stack ${stack}\`), or for this run only: npm start -- --config ${key}=<value>`
@@ -345,7 +386,10 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(projectDir, options.dataDir ?? '.local');
 
   // Refuse early, before anything is built or started: a second instance on the same data directory, then busy ports.
-  const lock: DataDirLock = acquireDataDirLock(dataDir, { stack, ports: { api: options.port, edge: options.edgePort } });
+  const lock: DataDirLock = acquireDataDirLock(dataDir, {
+    stack,
+    ports: { api: options.port, edge: options.edgePort },
+  });
   process.once('exit', () => lock.release());
   const busy = await busyPortsMessage([
     { port: options.port ?? 3000, variable: 'PORT', what: 'the HTTP API' },
@@ -413,7 +457,11 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   lock.update({ api: portOf(handle.urls.api), edge: portOf(handle.urls.edge) });
-  writeStackOutputs(dataDir, { stack, outputs: localOutputs(handle), secretOutputs: [...(handle.graph.secretOutputs ?? [])] });
+  writeStackOutputs(dataDir, {
+    stack,
+    outputs: localOutputs(handle),
+    secretOutputs: [...(handle.graph.secretOutputs ?? [])],
+  });
   for (const line of summary(handle, projectDir, options.verbose)) console.log(line);
   console.log(`(started in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   ready = true;
@@ -440,7 +488,9 @@ if (require.main === module) {
     const inUse = (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
     if (inUse) {
       const port = (error as NodeJS.ErrnoException & { port?: number }).port;
-      console.error(`Port ${port ?? ''} is already in use: set PORT (HTTP API) or AWS_EDGE_PORT (edge) to a free port, or 0 for any.`);
+      console.error(
+        `Port ${port ?? ''} is already in use: set PORT (HTTP API) or AWS_EDGE_PORT (edge) to a free port, or 0 for any.`,
+      );
     } else if (explainConfigError(error, stackOf(process.argv.slice(2)))) {
       for (const line of explainConfigError(error, stackOf(process.argv.slice(2))) ?? []) console.error(line);
       process.exit(2);

@@ -113,14 +113,22 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
   // Needs nothing from the graph: boots (seconds, in its own process) while the program runs and bundles.
   const { spawned, ready: dynamoStarting } = wiring.startDynamoDb();
   let dynamoReadyAfter = '';
-  void dynamoStarting.then(() => (dynamoReadyAfter = since(began)), () => undefined);
+  void dynamoStarting.then(
+    () => (dynamoReadyAfter = since(began)),
+    () => undefined,
+  );
   // The program run below blocks this thread for seconds: let the JVM be spawned first (port, process: ms).
   await spawned;
   try {
     wiring.progress('running the Pulumi program under mocks, DynamoDB Local booting meanwhile');
     // Made-up secrets are random per data dir (kept there), or per run with --in-memory (model/local-secrets.ts).
     const secrets = options.inMemory === true ? new LocalSecretStore() : LocalSecretStore.inDataDir(wiring.dataDir);
-    const loaded = await loadStackGraph({ stack: options.stack, configOverrides: options.configOverrides, projectDir, secrets });
+    const loaded = await loadStackGraph({
+      stack: options.stack,
+      configOverrides: options.configOverrides,
+      projectDir,
+      secrets,
+    });
     const graph = options.editGraph ? options.editGraph(loaded) : loaded;
     wiring.progress(`resource graph: ${graph.resources.length} resources (program run and bundling: ${since(began)})`);
     const iam = await wiring.startIam(graph); // the report is printed before the first request is served
@@ -156,7 +164,15 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
       graph,
       iam: { enabled: iam.gate.enabled, report: iam.report },
       classification: classifyResources(graph),
-      urls: { console: consoleUrl, api: apis[0]?.local, apis, edge: edge.url, dynamodb: dynamo.endpoint, functionUrls, issuers },
+      urls: {
+        console: consoleUrl,
+        api: apis[0]?.local,
+        apis,
+        edge: edge.url,
+        dynamodb: dynamo.endpoint,
+        functionUrls,
+        issuers,
+      },
       urlMap: wiring.urlMap,
       dataDir: wiring.dataDir,
       secrets,
@@ -168,7 +184,11 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     // Not registered yet if the program failed first: then the DynamoDB Local booted meanwhile is stopped here.
     const dynamoRegistered = wiring.stoppers.has('DynamoDB Local');
     await wiring.stoppers.stopAll();
-    if (!dynamoRegistered) await dynamoStarting.then((dynamo) => dynamo.stop(), () => undefined);
+    if (!dynamoRegistered)
+      await dynamoStarting.then(
+        (dynamo) => dynamo.stop(),
+        () => undefined,
+      );
     throw error;
   }
 }

@@ -35,14 +35,17 @@ export function consoleRulesFrom(packageJson: unknown): ConsoleLineRules {
   const settings = isRecord(packageJson) && isRecord(packageJson.localCloud) ? packageJson.localCloud : {};
   const list = (name: string): string[] => {
     const value = settings[name] ?? [];
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new ConsoleRulesError(`package.json localCloud.${name} must be an array of strings`);
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+      throw new ConsoleRulesError(`package.json localCloud.${name} must be an array of strings`);
     return value;
   };
   const stateChanges = list('stateChanges').map((pattern) => {
     try {
       return compileFilterPattern(pattern);
     } catch (error) {
-      throw new ConsoleRulesError(`package.json localCloud.stateChanges: ${pattern}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ConsoleRulesError(
+        `package.json localCloud.stateChanges: ${pattern}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   });
   return { stateChanges, traceKeys: list('traceKeys') };
@@ -75,7 +78,9 @@ function traceId(record: Record<string, unknown> | undefined, keys: string[]): s
 
 function shortFields(record: Record<string, unknown>): string {
   return Object.entries(record)
-    .filter(([, v]) => (typeof v === 'string' && v.length <= MAX_FIELD) || typeof v === 'number' || typeof v === 'boolean')
+    .filter(
+      ([, v]) => (typeof v === 'string' && v.length <= MAX_FIELD) || typeof v === 'number' || typeof v === 'boolean',
+    )
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(' ');
 }
@@ -102,6 +107,8 @@ export function quietLine(line: string, rules: ConsoleLineRules): string | undef
   }
   if (!isFailure(source, message, record)) return undefined;
   const id = traceId(record, rules.traceKeys);
-  const what = record ? `${String(record.level)} ${typeof record.message === 'string' ? record.message : shortFields(record)}` : message;
+  const what = record
+    ? `${String(record.level)} ${typeof record.message === 'string' ? record.message : shortFields(record)}`
+    : message;
   return `${time} ${source} ${what}${id ? `  → npm run trace -- ${id}` : ''}`;
 }

@@ -26,7 +26,10 @@ export class DataDirLockedError extends Error {
     readonly dataDir: string,
     readonly holder: InstanceInfo,
   ) {
-    const ports = [holder.ports.api !== undefined ? `HTTP API on port ${holder.ports.api}` : '', holder.ports.edge !== undefined ? `AWS edge on port ${holder.ports.edge}` : '']
+    const ports = [
+      holder.ports.api !== undefined ? `HTTP API on port ${holder.ports.api}` : '',
+      holder.ports.edge !== undefined ? `AWS edge on port ${holder.ports.edge}` : '',
+    ]
       .filter((p) => p !== '')
       .join(', ');
     super(
@@ -51,14 +54,22 @@ function parseInstance(text: string): InstanceInfo | undefined {
   try {
     const value = JSON.parse(text) as Partial<InstanceInfo>;
     if (typeof value.pid !== 'number' || !Number.isInteger(value.pid) || value.pid <= 0) return undefined;
-    return { pid: value.pid, stack: String(value.stack ?? '?'), ports: value.ports ?? {}, startedAt: String(value.startedAt ?? '') };
+    return {
+      pid: value.pid,
+      stack: String(value.stack ?? '?'),
+      ports: value.ports ?? {},
+      startedAt: String(value.startedAt ?? ''),
+    };
   } catch {
     return undefined;
   }
 }
 
 /** The running instance that holds the data directory, if any (a stale or unreadable lock counts as none). */
-export function readDataDirLock(dataDir: string, exists: (pid: number) => boolean = processExists): InstanceInfo | undefined {
+export function readDataDirLock(
+  dataDir: string,
+  exists: (pid: number) => boolean = processExists,
+): InstanceInfo | undefined {
   let text: string;
   try {
     text = readFileSync(path.join(dataDir, LOCK_FILE), 'utf8');
@@ -90,7 +101,12 @@ export interface AcquireOptions {
 export function acquireDataDirLock(dataDir: string, options: AcquireOptions): DataDirLock {
   const exists = options.exists ?? processExists;
   const file = path.join(dataDir, LOCK_FILE);
-  const info: InstanceInfo = { pid: options.pid ?? process.pid, stack: options.stack, ports: { ...options.ports }, startedAt: (options.now ?? new Date()).toISOString() };
+  const info: InstanceInfo = {
+    pid: options.pid ?? process.pid,
+    stack: options.stack,
+    ports: { ...options.ports },
+    startedAt: (options.now ?? new Date()).toISOString(),
+  };
   mkdirSync(dataDir, { recursive: true });
   // Two attempts: the second after removing a stale lock (its holder is gone).
   for (let attempt = 0; attempt < 2; attempt += 1) {

@@ -42,12 +42,17 @@ export function parseSince(value: string, now: Date = new Date()): Date {
     return new Date(now.getTime() - Number(relative[1]) * unit);
   }
   const absolute = new Date(value);
-  if (Number.isNaN(absolute.getTime())) throw new LogsCliError(`--since expects a duration like 5m or a date, got "${value}"`);
+  if (Number.isNaN(absolute.getTime()))
+    throw new LogsCliError(`--since expects a duration like 5m or a date, got "${value}"`);
   return absolute;
 }
 
 export function parseLogsArgs(argv: string[], now: Date = new Date(), env: NodeJS.ProcessEnv = {}): LogsCliOptions {
-  const options: LogsCliOptions = { follow: false, since: parseSince('1h', now), dir: path.join(env.LOCAL_DATA_DIR || '.local', 'logs') };
+  const options: LogsCliOptions = {
+    follow: false,
+    since: parseSince('1h', now),
+    dir: path.join(env.LOCAL_DATA_DIR || '.local', 'logs'),
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const value = (): string => {
@@ -72,7 +77,11 @@ export function formatForDisplay(line: LogLine): string {
   return ` ${line.time.toISOString()}[${line.source.padStart(30)}] ${line.message}`;
 }
 
-export function runLogsCli(argv: string[], out: (line: string) => void = (l) => console.log(l), env: NodeJS.ProcessEnv = process.env): { stop(): void } | undefined {
+export function runLogsCli(
+  argv: string[],
+  out: (line: string) => void = (l) => console.log(l),
+  env: NodeJS.ProcessEnv = process.env,
+): { stop(): void } | undefined {
   const options = parseLogsArgs(argv, new Date(), env);
   if (options.help) {
     out(LOGS_USAGE);

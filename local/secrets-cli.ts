@@ -9,7 +9,8 @@ import { LocalSecretStore, SECRETS_FILE } from './model/local-secrets';
 
 export function secretLines(dataDir: string): string[] {
   const file = path.join(dataDir, SECRETS_FILE);
-  if (!existsSync(file)) return [`No ${SECRETS_FILE} in ${dataDir} (an --in-memory run keeps none; start the local cloud first).`];
+  if (!existsSync(file))
+    return [`No ${SECRETS_FILE} in ${dataDir} (an --in-memory run keeps none; start the local cloud first).`];
   const all = LocalSecretStore.inDataDir(dataDir).all();
   return Object.entries(all).map(([name, value]) => `${name.replace(/^random:/, '')} = ${value}`);
 }

@@ -23,7 +23,12 @@ export interface StackOutputCliOptions {
 }
 
 export function parseStackOutputArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): StackOutputCliOptions {
-  const options: StackOutputCliOptions = { showSecrets: false, json: false, dataDir: env.LOCAL_DATA_DIR || '.local', help: false };
+  const options: StackOutputCliOptions = {
+    showSecrets: false,
+    json: false,
+    dataDir: env.LOCAL_DATA_DIR || '.local',
+    help: false,
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--show-secrets') options.showSecrets = true;
@@ -41,7 +46,12 @@ export function parseStackOutputArgs(argv: string[], env: NodeJS.ProcessEnv = pr
   return options;
 }
 
-export function runStackOutputCli(argv: string[], out: (line: string) => void, err: (line: string) => void, env: NodeJS.ProcessEnv = process.env): void {
+export function runStackOutputCli(
+  argv: string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   const options = parseStackOutputArgs(argv, env);
   if (options.help) {
     out(STACK_OUTPUT_USAGE);
@@ -49,14 +59,24 @@ export function runStackOutputCli(argv: string[], out: (line: string) => void, e
   }
   const dataDir = path.resolve(options.dataDir);
   const stored = readStackOutputs(dataDir);
-  if (!stored) throw new StackOutputsError(`No local cloud has run on ${options.dataDir} yet: start one with npm start${options.dataDir === '.local' ? '' : ` -- --data-dir ${options.dataDir}`}.`);
-  if (!readDataDirLock(dataDir)) err(`(no local cloud is running on ${options.dataDir}: these are the outputs of its last run, stack ${stored.stack})`);
+  if (!stored)
+    throw new StackOutputsError(
+      `No local cloud has run on ${options.dataDir} yet: start one with npm start${options.dataDir === '.local' ? '' : ` -- --data-dir ${options.dataDir}`}.`,
+    );
+  if (!readDataDirLock(dataDir))
+    err(
+      `(no local cloud is running on ${options.dataDir}: these are the outputs of its last run, stack ${stored.stack})`,
+    );
   for (const line of showStackOutputs(stored, options)) out(line);
 }
 
 if (require.main === module) {
   try {
-    runStackOutputCli(process.argv.slice(2), (l) => console.log(l), (l) => console.error(l));
+    runStackOutputCli(
+      process.argv.slice(2),
+      (l) => console.log(l),
+      (l) => console.error(l),
+    );
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(error instanceof StackOutputsError ? 2 : 1);

@@ -40,7 +40,11 @@ export function readStackOutputs(dataDir: string): StoredStackOutputs | undefine
     return undefined;
   }
   const parsed = JSON.parse(text) as Partial<StoredStackOutputs>;
-  return { stack: String(parsed.stack ?? '?'), outputs: parsed.outputs ?? {}, secretOutputs: parsed.secretOutputs ?? [] };
+  return {
+    stack: String(parsed.stack ?? '?'),
+    outputs: parsed.outputs ?? {},
+    secretOutputs: parsed.secretOutputs ?? [],
+  };
 }
 
 export interface ShowOptions {
@@ -58,10 +62,13 @@ function plain(value: unknown): string {
 
 /** The lines `pulumi stack output` would print for these outputs. */
 export function showStackOutputs(stored: StoredStackOutputs, options: ShowOptions): string[] {
-  const masked = (name: string): unknown => (stored.secretOutputs.includes(name) && !options.showSecrets ? SECRET : stored.outputs[name]);
+  const masked = (name: string): unknown =>
+    stored.secretOutputs.includes(name) && !options.showSecrets ? SECRET : stored.outputs[name];
   if (options.name !== undefined) {
     if (!(options.name in stored.outputs)) {
-      throw new StackOutputsError(`current stack does not have output property '${options.name}' (it has: ${Object.keys(stored.outputs).sort().join(', ')})`);
+      throw new StackOutputsError(
+        `current stack does not have output property '${options.name}' (it has: ${Object.keys(stored.outputs).sort().join(', ')})`,
+      );
     }
     const value = masked(options.name);
     return [options.json ? JSON.stringify(value, null, 2) : plain(value)];

@@ -55,7 +55,8 @@ export function parseTokenArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       options.expiresIn = seconds;
     } else throw new TokenCliError(`Unknown option ${flag}\n${TOKEN_USAGE}`);
   }
-  if (options.customer === undefined || options.customer.trim() === '') throw new TokenCliError(`--customer is required\n${TOKEN_USAGE}`);
+  if (options.customer === undefined || options.customer.trim() === '')
+    throw new TokenCliError(`--customer is required\n${TOKEN_USAGE}`);
   return options as TokenOptions;
 }
 
@@ -63,24 +64,40 @@ export function parseTokenArgs(argv: string[], env: NodeJS.ProcessEnv = process.
 export function chooseIssuer(issuers: IssuerRecord[], pool: string | undefined): IssuerRecord {
   if (pool !== undefined) {
     const found = issuers.find((i) => i.id === pool || i.name === pool);
-    if (!found) throw new TokenCliError(`No user pool ${pool}; the local cloud serves ${issuers.map((i) => i.id).join(', ') || 'none'}`);
+    if (!found)
+      throw new TokenCliError(
+        `No user pool ${pool}; the local cloud serves ${issuers.map((i) => i.id).join(', ') || 'none'}`,
+      );
     return found;
   }
   if (issuers.length === 1) return issuers[0];
-  if (issuers.length === 0) throw new TokenCliError('The stack declares no Cognito user pool, so there is no local token issuer');
-  throw new TokenCliError(`The stack declares ${issuers.length} user pools; pick one with --pool (${issuers.map((i) => i.id).join(', ')})`);
+  if (issuers.length === 0)
+    throw new TokenCliError('The stack declares no Cognito user pool, so there is no local token issuer');
+  throw new TokenCliError(
+    `The stack declares ${issuers.length} user pools; pick one with --pool (${issuers.map((i) => i.id).join(', ')})`,
+  );
 }
 
 export async function tokenFor(options: TokenOptions, projectDir = process.cwd()): Promise<string> {
   const dataDir = path.resolve(projectDir, options.dataDir);
   const file = path.join(dataDir, ISSUERS_FILE);
-  if (!existsSync(file)) throw new TokenCliError(`No ${ISSUERS_FILE} in ${dataDir}: start the local cloud first (npm start), with the same --data-dir`);
+  if (!existsSync(file))
+    throw new TokenCliError(
+      `No ${ISSUERS_FILE} in ${dataDir}: start the local cloud first (npm start), with the same --data-dir`,
+    );
   const { issuers } = JSON.parse(readFileSync(file, 'utf8')) as { issuers: IssuerRecord[] };
   const issuer = chooseIssuer(issuers, options.pool);
   const clientId = options.clientId ?? issuer.clientIds[0];
   if (clientId === undefined) throw new TokenCliError(`User pool ${issuer.id} has no app client; give --client-id`);
   const privateJwk = JSON.parse(readFileSync(issuer.keyFile, 'utf8')) as JWK;
-  return mintAccessToken({ privateJwk, issuer: issuer.issuer, clientId, subject: options.customer, scope: options.scope, expiresInSeconds: options.expiresIn });
+  return mintAccessToken({
+    privateJwk,
+    issuer: issuer.issuer,
+    clientId,
+    subject: options.customer,
+    scope: options.scope,
+    expiresInSeconds: options.expiresIn,
+  });
 }
 
 if (require.main === module) {

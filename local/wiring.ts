@@ -52,7 +52,10 @@ export class Wiring {
   private dynamo: SupervisedDynamoDbLocal | undefined;
   private tables: { client: DynamoDBClient; tables: TableDefinition[] } | undefined;
   /** What the journals held at start-up, resumed by `resumeUnfinished` once everything is wired. */
-  private readonly journaled: { eventBridge: EventBridgeJournalRecord[]; lambda: LambdaJournalRecord[] } = { eventBridge: [], lambda: [] };
+  private readonly journaled: { eventBridge: EventBridgeJournalRecord[]; lambda: LambdaJournalRecord[] } = {
+    eventBridge: [],
+    lambda: [],
+  };
 
   constructor(
     private readonly options: CloudOptions,
@@ -104,7 +107,16 @@ export class Wiring {
       },
     });
     ready.then((dynamo) => (this.dynamo = dynamo)).catch(() => undefined); // awaited later; not unhandled meanwhile
-    return { spawned: Promise.race([spawned, ready.then(() => undefined, () => undefined)]), ready };
+    return {
+      spawned: Promise.race([
+        spawned,
+        ready.then(
+          () => undefined,
+          () => undefined,
+        ),
+      ]),
+      ready,
+    };
   }
 
   /**
@@ -118,7 +130,9 @@ export class Wiring {
     }
     const report = await iamReport(graph);
     for (const line of formatIamReport(report).split('\n')) this.report(line);
-    this.progress(`IAM enforcement: on (--iam off turns it off); ${report.checks.length} permission checks, ${report.denials.length} would be denied on AWS`);
+    this.progress(
+      `IAM enforcement: on (--iam off turns it off); ${report.checks.length} permission checks, ${report.denials.length} would be denied on AWS`,
+    );
     return { gate: new IamEnforcer(graph, graph.accountId, graph.region, this.report), report };
   }
 
@@ -178,7 +192,10 @@ export class Wiring {
   /** CloudWatch Logs' view of the files the log sink writes, grouped by the graph's log groups. */
   logStore(graph: StackGraph): FileLogStore {
     const { region, accountId } = graph;
-    return new FileLogStore(this.logs.dir, logGroupsFromGraph(graph.resources, { region, accountId, creationTime: Date.now() }));
+    return new FileLogStore(
+      this.logs.dir,
+      logGroupsFromGraph(graph.resources, { region, accountId, creationTime: Date.now() }),
+    );
   }
 
   /** The edge serves the graph's queue URLs under the same path (/<account>/<name>). */
@@ -239,14 +256,24 @@ export class Wiring {
     this.journaled.eventBridge = [];
     this.journaled.lambda = [];
     if (deliveries + invocations > 0) {
-      this.report(`resumed from the journals: ${deliveries} EventBridge delivery(ies), ${invocations} Lambda async invocation(s)`);
+      this.report(
+        `resumed from the journals: ${deliveries} EventBridge delivery(ies), ${invocations} Lambda async invocation(s)`,
+      );
     }
   }
 
   /** The console on 127.0.0.1 (`consolePort`, default any free port): reads through the edge and the log store. */
-  async startConsole(graph: StackGraph, edgeUrl: string, logs: FileLogStore, eventBridge: EventBridgeService): Promise<string> {
+  async startConsole(
+    graph: StackGraph,
+    edgeUrl: string,
+    logs: FileLogStore,
+    eventBridge: EventBridgeService,
+  ): Promise<string> {
     const readArchive = (name: string): unknown[] => eventBridge.readArchive(name);
-    const service = this.stoppers.add('console', new ConsoleService({ graph, edgeUrl, logs, readArchive, actions: this.options.consoleActions }));
+    const service = this.stoppers.add(
+      'console',
+      new ConsoleService({ graph, edgeUrl, logs, readArchive, actions: this.options.consoleActions }),
+    );
     return service.start(this.options.consolePort ?? 0);
   }
 
@@ -311,7 +338,10 @@ export class Wiring {
     const inMemory = this.options.inMemory === true;
     const keyDir = path.join(this.dataDir, inMemory ? 'in-memory-state' : 'state', 'cognito');
     if (inMemory) rmSync(keyDir, { recursive: true, force: true });
-    const service = this.stoppers.add('token issuers', new LocalIssuerService({ pools, keyDir, dataDir: this.dataDir }));
+    const service = this.stoppers.add(
+      'token issuers',
+      new LocalIssuerService({ pools, keyDir, dataDir: this.dataDir }),
+    );
     const issuers = await service.start(0);
     for (const issuer of issuers) this.urlMap.add(issuer.issuer, issuer.local);
     return issuers;

@@ -54,7 +54,14 @@ function partsOf(stack: ControlPlaneStack, api: GraphResource, type: string): Gr
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
-function findPart(stack: ControlPlaneStack, input: Input, type: string, member: string, what: string, key: (r: GraphResource) => string = (r) => r.id): GraphResource {
+function findPart(
+  stack: ControlPlaneStack,
+  input: Input,
+  type: string,
+  member: string,
+  what: string,
+  key: (r: GraphResource) => string = (r) => r.id,
+): GraphResource {
   const api = findApi(stack, input);
   const part = partsOf(stack, api, type).find((r) => key(r) === input[member]);
   if (!part) throw invalid(stack, what, input[member]);
@@ -88,7 +95,12 @@ function routeOutput(route: GraphResource): Output {
   const s = route.state;
   // Pulumi lists request parameters; the API maps each key to its constraints.
   const parameters = Array.isArray(s.requestParameters)
-    ? Object.fromEntries((s.requestParameters as { requestParameterKey: string; required?: boolean }[]).map((p) => [p.requestParameterKey, { required: p.required === true }]))
+    ? Object.fromEntries(
+        (s.requestParameters as { requestParameterKey: string; required?: boolean }[]).map((p) => [
+          p.requestParameterKey,
+          { required: p.required === true },
+        ]),
+      )
     : undefined;
   return compact({
     routeId: route.id,
@@ -110,7 +122,12 @@ function routeOutput(route: GraphResource): Output {
 function integrationOutput(integration: GraphResource): Output {
   const s = integration.state;
   const responseParameters = Array.isArray(s.responseParameters)
-    ? Object.fromEntries((s.responseParameters as { statusCode: string; mappings: Record<string, string> }[]).map((p) => [p.statusCode, p.mappings]))
+    ? Object.fromEntries(
+        (s.responseParameters as { statusCode: string; mappings: Record<string, string> }[]).map((p) => [
+          p.statusCode,
+          p.mappings,
+        ]),
+      )
     : undefined;
   return compact({
     integrationId: integration.id,
@@ -133,7 +150,9 @@ function integrationOutput(integration: GraphResource): Output {
     templateSelectionExpression: str(s.templateSelectionExpression),
     // HTTP APIs time integrations out after 30 s unless told otherwise.
     timeoutInMillis: num(s.timeoutMilliseconds) ?? 30000,
-    tlsConfig: str(s.tlsConfig?.serverNameToVerify) ? { serverNameToVerify: s.tlsConfig.serverNameToVerify } : undefined,
+    tlsConfig: str(s.tlsConfig?.serverNameToVerify)
+      ? { serverNameToVerify: s.tlsConfig.serverNameToVerify }
+      : undefined,
   });
 }
 
@@ -151,11 +170,18 @@ function routeSettings(settings: Record<string, unknown> | undefined): Output | 
 function stageOutput(stack: ControlPlaneStack, stage: GraphResource): Output {
   const s = stage.state;
   const perRoute = Array.isArray(s.routeSettings)
-    ? Object.fromEntries((s.routeSettings as { routeKey: string }[]).map((r) => [r.routeKey, routeSettings(r as unknown as Record<string, unknown>)]))
+    ? Object.fromEntries(
+        (s.routeSettings as { routeKey: string }[]).map((r) => [
+          r.routeKey,
+          routeSettings(r as unknown as Record<string, unknown>),
+        ]),
+      )
     : undefined;
   return compact({
     stageName: String(s.name ?? stage.id),
-    accessLogSettings: s.accessLogSettings ? compact({ destinationArn: str(s.accessLogSettings.destinationArn), format: str(s.accessLogSettings.format) }) : undefined,
+    accessLogSettings: s.accessLogSettings
+      ? compact({ destinationArn: str(s.accessLogSettings.destinationArn), format: str(s.accessLogSettings.format) })
+      : undefined,
     apiGatewayManaged: false,
     autoDeploy: s.autoDeploy === true,
     clientCertificateId: str(s.clientCertificateId),
@@ -216,7 +242,10 @@ export const APIGATEWAYV2: ServiceDefinition = {
       return list(partsOf(stack, findApi(stack, input), STAGE), input, 'GetStages', (s) => stageOutput(stack, s));
     },
     GetStage(stack, input) {
-      return stageOutput(stack, findPart(stack, input, STAGE, 'StageName', 'Stage', (s) => String(s.state.name ?? s.id)));
+      return stageOutput(
+        stack,
+        findPart(stack, input, STAGE, 'StageName', 'Stage', (s) => String(s.state.name ?? s.id)),
+      );
     },
     GetAuthorizers(stack, input) {
       return list(partsOf(stack, findApi(stack, input), AUTHORIZER), input, 'GetAuthorizers', authorizerOutput);
@@ -245,11 +274,23 @@ const NOUNS: Readonly<Record<string, string>> = {
 };
 
 /** The REST routes: `GET /v2/apis/{ApiId}/routes/{RouteId}` → GetRoute with its path members. */
-export function apiGatewayRoute(method: string, path: string): { operation: string; params: Record<string, string> } | undefined {
-  const segments = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+export function apiGatewayRoute(
+  method: string,
+  path: string,
+): { operation: string; params: Record<string, string> } | undefined {
+  const segments = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   if (segments[0] !== 'v2' || segments.length < 2) return undefined;
   const params: Record<string, string> = {};
-  const idMembers: Record<string, string> = { apis: 'ApiId', routes: 'RouteId', integrations: 'IntegrationId', stages: 'StageName', authorizers: 'AuthorizerId' };
+  const idMembers: Record<string, string> = {
+    apis: 'ApiId',
+    routes: 'RouteId',
+    integrations: 'IntegrationId',
+    stages: 'StageName',
+    authorizers: 'AuthorizerId',
+  };
   let noun = '';
   let single = false;
   for (let i = 1; i < segments.length; i += 2) {
@@ -258,7 +299,13 @@ export function apiGatewayRoute(method: string, path: string): { operation: stri
     if (single) params[idMembers[noun] ?? `${noun}Id`] = segments[i + 1];
   }
   const name = NOUNS[noun.toLowerCase()] ?? noun.charAt(0).toUpperCase() + noun.slice(1).replace(/s$/, '');
-  const verbs: Record<string, string> = { GET: 'Get', POST: 'Create', PATCH: 'Update', DELETE: 'Delete', PUT: 'Reimport' };
+  const verbs: Record<string, string> = {
+    GET: 'Get',
+    POST: 'Create',
+    PATCH: 'Update',
+    DELETE: 'Delete',
+    PUT: 'Reimport',
+  };
   const verb = verbs[method] ?? method;
   const operation = method === 'GET' && !single ? `Get${name}s` : `${verb}${name}`;
   return { operation, params };

@@ -32,7 +32,8 @@ const ITEM_OPERATIONS = new Set([
 ]);
 
 const LOCAL_ARN = /arn:aws:dynamodb:ddblocal:\d{12}:table\/([A-Za-z0-9_.-]+)(?:\/stream\/([0-9A-Za-z:._-]+))?/g;
-const LATEST = /"LatestStreamArn"\s*:\s*"arn:aws:dynamodb:ddblocal:\d{12}:table\/([A-Za-z0-9_.-]+)\/stream\/([0-9A-Za-z:._-]+)"/g;
+const LATEST =
+  /"LatestStreamArn"\s*:\s*"arn:aws:dynamodb:ddblocal:\d{12}:table\/([A-Za-z0-9_.-]+)\/stream\/([0-9A-Za-z:._-]+)"/g;
 const LOCAL_PREFIX = 'arn:aws:dynamodb:ddblocal:000000000000:table/';
 
 export class DynamoDbArnTranslator {
@@ -41,16 +42,16 @@ export class DynamoDbArnTranslator {
   private readonly localLabels = new Map<string, string>();
   private readonly stackPrefix: string;
 
-  constructor(
-    region: string,
-    accountId: string,
-    tables: readonly TableArns[],
-  ) {
+  constructor(region: string, accountId: string, tables: readonly TableArns[]) {
     this.stackPrefix = `arn:aws:dynamodb:${region}:${accountId}:table/`;
     for (const table of tables) if (table.streamArn) this.declaredStreams.set(table.name, table.streamArn);
   }
 
-  static forGraph(graph: { region: string; accountId: string; ofType(type: string): { state: Record<string, unknown>; name: string }[] }): DynamoDbArnTranslator {
+  static forGraph(graph: {
+    region: string;
+    accountId: string;
+    ofType(type: string): { state: Record<string, unknown>; name: string }[];
+  }): DynamoDbArnTranslator {
     const tables = graph.ofType('aws:dynamodb/table:Table').map((t) => ({
       name: typeof t.state.name === 'string' ? t.state.name : t.name,
       streamArn: typeof t.state.streamArn === 'string' && t.state.streamArn !== '' ? t.state.streamArn : undefined,
@@ -79,7 +80,9 @@ export class DynamoDbArnTranslator {
 
   /** Tables whose declared stream ARN this request names while their stream in DynamoDB Local is not known yet. */
   unresolvedTables(text: string): string[] {
-    return [...this.declaredStreams].filter(([table, declared]) => !this.localLabels.has(table) && text.includes(declared)).map(([table]) => table);
+    return [...this.declaredStreams]
+      .filter(([table, declared]) => !this.localLabels.has(table) && text.includes(declared))
+      .map(([table]) => table);
   }
 
   /** A request with the stack's ARNs, with DynamoDB Local's. */

@@ -31,16 +31,23 @@ export function refusal(service: string, operation: string, code = 'AccessDenied
 
 /** What every operation the edge neither serves nor refuses gets (the edge's answer before this module, too). */
 export function unknownOperation(service: string, operation: string, served: readonly string[]): ControlPlaneError {
-  return new ControlPlaneError('UnknownOperationException', `Operation ${service}:${operation} is not emulated by the local edge (it serves: ${served.join(', ')})`);
+  return new ControlPlaneError(
+    'UnknownOperationException',
+    `Operation ${service}:${operation} is not emulated by the local edge (it serves: ${served.join(', ')})`,
+  );
 }
 
 /** AWS's wording for a missing required member (https://docs.aws.amazon.com/eventbridge/latest/APIReference/CommonErrors.html). */
 export function missingMember(member: string): ControlPlaneError {
-  return new ControlPlaneError('ValidationException', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+  return new ControlPlaneError(
+    'ValidationException',
+    `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+  );
 }
 
 /** Operation names that change what exists: refused rather than reported unknown. */
-export const MUTATING_VERBS = /^(Put|Create|Update|Delete|Remove|Enable|Disable|Tag|Untag|Activate|Deactivate|Deauthorize|Attach|Detach|Add|Set|Start|Stop|Publish|Reset|Change|Upload|Associate|Disassociate|Import|Reimport)/;
+export const MUTATING_VERBS =
+  /^(Put|Create|Update|Delete|Remove|Enable|Disable|Tag|Untag|Activate|Deactivate|Deauthorize|Attach|Detach|Add|Set|Start|Stop|Publish|Reset|Change|Upload|Associate|Disassociate|Import|Reimport)/;
 
 /** A REST call the route tables do not name, by method and path: one that writes is refused like a named one. */
 export const WRITE_METHOD = /^(POST|PUT|PATCH|DELETE) \//;

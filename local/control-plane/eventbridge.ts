@@ -8,7 +8,17 @@
 import { ControlPlaneError, missingMember, MUTATING_VERBS } from './errors';
 import { paginate } from './pagination';
 import { Input, Output, ServiceDefinition } from './service';
-import { compact, ControlPlaneStack, epochSeconds, GraphResource, nameFromRef, num, physicalName, sortedOfType, str } from './stack';
+import {
+  compact,
+  ControlPlaneStack,
+  epochSeconds,
+  GraphResource,
+  nameFromRef,
+  num,
+  physicalName,
+  sortedOfType,
+  str,
+} from './stack';
 
 const BUS = 'aws:cloudwatch/eventBus:EventBus';
 const BUS_POLICY = 'aws:cloudwatch/eventBusPolicy:EventBusPolicy';
@@ -23,7 +33,14 @@ export const EVENTBRIDGE_DATA_PLANE = ['PutEvents', 'TestEventPattern'];
 
 /** List APIs: `Limit` 1..100 (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListRules.html). */
 function page<T>(all: T[], input: Input, operation: string) {
-  return paginate(all, { token: input.NextToken, limit: input.Limit, operation, defaultLimit: 100, maxLimit: 100, limitMember: 'limit' });
+  return paginate(all, {
+    token: input.NextToken,
+    limit: input.Limit,
+    operation,
+    defaultLimit: 100,
+    maxLimit: 100,
+    limitMember: 'limit',
+  });
 }
 
 function busName(ref: unknown): string {
@@ -37,9 +54,15 @@ interface Bus {
 }
 
 function buses(stack: ControlPlaneStack): Bus[] {
-  const declared = sortedOfType(stack.graph, BUS).map((r) => ({ name: physicalName(r), arn: String(r.state.arn), resource: r }));
+  const declared = sortedOfType(stack.graph, BUS).map((r) => ({
+    name: physicalName(r),
+    arn: String(r.state.arn),
+    resource: r,
+  }));
   // Every account has the default bus (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus.html).
-  const all = declared.some((b) => b.name === 'default') ? declared : [{ name: 'default', arn: `arn:aws:events:${stack.region}:${stack.accountId}:event-bus/default` }, ...declared];
+  const all = declared.some((b) => b.name === 'default')
+    ? declared
+    : [{ name: 'default', arn: `arn:aws:events:${stack.region}:${stack.accountId}:event-bus/default` }, ...declared];
   return all.sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -66,7 +89,10 @@ function busOutput(stack: ControlPlaneStack, bus: Bus, detailed: boolean): Outpu
     KmsKeyIdentifier: detailed ? str(s.kmsKeyIdentifier) : undefined,
     DeadLetterConfig: detailed && str(s.deadLetterConfig?.arn) ? { Arn: s.deadLetterConfig.arn } : undefined,
     Policy: busPolicy(stack, bus),
-    LogConfig: detailed && s.logConfig ? compact({ IncludeDetail: str(s.logConfig.includeDetail), Level: str(s.logConfig.level) }) : undefined,
+    LogConfig:
+      detailed && s.logConfig
+        ? compact({ IncludeDetail: str(s.logConfig.includeDetail), Level: str(s.logConfig.level) })
+        : undefined,
     ...times,
   });
 }
@@ -81,7 +107,8 @@ function findRule(stack: ControlPlaneStack, input: Input, member: 'Name' | 'Rule
   const bus = findBus(stack, input.EventBusName);
   const rule = rulesOn(stack, bus).find((r) => physicalName(r) === name);
   // Wording as AWS answers it, e.g. "Rule my-rule does not exist on EventBus default."
-  if (!rule) throw new ControlPlaneError('ResourceNotFoundException', `Rule ${name} does not exist on EventBus ${bus.name}.`);
+  if (!rule)
+    throw new ControlPlaneError('ResourceNotFoundException', `Rule ${name} does not exist on EventBus ${bus.name}.`);
   return { rule, bus };
 }
 
@@ -121,16 +148,32 @@ export function targetOutput(target: GraphResource): Output {
     RoleArn: str(s.roleArn),
     Input: str(s.input),
     InputPath: str(s.inputPath),
-    InputTransformer: transformer ? compact({ InputPathsMap: transformer.inputPaths ?? undefined, InputTemplate: String(transformer.inputTemplate ?? '') }) : undefined,
+    InputTransformer: transformer
+      ? compact({
+          InputPathsMap: transformer.inputPaths ?? undefined,
+          InputTemplate: String(transformer.inputTemplate ?? ''),
+        })
+      : undefined,
     HttpParameters: http
-      ? compact({ PathParameterValues: http.pathParameterValues ?? undefined, HeaderParameters: http.headerParameters ?? undefined, QueryStringParameters: http.queryStringParameters ?? undefined })
+      ? compact({
+          PathParameterValues: http.pathParameterValues ?? undefined,
+          HeaderParameters: http.headerParameters ?? undefined,
+          QueryStringParameters: http.queryStringParameters ?? undefined,
+        })
       : undefined,
     SqsParameters: str(s.sqsTarget?.messageGroupId) ? { MessageGroupId: s.sqsTarget.messageGroupId } : undefined,
-    KinesisParameters: str(s.kinesisTarget?.partitionKeyPath) ? { PartitionKeyPath: s.kinesisTarget.partitionKeyPath } : undefined,
-    AppSyncParameters: str(s.appsyncTarget?.graphqlOperation) ? { GraphQLOperation: s.appsyncTarget.graphqlOperation } : undefined,
+    KinesisParameters: str(s.kinesisTarget?.partitionKeyPath)
+      ? { PartitionKeyPath: s.kinesisTarget.partitionKeyPath }
+      : undefined,
+    AppSyncParameters: str(s.appsyncTarget?.graphqlOperation)
+      ? { GraphQLOperation: s.appsyncTarget.graphqlOperation }
+      : undefined,
     DeadLetterConfig: str(s.deadLetterConfig?.arn) ? { Arn: s.deadLetterConfig.arn } : undefined,
     RetryPolicy: s.retryPolicy
-      ? compact({ MaximumRetryAttempts: num(s.retryPolicy.maximumRetryAttempts), MaximumEventAgeInSeconds: num(s.retryPolicy.maximumEventAgeInSeconds) })
+      ? compact({
+          MaximumRetryAttempts: num(s.retryPolicy.maximumRetryAttempts),
+          MaximumEventAgeInSeconds: num(s.retryPolicy.maximumEventAgeInSeconds),
+        })
       : undefined,
   });
 }
@@ -186,7 +229,11 @@ function httpParametersOutput(params: Record<string, unknown[] | undefined> | un
   const list = (entries: unknown[] | undefined) =>
     (entries ?? []).map((e) => {
       const p = e as { key?: string; value?: string; isValueSecret?: boolean };
-      return compact({ Key: p.key, Value: p.isValueSecret === true ? undefined : p.value, IsValueSecret: p.isValueSecret === true });
+      return compact({
+        Key: p.key,
+        Value: p.isValueSecret === true ? undefined : p.value,
+        IsValueSecret: p.isValueSecret === true,
+      });
     });
   return compact({
     HeaderParameters: params.headers ? list(params.headers) : undefined,
@@ -240,7 +287,11 @@ function required(input: Input, member: string, wire: string): string {
 
 export const EVENTBRIDGE: ServiceDefinition = {
   name: 'events',
-  refuses: (operation) => MUTATING_VERBS.test(operation) && !EVENTBRIDGE_DATA_PLANE.includes(operation) && !operation.endsWith('Replay') && operation !== 'PutPartnerEvents',
+  refuses: (operation) =>
+    MUTATING_VERBS.test(operation) &&
+    !EVENTBRIDGE_DATA_PLANE.includes(operation) &&
+    !operation.endsWith('Replay') &&
+    operation !== 'PutPartnerEvents',
   operations: {
     ListEventBuses(stack, input) {
       const prefix = str(input.NamePrefix);
@@ -291,26 +342,38 @@ export const EVENTBRIDGE: ServiceDefinition = {
     },
     ListConnections(stack, input) {
       const state = str(input.ConnectionState);
-      const all = withPrefix(sortedOfType(stack.graph, CONNECTION), input.NamePrefix).filter(() => !state || state === 'AUTHORIZED');
+      const all = withPrefix(sortedOfType(stack.graph, CONNECTION), input.NamePrefix).filter(
+        () => !state || state === 'AUTHORIZED',
+      );
       const { items, next } = page(all, input, 'ListConnections');
       return compact({ Connections: items.map((c) => connectionOutput(stack, c, false)), NextToken: next });
     },
     DescribeConnection(stack, input) {
       const name = required(input, 'Name', 'name');
       const connection = byName(stack, CONNECTION, name);
-      if (!connection) throw new ControlPlaneError('ResourceNotFoundException', `Failed to describe the connection(s). Connection '${name}' does not exist.`);
+      if (!connection)
+        throw new ControlPlaneError(
+          'ResourceNotFoundException',
+          `Failed to describe the connection(s). Connection '${name}' does not exist.`,
+        );
       return connectionOutput(stack, connection, true);
     },
     ListApiDestinations(stack, input) {
       const connection = str(input.ConnectionArn);
-      const all = withPrefix(sortedOfType(stack.graph, API_DESTINATION), input.NamePrefix).filter((d) => !connection || d.state.connectionArn === connection);
+      const all = withPrefix(sortedOfType(stack.graph, API_DESTINATION), input.NamePrefix).filter(
+        (d) => !connection || d.state.connectionArn === connection,
+      );
       const { items, next } = page(all, input, 'ListApiDestinations');
       return compact({ ApiDestinations: items.map((d) => apiDestinationOutput(stack, d, false)), NextToken: next });
     },
     DescribeApiDestination(stack, input) {
       const name = required(input, 'Name', 'name');
       const destination = byName(stack, API_DESTINATION, name);
-      if (!destination) throw new ControlPlaneError('ResourceNotFoundException', `Failed to describe the api-destination(s). An api-destination '${name}' does not exist.`);
+      if (!destination)
+        throw new ControlPlaneError(
+          'ResourceNotFoundException',
+          `Failed to describe the api-destination(s). An api-destination '${name}' does not exist.`,
+        );
       return apiDestinationOutput(stack, destination, true);
     },
   },

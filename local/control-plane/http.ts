@@ -49,8 +49,19 @@ function parseJson(text: string): Input {
   throw new ControlPlaneError('SerializationException', 'Start of structure or map found where not expected.');
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'x-amzn-requestid': randomUUID(), ...headers });
+function send(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-requestid': randomUUID(),
+    ...headers,
+  });
   res.end(body);
 }
 
@@ -59,10 +70,22 @@ function sendError(res: ServerResponse, protocol: Protocol, error: ControlPlaneE
   switch (protocol) {
     case 'json1.0':
     case 'json1.1':
-      return send(res, error.statusCode, `application/x-amz-json-${protocol.slice(4)}`, JSON.stringify({ __type: `${typePrefix}${error.code}`, message: error.message }), headers);
+      return send(
+        res,
+        error.statusCode,
+        `application/x-amz-json-${protocol.slice(4)}`,
+        JSON.stringify({ __type: `${typePrefix}${error.code}`, message: error.message }),
+        headers,
+      );
     case 'lambda':
       // Lambda's REST errors: `{"Type": "User", "Message": …}` (https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html).
-      return send(res, error.statusCode, 'application/json', JSON.stringify({ Type: error.statusCode < 500 ? 'User' : 'Service', Message: error.message }), headers);
+      return send(
+        res,
+        error.statusCode,
+        'application/json',
+        JSON.stringify({ Type: error.statusCode < 500 ? 'User' : 'Service', Message: error.message }),
+        headers,
+      );
     case 'rest':
       return send(res, error.statusCode, 'application/json', JSON.stringify({ message: error.message }), headers);
   }
@@ -76,7 +99,10 @@ function asControlPlaneError(error: unknown): ControlPlaneError {
 function answer(res: ServerResponse, protocol: Protocol, run: () => unknown, typePrefix = ''): void {
   try {
     const output = run();
-    const contentType = protocol === 'json1.0' || protocol === 'json1.1' ? `application/x-amz-json-${protocol.slice(4)}` : 'application/json';
+    const contentType =
+      protocol === 'json1.0' || protocol === 'json1.1'
+        ? `application/x-amz-json-${protocol.slice(4)}`
+        : 'application/json';
     send(res, 200, contentType, JSON.stringify(output));
   } catch (error) {
     sendError(res, protocol, asControlPlaneError(error), typePrefix);
@@ -120,22 +146,49 @@ export function restCall(method: string, rawUrl: string): RestCall | undefined {
     if (/\/invocations$|\/invoke-async$/.test(path)) return undefined;
     for (const route of LAMBDA_ROUTES) {
       const params = route.method === method ? matchPath(route.path, path) : undefined;
-      if (params) return { key: 'lambda', protocol: 'lambda', operation: route.operation, input: { ...queryInput(url), ...params } };
+      if (params)
+        return {
+          key: 'lambda',
+          protocol: 'lambda',
+          operation: route.operation,
+          input: { ...queryInput(url), ...params },
+        };
     }
     return { key: 'lambda', protocol: 'lambda', operation: `${method} ${path}`, input: {} };
   }
   if (path === '/v1/pipes' || path.startsWith('/v1/pipes/')) {
     const [name, action] = path.split('/').slice(3).map(decodeURIComponent);
     const operation =
-      name === undefined ? (method === 'GET' ? 'ListPipes' : `${method} ${path}`)
-      : action === 'start' ? 'StartPipe'
-      : action === 'stop' ? 'StopPipe'
-      : ({ GET: 'DescribePipe', POST: 'CreatePipe', PUT: 'UpdatePipe', DELETE: 'DeletePipe' } as Record<string, string>)[method] ?? `${method} ${path}`;
-    return { key: 'pipes', protocol: 'rest', operation, input: { ...queryInput(url), ...(name !== undefined ? { Name: name } : {}) } };
+      name === undefined
+        ? method === 'GET'
+          ? 'ListPipes'
+          : `${method} ${path}`
+        : action === 'start'
+          ? 'StartPipe'
+          : action === 'stop'
+            ? 'StopPipe'
+            : ((
+                { GET: 'DescribePipe', POST: 'CreatePipe', PUT: 'UpdatePipe', DELETE: 'DeletePipe' } as Record<
+                  string,
+                  string
+                >
+              )[method] ?? `${method} ${path}`);
+    return {
+      key: 'pipes',
+      protocol: 'rest',
+      operation,
+      input: { ...queryInput(url), ...(name !== undefined ? { Name: name } : {}) },
+    };
   }
   if (path.startsWith('/v2/')) {
     const route = apiGatewayRoute(method, path);
-    if (route) return { key: 'apigatewayv2', protocol: 'rest', operation: route.operation, input: { ...queryInput(url), ...route.params } };
+    if (route)
+      return {
+        key: 'apigatewayv2',
+        protocol: 'rest',
+        operation: route.operation,
+        input: { ...queryInput(url), ...route.params },
+      };
   }
   return undefined;
 }
@@ -144,7 +197,11 @@ export function restCall(method: string, rawUrl: string): RestCall | undefined {
  * Answers the request when it is a control-plane call (served, refused or unknown for a control-plane service)
  * and resolves true; resolves false, without touching the request, when it is not.
  */
-export async function handleControlPlane(controlPlane: ControlPlane, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export async function handleControlPlane(
+  controlPlane: ControlPlane,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
   const header = req.headers['x-amz-target'];
   const target = Array.isArray(header) ? header[0] : header;
   if (target) {
@@ -189,7 +246,10 @@ export function isIamQuery(params: URLSearchParams, req: IncomingMessage): boole
 }
 
 function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string,
+  );
 }
 
 /** Query-protocol XML: members as elements, lists as `<member>` items (https://smithy.io/2.0/aws/protocols/aws-query-protocol.html). */
@@ -216,10 +276,14 @@ function queryFormInput(params: URLSearchParams): Input {
 export function handleIamQuery(controlPlane: ControlPlane, params: URLSearchParams, res: ServerResponse): void {
   const action = params.get('Action') ?? '';
   const requestId = randomUUID();
-  const xml = (status: number, body: string) => send(res, status, 'text/xml', `<?xml version="1.0" encoding="UTF-8"?>\n${body}`, { 'x-amzn-requestid': requestId });
+  const xml = (status: number, body: string) =>
+    send(res, status, 'text/xml', `<?xml version="1.0" encoding="UTF-8"?>\n${body}`, { 'x-amzn-requestid': requestId });
   try {
     const output = controlPlane.call('iam', action, queryFormInput(params));
-    xml(200, `<${action}Response xmlns="${IAM_XMLNS}"><${action}Result>${toQueryXml(output)}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`);
+    xml(
+      200,
+      `<${action}Response xmlns="${IAM_XMLNS}"><${action}Result>${toQueryXml(output)}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
+    );
   } catch (error) {
     const e = asControlPlaneError(error);
     // https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html: <ErrorResponse><Error><Type><Code><Message>…

@@ -20,7 +20,14 @@ export function rfc3986(text: string): string {
 
 /** IAM lists: `MaxItems` 1..1000, 100 by default, `Marker` + `IsTruncated` (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html). */
 function page<T>(all: T[], input: Input, operation: string) {
-  const { items, next } = paginate(all, { token: input.Marker, limit: input.MaxItems, operation, defaultLimit: 100, maxLimit: 1000, limitMember: 'maxItems' });
+  const { items, next } = paginate(all, {
+    token: input.Marker,
+    limit: input.MaxItems,
+    operation,
+    defaultLimit: 100,
+    maxLimit: 1000,
+    limitMember: 'maxItems',
+  });
   return { items, truncated: { IsTruncated: next !== undefined, ...(next ? { Marker: next } : {}) } };
 }
 
@@ -67,7 +74,9 @@ function roleOutput(stack: ControlPlaneStack, role: GraphResource): Output {
     Description: str(s.description),
     // One hour unless declared (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html).
     MaxSessionDuration: num(s.maxSessionDuration) ?? 3600,
-    PermissionsBoundary: str(s.permissionsBoundary) ? { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: s.permissionsBoundary } : undefined,
+    PermissionsBoundary: str(s.permissionsBoundary)
+      ? { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: s.permissionsBoundary }
+      : undefined,
     Tags: tags.length > 0 ? tags : undefined,
     RoleLastUsed: {},
   });
@@ -96,7 +105,8 @@ export const IAM: ServiceDefinition = {
       const role = findRole(stack, input);
       const name = String(input.PolicyName ?? '');
       const document = inlinePolicies(stack, role).get(name);
-      if (document === undefined) throw new ControlPlaneError('NoSuchEntity', `The role policy with name ${name} cannot be found.`, 404);
+      if (document === undefined)
+        throw new ControlPlaneError('NoSuchEntity', `The role policy with name ${name} cannot be found.`, 404);
       return { RoleName: physicalName(role), PolicyName: name, PolicyDocument: rfc3986(document) };
     },
     ListAttachedRolePolicies(stack, input) {

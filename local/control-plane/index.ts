@@ -20,12 +20,21 @@ export type { ControlPlaneStack, StackGraphLike } from './stack';
 export { DynamoDbArnTranslator } from './dynamodb-arns';
 
 /** The services, by the key the protocol adapter uses. */
-export const CONTROL_PLANE_SERVICES = { events: EVENTBRIDGE, pipes: PIPES, lambda: LAMBDA, apigatewayv2: APIGATEWAYV2, iam: IAM, sqs: SQS } as const;
+export const CONTROL_PLANE_SERVICES = {
+  events: EVENTBRIDGE,
+  pipes: PIPES,
+  lambda: LAMBDA,
+  apigatewayv2: APIGATEWAYV2,
+  iam: IAM,
+  sqs: SQS,
+} as const;
 export type ControlPlaneServiceKey = keyof typeof CONTROL_PLANE_SERVICES;
 
 /** Operations each service serves here, for the start-up banner and for error messages. */
 export function servedOperations(): Record<ControlPlaneServiceKey, string[]> {
-  return Object.fromEntries(Object.entries(CONTROL_PLANE_SERVICES).map(([key, service]) => [key, Object.keys(service.operations)])) as Record<ControlPlaneServiceKey, string[]>;
+  return Object.fromEntries(
+    Object.entries(CONTROL_PLANE_SERVICES).map(([key, service]) => [key, Object.keys(service.operations)]),
+  ) as Record<ControlPlaneServiceKey, string[]>;
 }
 
 /** The start-up banner's lines: the control-plane operations the edge serves, per service. */
@@ -34,7 +43,9 @@ export function controlPlaneBanner(): string[] {
   const width = Math.max(...Object.keys(served).map((k) => k.length));
   return [
     'Control plane on the AWS edge (read-only, from the graph; changes are refused):',
-    ...Object.entries(served).flatMap(([service, operations]) => wrap(operations, 118 - width - 4).map((line, i) => `  ${(i === 0 ? service : '').padEnd(width)}  ${line}`)),
+    ...Object.entries(served).flatMap(([service, operations]) =>
+      wrap(operations, 118 - width - 4).map((line, i) => `  ${(i === 0 ? service : '').padEnd(width)}  ${line}`),
+    ),
   ];
 }
 
@@ -73,7 +84,9 @@ export class ControlPlane {
   /** Answers one operation, or throws a ControlPlaneError (not found, validation, refusal, unknown operation). */
   call(key: ControlPlaneServiceKey, operation: string, input: Input): Output {
     const service: ServiceDefinition = CONTROL_PLANE_SERVICES[key];
-    const handler = Object.prototype.hasOwnProperty.call(service.operations, operation) ? service.operations[operation] : undefined;
+    const handler = Object.prototype.hasOwnProperty.call(service.operations, operation)
+      ? service.operations[operation]
+      : undefined;
     if (handler) return redactSecrets(this.stack, handler(this.stack, input));
     if (service.refuses(operation)) throw refusal(service.name, operation, service.refusalCode);
     const dataPlane = key === 'events' ? EVENTBRIDGE_DATA_PLANE : [];

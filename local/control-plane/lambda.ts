@@ -9,7 +9,17 @@ import { createHash } from 'node:crypto';
 import { ControlPlaneError, MUTATING_VERBS, WRITE_METHOD } from './errors';
 import { paginate } from './pagination';
 import { Input, Output, ServiceDefinition } from './service';
-import { compact, ControlPlaneStack, epochSeconds, GraphResource, num, physicalName, revealsSecret, sortedOfType, str } from './stack';
+import {
+  compact,
+  ControlPlaneStack,
+  epochSeconds,
+  GraphResource,
+  num,
+  physicalName,
+  revealsSecret,
+  sortedOfType,
+  str,
+} from './stack';
 
 const FUNCTION = 'aws:lambda/function:Function';
 const PERMISSION = 'aws:lambda/permission:Permission';
@@ -76,7 +86,11 @@ function lambdaTime(date: Date): string {
 function environment(stack: ControlPlaneStack, fn: GraphResource): Output | undefined {
   const variables = fn.state.environment?.variables as Record<string, unknown> | undefined;
   if (!variables) return undefined;
-  const shown = Object.fromEntries(Object.entries(variables).filter(([, value]) => !revealsSecret(stack, value)).map(([k, v]) => [k, String(v)]));
+  const shown = Object.fromEntries(
+    Object.entries(variables)
+      .filter(([, value]) => !revealsSecret(stack, value))
+      .map(([k, v]) => [k, String(v)]),
+  );
   return { Variables: shown };
 }
 
@@ -105,7 +119,10 @@ export function functionConfiguration(stack: ControlPlaneStack, fn: GraphResourc
     DeadLetterConfig: str(s.deadLetterConfig?.targetArn) ? { TargetArn: s.deadLetterConfig.targetArn } : undefined,
     KMSKeyArn: str(s.kmsKeyArn),
     TracingConfig: { Mode: str(s.tracingConfig?.mode) ?? 'PassThrough' },
-    RevisionId: createHash('sha256').update(`${String(s.arn)}@${stack.startedAt.toISOString()}`).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5'),
+    RevisionId: createHash('sha256')
+      .update(`${String(s.arn)}@${stack.startedAt.toISOString()}`)
+      .digest('hex')
+      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5'),
     State: 'Active',
     LastUpdateStatus: 'Successful',
     PackageType: str(s.packageType) ?? 'Zip',
@@ -128,12 +145,18 @@ function policyStatement(fn: GraphResource, permission: GraphResource): Output {
   const condition: Record<string, Record<string, string>> = {};
   if (str(s.sourceArn)) condition.ArnLike = { 'AWS:SourceArn': s.sourceArn };
   if (str(s.sourceAccount)) condition.StringEquals = { 'AWS:SourceAccount': s.sourceAccount };
-  if (str(s.principalOrgId)) condition.StringEquals = { ...condition.StringEquals, 'aws:PrincipalOrgID': s.principalOrgId };
-  if (str(s.functionUrlAuthType)) condition.StringEquals = { ...condition.StringEquals, 'lambda:FunctionUrlAuthType': s.functionUrlAuthType };
+  if (str(s.principalOrgId))
+    condition.StringEquals = { ...condition.StringEquals, 'aws:PrincipalOrgID': s.principalOrgId };
+  if (str(s.functionUrlAuthType))
+    condition.StringEquals = { ...condition.StringEquals, 'lambda:FunctionUrlAuthType': s.functionUrlAuthType };
   return compact({
     Sid: String(s.statementId ?? permission.id),
     Effect: 'Allow',
-    Principal: principal.endsWith('.amazonaws.com') ? { Service: principal } : principal === '*' ? '*' : { AWS: principal },
+    Principal: principal.endsWith('.amazonaws.com')
+      ? { Service: principal }
+      : principal === '*'
+        ? '*'
+        : { AWS: principal },
     Action: String(s.action),
     Resource: String(fn.state.arn),
     Condition: Object.keys(condition).length > 0 ? condition : undefined,
@@ -196,7 +219,11 @@ export const LAMBDA: ServiceDefinition = {
       const fn = findFunction(stack, input);
       const tags = fn.state.tags as Record<string, string> | undefined;
       // No Code.Location: the local cloud does not serve the deployment package for download.
-      return compact({ Configuration: functionConfiguration(stack, fn), Code: { RepositoryType: 'S3' }, Tags: tags && Object.keys(tags).length > 0 ? tags : undefined });
+      return compact({
+        Configuration: functionConfiguration(stack, fn),
+        Code: { RepositoryType: 'S3' },
+        Tags: tags && Object.keys(tags).length > 0 ? tags : undefined,
+      });
     },
     GetFunctionConfiguration(stack, input) {
       return functionConfiguration(stack, findFunction(stack, input));
@@ -210,7 +237,11 @@ export const LAMBDA: ServiceDefinition = {
       const fn = findFunction(stack, input);
       const permissions = stack.graph.ofType(PERMISSION).filter((p) => refersTo(fn, p.state.function));
       if (permissions.length === 0) throw noSuchResource();
-      const policy = { Version: '2012-10-17', Id: 'default', Statement: permissions.map((p) => policyStatement(fn, p)) };
+      const policy = {
+        Version: '2012-10-17',
+        Id: 'default',
+        Statement: permissions.map((p) => policyStatement(fn, p)),
+      };
       return { Policy: JSON.stringify(policy), RevisionId: String(functionConfiguration(stack, fn).RevisionId) };
     },
     GetFunctionUrlConfig(stack, input) {
@@ -237,14 +268,22 @@ export const LAMBDA: ServiceDefinition = {
     GetFunctionEventInvokeConfig(stack, input) {
       const fn = findFunction(stack, input);
       const config = stack.graph.ofType(INVOKE_CONFIG).find((c) => refersTo(fn, c.state.functionName));
-      if (!config) throw new ControlPlaneError('ResourceNotFoundException', `The function ${String(fn.state.arn)}:$LATEST doesn't have an EventInvokeConfig`, 404);
+      if (!config)
+        throw new ControlPlaneError(
+          'ResourceNotFoundException',
+          `The function ${String(fn.state.arn)}:$LATEST doesn't have an EventInvokeConfig`,
+          404,
+        );
       return invokeConfigOutput(stack, fn, config);
     },
     ListFunctionEventInvokeConfigs(stack, input) {
       const fn = findFunction(stack, input);
       const configs = stack.graph.ofType(INVOKE_CONFIG).filter((c) => refersTo(fn, c.state.functionName));
       const { items, next } = page(configs, input, 'ListFunctionEventInvokeConfigs');
-      return compact({ FunctionEventInvokeConfigs: items.map((c) => invokeConfigOutput(stack, fn, c)), NextMarker: next });
+      return compact({
+        FunctionEventInvokeConfigs: items.map((c) => invokeConfigOutput(stack, fn, c)),
+        NextMarker: next,
+      });
     },
   },
 };
@@ -256,11 +295,19 @@ export const LAMBDA_ROUTES: readonly { method: string; path: string; operation: 
   { method: 'GET', path: '/2015-03-31/functions/{FunctionName}', operation: 'GetFunction' },
   { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}', operation: 'DeleteFunction' },
   { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/configuration', operation: 'GetFunctionConfiguration' },
-  { method: 'PUT', path: '/2015-03-31/functions/{FunctionName}/configuration', operation: 'UpdateFunctionConfiguration' },
+  {
+    method: 'PUT',
+    path: '/2015-03-31/functions/{FunctionName}/configuration',
+    operation: 'UpdateFunctionConfiguration',
+  },
   { method: 'PUT', path: '/2015-03-31/functions/{FunctionName}/code', operation: 'UpdateFunctionCode' },
   { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/policy', operation: 'GetPolicy' },
   { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/policy', operation: 'AddPermission' },
-  { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}/policy/{StatementId}', operation: 'RemovePermission' },
+  {
+    method: 'DELETE',
+    path: '/2015-03-31/functions/{FunctionName}/policy/{StatementId}',
+    operation: 'RemovePermission',
+  },
   { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/versions', operation: 'ListVersionsByFunction' },
   { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/versions', operation: 'PublishVersion' },
   { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/aliases', operation: 'CreateAlias' },
@@ -271,11 +318,31 @@ export const LAMBDA_ROUTES: readonly { method: string; path: string; operation: 
   { method: 'PUT', path: '/2021-10-31/functions/{FunctionName}/url', operation: 'UpdateFunctionUrlConfig' },
   { method: 'DELETE', path: '/2021-10-31/functions/{FunctionName}/url', operation: 'DeleteFunctionUrlConfig' },
   { method: 'GET', path: '/2021-10-31/functions/{FunctionName}/urls', operation: 'ListFunctionUrlConfigs' },
-  { method: 'GET', path: '/2019-09-25/functions/{FunctionName}/event-invoke-config', operation: 'GetFunctionEventInvokeConfig' },
-  { method: 'PUT', path: '/2019-09-25/functions/{FunctionName}/event-invoke-config', operation: 'PutFunctionEventInvokeConfig' },
-  { method: 'POST', path: '/2019-09-25/functions/{FunctionName}/event-invoke-config', operation: 'UpdateFunctionEventInvokeConfig' },
-  { method: 'DELETE', path: '/2019-09-25/functions/{FunctionName}/event-invoke-config', operation: 'DeleteFunctionEventInvokeConfig' },
-  { method: 'GET', path: '/2019-09-25/functions/{FunctionName}/event-invoke-config/list', operation: 'ListFunctionEventInvokeConfigs' },
+  {
+    method: 'GET',
+    path: '/2019-09-25/functions/{FunctionName}/event-invoke-config',
+    operation: 'GetFunctionEventInvokeConfig',
+  },
+  {
+    method: 'PUT',
+    path: '/2019-09-25/functions/{FunctionName}/event-invoke-config',
+    operation: 'PutFunctionEventInvokeConfig',
+  },
+  {
+    method: 'POST',
+    path: '/2019-09-25/functions/{FunctionName}/event-invoke-config',
+    operation: 'UpdateFunctionEventInvokeConfig',
+  },
+  {
+    method: 'DELETE',
+    path: '/2019-09-25/functions/{FunctionName}/event-invoke-config',
+    operation: 'DeleteFunctionEventInvokeConfig',
+  },
+  {
+    method: 'GET',
+    path: '/2019-09-25/functions/{FunctionName}/event-invoke-config/list',
+    operation: 'ListFunctionEventInvokeConfigs',
+  },
   { method: 'PUT', path: '/2017-10-31/functions/{FunctionName}/concurrency', operation: 'PutFunctionConcurrency' },
   { method: 'GET', path: '/2017-03-31/tags/{Resource}', operation: 'ListTags' },
   { method: 'POST', path: '/2017-03-31/tags/{Resource}', operation: 'TagResource' },

@@ -56,7 +56,9 @@ export function paginate<T>(all: readonly T[], request: PageRequest): Page<T> {
   if (request.token !== undefined && request.token !== null && request.token !== '') {
     const decoded = typeof request.token === 'string' ? decode(request.operation, request.token) : undefined;
     if (decoded === undefined || decoded > all.length) {
-      throw request.invalidToken?.() ?? new ControlPlaneError('ValidationException', 'The NextToken provided is invalid.');
+      throw (
+        request.invalidToken?.() ?? new ControlPlaneError('ValidationException', 'The NextToken provided is invalid.')
+      );
     }
     offset = decoded;
   }

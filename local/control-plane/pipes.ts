@@ -76,7 +76,14 @@ export const PIPES: ServiceDefinition = {
           (!str(input.CurrentState) || input.CurrentState === state(p)),
       );
       // https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_ListPipes.html: Limit 1..100.
-      const { items, next } = paginate(all, { token: input.NextToken, limit: input.Limit, operation: 'ListPipes', defaultLimit: 100, maxLimit: 100, limitMember: 'limit' });
+      const { items, next } = paginate(all, {
+        token: input.NextToken,
+        limit: input.Limit,
+        operation: 'ListPipes',
+        defaultLimit: 100,
+        maxLimit: 100,
+        limitMember: 'limit',
+      });
       return compact({ Pipes: items.map((p) => pipeSummary(stack, p)), NextToken: next });
     },
     DescribePipe(stack, input) {

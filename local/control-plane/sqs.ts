@@ -17,8 +17,13 @@ export const SQS: ServiceDefinition = {
     ListQueueTags(stack, input) {
       const url = str(input.QueueUrl);
       if (!url) throw new ControlPlaneError('MissingParameter', 'The request must contain the parameter QueueUrl.');
-      const [account, name] = new URL(url, 'http://edge').pathname.split('/').filter((s) => s !== '').slice(-2);
-      const queue = stack.graph.ofType(QUEUE).find((q) => physicalName(q) === name && (account === undefined || account === stack.accountId));
+      const [account, name] = new URL(url, 'http://edge').pathname
+        .split('/')
+        .filter((s) => s !== '')
+        .slice(-2);
+      const queue = stack.graph
+        .ofType(QUEUE)
+        .find((q) => physicalName(q) === name && (account === undefined || account === stack.accountId));
       if (!queue) throw new ControlPlaneError('QueueDoesNotExist', 'The specified queue does not exist.');
       const tags = (queue.state.tags ?? {}) as Record<string, string>;
       return Object.keys(tags).length > 0 ? { Tags: tags } : {};

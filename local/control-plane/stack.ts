@@ -73,7 +73,8 @@ export function redactSecrets<T>(stack: ControlPlaneStack, value: T): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return stack.secretValues.reduce((text, secret) => text.split(secret).join(REDACTED), v);
     if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, member]) => [k, walk(member)]));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, member]) => [k, walk(member)]));
     return v;
   };
   return walk(value) as T;

@@ -55,9 +55,30 @@ export const MAX_OR_COMBINATIONS = 1000;
 
 /** Keys that are operators, not field names, and so cannot name a field inside `$or` (event-ruler's list). */
 const RESERVED_IN_OR = new Set([
-  'exactly', 'equals-ignore-case', 'prefix', 'suffix', 'anything-but', 'exists', 'wildcard', 'numeric', 'cidr',
-  '=', '<', '<=', '>', '>=', 'regex', 'not-wildcard', 'not-equals-ignore-case', 'date-after', 'date-on-or-after',
-  'date-before', 'date-on-or-before', 'in-date-range', 'ip-address-in-range', 'ip-address-not-in-range',
+  'exactly',
+  'equals-ignore-case',
+  'prefix',
+  'suffix',
+  'anything-but',
+  'exists',
+  'wildcard',
+  'numeric',
+  'cidr',
+  '=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'regex',
+  'not-wildcard',
+  'not-equals-ignore-case',
+  'date-after',
+  'date-on-or-after',
+  'date-before',
+  'date-on-or-before',
+  'in-date-range',
+  'ip-address-in-range',
+  'ip-address-not-in-range',
 ]);
 
 const OR_KEY = '$or';
@@ -122,7 +143,9 @@ class BranchCompiler {
       branches.push(...forked);
       if (branches.length > MAX_OR_COMBINATIONS) {
         // Our choice of text: AWS documents the limit, not its message.
-        reject(`Rule is too complex - the ${OR_KEY} relationships produce more than ${MAX_OR_COMBINATIONS} combinations`);
+        reject(
+          `Rule is too complex - the ${OR_KEY} relationships produce more than ${MAX_OR_COMBINATIONS} combinations`,
+        );
       }
     }
     if (value.length < 2) reject(`There must have at least 2 Objects in ${OR_KEY} relationship.`);
@@ -176,7 +199,8 @@ class BranchCompiler {
     // event-ruler reads the operator's value first, then insists the object ends. numeric and the value forms of
     // anything-but (a value, a list, equals-ignore-case) share one message there; every other operator has its own.
     if (keys.length > 1) {
-      const valueForm = op === 'numeric' || (op === 'anything-but' && !isPlainObjectWith(arg, ['prefix', 'suffix', 'wildcard']));
+      const valueForm =
+        op === 'numeric' || (op === 'anything-but' && !isPlainObjectWith(arg, ['prefix', 'suffix', 'wildcard']));
       reject(valueForm ? 'Too many elements in numeric expression' : 'Only one key allowed in match expression');
     }
     return expression;
@@ -185,9 +209,19 @@ class BranchCompiler {
   private operator(op: string, arg: unknown): MatchExpression {
     switch (op) {
       case 'prefix':
-        return stringOperator('prefix', arg, (p) => (s) => s.startsWith(p), (p) => (s) => s.toLowerCase().startsWith(p));
+        return stringOperator(
+          'prefix',
+          arg,
+          (p) => (s) => s.startsWith(p),
+          (p) => (s) => s.toLowerCase().startsWith(p),
+        );
       case 'suffix':
-        return stringOperator('suffix', arg, (p) => (s) => s.endsWith(p), (p) => (s) => s.toLowerCase().endsWith(p));
+        return stringOperator(
+          'suffix',
+          arg,
+          (p) => (s) => s.endsWith(p),
+          (p) => (s) => s.toLowerCase().endsWith(p),
+        );
       case 'equals-ignore-case': {
         if (typeof arg !== 'string') reject('equals-ignore-case match pattern must be a string');
         const lower = arg.toLowerCase();
@@ -240,7 +274,7 @@ class BranchCompiler {
         else if (typeof item === 'number') numbers++;
         else reject('Inside anything but list, start|null|boolean is not supported.');
       }
-      if ((strings > 0) === (numbers > 0)) {
+      if (strings > 0 === numbers > 0) {
         reject('Inside anything but list, either all values are number or string, mixed type is not supported');
       }
       const excluded = new Set<Scalar>(arg as Scalar[]);
@@ -256,7 +290,9 @@ class BranchCompiler {
     if (this.dialect === 'pipes') {
       // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-event-filtering.html and the "Pipe
       // support" column of eb-create-pattern-operators.html: these anything-but forms are bus-only.
-      reject(`anything-but with ${op} is not supported in EventBridge Pipes filter patterns; use anything-but with a value or a list of values`);
+      reject(
+        `anything-but with ${op} is not supported in EventBridge Pipes filter patterns; use anything-but with a value or a list of values`,
+      );
     }
     const operand = arg[op];
     const values = this.anythingButOperands(op, operand);
@@ -274,9 +310,11 @@ class BranchCompiler {
       for (const item of list) {
         if (typeof item === 'string') continue;
         // (sic) event-ruler spells the list variant "numberic".
-        reject(Array.isArray(operand)
-          ? 'Inside anything-but/equals-ignore-case list, numberic|start|null|boolean is not supported.'
-          : 'Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.');
+        reject(
+          Array.isArray(operand)
+            ? 'Inside anything-but/equals-ignore-case list, numberic|start|null|boolean is not supported.'
+            : 'Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.',
+        );
       }
       return list as string[];
     }

@@ -97,12 +97,15 @@ class JacksonScanner {
       this.skipWhitespace();
       if (this.pos >= this.text.length) this.endOfInput('Object', start);
       const c = this.text[this.pos];
-      if (c !== '"') this.fail(`Unexpected character (${describeChar(c)}): was expecting double-quote to start field name`);
+      if (c !== '"')
+        this.fail(`Unexpected character (${describeChar(c)}): was expecting double-quote to start field name`);
       this.string('name');
       this.skipWhitespace();
       if (this.pos >= this.text.length) this.endOfInput('Object', start);
       if (this.text[this.pos] !== ':') {
-        this.fail(`Unexpected character (${describeChar(this.text[this.pos])}): was expecting a colon to separate field name and value`);
+        this.fail(
+          `Unexpected character (${describeChar(this.text[this.pos])}): was expecting a colon to separate field name and value`,
+        );
       }
       this.pos++;
       this.skipWhitespace();
@@ -156,7 +159,9 @@ class JacksonScanner {
         if (e === 'u') {
           const hex = this.text.slice(this.pos + 2, this.pos + 6);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
-            this.fail('Unexpected character in character escape sequence: expected a hex-digit for character escape sequence');
+            this.fail(
+              'Unexpected character in character escape sequence: expected a hex-digit for character escape sequence',
+            );
           }
           this.pos += 6;
           continue;
@@ -166,11 +171,17 @@ class JacksonScanner {
         continue;
       }
       if (c.charCodeAt(0) < 0x20) {
-        this.fail(`Illegal unquoted character ((CTRL-CHAR, code ${c.charCodeAt(0)})): has to be escaped using backslash to be included in ${role === 'name' ? 'name' : 'string value'}`);
+        this.fail(
+          `Illegal unquoted character ((CTRL-CHAR, code ${c.charCodeAt(0)})): has to be escaped using backslash to be included in ${role === 'name' ? 'name' : 'string value'}`,
+        );
       }
       this.pos++;
     }
-    this.fail(role === 'name' ? 'Unexpected end-of-input in field name' : 'Unexpected end-of-input: was expecting closing quote for a string value');
+    this.fail(
+      role === 'name'
+        ? 'Unexpected end-of-input in field name'
+        : 'Unexpected end-of-input: was expecting closing quote for a string value',
+    );
   }
 
   private number(): void {
@@ -178,7 +189,9 @@ class JacksonScanner {
       this.pos++;
       const d = this.text[this.pos];
       if (d === undefined || d < '0' || d > '9') {
-        this.fail(`Unexpected character (${d === undefined ? 'EOF' : describeChar(d)}) in numeric value: expected digit (0-9) to follow minus sign, for valid numeric value`);
+        this.fail(
+          `Unexpected character (${d === undefined ? 'EOF' : describeChar(d)}) in numeric value: expected digit (0-9) to follow minus sign, for valid numeric value`,
+        );
       }
     }
     if (this.text[this.pos] === '0' && /[0-9]/.test(this.text[this.pos + 1] ?? '')) {
@@ -188,7 +201,9 @@ class JacksonScanner {
     if (this.text[this.pos] === '.') {
       this.pos++;
       if (!/[0-9]/.test(this.text[this.pos] ?? '')) {
-        this.fail(`Unexpected character (${this.describeAt(this.pos)}) in numeric value: Decimal point not followed by a digit`);
+        this.fail(
+          `Unexpected character (${this.describeAt(this.pos)}) in numeric value: Decimal point not followed by a digit`,
+        );
       }
       while (/[0-9]/.test(this.text[this.pos] ?? '')) this.pos++;
     }
@@ -196,7 +211,9 @@ class JacksonScanner {
       this.pos++;
       if (this.text[this.pos] === '+' || this.text[this.pos] === '-') this.pos++;
       if (!/[0-9]/.test(this.text[this.pos] ?? '')) {
-        this.fail(`Unexpected character (${this.describeAt(this.pos)}) in numeric value: Exponent indicator not followed by a digit`);
+        this.fail(
+          `Unexpected character (${this.describeAt(this.pos)}) in numeric value: Exponent indicator not followed by a digit`,
+        );
       }
       while (/[0-9]/.test(this.text[this.pos] ?? '')) this.pos++;
     }

@@ -42,7 +42,8 @@ export function isPreparedEvent(value: unknown): value is PreparedEvent {
 export function prepareEvent(event: unknown): PreparedEvent {
   const fields = new Map<string, Field>();
   const flattener = new Flattener(fields);
-  if (typeof event === 'object' && event !== null && !Array.isArray(event)) flattener.object(event as Record<string, unknown>, '', null);
+  if (typeof event === 'object' && event !== null && !Array.isArray(event))
+    flattener.object(event as Record<string, unknown>, '', null);
   return { [PREPARED]: true, fields };
 }
 

@@ -8,7 +8,6 @@
  */
 import { LocalCloudError } from '../services/shared/errors';
 
-
 /** A validation failure carrying AWS's reason text (the part after `Event pattern is not valid. Reason: `). */
 export class PatternReasonError extends LocalCloudError {}
 

@@ -48,7 +48,10 @@ class CompiledPattern implements CompiledEventPattern {
  * Validates and compiles a pattern, given as JSON text (as PutRule takes it) or as an object (as a Pulumi program
  * declares it). Throws InvalidEventPatternException with AWS's message for any invalid pattern.
  */
-export function compileEventPattern(pattern: string | object, options: CompileEventPatternOptions = {}): CompiledEventPattern {
+export function compileEventPattern(
+  pattern: string | object,
+  options: CompileEventPatternOptions = {},
+): CompiledEventPattern {
   const dialect = options.dialect ?? 'eventbridge';
   let document: unknown = pattern;
   if (typeof pattern === 'string') {
@@ -85,7 +88,10 @@ export function testEventPattern(pattern: string | object, event: string | objec
       throw new ValidationException('Parameter Event is not valid.');
     }
   }
-  if (!isPlainObject(parsed) || REQUIRED_ENVELOPE_FIELDS.some((f) => !Object.prototype.hasOwnProperty.call(parsed, f))) {
+  if (
+    !isPlainObject(parsed) ||
+    REQUIRED_ENVELOPE_FIELDS.some((f) => !Object.prototype.hasOwnProperty.call(parsed, f))
+  ) {
     throw new ValidationException('Parameter Event is not valid.');
   }
   return compiled.matches(parsed);

@@ -21,4 +21,10 @@ export * from './pipe-template';
 export * from './put-events';
 export * from './parameter-mapping';
 // CloudWatch Logs filter patterns (FilterLogEvents, metric and subscription filters)
-export { compileFilterPattern, testFilterPattern, splitDelimitedFields, InvalidParameterException, type CompiledFilterPattern } from './log-filter-pattern';
+export {
+  compileFilterPattern,
+  testFilterPattern,
+  splitDelimitedFields,
+  InvalidParameterException,
+  type CompiledFilterPattern,
+} from './log-filter-pattern';

@@ -73,7 +73,8 @@ export function parseJsonPath(path: string): CompiledJsonPath {
       if (close < 0) fail(`unclosed '[' at position ${i}`);
       const inner = path.slice(i + 1, close).trim();
       if (inner.startsWith('?')) fail('filter expressions are not supported');
-      if (inner.startsWith("'") || inner.startsWith('"')) fail('bracket-quoted names are not supported; use dot notation');
+      if (inner.startsWith("'") || inner.startsWith('"'))
+        fail('bracket-quoted names are not supported; use dot notation');
       if (inner === '*') segments.push({ kind: 'wildcard' });
       else if (/^\d+$/.test(inner)) segments.push({ kind: 'index', index: Number(inner) });
       else if (inner.includes(',')) fail('unions are not supported');

@@ -44,7 +44,11 @@ function invalid(pattern: string, reason: string): InvalidParameterException {
 const REGEX_ALLOWED = /^[A-Za-z0-9:_#=@/;,\- ^$?[\]{}|\\*+.]*$/;
 
 function compileRegex(body: string, pattern: string): RegExp {
-  if (!REGEX_ALLOWED.test(body)) throw invalid(pattern, 'a regular expression may only use alphanumerics, the symbols :_#=@/;,- and the operators ^$?[]{}|\\*+.');
+  if (!REGEX_ALLOWED.test(body))
+    throw invalid(
+      pattern,
+      'a regular expression may only use alphanumerics, the symbols :_#=@/;,- and the operators ^$?[]{}|\\*+.',
+    );
   try {
     return new RegExp(body);
   } catch (error) {
@@ -57,7 +61,8 @@ export function compileFilterPattern(pattern: string | undefined | null): Compil
   const text = source.trim();
   if (text === '') return { source, kind: 'all', matches: () => true };
   if (text.startsWith('{')) {
-    if (!text.endsWith('}')) throw new InvalidParameterException("If a filter pattern starts with '{' it must end with '}'");
+    if (!text.endsWith('}'))
+      throw new InvalidParameterException("If a filter pattern starts with '{' it must end with '}'");
     const parser = new ExpressionParser(text.slice(1, -1), source, 'json');
     const test = parser.parseAll();
     return {
@@ -162,7 +167,8 @@ function select(root: unknown, steps: Step[]): Selected {
       if (!Array.isArray(current) || step >= current.length) return MISSING;
       current = current[step];
     } else {
-      if (current === null || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, step)) return MISSING;
+      if (current === null || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, step))
+        return MISSING;
       current = (current as Record<string, unknown>)[step];
     }
   }
@@ -180,7 +186,13 @@ interface Value {
 }
 
 function wildcardRegex(text: string): RegExp {
-  return new RegExp(`^${text.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+  return new RegExp(
+    `^${text
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  );
 }
 
 const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
@@ -191,15 +203,28 @@ function compare(actual: Selected, op: Operator, value: Value): boolean {
   if (op === '=' || op === '!=') {
     let equal: boolean;
     if (value.regex) equal = typeof actual === 'string' && value.regex.test(actual);
-    else if (typeof actual === 'number') equal = !value.quoted && NUMBER.test(value.text) && actual === Number(value.text);
-    else if (typeof actual === 'string') equal = value.text.includes('*') ? wildcardRegex(value.text).test(actual) : actual === value.text;
+    else if (typeof actual === 'number')
+      equal = !value.quoted && NUMBER.test(value.text) && actual === Number(value.text);
+    else if (typeof actual === 'string')
+      equal = value.text.includes('*') ? wildcardRegex(value.text).test(actual) : actual === value.text;
     else equal = false;
     return op === '=' ? equal : !equal;
   }
-  const number = typeof actual === 'number' ? actual : typeof actual === 'string' && NUMBER.test(actual) ? Number(actual) : undefined;
+  const number =
+    typeof actual === 'number'
+      ? actual
+      : typeof actual === 'string' && NUMBER.test(actual)
+        ? Number(actual)
+        : undefined;
   if (number === undefined || value.quoted || !NUMBER.test(value.text)) return false;
   const expected = Number(value.text);
-  return op === '<' ? number < expected : op === '<=' ? number <= expected : op === '>' ? number > expected : number >= expected;
+  return op === '<'
+    ? number < expected
+    : op === '<='
+      ? number <= expected
+      : op === '>'
+        ? number > expected
+        : number >= expected;
 }
 
 /**
@@ -275,7 +300,8 @@ class ExpressionParser {
       }
     }
     const op = /^(!=|<=|>=|=|<|>)/.exec(rest);
-    if (!op) throw invalid(this.pattern, `expected a comparison operator after the selector, found "${rest.slice(0, 10)}"`);
+    if (!op)
+      throw invalid(this.pattern, `expected a comparison operator after the selector, found "${rest.slice(0, 10)}"`);
     this.i += op[0].length;
     const value = this.parseValue();
     const operator = op[0] as Operator;

@@ -52,7 +52,10 @@ const WHOLE_EXPRESSION = /^\$(request|context|stageVariables)\./;
 const BRACKETED = /\$\{([^}]*)\}/g;
 
 /** Evaluates every parameter of a mapping. Throws InvalidMappingExpressionError for an unsupported expression. */
-export function evaluateParameterMapping(mapping: Record<string, string>, request: HttpRequestContext): Record<string, string> {
+export function evaluateParameterMapping(
+  mapping: Record<string, string>,
+  request: HttpRequestContext,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(mapping)) out[key] = evaluateMappingValue(value, request);
   return out;
@@ -132,7 +135,8 @@ function resolve(expression: Expression, request: HttpRequestContext): string {
 /** JSONPath on the body truncated to 100 KB; a string selects its raw text, anything else its JSON text. */
 function resolveBodyPath(body: string, path: string): string {
   const bytes = Buffer.from(body, 'utf8');
-  const text = bytes.length > BODY_JSONPATH_LIMIT_BYTES ? bytes.subarray(0, BODY_JSONPATH_LIMIT_BYTES).toString('utf8') : body;
+  const text =
+    bytes.length > BODY_JSONPATH_LIMIT_BYTES ? bytes.subarray(0, BODY_JSONPATH_LIMIT_BYTES).toString('utf8') : body;
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -164,7 +168,8 @@ function contextValue(context: Record<string, unknown>, name: string): unknown {
   if (Object.prototype.hasOwnProperty.call(context, name)) return context[name];
   let node: unknown = context;
   for (const part of name.split('.')) {
-    if (typeof node !== 'object' || node === null || !Object.prototype.hasOwnProperty.call(node, part)) return undefined;
+    if (typeof node !== 'object' || node === null || !Object.prototype.hasOwnProperty.call(node, part))
+      return undefined;
     node = (node as Record<string, unknown>)[part];
   }
   return node;

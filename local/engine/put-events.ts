@@ -91,7 +91,8 @@ export function validatePutEventsEntry(entry: PutEventsRequestEntry): PutEventsR
   if (isBlank(entry.DetailType)) return invalidArgument('DetailType');
   // An empty Detail counts as missing, like an empty Source or DetailType [I].
   if (isBlank(entry.Detail)) return invalidArgument('Detail');
-  if (!isAcceptableDetail(entry.Detail as string)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  if (!isAcceptableDetail(entry.Detail as string))
+    return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
   // "Custom Source values must not begin with aws." (eb-events.html). Message as AWS returns it.
   if ((entry.Source as string).startsWith('aws.')) {
     return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' };
@@ -181,7 +182,8 @@ export function buildEventEnvelope(
   opts: { id: string; account: string; region: string; receivedAt: Date },
 ): EventEnvelope {
   if (entry.Detail === undefined) throw new Error('buildEventEnvelope needs a validated entry (Detail is missing)');
-  const time = (entry.Time !== undefined && entry.Time !== null ? parseEntryTime(entry.Time) : undefined) ?? opts.receivedAt;
+  const time =
+    (entry.Time !== undefined && entry.Time !== null ? parseEntryTime(entry.Time) : undefined) ?? opts.receivedAt;
   return {
     version: '0',
     id: opts.id,

@@ -55,10 +55,14 @@ export function validateTargetInput(targetId: string, config: TargetInputConfig)
   const given = [config.input, config.inputPath, config.inputTransformer].filter((v) => v !== undefined && v !== null);
   if (given.length > 1) {
     // [V]
-    throw new ValidationException(`Only one of Input, InputPath, or InputTransformer must be provided for target ${targetId}.`);
+    throw new ValidationException(
+      `Only one of Input, InputPath, or InputTransformer must be provided for target ${targetId}.`,
+    );
   }
   if (config.input !== undefined && config.input.length > MAX_INPUT_LENGTH) {
-    throw new ValidationException(`Input for target ${targetId} must not be longer than ${MAX_INPUT_LENGTH} characters.`);
+    throw new ValidationException(
+      `Input for target ${targetId} must not be longer than ${MAX_INPUT_LENGTH} characters.`,
+    );
   }
   if (config.inputPath !== undefined) validatePath(targetId, 'InputPath', config.inputPath);
   if (config.inputTransformer !== undefined) validateTransformer(targetId, config.inputTransformer);
@@ -66,13 +70,17 @@ export function validateTargetInput(targetId: string, config: TargetInputConfig)
 
 function validatePath(targetId: string, field: string, path: string): CompiledJsonPath {
   if (path.length > MAX_PATH_LENGTH) {
-    throw new ValidationException(`${field} for target ${targetId} must not be longer than ${MAX_PATH_LENGTH} characters.`);
+    throw new ValidationException(
+      `${field} for target ${targetId} must not be longer than ${MAX_PATH_LENGTH} characters.`,
+    );
   }
   try {
     return parseJsonPath(path);
   } catch (err) {
     if (err instanceof JsonPathSyntaxError) {
-      throw new ValidationException(`${field} for target ${targetId} is not a valid JSON path: ${path}. Reason: ${err.reason}.`);
+      throw new ValidationException(
+        `${field} for target ${targetId} is not a valid JSON path: ${path}. Reason: ${err.reason}.`,
+      );
     }
     throw err;
   }
@@ -91,7 +99,9 @@ function validateTransformer(targetId: string, transformer: NonNullable<TargetIn
   const paths = transformer.inputPathsMap ?? {};
   const keys = Object.keys(paths);
   if (keys.length > MAX_INPUT_PATHS) {
-    throw new ValidationException(`InputPathsMap for target ${targetId} must not have more than ${MAX_INPUT_PATHS} entries.`);
+    throw new ValidationException(
+      `InputPathsMap for target ${targetId} must not have more than ${MAX_INPUT_PATHS} entries.`,
+    );
   }
   for (const key of keys) {
     // API_InputTransformer: key pattern [A-Za-z0-9\_\-]+ and "The keys cannot start with AWS".
@@ -99,7 +109,9 @@ function validateTransformer(targetId: string, transformer: NonNullable<TargetIn
       throw new ValidationException(`InputPathsMap for target ${targetId} contains invalid key ${key}.`);
     }
     if (key.startsWith('AWS')) {
-      throw new ValidationException(`InputPathsMap for target ${targetId} contains reserved key ${key}: keys must not start with AWS.`);
+      throw new ValidationException(
+        `InputPathsMap for target ${targetId} contains reserved key ${key}: keys must not start with AWS.`,
+      );
     }
     validatePath(targetId, `InputPathsMap value ${key}`, paths[key]);
   }
@@ -107,7 +119,9 @@ function validateTransformer(targetId: string, transformer: NonNullable<TargetIn
   for (const placeholder of scanTemplate(template).placeholders) {
     if (!known.has(placeholder.name)) {
       // [V]
-      throw new ValidationException(`InputTemplate for target ${targetId} contains invalid placeholder ${placeholder.name}.`);
+      throw new ValidationException(
+        `InputTemplate for target ${targetId} contains invalid placeholder ${placeholder.name}.`,
+      );
     }
   }
 }
@@ -126,7 +140,11 @@ export function renderTargetInput(config: TargetInputConfig, event: object, cont
     const result = evaluateJsonPath(event, config.inputPath);
     if (!result.found) {
       // [I] AWS does not document this case; a path that selects nothing delivers nothing.
-      return { ok: false, errorCode: 'INPUT_PATH_NOT_FOUND', errorMessage: `InputPath ${config.inputPath} selects nothing in the event.` };
+      return {
+        ok: false,
+        errorCode: 'INPUT_PATH_NOT_FOUND',
+        errorMessage: `InputPath ${config.inputPath} selects nothing in the event.`,
+      };
     }
     // `$.detail.payload.sf_id` delivers the JSON string "baz", quotes included [V].
     return { ok: true, body: JSON.stringify(result.value) };

@@ -58,14 +58,26 @@ function nearMisses(policies: readonly Policy[], request: Request): string[] {
       if (s.resource && !s.resource.some((r) => matchesArn(r, request.resource))) continue;
       if (policy.kind === 'resource' && s.principal && s.principal !== '*') {
         const caller = request.caller;
-        const names = caller.type === 'service' ? (s.principal.Service ?? []) : caller.type === 'role' ? (s.principal.AWS ?? []) : [];
+        const names =
+          caller.type === 'service'
+            ? (s.principal.Service ?? [])
+            : caller.type === 'role'
+              ? (s.principal.AWS ?? [])
+              : [];
         const wanted = caller.type === 'service' ? caller.service : caller.type === 'role' ? caller.roleArn : '*';
         if (!names.some((n) => n === '*' || n.toLowerCase() === wanted.toLowerCase())) continue;
       }
       const label = `statement ${s.sid ?? '(no Sid)'} of ${policy.name}`;
       for (const [operator, keys] of Object.entries(s.condition)) {
         for (const [key, values] of Object.entries(keys)) {
-          if (evaluateCondition({ [operator]: { [key]: values } }, context, policy.version === '2012-10-17' ? context : undefined)) continue;
+          if (
+            evaluateCondition(
+              { [operator]: { [key]: values } },
+              context,
+              policy.version === '2012-10-17' ? context : undefined,
+            )
+          )
+            continue;
           const actual = context.get(key.toLowerCase());
           reasons.push(
             actual === undefined
@@ -83,12 +95,20 @@ function nearMisses(policies: readonly Policy[], request: Request): string[] {
 function fixFor(request: Request, roleTrust: boolean): Fix {
   const caller = request.caller;
   if (caller.type === 'role') {
-    return { where: `an identity policy of ${caller.roleArn}`, statement: { Effect: 'Allow', Action: request.action, Resource: request.resource } };
+    return {
+      where: `an identity policy of ${caller.roleArn}`,
+      statement: { Effect: 'Allow', Action: request.action, Resource: request.resource },
+    };
   }
   const condition: Record<string, Record<string, string>> = {};
   for (const [key, value] of Object.entries(request.context ?? {})) {
     if (Array.isArray(value)) continue;
-    const operator = key.toLowerCase() === 'aws:sourcearn' ? 'ArnEquals' : key.toLowerCase().startsWith('lambda:invokedvia') ? 'Bool' : 'StringEquals';
+    const operator =
+      key.toLowerCase() === 'aws:sourcearn'
+        ? 'ArnEquals'
+        : key.toLowerCase().startsWith('lambda:invokedvia')
+          ? 'Bool'
+          : 'StringEquals';
     condition[operator] = { ...(condition[operator] ?? {}), [key]: value };
   }
   const statement: PolicyStatement = {
@@ -98,7 +118,10 @@ function fixFor(request: Request, roleTrust: boolean): Fix {
     ...(roleTrust ? {} : { Resource: request.resource }),
     ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
   };
-  return { where: roleTrust ? `the trust policy of ${request.resource}` : `the resource policy of ${request.resource}`, statement };
+  return {
+    where: roleTrust ? `the trust policy of ${request.resource}` : `the resource policy of ${request.resource}`,
+    statement,
+  };
 }
 
 export function authorize(model: IamModel, request: Request): Authorization {
@@ -111,6 +134,15 @@ export function authorize(model: IamModel, request: Request): Authorization {
     return { allowed: false, evaluation, message, reasons: [...reasons, ...denied] };
   }
   const near = nearMisses([...(request.caller.type === 'role' ? identity : []), ...resource], request);
-  const none = near.length === 0 ? [`no statement allows ${request.action} on ${request.resource} for ${callerArn(request.caller)}`] : [];
-  return { allowed: false, evaluation, message, reasons: [...reasons, ...near, ...none], fix: fixFor(request, request.action.toLowerCase() === 'sts:assumerole') };
+  const none =
+    near.length === 0
+      ? [`no statement allows ${request.action} on ${request.resource} for ${callerArn(request.caller)}`]
+      : [];
+  return {
+    allowed: false,
+    evaluation,
+    message,
+    reasons: [...reasons, ...near, ...none],
+    fix: fixFor(request, request.action.toLowerCase() === 'sts:assumerole'),
+  };
 }

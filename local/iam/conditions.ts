@@ -23,12 +23,20 @@ function numeric(compare: (a: number, b: number) => boolean) {
   return (policyValue: string, requestValue: string): boolean => {
     const p = Number(policyValue);
     const r = Number(requestValue);
-    return policyValue.trim() !== '' && requestValue.trim() !== '' && Number.isFinite(p) && Number.isFinite(r) && compare(r, p);
+    return (
+      policyValue.trim() !== '' &&
+      requestValue.trim() !== '' &&
+      Number.isFinite(p) &&
+      Number.isFinite(r) &&
+      compare(r, p)
+    );
   };
 }
 
-const stringEquals = (p: string, r: string, v?: ContextValues) => matchesPattern(p, r, { wildcards: false, variables: v });
-const stringEqualsIgnoreCase = (p: string, r: string, v?: ContextValues) => matchesPattern(p, r, { wildcards: false, ignoreCase: true, variables: v });
+const stringEquals = (p: string, r: string, v?: ContextValues) =>
+  matchesPattern(p, r, { wildcards: false, variables: v });
+const stringEqualsIgnoreCase = (p: string, r: string, v?: ContextValues) =>
+  matchesPattern(p, r, { wildcards: false, ignoreCase: true, variables: v });
 const stringLike = (p: string, r: string, v?: ContextValues) => matchesPattern(p, r, { wildcards: true, variables: v });
 const arnLike = (p: string, r: string, v?: ContextValues) => matchesArn(p, r, v);
 const numEquals = numeric((r, p) => r === p);
@@ -79,7 +87,12 @@ function asList(value: ContextValue | undefined): string[] | undefined {
 }
 
 /** One operator on one key: does the request satisfy it? */
-export function evaluateConditionKey(operator: string, policyValues: readonly string[], requestValue: ContextValue | undefined, variables?: ContextValues): boolean {
+export function evaluateConditionKey(
+  operator: string,
+  policyValues: readonly string[],
+  requestValue: ContextValue | undefined,
+  variables?: ContextValues,
+): boolean {
   const parsed = parseOperator(operator);
   if (!parsed) throw new Error(`unsupported condition operator ${operator}`);
   const values = asList(requestValue);
@@ -101,8 +114,14 @@ export function evaluateConditionKey(operator: string, policyValues: readonly st
 }
 
 /** A whole Condition block (already normalised: operator → key → values). Keys are looked up case-insensitively. */
-export function evaluateCondition(condition: Record<string, Record<string, string[]>>, context: ContextValues, variables?: ContextValues): boolean {
+export function evaluateCondition(
+  condition: Record<string, Record<string, string[]>>,
+  context: ContextValues,
+  variables?: ContextValues,
+): boolean {
   return Object.entries(condition).every(([operator, keys]) =>
-    Object.entries(keys).every(([key, values]) => evaluateConditionKey(operator, values, context.get(key.toLowerCase()), variables)),
+    Object.entries(keys).every(([key, values]) =>
+      evaluateConditionKey(operator, values, context.get(key.toLowerCase()), variables),
+    ),
   );
 }

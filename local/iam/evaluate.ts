@@ -93,11 +93,13 @@ function principalMatches(element: Record<string, string[]> | '*', caller: Calle
   if (element === '*') return 'yes';
   const aws = element.AWS ?? [];
   if (aws.includes('*')) return 'yes';
-  if (caller.type === 'service') return (element.Service ?? []).some((s) => s.toLowerCase() === caller.service.toLowerCase()) ? 'yes' : 'no';
+  if (caller.type === 'service')
+    return (element.Service ?? []).some((s) => s.toLowerCase() === caller.service.toLowerCase()) ? 'yes' : 'no';
   if (caller.type === 'role') {
     const role = parseRoleArn(caller.roleArn);
     if (aws.includes(caller.roleArn) || aws.includes(sessionArn(caller.roleArn, caller.sessionName))) return 'yes';
-    if (role && (aws.includes(role.account) || aws.includes(`arn:${role.partition}:iam::${role.account}:root`))) return 'account';
+    if (role && (aws.includes(role.account) || aws.includes(`arn:${role.partition}:iam::${role.account}:root`)))
+      return 'account';
   }
   return 'no';
 }
@@ -107,11 +109,18 @@ function matchesAny(patterns: readonly string[], test: (pattern: string) => bool
 }
 
 /** Does the statement apply to the request (principal aside)? */
-function statementApplies(statement: NormalizedStatement, request: Request, context: ContextValues, variables: ContextValues | undefined): boolean {
+function statementApplies(
+  statement: NormalizedStatement,
+  request: Request,
+  context: ContextValues,
+  variables: ContextValues | undefined,
+): boolean {
   if (statement.action && !matchesAny(statement.action, (p) => matchesAction(p, request.action))) return false;
   if (statement.notAction && matchesAny(statement.notAction, (p) => matchesAction(p, request.action))) return false;
-  if (statement.resource && !matchesAny(statement.resource, (p) => matchesArn(p, request.resource, variables))) return false;
-  if (statement.notResource && matchesAny(statement.notResource, (p) => matchesArn(p, request.resource, variables))) return false;
+  if (statement.resource && !matchesAny(statement.resource, (p) => matchesArn(p, request.resource, variables)))
+    return false;
+  if (statement.notResource && matchesAny(statement.notResource, (p) => matchesArn(p, request.resource, variables)))
+    return false;
   return evaluateCondition(statement.condition, context, variables);
 }
 
@@ -125,7 +134,11 @@ function principalOf(statement: NormalizedStatement, caller: Caller): PrincipalM
  * Evaluate a request against the identity policies of the calling role (none for a service or anonymous caller)
  * and the resource policy of the resource (none for most resources).
  */
-export function evaluate(request: Request, identityPolicies: readonly Policy[], resourcePolicies: readonly Policy[]): Evaluation {
+export function evaluate(
+  request: Request,
+  identityPolicies: readonly Policy[],
+  resourcePolicies: readonly Policy[],
+): Evaluation {
   const context = requestContext(request);
   // Identity policies apply only to a role session; a service or anonymous caller has none.
   const applicable = [...(request.caller.type === 'role' ? identityPolicies : []), ...resourcePolicies];
@@ -137,7 +150,11 @@ export function evaluate(request: Request, identityPolicies: readonly Policy[], 
       const principal = policy.kind === 'resource' ? principalOf(statement, request.caller) : 'yes';
       if (principal === 'no') continue;
       if (!statementApplies(statement, request, context, variables)) continue;
-      const ref: StatementRef = { policy: policy.name, kind: policy.kind, ...(statement.sid ? { sid: statement.sid } : {}) };
+      const ref: StatementRef = {
+        policy: policy.name,
+        kind: policy.kind,
+        ...(statement.sid ? { sid: statement.sid } : {}),
+      };
       if (statement.effect === 'Deny') denies.push(ref);
       else if (principal === 'yes') allows.push(ref);
     }

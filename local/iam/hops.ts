@@ -70,15 +70,30 @@ interface Ctx {
 
 function busArn(model: IamModel, nameOrArn: unknown): string {
   const ref = typeof nameOrArn === 'string' && nameOrArn !== '' ? nameOrArn : 'default';
-  return ref.startsWith('arn:') ? ref : `arn:${model.partition}:events:${model.region}:${model.account}:event-bus/${ref}`;
+  return ref.startsWith('arn:')
+    ? ref
+    : `arn:${model.partition}:events:${model.region}:${model.account}:event-bus/${ref}`;
 }
 
-function assumeCheck(ctx: Ctx, hop: string, factId: string, roleArn: string, sourceArn: string | undefined, failure: string, urn: string): void {
+function assumeCheck(
+  ctx: Ctx,
+  hop: string,
+  factId: string,
+  roleArn: string,
+  sourceArn: string | undefined,
+  failure: string,
+  urn: string,
+): void {
   const fact = factById(factId);
   ctx.checks.push({
     hop: `${hop}: ${fact.principal} assumes ${roleArn}`,
     fact: factId,
-    request: { caller: service(fact.principal), action: 'sts:AssumeRole', resource: roleArn, context: contextFromFact(fact, { account: ctx.model.account, sourceArn }) },
+    request: {
+      caller: service(fact.principal),
+      action: 'sts:AssumeRole',
+      resource: roleArn,
+      context: contextFromFact(fact, { account: ctx.model.account, sourceArn }),
+    },
     failure,
     urn,
   });
@@ -103,14 +118,25 @@ function httpApiChecks(ctx: Ctx): void {
     if (!integration) continue;
     const api = graph.ofType(T.api).find((a) => a.id === route.state.apiId);
     const stage = graph.ofType(T.stage).find((s) => s.state.apiId === route.state.apiId);
-    const executionArn = String(api?.state.executionArn ?? `arn:${model.partition}:execute-api:${model.region}:${model.account}:${String(route.state.apiId)}`);
+    const executionArn = String(
+      api?.state.executionArn ??
+        `arn:${model.partition}:execute-api:${model.region}:${model.account}:${String(route.state.apiId)}`,
+    );
     const routeKey = String(route.state.routeKey);
     const { method, path } = routeRequest(routeKey);
     const credentials = integration.state.credentialsArn as string | undefined;
     const subtype = integration.state.integrationSubtype as string | undefined;
     const hop = `HTTP API route ${routeKey}`;
     if (credentials) {
-      assumeCheck(ctx, hop, 'apigateway-assume-integration-role', credentials, undefined, `client 500 Internal Server Error; access log integrationError: ${HttpApiErrors.assumeIntegrationRole}`, integration.urn);
+      assumeCheck(
+        ctx,
+        hop,
+        'apigateway-assume-integration-role',
+        credentials,
+        undefined,
+        `client 500 Internal Server Error; access log integrationError: ${HttpApiErrors.assumeIntegrationRole}`,
+        integration.urn,
+      );
     }
     if (subtype === 'EventBridge-PutEvents') {
       if (!credentials) continue;
@@ -118,12 +144,19 @@ function httpApiChecks(ctx: Ctx): void {
       ctx.checks.push({
         hop: `${hop}: the integration puts events on ${bus}`,
         request: { caller: roleCaller(credentials, 'apigateway'), action: 'events:PutEvents', resource: bus },
-        failure: 'PutEvents is refused with AccessDeniedException: the client gets the integration\'s error response and no event id',
+        failure:
+          "PutEvents is refused with AccessDeniedException: the client gets the integration's error response and no event id",
         urn: integration.urn,
       });
     } else if (subtype) {
-      ctx.problems.push({ resource: integration.urn, message: `${hop}: integration subtype ${subtype} is not checked` });
-    } else if (typeof integration.state.integrationUri === 'string' && integration.state.integrationUri.includes(':lambda:')) {
+      ctx.problems.push({
+        resource: integration.urn,
+        message: `${hop}: integration subtype ${subtype} is not checked`,
+      });
+    } else if (
+      typeof integration.state.integrationUri === 'string' &&
+      integration.state.integrationUri.includes(':lambda:')
+    ) {
       const fnArn = lambdaArnOf(integration.state.integrationUri);
       const stageName = String(stage?.state.name ?? '$default');
       const sourceArn = `${executionArn}/${stageName}/${method}${path}`;
@@ -139,7 +172,12 @@ function httpApiChecks(ctx: Ctx): void {
         ctx.checks.push({
           hop: `${hop}: API Gateway invokes ${fnArn}`,
           fact: fact.id,
-          request: { caller: service(fact.principal), action: 'lambda:InvokeFunction', resource: fnArn, context: contextFromFact(fact, { account: model.account, sourceArn }) },
+          request: {
+            caller: service(fact.principal),
+            action: 'lambda:InvokeFunction',
+            resource: fnArn,
+            context: contextFromFact(fact, { account: model.account, sourceArn }),
+          },
           failure: `client 500 Internal Server Error; access log integrationError: ${HttpApiErrors.invokeIntegration}`,
           urn: integration.urn,
         });
@@ -155,15 +193,33 @@ function httpApiChecks(ctx: Ctx): void {
     const failure = `client 500 Internal Server Error; access log authorizerError: ${HttpApiErrors.invokeAuthorizer}`;
     const credentials = authorizer.state.authorizerCredentialsArn as string | undefined;
     if (credentials) {
-      assumeCheck(ctx, `HTTP API authorizer ${String(authorizer.state.name)}`, 'apigateway-assume-integration-role', credentials, undefined, failure, authorizer.urn);
-      ctx.checks.push({ hop: `HTTP API authorizer: the role invokes ${fnArn}`, request: { caller: roleCaller(credentials, 'apigateway'), action: 'lambda:InvokeFunction', resource: fnArn }, failure, urn: authorizer.urn });
+      assumeCheck(
+        ctx,
+        `HTTP API authorizer ${String(authorizer.state.name)}`,
+        'apigateway-assume-integration-role',
+        credentials,
+        undefined,
+        failure,
+        authorizer.urn,
+      );
+      ctx.checks.push({
+        hop: `HTTP API authorizer: the role invokes ${fnArn}`,
+        request: { caller: roleCaller(credentials, 'apigateway'), action: 'lambda:InvokeFunction', resource: fnArn },
+        failure,
+        urn: authorizer.urn,
+      });
       continue;
     }
     const fact = factById('apigateway-invoke-lambda-authorizer');
     ctx.checks.push({
       hop: `HTTP API authorizer ${String(authorizer.state.name)}: API Gateway invokes ${fnArn}`,
       fact: fact.id,
-      request: { caller: service(fact.principal), action: 'lambda:InvokeFunction', resource: fnArn, context: contextFromFact(fact, { account: model.account, sourceArn }) },
+      request: {
+        caller: service(fact.principal),
+        action: 'lambda:InvokeFunction',
+        resource: fnArn,
+        context: contextFromFact(fact, { account: model.account, sourceArn }),
+      },
       failure,
       urn: authorizer.urn,
     });
@@ -183,9 +239,14 @@ function eventBridgeChecks(ctx: Ctx): void {
   const { graph, model } = ctx;
   for (const target of graph.ofType(T.target)) {
     const busName = String(target.state.eventBusName ?? 'default');
-    const rule = graph.ofType(T.rule).find((r) => r.state.name === target.state.rule && String(r.state.eventBusName ?? 'default') === busName);
+    const rule = graph
+      .ofType(T.rule)
+      .find((r) => r.state.name === target.state.rule && String(r.state.eventBusName ?? 'default') === busName);
     if (!rule) {
-      ctx.problems.push({ resource: target.urn, message: `target ${target.name}: its rule ${String(target.state.rule)} is not in the graph` });
+      ctx.problems.push({
+        resource: target.urn,
+        message: `target ${target.name}: its rule ${String(target.state.rule)} is not in the graph`,
+      });
       continue;
     }
     const ruleArn = String(rule.state.arn);
@@ -203,21 +264,63 @@ function eventBridgeChecks(ctx: Ctx): void {
         ['logs:PutLogEvents', 'events-logs-put-events'],
       ] as const) {
         const fact = factById(factId);
-        ctx.checks.push({ hop: `${hop}: ${action}`, fact: factId, request: { caller: service(fact.principal), action, resource: stream, context: contextFromFact(fact, hopValues) }, failure: failed('invoke'), urn: target.urn });
+        ctx.checks.push({
+          hop: `${hop}: ${action}`,
+          fact: factId,
+          request: {
+            caller: service(fact.principal),
+            action,
+            resource: stream,
+            context: contextFromFact(fact, hopValues),
+          },
+          failure: failed('invoke'),
+          urn: target.urn,
+        });
       }
     } else if (roleArn) {
       assumeCheck(ctx, hop, 'events-assume-target-role', roleArn, ruleArn, failed('assumeRole'), target.urn);
       const action = deliveryAction(arn);
-      if (action) ctx.checks.push({ hop: `${hop}: the target role calls ${action}`, request: { caller: roleCaller(roleArn, 'events'), action, resource: arn }, failure: failed('invoke'), urn: target.urn });
+      if (action)
+        ctx.checks.push({
+          hop: `${hop}: the target role calls ${action}`,
+          request: { caller: roleCaller(roleArn, 'events'), action, resource: arn },
+          failure: failed('invoke'),
+          urn: target.urn,
+        });
       else ctx.problems.push({ resource: target.urn, message: `${hop}: target type not checked` });
     } else if (arn.includes(':api-destination/') || arn.includes(':event-bus/')) {
-      ctx.problems.push({ resource: target.urn, message: `${hop}: EventBridge needs a RoleArn to call ${arn} (PutTargets refuses the target without one)` });
+      ctx.problems.push({
+        resource: target.urn,
+        message: `${hop}: EventBridge needs a RoleArn to call ${arn} (PutTargets refuses the target without one)`,
+      });
     } else if (/^arn:[^:]+:lambda:/.test(arn)) {
       const fact = factById('events-invoke-lambda');
-      ctx.checks.push({ hop: `${hop}: lambda:InvokeFunction`, fact: fact.id, request: { caller: service(fact.principal), action: 'lambda:InvokeFunction', resource: arn, context: contextFromFact(fact, hopValues) }, failure: failed('invoke'), urn: target.urn });
+      ctx.checks.push({
+        hop: `${hop}: lambda:InvokeFunction`,
+        fact: fact.id,
+        request: {
+          caller: service(fact.principal),
+          action: 'lambda:InvokeFunction',
+          resource: arn,
+          context: contextFromFact(fact, hopValues),
+        },
+        failure: failed('invoke'),
+        urn: target.urn,
+      });
     } else if (/^arn:[^:]+:sqs:/.test(arn)) {
       const fact = factById('events-send-sqs');
-      ctx.checks.push({ hop: `${hop}: sqs:SendMessage`, fact: fact.id, request: { caller: service(fact.principal), action: 'sqs:SendMessage', resource: arn, context: contextFromFact(fact, hopValues) }, failure: failed('invoke'), urn: target.urn });
+      ctx.checks.push({
+        hop: `${hop}: sqs:SendMessage`,
+        fact: fact.id,
+        request: {
+          caller: service(fact.principal),
+          action: 'sqs:SendMessage',
+          resource: arn,
+          context: contextFromFact(fact, hopValues),
+        },
+        failure: failed('invoke'),
+        urn: target.urn,
+      });
     } else {
       ctx.problems.push({ resource: target.urn, message: `${hop}: target type not checked` });
     }
@@ -227,7 +330,12 @@ function eventBridgeChecks(ctx: Ctx): void {
       ctx.checks.push({
         hop: `rule ${ruleArn} → dead-letter queue ${dlq}`,
         fact: fact.id,
-        request: { caller: service(fact.principal), action: 'sqs:SendMessage', resource: dlq, context: contextFromFact(fact, hopValues) },
+        request: {
+          caller: service(fact.principal),
+          action: 'sqs:SendMessage',
+          resource: dlq,
+          context: contextFromFact(fact, hopValues),
+        },
         failure: 'the dead letter is dropped; InvocationsFailedToBeSentToDlq',
         urn: target.urn,
       });
@@ -240,8 +348,10 @@ function eventBridgeChecks(ctx: Ctx): void {
 
 /** What a pipe's role must be allowed to do to read its source (resource-level actions only). */
 function sourceReadActions(source: string): string[] {
-  if (/^arn:[^:]+:dynamodb:.*\/stream\//.test(source)) return ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
-  if (/^arn:[^:]+:kinesis:/.test(source)) return ['kinesis:DescribeStream', 'kinesis:GetRecords', 'kinesis:GetShardIterator'];
+  if (/^arn:[^:]+:dynamodb:.*\/stream\//.test(source))
+    return ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
+  if (/^arn:[^:]+:kinesis:/.test(source))
+    return ['kinesis:DescribeStream', 'kinesis:GetRecords', 'kinesis:GetShardIterator'];
   if (/^arn:[^:]+:sqs:/.test(source)) return ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
   return [];
 }
@@ -261,7 +371,12 @@ function pipeChecks(ctx: Ctx): void {
     assumeCheck(ctx, hop, 'pipes-assume-role', roleArn, pipeArn, 'the pipe cannot run (no record is read)', pipe.urn);
     const caller = roleCaller(roleArn, 'pipes');
     for (const action of sourceReadActions(source)) {
-      ctx.checks.push({ hop: `${hop} reads its source`, request: { caller, action, resource: source }, failure: 'the pipe cannot read its source', urn: pipe.urn });
+      ctx.checks.push({
+        hop: `${hop} reads its source`,
+        request: { caller, action, resource: source },
+        failure: 'the pipe cannot read its source',
+        urn: pipe.urn,
+      });
     }
     const targetAction = deliveryAction(target);
     if (targetAction) {
@@ -293,7 +408,15 @@ function lambdaChecks(ctx: Ctx): void {
   for (const fn of graph.ofType(T.function)) {
     const roleArn = fn.state.role as string | undefined;
     if (!roleArn) continue;
-    assumeCheck(ctx, `function ${String(fn.state.arn)}`, 'lambda-assume-execution-role', roleArn, undefined, 'the function cannot be created or invoked: "The role defined for the function cannot be assumed by Lambda."', fn.urn);
+    assumeCheck(
+      ctx,
+      `function ${String(fn.state.arn)}`,
+      'lambda-assume-execution-role',
+      roleArn,
+      undefined,
+      'the function cannot be created or invoked: "The role defined for the function cannot be assumed by Lambda."',
+      fn.urn,
+    );
     const dlq = fn.state.deadLetterConfig?.targetArn as string | undefined;
     if (dlq) asyncDestinationCheck(ctx, fn, dlq, 'dead-letter queue');
   }
@@ -301,12 +424,17 @@ function lambdaChecks(ctx: Ctx): void {
     const fn = findFunction(graph, String(config.state.functionName ?? ''));
     if (!fn) continue;
     const destinations = config.state.destinationConfig ?? {};
-    if (destinations.onFailure?.destination) asyncDestinationCheck(ctx, fn, String(destinations.onFailure.destination), 'on-failure destination', config);
-    if (destinations.onSuccess?.destination) asyncDestinationCheck(ctx, fn, String(destinations.onSuccess.destination), 'on-success destination', config);
+    if (destinations.onFailure?.destination)
+      asyncDestinationCheck(ctx, fn, String(destinations.onFailure.destination), 'on-failure destination', config);
+    if (destinations.onSuccess?.destination)
+      asyncDestinationCheck(ctx, fn, String(destinations.onSuccess.destination), 'on-success destination', config);
   }
   for (const url of graph.ofType(T.functionUrl)) {
     if (url.state.authorizationType !== 'NONE') {
-      ctx.problems.push({ resource: url.urn, message: `Function URL ${url.name}: auth type ${String(url.state.authorizationType)} depends on the caller's credentials and is checked per request` });
+      ctx.problems.push({
+        resource: url.urn,
+        message: `Function URL ${url.name}: auth type ${String(url.state.authorizationType)} depends on the caller's credentials and is checked per request`,
+      });
       continue;
     }
     const fn = findFunction(graph, String(url.state.functionName ?? ''));
@@ -317,14 +445,24 @@ function lambdaChecks(ctx: Ctx): void {
     ctx.checks.push({
       hop: `${hop}: lambda:InvokeFunctionUrl`,
       fact: fact.id,
-      request: { caller: { type: 'anonymous' }, action: 'lambda:InvokeFunctionUrl', resource: fnArn, context: { 'lambda:FunctionUrlAuthType': 'NONE' } },
+      request: {
+        caller: { type: 'anonymous' },
+        action: 'lambda:InvokeFunctionUrl',
+        resource: fnArn,
+        context: { 'lambda:FunctionUrlAuthType': 'NONE' },
+      },
       failure: 'the caller gets 403 Forbidden',
       urn: url.urn,
     });
     ctx.checks.push({
       hop: `${hop}: lambda:InvokeFunction`,
       fact: fact.id,
-      request: { caller: { type: 'anonymous' }, action: 'lambda:InvokeFunction', resource: fnArn, context: { 'lambda:InvokedViaFunctionUrl': 'true' } },
+      request: {
+        caller: { type: 'anonymous' },
+        action: 'lambda:InvokeFunction',
+        resource: fnArn,
+        context: { 'lambda:InvokedViaFunctionUrl': 'true' },
+      },
       failure: 'the caller gets 403 Forbidden',
       urn: url.urn,
     });
@@ -335,11 +473,20 @@ function lambdaChecks(ctx: Ctx): void {
  * Lambda sends async failures (and successes) with the function's execution role:
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
  */
-function asyncDestinationCheck(ctx: Ctx, fn: GraphResource, destination: string, what: string, config?: GraphResource): void {
+function asyncDestinationCheck(
+  ctx: Ctx,
+  fn: GraphResource,
+  destination: string,
+  what: string,
+  config?: GraphResource,
+): void {
   const action = deliveryAction(destination);
   const roleArn = String(fn.state.role);
   if (!action) {
-    ctx.problems.push({ resource: fn.urn, message: `function ${String(fn.state.arn)}: ${what} ${destination} not checked` });
+    ctx.problems.push({
+      resource: fn.urn,
+      message: `function ${String(fn.state.arn)}: ${what} ${destination} not checked`,
+    });
     return;
   }
   ctx.checks.push({

@@ -6,4 +6,12 @@ export { HttpApiErrors, accessDeniedMessage, callerArn, eventBridgeErrorCode } f
 export { buildIamModel, type IamModel } from './model';
 export { PolicyError, parsePolicy, type Policy, type PolicyDocument } from './policy';
 export { SERVICE_CONTEXT_FACTS, contextFactsMarkdown, contextFromFact, factById } from './request-context';
-export { evaluateGraph, formatDenial, formatIamReport, iamReport, type CheckResult, type IamGraph, type IamReport } from './report';
+export {
+  evaluateGraph,
+  formatDenial,
+  formatIamReport,
+  iamReport,
+  type CheckResult,
+  type IamGraph,
+  type IamReport,
+} from './report';

@@ -45,9 +45,12 @@ export function accessDeniedMessage(caller: Caller, action: string, resource: st
  *   https://repost.aws/knowledge-center/api-gateway-http-lambda-integrations
  */
 export const HttpApiErrors = {
-  assumeIntegrationRole: 'API Gateway doesn’t have permissions to assume the IAM role configured on the integration. Check the permissions and try again.',
-  invokeIntegration: "The IAM role configured on the integration or API Gateway doesn't have permissions to call the integration. Check the permissions and try again.",
-  invokeAuthorizer: "The IAM role configured on the authorizer or API Gateway doesn't have permissions to call the authorizer. Check the permissions and try again.",
+  assumeIntegrationRole:
+    'API Gateway doesn’t have permissions to assume the IAM role configured on the integration. Check the permissions and try again.',
+  invokeIntegration:
+    "The IAM role configured on the integration or API Gateway doesn't have permissions to call the integration. Check the permissions and try again.",
+  invokeAuthorizer:
+    "The IAM role configured on the authorizer or API Gateway doesn't have permissions to call the authorizer. Check the permissions and try again.",
 } as const;
 
 /**

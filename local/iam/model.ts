@@ -44,7 +44,13 @@ export interface IamModel {
   problems: IamProblem[];
 }
 
-function parseOrProblem(problems: IamProblem[], resource: GraphResource, document: unknown, kind: 'identity' | 'resource', name: string): Policy | undefined {
+function parseOrProblem(
+  problems: IamProblem[],
+  resource: GraphResource,
+  document: unknown,
+  kind: 'identity' | 'resource',
+  name: string,
+): Policy | undefined {
   if (document === undefined || document === null || document === '') {
     problems.push({ resource: resource.urn, message: `${name}: no policy document` });
     return undefined;
@@ -80,7 +86,11 @@ export function findFunction(graph: ResourceGraph, ref: string): GraphResource |
 export function permissionStatement(permission: Record<string, unknown>, functionArn: string): PolicyStatement {
   const principal = String(permission.principal ?? '');
   const principalElement: PolicyStatement['Principal'] =
-    principal === '*' ? '*' : /^\d{12}$/.test(principal) || principal.startsWith('arn:') ? { AWS: principal } : { Service: principal };
+    principal === '*'
+      ? '*'
+      : /^\d{12}$/.test(principal) || principal.startsWith('arn:')
+        ? { AWS: principal }
+        : { Service: principal };
   const condition: Record<string, Record<string, string>> = {};
   const put = (operator: string, key: string, value: unknown) => {
     if (value === undefined || value === null || value === '') return;
@@ -90,7 +100,8 @@ export function permissionStatement(permission: Record<string, unknown>, functio
   put('StringEquals', 'AWS:SourceAccount', permission.sourceAccount);
   put('StringEquals', 'aws:PrincipalOrgID', permission.principalOrgId);
   put('StringEquals', 'lambda:FunctionUrlAuthType', permission.functionUrlAuthType);
-  if (permission.invokedViaFunctionUrl === true || permission.invokedViaFunctionUrl === 'true') put('Bool', 'lambda:InvokedViaFunctionUrl', 'true');
+  if (permission.invokedViaFunctionUrl === true || permission.invokedViaFunctionUrl === 'true')
+    put('Bool', 'lambda:InvokedViaFunctionUrl', 'true');
   put('StringEquals', 'lambda:EventSourceToken', permission.eventSourceToken);
   const qualifier = permission.qualifier;
   return {
@@ -116,30 +127,57 @@ function roleFor(model: IamModel, ref: unknown): RoleModel | undefined {
 }
 
 export function buildIamModel(graph: ResourceGraph, account: string, region: string): IamModel {
-  const model: IamModel = { account, region, partition: 'aws', roles: new Map(), resourcePolicies: new Map(), logPolicies: [], problems: [] };
+  const model: IamModel = {
+    account,
+    region,
+    partition: 'aws',
+    roles: new Map(),
+    resourcePolicies: new Map(),
+    logPolicies: [],
+    problems: [],
+  };
   const { problems } = model;
 
   for (const role of graph.ofType(IamTypes.role)) {
     const arn = String(role.state.arn ?? '');
     const name = physical(role);
-    const model_: RoleModel = { arn, name, identity: [], trust: parseOrProblem(problems, role, role.state.assumeRolePolicy, 'resource', `trust policy of ${arn}`) };
+    const model_: RoleModel = {
+      arn,
+      name,
+      identity: [],
+      trust: parseOrProblem(problems, role, role.state.assumeRolePolicy, 'resource', `trust policy of ${arn}`),
+    };
     // Inline policies declared on the role itself.
     for (const inline of (role.state.inlinePolicies ?? []) as { name?: string; policy?: string }[]) {
-      const policy = inline.policy ? parseOrProblem(problems, role, inline.policy, 'identity', `${arn} (inline policy ${inline.name ?? ''})`) : undefined;
+      const policy = inline.policy
+        ? parseOrProblem(problems, role, inline.policy, 'identity', `${arn} (inline policy ${inline.name ?? ''})`)
+        : undefined;
       if (policy) model_.identity.push(policy);
     }
     for (const managed of (role.state.managedPolicyArns ?? []) as string[]) {
-      problems.push({ resource: role.urn, message: `${arn}: managed policy ${managed} is not in the graph, so its grants are not known locally` });
+      problems.push({
+        resource: role.urn,
+        message: `${arn}: managed policy ${managed} is not in the graph, so its grants are not known locally`,
+      });
     }
     model.roles.set(arn, model_);
   }
   for (const rp of graph.ofType(IamTypes.rolePolicy)) {
     const role = roleFor(model, rp.state.role);
     if (!role) {
-      problems.push({ resource: rp.urn, message: `role policy ${rp.name}: its role ${String(rp.state.role)} is not in the graph` });
+      problems.push({
+        resource: rp.urn,
+        message: `role policy ${rp.name}: its role ${String(rp.state.role)} is not in the graph`,
+      });
       continue;
     }
-    const policy = parseOrProblem(problems, rp, rp.state.policy, 'identity', `${role.arn} (inline policy ${physical(rp)})`);
+    const policy = parseOrProblem(
+      problems,
+      rp,
+      rp.state.policy,
+      'identity',
+      `${role.arn} (inline policy ${physical(rp)})`,
+    );
     if (policy) role.identity.push(policy);
   }
   for (const attachment of graph.ofType(IamTypes.rolePolicyAttachment)) {
@@ -147,7 +185,10 @@ export function buildIamModel(graph: ResourceGraph, account: string, region: str
     const managed = graph.ofType(IamTypes.policy).find((p) => p.state.arn === attachment.state.policyArn);
     if (!role) continue;
     if (!managed) {
-      problems.push({ resource: attachment.urn, message: `${role.arn}: managed policy ${String(attachment.state.policyArn)} is not in the graph, so its grants are not known locally` });
+      problems.push({
+        resource: attachment.urn,
+        message: `${role.arn}: managed policy ${String(attachment.state.policyArn)} is not in the graph, so its grants are not known locally`,
+      });
       continue;
     }
     const policy = parseOrProblem(problems, managed, managed.state.policy, 'identity', String(managed.state.arn));
@@ -159,21 +200,38 @@ export function buildIamModel(graph: ResourceGraph, account: string, region: str
   for (const permission of graph.ofType(IamTypes.permission)) {
     const fn = findFunction(graph, String(permission.state.function ?? ''));
     if (!fn) {
-      problems.push({ resource: permission.urn, message: `Lambda permission ${permission.name}: function ${String(permission.state.function)} is not in the graph` });
+      problems.push({
+        resource: permission.urn,
+        message: `Lambda permission ${permission.name}: function ${String(permission.state.function)} is not in the graph`,
+      });
       continue;
     }
     const arn = String(fn.state.arn);
-    statementsByFunction.set(arn, [...(statementsByFunction.get(arn) ?? []), permissionStatement(permission.state, arn)]);
+    statementsByFunction.set(arn, [
+      ...(statementsByFunction.get(arn) ?? []),
+      permissionStatement(permission.state, arn),
+    ]);
   }
   for (const [arn, statements] of statementsByFunction) {
-    const policy = parseOrProblem(problems, graph.byArn(arn) as GraphResource, { Version: '2012-10-17', Statement: statements }, 'resource', `resource policy of ${arn}`);
+    const policy = parseOrProblem(
+      problems,
+      graph.byArn(arn) as GraphResource,
+      { Version: '2012-10-17', Statement: statements },
+      'resource',
+      `resource policy of ${arn}`,
+    );
     if (policy) addResourcePolicy(model, arn, policy);
   }
 
   for (const qp of graph.ofType(IamTypes.queuePolicy)) {
-    const queue = graph.ofType(IamTypes.queue).find((q) => q.state.url === qp.state.queueUrl || q.id === qp.state.queueUrl);
+    const queue = graph
+      .ofType(IamTypes.queue)
+      .find((q) => q.state.url === qp.state.queueUrl || q.id === qp.state.queueUrl);
     if (!queue) {
-      problems.push({ resource: qp.urn, message: `queue policy ${qp.name}: queue ${String(qp.state.queueUrl)} is not in the graph` });
+      problems.push({
+        resource: qp.urn,
+        message: `queue policy ${qp.name}: queue ${String(qp.state.queueUrl)} is not in the graph`,
+      });
       continue;
     }
     const arn = String(queue.state.arn);
@@ -182,7 +240,13 @@ export function buildIamModel(graph: ResourceGraph, account: string, region: str
   }
   for (const queue of graph.ofType(IamTypes.queue)) {
     if (queue.state.policy) {
-      const policy = parseOrProblem(problems, queue, queue.state.policy, 'resource', `queue policy of ${String(queue.state.arn)}`);
+      const policy = parseOrProblem(
+        problems,
+        queue,
+        queue.state.policy,
+        'resource',
+        `queue policy of ${String(queue.state.arn)}`,
+      );
       if (policy) addResourcePolicy(model, String(queue.state.arn), policy);
     }
   }
@@ -193,7 +257,13 @@ export function buildIamModel(graph: ResourceGraph, account: string, region: str
     if (policy) addResourcePolicy(model, arn, policy);
   }
   for (const lp of graph.ofType(IamTypes.logResourcePolicy)) {
-    const policy = parseOrProblem(problems, lp, lp.state.policyDocument, 'resource', `CloudWatch Logs resource policy ${String(lp.state.policyName ?? lp.name)}`);
+    const policy = parseOrProblem(
+      problems,
+      lp,
+      lp.state.policyDocument,
+      'resource',
+      `CloudWatch Logs resource policy ${String(lp.state.policyName ?? lp.name)}`,
+    );
     if (policy) model.logPolicies.push(policy);
   }
   return model;

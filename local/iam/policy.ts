@@ -12,7 +12,10 @@ export type Effect = 'Allow' | 'Deny';
 export type PrincipalElement = '*' | Record<string, string | string[]>;
 
 /** Operator → condition key → values, as written in the policy. */
-export type ConditionElement = Record<string, Record<string, string | number | boolean | (string | number | boolean)[]>>;
+export type ConditionElement = Record<
+  string,
+  Record<string, string | number | boolean | (string | number | boolean)[]>
+>;
 
 export interface PolicyStatement {
   Sid?: string;
@@ -64,20 +67,34 @@ export class PolicyError extends Error {
   }
 }
 
-const STATEMENT_KEYS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
+const STATEMENT_KEYS = new Set([
+  'Sid',
+  'Effect',
+  'Principal',
+  'NotPrincipal',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+]);
 
 function list(value: unknown, element: string, sid: string): string[] {
   const values = Array.isArray(value) ? value : [value];
-  for (const v of values) if (typeof v !== 'string' || v === '') throw new PolicyError(`Statement ${sid}: ${element} must be a non-empty string or a list of them`);
+  for (const v of values)
+    if (typeof v !== 'string' || v === '')
+      throw new PolicyError(`Statement ${sid}: ${element} must be a non-empty string or a list of them`);
   return values as string[];
 }
 
 function principalElement(value: unknown, element: string, sid: string): Record<string, string[]> | '*' {
   if (value === '*') return '*';
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new PolicyError(`Statement ${sid}: ${element} must be "*" or an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new PolicyError(`Statement ${sid}: ${element} must be "*" or an object`);
   const result: Record<string, string[]> = {};
   for (const [type, values] of Object.entries(value)) {
-    if (!['AWS', 'Service', 'Federated', 'CanonicalUser'].includes(type)) throw new PolicyError(`Statement ${sid}: ${element} has an unknown principal type ${type}`);
+    if (!['AWS', 'Service', 'Federated', 'CanonicalUser'].includes(type))
+      throw new PolicyError(`Statement ${sid}: ${element} has an unknown principal type ${type}`);
     result[type] = list(values, `${element}.${type}`, sid);
   }
   return result;
@@ -85,17 +102,22 @@ function principalElement(value: unknown, element: string, sid: string): Record<
 
 function conditionElement(value: unknown, sid: string): Record<string, Record<string, string[]>> {
   if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new PolicyError(`Statement ${sid}: Condition must be an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new PolicyError(`Statement ${sid}: Condition must be an object`);
   const result: Record<string, Record<string, string[]>> = {};
   for (const [operator, keys] of Object.entries(value)) {
-    if (!isKnownConditionOperator(operator)) throw new PolicyError(`Statement ${sid}: unknown or unsupported condition operator ${operator}`);
-    if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) throw new PolicyError(`Statement ${sid}: Condition.${operator} must be an object`);
+    if (!isKnownConditionOperator(operator))
+      throw new PolicyError(`Statement ${sid}: unknown or unsupported condition operator ${operator}`);
+    if (typeof keys !== 'object' || keys === null || Array.isArray(keys))
+      throw new PolicyError(`Statement ${sid}: Condition.${operator} must be an object`);
     const byKey: Record<string, string[]> = {};
     for (const [key, values] of Object.entries(keys)) {
       const raw = Array.isArray(values) ? values : [values];
       byKey[key] = raw.map((v) => {
         if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
-        throw new PolicyError(`Statement ${sid}: Condition.${operator}.${key} values must be strings, numbers or booleans`);
+        throw new PolicyError(
+          `Statement ${sid}: Condition.${operator}.${key} values must be strings, numbers or booleans`,
+        );
       });
     }
     result[operator] = byKey;
@@ -104,20 +126,29 @@ function conditionElement(value: unknown, sid: string): Record<string, Record<st
 }
 
 function normalizeStatement(statement: unknown, index: number, kind: PolicyKind): NormalizedStatement {
-  if (typeof statement !== 'object' || statement === null || Array.isArray(statement)) throw new PolicyError(`Statement ${index} is not an object`);
+  if (typeof statement !== 'object' || statement === null || Array.isArray(statement))
+    throw new PolicyError(`Statement ${index} is not an object`);
   const s = statement as Record<string, unknown>;
   const sid = typeof s.Sid === 'string' ? s.Sid : String(index);
-  for (const key of Object.keys(s)) if (!STATEMENT_KEYS.has(key)) throw new PolicyError(`Statement ${sid}: unknown element ${key}`);
-  if (s.Effect !== 'Allow' && s.Effect !== 'Deny') throw new PolicyError(`Statement ${sid}: Effect must be Allow or Deny`);
-  if ((s.Action === undefined) === (s.NotAction === undefined)) throw new PolicyError(`Statement ${sid}: exactly one of Action and NotAction is required`);
-  if (s.Resource !== undefined && s.NotResource !== undefined) throw new PolicyError(`Statement ${sid}: Resource and NotResource cannot both be given`);
-  if (s.Principal !== undefined && s.NotPrincipal !== undefined) throw new PolicyError(`Statement ${sid}: Principal and NotPrincipal cannot both be given`);
+  for (const key of Object.keys(s))
+    if (!STATEMENT_KEYS.has(key)) throw new PolicyError(`Statement ${sid}: unknown element ${key}`);
+  if (s.Effect !== 'Allow' && s.Effect !== 'Deny')
+    throw new PolicyError(`Statement ${sid}: Effect must be Allow or Deny`);
+  if ((s.Action === undefined) === (s.NotAction === undefined))
+    throw new PolicyError(`Statement ${sid}: exactly one of Action and NotAction is required`);
+  if (s.Resource !== undefined && s.NotResource !== undefined)
+    throw new PolicyError(`Statement ${sid}: Resource and NotResource cannot both be given`);
+  if (s.Principal !== undefined && s.NotPrincipal !== undefined)
+    throw new PolicyError(`Statement ${sid}: Principal and NotPrincipal cannot both be given`);
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html: identity policies
   // name no principal; resource policies must.
   const hasPrincipal = s.Principal !== undefined || s.NotPrincipal !== undefined;
-  if (kind === 'identity' && hasPrincipal) throw new PolicyError(`Statement ${sid}: an identity-based policy cannot name a Principal`);
-  if (kind === 'resource' && !hasPrincipal) throw new PolicyError(`Statement ${sid}: a resource-based policy must name a Principal`);
-  if (kind === 'identity' && s.Resource === undefined && s.NotResource === undefined) throw new PolicyError(`Statement ${sid}: an identity-based policy needs Resource or NotResource`);
+  if (kind === 'identity' && hasPrincipal)
+    throw new PolicyError(`Statement ${sid}: an identity-based policy cannot name a Principal`);
+  if (kind === 'resource' && !hasPrincipal)
+    throw new PolicyError(`Statement ${sid}: a resource-based policy must name a Principal`);
+  if (kind === 'identity' && s.Resource === undefined && s.NotResource === undefined)
+    throw new PolicyError(`Statement ${sid}: an identity-based policy needs Resource or NotResource`);
   return {
     ...(typeof s.Sid === 'string' ? { sid: s.Sid } : {}),
     effect: s.Effect,
@@ -141,13 +172,20 @@ export function parsePolicy(document: string | object, kind: PolicyKind, name: s
       throw new PolicyError(`${name}: the policy is not valid JSON`);
     }
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new PolicyError(`${name}: the policy is not a JSON object`);
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new PolicyError(`${name}: the policy is not a JSON object`);
   const { Version, Statement } = doc as Record<string, unknown>;
-  if (Version !== undefined && Version !== '2012-10-17' && Version !== '2008-10-17') throw new PolicyError(`${name}: Version must be 2012-10-17 or 2008-10-17`);
+  if (Version !== undefined && Version !== '2012-10-17' && Version !== '2008-10-17')
+    throw new PolicyError(`${name}: Version must be 2012-10-17 or 2008-10-17`);
   if (Statement === undefined) throw new PolicyError(`${name}: the policy has no Statement`);
   const statements = Array.isArray(Statement) ? Statement : [Statement];
   try {
-    return { kind, name, version: typeof Version === 'string' ? Version : '2008-10-17', statements: statements.map((s, i) => normalizeStatement(s, i, kind)) };
+    return {
+      kind,
+      name,
+      version: typeof Version === 'string' ? Version : '2008-10-17',
+      statements: statements.map((s, i) => normalizeStatement(s, i, kind)),
+    };
   } catch (error) {
     if (error instanceof PolicyError) throw new PolicyError(`${name}: ${error.message}`);
     throw error;

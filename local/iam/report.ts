@@ -33,7 +33,12 @@ export function evaluateGraph(graph: IamGraph): Omit<IamReport, 'catalog'> {
   const model = buildIamModel(graph, graph.accountId, graph.region);
   const { checks, problems } = collectChecks(graph, model);
   const results = checks.map((check) => ({ ...check, authorization: authorize(model, check.request) }));
-  return { model, checks: results, denials: results.filter((r) => !r.authorization.allowed), problems: [...model.problems, ...problems] };
+  return {
+    model,
+    checks: results,
+    denials: results.filter((r) => !r.authorization.allowed),
+    problems: [...model.problems, ...problems],
+  };
 }
 
 function allPolicies(model: IamModel): Policy[] {
@@ -67,12 +72,15 @@ export function formatDenial(result: CheckResult): string {
     ...authorization.reasons.map((r) => `    because:   ${r}`),
     `    on AWS:    ${result.failure}`,
   ];
-  if (authorization.fix) lines.push(`    fix: add to ${authorization.fix.where}:`, `      ${JSON.stringify(authorization.fix.statement)}`);
+  if (authorization.fix)
+    lines.push(`    fix: add to ${authorization.fix.where}:`, `      ${JSON.stringify(authorization.fix.statement)}`);
   return lines.join('\n');
 }
 
 export function formatIamReport(report: IamReport): string {
-  const lines = [`IAM: ${report.checks.length} permission checks on this stack's hops, ${report.denials.length} would be denied on AWS`];
+  const lines = [
+    `IAM: ${report.checks.length} permission checks on this stack's hops, ${report.denials.length} would be denied on AWS`,
+  ];
   for (const denial of report.denials) lines.push(formatDenial(denial));
   for (const finding of report.catalog) lines.push(`! ${finding.where}: ${finding.message}`);
   for (const problem of report.problems) lines.push(`? ${problem.message}`);

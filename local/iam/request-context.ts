@@ -44,8 +44,18 @@ export interface ServiceContextFact {
 const sourceArn = (hop: HopValues) => hop.sourceArn;
 const sourceAccount = (hop: HopValues) => hop.account;
 
-const ACCOUNT_ABSENT_UNDOCUMENTED: KeyFact = { key: 'aws:SourceAccount', value: 'not documented', present: false, evidence: 'undocumented' };
-const ARN_ABSENT_UNDOCUMENTED: KeyFact = { key: 'aws:SourceArn', value: 'not documented', present: false, evidence: 'undocumented' };
+const ACCOUNT_ABSENT_UNDOCUMENTED: KeyFact = {
+  key: 'aws:SourceAccount',
+  value: 'not documented',
+  present: false,
+  evidence: 'undocumented',
+};
+const ARN_ABSENT_UNDOCUMENTED: KeyFact = {
+  key: 'aws:SourceArn',
+  value: 'not documented',
+  present: false,
+  evidence: 'undocumented',
+};
 
 export const SERVICE_CONTEXT_FACTS: readonly ServiceContextFact[] = [
   {
@@ -53,7 +63,12 @@ export const SERVICE_CONTEXT_FACTS: readonly ServiceContextFact[] = [
     principal: 'apigateway.amazonaws.com',
     hop: "sts:AssumeRole on an HTTP API integration's credentials role (trust policy)",
     keys: [
-      { key: 'aws:SourceAccount', value: 'observed absent on REST API integration roles, HTTP API presumed the same', present: false, evidence: 'observed' },
+      {
+        key: 'aws:SourceAccount',
+        value: 'observed absent on REST API integration roles, HTTP API presumed the same',
+        present: false,
+        evidence: 'observed',
+      },
       ARN_ABSENT_UNDOCUMENTED,
     ],
     sources: [
@@ -67,17 +82,32 @@ export const SERVICE_CONTEXT_FACTS: readonly ServiceContextFact[] = [
     principal: 'apigateway.amazonaws.com',
     hop: 'lambda:InvokeFunction for a Lambda proxy route (function resource policy)',
     keys: [
-      { key: 'aws:SourceArn', value: '`arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/METHOD/PATH` (the request\'s actual path)', present: true, evidence: 'documented', from: sourceArn },
+      {
+        key: 'aws:SourceArn',
+        value: "`arn:aws:execute-api:REGION:ACCOUNT:API_ID/STAGE/METHOD/PATH` (the request's actual path)",
+        present: true,
+        evidence: 'documented',
+        from: sourceArn,
+      },
       ACCOUNT_ABSENT_UNDOCUMENTED,
     ],
-    sources: ['https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html', 'https://repost.aws/knowledge-center/api-gateway-http-lambda-integrations'],
+    sources: [
+      'https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html',
+      'https://repost.aws/knowledge-center/api-gateway-http-lambda-integrations',
+    ],
   },
   {
     id: 'apigateway-invoke-lambda-authorizer',
     principal: 'apigateway.amazonaws.com',
     hop: 'lambda:InvokeFunction for a Lambda authorizer (function resource policy)',
     keys: [
-      { key: 'aws:SourceArn', value: '`arn:aws:execute-api:REGION:ACCOUNT:API_ID/authorizers/AUTHORIZER_ID`', present: true, evidence: 'documented', from: sourceArn },
+      {
+        key: 'aws:SourceArn',
+        value: '`arn:aws:execute-api:REGION:ACCOUNT:API_ID/authorizers/AUTHORIZER_ID`',
+        present: true,
+        evidence: 'documented',
+        from: sourceArn,
+      },
       ACCOUNT_ABSENT_UNDOCUMENTED,
     ],
     sources: ['https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html'],
@@ -88,7 +118,13 @@ export const SERVICE_CONTEXT_FACTS: readonly ServiceContextFact[] = [
     hop: 'lambda:InvokeFunction for a rule target (function resource policy)',
     keys: [
       { key: 'aws:SourceArn', value: 'the rule ARN', present: true, evidence: 'documented', from: sourceArn },
-      { key: 'aws:SourceAccount', value: 'the account of the rule', present: true, evidence: 'documented', from: sourceAccount },
+      {
+        key: 'aws:SourceAccount',
+        value: 'the account of the rule',
+        present: true,
+        evidence: 'documented',
+        from: sourceAccount,
+      },
     ],
     sources: [
       'https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html',
@@ -99,7 +135,10 @@ export const SERVICE_CONTEXT_FACTS: readonly ServiceContextFact[] = [
     id: 'events-send-sqs',
     principal: 'events.amazonaws.com',
     hop: "sqs:SendMessage to a rule's dead-letter queue or an SQS target (queue policy)",
-    keys: [{ key: 'aws:SourceArn', value: 'the rule ARN', present: true, evidence: 'documented', from: sourceArn }, ACCOUNT_ABSENT_UNDOCUMENTED],
+    keys: [
+      { key: 'aws:SourceArn', value: 'the rule ARN', present: true, evidence: 'documented', from: sourceArn },
+      ACCOUNT_ABSENT_UNDOCUMENTED,
+    ],
     sources: ['https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html'],
     note: "The target's role is not used for the dead-letter queue; only the queue policy is.",
   },
@@ -108,10 +147,18 @@ export const SERVICE_CONTEXT_FACTS: readonly ServiceContextFact[] = [
     principal: 'events.amazonaws.com',
     hop: 'logs:CreateLogStream for a log group target (CloudWatch Logs resource policy)',
     keys: [
-      { key: 'aws:SourceArn', value: 'observed absent: a rule-ARN condition on this action fails', present: false, evidence: 'observed' },
+      {
+        key: 'aws:SourceArn',
+        value: 'observed absent: a rule-ARN condition on this action fails',
+        present: false,
+        evidence: 'observed',
+      },
       ACCOUNT_ABSENT_UNDOCUMENTED,
     ],
-    sources: ['https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions', 'https://github.com/aws-samples/serverless-patterns/pull/618'],
+    sources: [
+      'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions',
+      'https://github.com/aws-samples/serverless-patterns/pull/618',
+    ],
     note: 'The rule context that the confused-deputy page documents for rule targets is observed on PutLogEvents only.',
   },
   {
@@ -119,8 +166,20 @@ export const SERVICE_CONTEXT_FACTS: readonly ServiceContextFact[] = [
     principal: 'events.amazonaws.com',
     hop: 'logs:PutLogEvents for a log group target (CloudWatch Logs resource policy)',
     keys: [
-      { key: 'aws:SourceArn', value: 'the rule ARN, also observed', present: true, evidence: 'documented', from: sourceArn },
-      { key: 'aws:SourceAccount', value: 'the account of the rule', present: true, evidence: 'documented', from: sourceAccount },
+      {
+        key: 'aws:SourceArn',
+        value: 'the rule ARN, also observed',
+        present: true,
+        evidence: 'documented',
+        from: sourceArn,
+      },
+      {
+        key: 'aws:SourceAccount',
+        value: 'the account of the rule',
+        present: true,
+        evidence: 'documented',
+        from: sourceAccount,
+      },
     ],
     sources: [
       'https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html',
@@ -134,7 +193,13 @@ export const SERVICE_CONTEXT_FACTS: readonly ServiceContextFact[] = [
     hop: "sts:AssumeRole on a target's RoleArn (API destination, bus, or any role-based target) (trust policy)",
     keys: [
       { key: 'aws:SourceArn', value: 'the rule ARN', present: true, evidence: 'documented', from: sourceArn },
-      { key: 'aws:SourceAccount', value: 'the account of the rule', present: true, evidence: 'documented', from: sourceAccount },
+      {
+        key: 'aws:SourceAccount',
+        value: 'the account of the rule',
+        present: true,
+        evidence: 'documented',
+        from: sourceAccount,
+      },
     ],
     sources: ['https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html'],
   },
@@ -143,19 +208,35 @@ export const SERVICE_CONTEXT_FACTS: readonly ServiceContextFact[] = [
     principal: 'pipes.amazonaws.com',
     hop: "sts:AssumeRole on a pipe's execution role (trust policy)",
     keys: [
-      { key: 'aws:SourceAccount', value: 'the account of the pipe', present: true, evidence: 'observed', from: sourceAccount },
-      { key: 'aws:SourceArn', value: 'no AWS page names the ARN Pipes presents', present: false, evidence: 'undocumented' },
+      {
+        key: 'aws:SourceAccount',
+        value: 'the account of the pipe',
+        present: true,
+        evidence: 'observed',
+        from: sourceAccount,
+      },
+      {
+        key: 'aws:SourceArn',
+        value: 'no AWS page names the ARN Pipes presents',
+        present: false,
+        evidence: 'undocumented',
+      },
     ],
     sources: ['https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-permissions.html'],
-    note:
-      "The Pulumi AWS provider's own aws.pipes.Pipe example pins aws:SourceAccount (observed in use); no AWS page names the ARN Pipes would present as aws:SourceArn. The role covers the source, the target and the pipe DLQ; Pipes uses no resource policy on that path.",
+    note: "The Pulumi AWS provider's own aws.pipes.Pipe example pins aws:SourceAccount (observed in use); no AWS page names the ARN Pipes would present as aws:SourceArn. The role covers the source, the target and the pipe DLQ; Pipes uses no resource policy on that path.",
   },
   {
     id: 'lambda-assume-execution-role',
     principal: 'lambda.amazonaws.com',
     hop: "sts:AssumeRole on a function's execution role (trust policy)",
     keys: [
-      { key: 'aws:SourceAccount', value: "the function's account; AWS's own samples condition on it", present: true, evidence: 'observed', from: sourceAccount },
+      {
+        key: 'aws:SourceAccount',
+        value: "the function's account; AWS's own samples condition on it",
+        present: true,
+        evidence: 'observed',
+        from: sourceAccount,
+      },
       ARN_ABSENT_UNDOCUMENTED,
     ],
     sources: [
@@ -191,7 +272,11 @@ export function contextFromFact(fact: ServiceContextFact, hop: HopValues): Recor
   return context;
 }
 
-const EVIDENCE_NOTE: Record<Evidence, string> = { documented: 'documented', observed: 'observed', undocumented: 'undocumented: treated as absent' };
+const EVIDENCE_NOTE: Record<Evidence, string> = {
+  documented: 'documented',
+  observed: 'observed',
+  undocumented: 'undocumented: treated as absent',
+};
 
 /** The table as docs/iam.md shows it (Markdown). */
 export function contextFactsMarkdown(): string {
@@ -200,7 +285,9 @@ export function contextFactsMarkdown(): string {
       ...fact.keys.filter((k) => k.present).map((k) => `\`${k.key}\` = ${k.value} (${EVIDENCE_NOTE[k.evidence]})`),
       ...Object.entries(fact.fixed ?? {}).map(([k, v]) => `\`${k}\` = \`${v}\` (documented)`),
     ];
-    const absent = fact.keys.filter((k) => !k.present).map((k) => `\`${k.key}\` (${k.evidence === 'observed' ? k.value : EVIDENCE_NOTE[k.evidence]})`);
+    const absent = fact.keys
+      .filter((k) => !k.present)
+      .map((k) => `\`${k.key}\` (${k.evidence === 'observed' ? k.value : EVIDENCE_NOTE[k.evidence]})`);
     const cells = [
       `\`${fact.principal}\``,
       fact.hop + (fact.note ? ` ${fact.note}` : ''),
@@ -218,7 +305,9 @@ export function contextFactsMarkdown(): string {
 }
 
 /** The rows that describe a service assuming a role (the trust-policy facts). */
-export const ASSUME_ROLE_FACTS: readonly ServiceContextFact[] = SERVICE_CONTEXT_FACTS.filter((fact) => fact.hop.startsWith('sts:AssumeRole'));
+export const ASSUME_ROLE_FACTS: readonly ServiceContextFact[] = SERVICE_CONTEXT_FACTS.filter((fact) =>
+  fact.hop.startsWith('sts:AssumeRole'),
+);
 
 /**
  * The condition keys `principal` puts in the request context when it assumes a role, from this table: what a trust
@@ -231,6 +320,7 @@ export function assumeRoleContextKeys(principal: string): string[] {
   const present = rows.map((row) => row.keys.filter((k) => k.present).map((k) => k.key));
   // Several rows for one service (e.g. different roles) must agree, or a single trust builder cannot serve them.
   const [first, ...rest] = present;
-  for (const keys of rest) if (keys.join() !== first.join()) throw new Error(`request-context facts for ${principal} disagree between rows`);
+  for (const keys of rest)
+    if (keys.join() !== first.join()) throw new Error(`request-context facts for ${principal} disagree between rows`);
   return first;
 }

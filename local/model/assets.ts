@@ -10,7 +10,6 @@ import { LocalCloudError } from '../services/shared/errors';
 
 export class UnsupportedAssetError extends LocalCloudError {}
 
-
 function readDirectory(dir: string, prefix: string, out: Record<string, string>): void {
   for (const entry of readdirSync(dir)) {
     const full = path.join(dir, entry);
@@ -39,7 +38,10 @@ export function archiveFiles(code: unknown, baseDir: string, prefix = ''): Recor
   }
   if (typeof code.path === 'string') {
     const full = path.resolve(baseDir, code.path);
-    if (!statSync(full).isDirectory()) throw new UnsupportedAssetError(`Archive files (${code.path}) are not unpacked locally; use a directory or an AssetArchive`);
+    if (!statSync(full).isDirectory())
+      throw new UnsupportedAssetError(
+        `Archive files (${code.path}) are not unpacked locally; use a directory or an AssetArchive`,
+      );
     readDirectory(full, prefix, out);
     return out;
   }

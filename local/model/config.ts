@@ -53,7 +53,6 @@ export function secretPlaceholder(stack: string, qualifiedKey: string, ciphertex
   return `local-${shortKey}-${hash}`;
 }
 
-
 function isSecure(value: unknown): value is { secure: string } {
   return isRecord(value) && Object.keys(value).length === 1 && typeof value.secure === 'string';
 }
@@ -72,7 +71,8 @@ export type PlaceholderMaker = (stack: string, qualifiedKey: string, ciphertext:
 function replaceSecure(value: unknown, stack: string, key: string, placeholder: PlaceholderMaker): unknown {
   if (isSecure(value)) return placeholder(stack, key, value.secure);
   if (Array.isArray(value)) return value.map((v) => replaceSecure(v, stack, key, placeholder));
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecure(v, stack, key, placeholder)]));
+  if (isRecord(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecure(v, stack, key, placeholder)]));
   return value;
 }
 
@@ -93,7 +93,11 @@ export function parseProjectFile(text: string): ProjectFile {
   if (!isRecord(doc) || typeof doc.name !== 'string' || doc.name === '') {
     throw new StackConfigError('Pulumi.yaml must declare the project name');
   }
-  return { name: doc.name, main: typeof doc.main === 'string' ? doc.main : undefined, config: isRecord(doc.config) ? doc.config : {} };
+  return {
+    name: doc.name,
+    main: typeof doc.main === 'string' ? doc.main : undefined,
+    config: isRecord(doc.config) ? doc.config : {},
+  };
 }
 
 /**
@@ -114,9 +118,13 @@ export function resolveConfig(
   // Project-level defaults: `key: value` or `key: {type, default, secret}`.
   for (const [rawKey, declaration] of Object.entries(project.config)) {
     const key = qualifyConfigKey(rawKey, project.name);
-    const value = isRecord(declaration) && ('default' in declaration || 'value' in declaration) ? (declaration.value ?? declaration.default) : declaration;
+    const value =
+      isRecord(declaration) && ('default' in declaration || 'value' in declaration)
+        ? (declaration.value ?? declaration.default)
+        : declaration;
     if (isRecord(declaration) && declaration.secret === true) secretKeys.add(key);
-    if (value !== undefined && value !== null && !(isRecord(value) && 'type' in value)) values[key] = asConfigString(value);
+    if (value !== undefined && value !== null && !(isRecord(value) && 'type' in value))
+      values[key] = asConfigString(value);
   }
 
   if (stackFileText !== undefined) {
@@ -146,7 +154,14 @@ export function resolveConfig(
     overridden.push(key);
   }
 
-  return { project: project.name, stack, values, secretKeys: [...secretKeys], placeholders: [...placeholders], overridden };
+  return {
+    project: project.name,
+    stack,
+    values,
+    secretKeys: [...secretKeys],
+    placeholders: [...placeholders],
+    overridden,
+  };
 }
 
 /** The notice printed when secrets were replaced by placeholders. */

@@ -49,7 +49,6 @@ export class ResourceGraph {
     const candidates = type === undefined ? this.resources : this.ofType(type);
     return candidates.find((r) => r.name === name) ?? candidates.find((r) => r.state.name === name);
   }
-
 }
 
 /** The physical name of a resource: its `name` property when it has one, else its logical name. */

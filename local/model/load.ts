@@ -69,11 +69,26 @@ export async function loadStackGraph(options: LoadStackOptions = {}): Promise<St
         return `local-${shortKey}-${secrets.value(configSecretName(`${key}#${which}`), 32)}`;
       }
     : undefined;
-  const config = resolveConfig(project, stack, readFileSync(stackFile, 'utf8'), options.configOverrides ?? {}, placeholder);
+  const config = resolveConfig(
+    project,
+    stack,
+    readFileSync(stackFile, 'utf8'),
+    options.configOverrides ?? {},
+    placeholder,
+  );
 
   const region = config.values['aws:region'];
-  const randomValue = secrets ? (logical: string, length: number) => secrets.value(randomSecretName(logical), length) : undefined;
-  const mocks = setStackMocks({ project: project.name, stack, config: config.values, secretKeys: config.secretKeys, region, randomValue });
+  const randomValue = secrets
+    ? (logical: string, length: number) => secrets.value(randomSecretName(logical), length)
+    : undefined;
+  const mocks = setStackMocks({
+    project: project.name,
+    stack,
+    config: config.values,
+    secretKeys: config.secretKeys,
+    region,
+    randomValue,
+  });
   forgetProgramModules(projectDir);
   const programPath = path.resolve(projectDir, project.main ?? 'index.ts');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program must run now, under the mocks just installed

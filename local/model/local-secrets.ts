@@ -27,7 +27,8 @@ export class LocalSecretStore {
 
   /** `file` undefined → in memory only. */
   constructor(private readonly file?: string) {
-    this.values = file !== undefined && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+    this.values =
+      file !== undefined && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
   }
 
   static inDataDir(dataDir: string): LocalSecretStore {

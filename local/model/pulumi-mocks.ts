@@ -69,7 +69,11 @@ export interface RecordingMocksOptions {
 
 /** Is this a value the Pulumi runtime marked secret? */
 export function isSecretValue(value: unknown): value is { value: unknown } {
-  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[SPECIAL_SIG_KEY] === SPECIAL_SECRET_SIG;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<string, unknown>)[SPECIAL_SIG_KEY] === SPECIAL_SECRET_SIG
+  );
 }
 
 /** Mark a value secret in mock state, the way the engine would for `additionalSecretOutputs`. */
@@ -115,7 +119,12 @@ async function toPlain(value: unknown): Promise<any> {
  * FileAsset / FileArchive → `{ path }`, RemoteAsset / RemoteArchive → `{ uri }`. (Their fields hold promises.)
  */
 async function assetToPlain(value: pulumi.asset.Asset | pulumi.asset.Archive): Promise<Record<string, unknown>> {
-  const fields = value as unknown as { assets?: Promise<Record<string, unknown>>; text?: Promise<string>; path?: Promise<string>; uri?: Promise<string> };
+  const fields = value as unknown as {
+    assets?: Promise<Record<string, unknown>>;
+    text?: Promise<string>;
+    path?: Promise<string>;
+    uri?: Promise<string>;
+  };
   if (fields.assets !== undefined) {
     const out: Record<string, unknown> = {};
     for (const [file, entry] of Object.entries(await fields.assets)) out[file] = await toPlain(entry);
@@ -194,7 +203,13 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         return { accountId, arn: `arn:aws:iam::${accountId}:user/mock`, id: accountId, userId: 'AIDAMOCKUSER' };
       case 'aws:index/getRegion:getRegion':
         // v7 returns both `region` and the deprecated `name`.
-        return { id: region, name: region, region, description: 'US East (N. Virginia)', endpoint: `ec2.${region}.amazonaws.com` };
+        return {
+          id: region,
+          name: region,
+          region,
+          description: 'US East (N. Virginia)',
+          endpoint: `ec2.${region}.amazonaws.com`,
+        };
       case 'aws:index/getPartition:getPartition':
         return { id: 'aws', partition: 'aws', dnsSuffix: 'amazonaws.com', reverseDnsPrefix: 'com.amazonaws' };
       case 'aws:ssm/getParameter:getParameter':
@@ -233,7 +248,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   }
 
   /** The physical id and the computed outputs AWS (or the random provider) would return for this type. */
-  private computeOutputs(type: string, logical: string, inputs: Record<string, any>): { id: string; computed: Record<string, any> } {
+  private computeOutputs(
+    type: string,
+    logical: string,
+    inputs: Record<string, any>,
+  ): { id: string; computed: Record<string, any> } {
     const a = this.accountId;
     const r = this.region;
     const given = (key: string): string | undefined => {
@@ -242,10 +261,19 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       return typeof v === 'string' && v !== '' ? v : undefined;
     };
     // Pulumi autonaming: `<logical>-<7 hex>`; here derived from the logical name so it is deterministic.
-    const name = given('name') ?? (given('namePrefix') ? `${given('namePrefix')}${hex(logical, 7)}` : `${logical}-${hex(`${type}/${logical}`, 7)}`);
+    const name =
+      given('name') ??
+      (given('namePrefix') ? `${given('namePrefix')}${hex(logical, 7)}` : `${logical}-${hex(`${type}/${logical}`, 7)}`);
     switch (type) {
       case 'aws:iam/role:Role':
-        return { id: name, computed: { name, arn: `arn:aws:iam::${a}:role/${name}`, uniqueId: `AROA${alnum(logical, 17).toUpperCase()}` } };
+        return {
+          id: name,
+          computed: {
+            name,
+            arn: `arn:aws:iam::${a}:role/${name}`,
+            uniqueId: `AROA${alnum(logical, 17).toUpperCase()}`,
+          },
+        };
       case 'aws:iam/rolePolicy:RolePolicy':
         return { id: `${given('role') ?? 'role'}:${name}`, computed: { name } };
       case 'aws:iam/rolePolicyAttachment:RolePolicyAttachment':
@@ -304,7 +332,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       }
       case 'aws:cloudwatch/eventTarget:EventTarget': {
         const targetId = given('targetId') ?? `${logical}-${hex(logical, 7)}`;
-        return { id: `${busNameOf(inputs.eventBusName)}-${given('rule') ?? 'rule'}-${targetId}`, computed: { targetId } };
+        return {
+          id: `${busNameOf(inputs.eventBusName)}-${given('rule') ?? 'rule'}-${targetId}`,
+          computed: { targetId },
+        };
       }
       case 'aws:cloudwatch/eventArchive:EventArchive':
         return { id: name, computed: { name, arn: `arn:aws:events:${r}:${a}:archive/${name}` } };
@@ -320,7 +351,13 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         };
       }
       case 'aws:cloudwatch/eventApiDestination:EventApiDestination':
-        return { id: name, computed: { name, arn: `arn:aws:events:${r}:${a}:api-destination/${name}/${uuidLike(`api-destination/${name}`)}` } };
+        return {
+          id: name,
+          computed: {
+            name,
+            arn: `arn:aws:events:${r}:${a}:api-destination/${name}/${uuidLike(`api-destination/${name}`)}`,
+          },
+        };
       case 'aws:apigatewayv2/api:Api': {
         const apiId = alnum(`api/${logical}`, 10);
         return {
@@ -337,7 +374,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         const apiId = given('apiId') ?? 'api';
         const stage = given('name') ?? '$default';
         // The $default stage is served at the root of the API's URL.
-        const invokeUrl = stage === '$default' ? `https://${apiId}.execute-api.${r}.amazonaws.com/` : `https://${apiId}.execute-api.${r}.amazonaws.com/${stage}`;
+        const invokeUrl =
+          stage === '$default'
+            ? `https://${apiId}.execute-api.${r}.amazonaws.com/`
+            : `https://${apiId}.execute-api.${r}.amazonaws.com/${stage}`;
         return {
           id: stage,
           computed: {
@@ -357,7 +397,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         const poolId = `${r}_${alnum(`userpool/${logical}`, 9).replace(/^[a-z]/, (c) => c.toUpperCase())}`;
         return {
           id: poolId,
-          computed: { name: given('name') ?? logical, arn: `arn:aws:cognito-idp:${r}:${a}:userpool/${poolId}`, endpoint: `cognito-idp.${r}.amazonaws.com/${poolId}` },
+          computed: {
+            name: given('name') ?? logical,
+            arn: `arn:aws:cognito-idp:${r}:${a}:userpool/${poolId}`,
+            endpoint: `cognito-idp.${r}.amazonaws.com/${poolId}`,
+          },
         };
       }
       case 'aws:cognito/userPoolClient:UserPoolClient':
@@ -413,7 +457,9 @@ export function setStackMocks(opts: StackMocksOptions = {}): RecordingMocks {
   const mocks = new RecordingMocks(opts);
   void pulumi.runtime.setMocks(mocks, project, opts.stack ?? 'dev', false);
   // Let the recorder see each register request's parent and dependencies before the runtime calls newResource.
-  const monitor = settings.getMonitor() as unknown as { registerResource: (req: RegisterRequestLike, cb: unknown) => unknown };
+  const monitor = settings.getMonitor() as unknown as {
+    registerResource: (req: RegisterRequestLike, cb: unknown) => unknown;
+  };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     mocks.noteRequest(req);

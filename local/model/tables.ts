@@ -27,11 +27,20 @@ function keySchema(hashKey: string | undefined, rangeKey: string | undefined) {
 
 function projection(index: IndexInput) {
   const type = (index.projectionType ?? 'ALL') as 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
-  return type === 'INCLUDE' ? { ProjectionType: type, NonKeyAttributes: index.nonKeyAttributes ?? [] } : { ProjectionType: type };
+  return type === 'INCLUDE'
+    ? { ProjectionType: type, NonKeyAttributes: index.nonKeyAttributes ?? [] }
+    : { ProjectionType: type };
 }
 
 function throughput(provisioned: boolean, read: unknown, write: unknown) {
-  return provisioned ? { ProvisionedThroughput: { ReadCapacityUnits: Number(read ?? 1) || 1, WriteCapacityUnits: Number(write ?? 1) || 1 } } : {};
+  return provisioned
+    ? {
+        ProvisionedThroughput: {
+          ReadCapacityUnits: Number(read ?? 1) || 1,
+          WriteCapacityUnits: Number(write ?? 1) || 1,
+        },
+      }
+    : {};
 }
 
 export function createTableInput(table: GraphResource): CreateTableCommandInput {
@@ -71,6 +80,10 @@ export function createTableInput(table: GraphResource): CreateTableCommandInput 
 /** The TTL setting, when the table declares one enabled. */
 export function timeToLiveInput(table: GraphResource): UpdateTimeToLiveCommandInput | undefined {
   const ttl = table.state.ttl;
-  if (!ttl || ttl.enabled !== true || typeof ttl.attributeName !== 'string' || ttl.attributeName === '') return undefined;
-  return { TableName: physicalName(table), TimeToLiveSpecification: { Enabled: true, AttributeName: ttl.attributeName } };
+  if (!ttl || ttl.enabled !== true || typeof ttl.attributeName !== 'string' || ttl.attributeName === '')
+    return undefined;
+  return {
+    TableName: physicalName(table),
+    TimeToLiveSpecification: { Enabled: true, AttributeName: ttl.attributeName },
+  };
 }

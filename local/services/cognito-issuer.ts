@@ -162,6 +162,11 @@ export class LocalIssuerService {
   private async handle(request: IncomingHttpRequest): Promise<HttpResponse> {
     const document = request.method === 'GET' ? this.documents.get(request.rawPath) : undefined;
     if (!document) return jsonMessage(404, 'Not Found');
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(JSON.stringify(document)) };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      cookies: [],
+      body: Buffer.from(JSON.stringify(document)),
+    };
   }
 }

@@ -1,4 +1,11 @@
-import { byName, descendants, MAX_CONNECTIONS, parsePipelineBenchArgs, parseProcStat, percentile } from '../../bench/pipeline-figures';
+import {
+  byName,
+  descendants,
+  MAX_CONNECTIONS,
+  parsePipelineBenchArgs,
+  parseProcStat,
+  percentile,
+} from '../../bench/pipeline-figures';
 
 describe('parsePipelineBenchArgs', () => {
   it('defaults to 1,000 orders at concurrency 16', () => {
@@ -19,7 +26,10 @@ describe('parsePipelineBenchArgs', () => {
     [['--orders', '1.5'], /--orders must be a whole number, got "1.5"/],
     [['--orders', 'many'], /--orders must be a whole number, got "many"/],
     [['--concurrency', '0'], /--concurrency must be at least 1/],
-    [['--concurrency', String(MAX_CONNECTIONS + 1)], new RegExp(`--concurrency ${MAX_CONNECTIONS + 1} is above the connection limit`)],
+    [
+      ['--concurrency', String(MAX_CONNECTIONS + 1)],
+      new RegExp(`--concurrency ${MAX_CONNECTIONS + 1} is above the connection limit`),
+    ],
     [['--orders'], /--orders needs a value/],
     [['--fast'], /Unknown option --fast/],
   ])('refuses %j with a clear message', (argv, message) => {
@@ -52,7 +62,16 @@ describe('percentile', () => {
 describe('parseProcStat', () => {
   it('reads pid, ppid, name (with spaces and parentheses), CPU seconds and RSS', () => {
     // Prepare: fields 14/15 (utime/stime) = 250/50 ticks, field 24 (rss) = 1000 pages
-    const fields = ['S', '41', ...Array.from({ length: 9 }, () => '0'), '250', '50', ...Array.from({ length: 8 }, () => '0'), '1000', '0'];
+    const fields = [
+      'S',
+      '41',
+      ...Array.from({ length: 9 }, () => '0'),
+      '250',
+      '50',
+      ...Array.from({ length: 8 }, () => '0'),
+      '1000',
+      '0',
+    ];
     const text = `4242 (my (odd) proc) ${fields.join(' ')}\n`;
 
     // Act
@@ -64,11 +83,28 @@ describe('parseProcStat', () => {
 });
 
 describe('descendants and byName', () => {
-  const p = (pid: number, ppid: number, name: string, cpuSeconds = 1, rssBytes = 10) => ({ pid, ppid, name, cpuSeconds, rssBytes });
-  const all = [p(1, 0, 'init'), p(10, 1, 'node'), p(11, 10, 'node'), p(12, 11, 'java', 2, 30), p(20, 1, 'node'), p(13, 12, 'sh')];
+  const p = (pid: number, ppid: number, name: string, cpuSeconds = 1, rssBytes = 10) => ({
+    pid,
+    ppid,
+    name,
+    cpuSeconds,
+    rssBytes,
+  });
+  const all = [
+    p(1, 0, 'init'),
+    p(10, 1, 'node'),
+    p(11, 10, 'node'),
+    p(12, 11, 'java', 2, 30),
+    p(20, 1, 'node'),
+    p(13, 12, 'sh'),
+  ];
 
   it('finds the whole tree under a root, whatever the listing order', () => {
-    expect(descendants(all, 10).map((s) => s.pid).sort((a, b) => a - b)).toEqual([10, 11, 12, 13]);
+    expect(
+      descendants(all, 10)
+        .map((s) => s.pid)
+        .sort((a, b) => a - b),
+    ).toEqual([10, 11, 12, 13]);
   });
 
   it('sums CPU and RSS by process name', () => {

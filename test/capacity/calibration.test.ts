@@ -13,7 +13,15 @@ import { buildModelInput } from '../../capacity/pipeline';
 import { LOCAL_PROFILE, ServiceProfile } from '../../capacity/profiles';
 import { readStackPipeline, StackPipeline } from '../../capacity/stack-reader';
 import { loadStackGraph } from '../../local/model/load';
-import { customerToken, PROJECT_DIR, pollUntil, RunningCloud, sleep, startCli, tempDataDir } from '../local/e2e/harness';
+import {
+  customerToken,
+  PROJECT_DIR,
+  pollUntil,
+  RunningCloud,
+  sleep,
+  startCli,
+  tempDataDir,
+} from '../local/e2e/harness';
 
 jest.setTimeout(420_000);
 
@@ -25,7 +33,11 @@ jest.setTimeout(420_000);
  * machine the local cloud's shared pool of ten Lambda workers, not the rate limit, set the pace, and a starved
  * carrier-mock callback times out and is retried, which the model does not know about.)
  */
-const CONFIG: Record<string, string> = { carrierRateLimitPerSecond: '1', throttlingRateLimit: '200', throttlingBurstLimit: '400' };
+const CONFIG: Record<string, string> = {
+  carrierRateLimitPerSecond: '1',
+  throttlingRateLimit: '200',
+  throttlingBurstLimit: '400',
+};
 const ORDERS = 60;
 const RATE = 2;
 const WARM_UP_ORDERS = 6;
@@ -36,7 +48,10 @@ let dynamo: DynamoDBClient;
 let table: string;
 let authorization: string;
 const body = (() => {
-  const upload = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<string, unknown>;
+  const upload = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   // No idempotency key: every upload is a new order.
   delete upload.idempotencyKey;
   return JSON.stringify(upload);
@@ -62,7 +77,8 @@ function measuredProfile(stack: StackPipeline, sinceMs: number): ServiceProfile 
   const p = { ...LOCAL_PROFILE };
   p.captureSeconds = meanDuration(stack.capture.name, sinceMs) ?? p.captureSeconds;
   p.confirmSeconds = meanDuration(stack.confirm.name, sinceMs) ?? p.confirmSeconds;
-  if (stack.callback.authorizer) p.authorizerSeconds = meanDuration(stack.callback.authorizer.fn.name, sinceMs) ?? p.authorizerSeconds;
+  if (stack.callback.authorizer)
+    p.authorizerSeconds = meanDuration(stack.callback.authorizer.fn.name, sinceMs) ?? p.authorizerSeconds;
   if (stack.carrier.mock) {
     // The mock's REPORT covers its callback too; the model adds the callback's API and authorizer time itself.
     const mock = meanDuration(stack.carrier.mock.name, sinceMs);
@@ -72,7 +88,11 @@ function measuredProfile(stack: StackPipeline, sinceMs: number): ServiceProfile 
 }
 
 async function upload(): Promise<boolean> {
-  const response = await fetch(`${cloud.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body });
+  const response = await fetch(`${cloud.api}/uploads`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body,
+  });
   const json = (await response.json()) as { FailedEntryCount?: number };
   return response.status === 200 && json.FailedEntryCount === 0;
 }
@@ -98,8 +118,17 @@ async function shippedCount(): Promise<number> {
 }
 
 beforeAll(async () => {
-  cloud = await startCli(['--in-memory', '--data-dir', data.dir, ...Object.entries(CONFIG).flatMap(([k, v]) => ['--config', `${k}=${v}`])]);
-  dynamo = new DynamoDBClient({ endpoint: cloud.edge, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  cloud = await startCli([
+    '--in-memory',
+    '--data-dir',
+    data.dir,
+    ...Object.entries(CONFIG).flatMap(([k, v]) => ['--config', `${k}=${v}`]),
+  ]);
+  dynamo = new DynamoDBClient({
+    endpoint: cloud.edge,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const tables = (await dynamo.send(new ListTablesCommand({}))).TableNames ?? [];
   table = tables[0];
   // The customer routes want a customer's token (API Gateway's JWT authorizer); one customer uploads every order.
@@ -134,8 +163,14 @@ it("drains within 20% of the model's drain time", async () => {
   const graph = await loadStackGraph({ projectDir: PROJECT_DIR, configOverrides: CONFIG });
   const stack = readStackPipeline(graph, graph.region);
   const profile = measuredProfile(stack, started);
-  const model = runModel(buildModelInput(stack, profile, { streamShards: 1 }), { rate: RATE, durationSeconds: ORDERS / RATE });
-  const fixed = runModel(buildModelInput(stack, LOCAL_PROFILE, { streamShards: 1 }), { rate: RATE, durationSeconds: ORDERS / RATE });
+  const model = runModel(buildModelInput(stack, profile, { streamShards: 1 }), {
+    rate: RATE,
+    durationSeconds: ORDERS / RATE,
+  });
+  const fixed = runModel(buildModelInput(stack, LOCAL_PROFILE, { streamShards: 1 }), {
+    rate: RATE,
+    durationSeconds: ORDERS / RATE,
+  });
 
   // Assess
   console.log(

@@ -17,7 +17,9 @@ function capacity(args: string[]): { status: number | null; stdout: string; stde
 
 describe('parseArgs', () => {
   it('reads a scenario with a burst, a region and --json', () => {
-    expect(parseArgs(['--rate', '100', '--duration=600', '--burst', '500:60', '--region', 'af-south-1', '--json'])).toMatchObject({
+    expect(
+      parseArgs(['--rate', '100', '--duration=600', '--burst', '500:60', '--region', 'af-south-1', '--json']),
+    ).toMatchObject({
       scenario: { rate: 100, durationSeconds: 600, burst: { rate: 500, seconds: 60, atSeconds: 0 } },
       region: 'af-south-1',
       json: true,
@@ -31,7 +33,10 @@ describe('parseArgs', () => {
     [['--rate', '10', '--duration', '60', '--burst', '50'], '--burst must be <orders/s>:<seconds>, got "50"'],
     [['--rate', 'lots', '--duration', '60'], '--rate must be a number, got "lots"'],
     [['--duration', '60'], '--rate is required'],
-    [['--rate', '10', '--duration', '60', '--carrier-errors', '2'], '--carrier-errors is a share between 0 and 1, got 2'],
+    [
+      ['--rate', '10', '--duration', '60', '--carrier-errors', '2'],
+      '--carrier-errors is a share between 0 and 1, got 2',
+    ],
     [['--rate', '10', '--duration', '60', '--frobnicate'], 'unknown argument "--frobnicate"'],
   ])('refuses %j with a plain message', (args, message) => {
     expect(() => parseArgs(args)).toThrow(new UsageError(message));

@@ -122,7 +122,17 @@ describe('the model as a whole', () => {
         { kind: 'event', id: 'e1', label: 'e1' },
         { kind: 'queue', id: 'q', label: 'q', uses: [{ bucket: 'dest', cost: 1 }], maxAgeSeconds: 60, dlq: 'aged' },
         { kind: 'function', id: 'fn', label: 'fn', fn: 'fn', maxAgeSeconds: 600, dlq: 'fn-dlq' },
-        { kind: 'call', id: 'call', label: 'call', seconds: 0.2, failureRate: 0.3, callbackGate: [], retry: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600 }, retryStep: 'q', dlq: 'call-dlq' },
+        {
+          kind: 'call',
+          id: 'call',
+          label: 'call',
+          seconds: 0.2,
+          failureRate: 0.3,
+          callbackGate: [],
+          retry: { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600 },
+          retryStep: 'q',
+          dlq: 'call-dlq',
+        },
         { kind: 'complete', id: 'done', label: 'done' },
       ],
       {
@@ -136,7 +146,11 @@ describe('the model as a whole', () => {
     );
 
   it('ends every order somewhere: completed, throttled or dead-lettered', () => {
-    const result = runModel(mixed(), { rate: 50, durationSeconds: 30, burst: { rate: 200, seconds: 5, atSeconds: 10 } });
+    const result = runModel(mixed(), {
+      rate: 50,
+      durationSeconds: 30,
+      burst: { rate: 200, seconds: 5, atSeconds: 10 },
+    });
     const dead = Object.values(result.deadLettered).reduce((a, b) => a + b, 0);
     expect(result.offered).toBeCloseTo(50 * 30 + 150 * 5, 3);
     expect(result.throttled).toBeGreaterThan(0);

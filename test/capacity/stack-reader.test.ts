@@ -56,7 +56,11 @@ describe('readStackPipeline', () => {
   });
 
   it('follows the config: stage throttling and the carrier rate limit', async () => {
-    const { pipeline } = await pipelineWith({ throttlingRateLimit: '400', throttlingBurstLimit: '800', carrierRateLimitPerSecond: '120' });
+    const { pipeline } = await pipelineWith({
+      throttlingRateLimit: '400',
+      throttlingBurstLimit: '800',
+      carrierRateLimitPerSecond: '120',
+    });
     expect(pipeline.ingest.route).toMatchObject({ rateLimit: 400, burstLimit: 800 });
     expect(pipeline.callback.route).toMatchObject({ rateLimit: 400, burstLimit: 800 });
     expect(pipeline.carrier.rateLimitPerSecond).toBe(120);

@@ -14,7 +14,12 @@ import { DetailTypes, EventSources } from '../../handlers/contract';
 import { CancellationRequestedDetailSchema, ConfirmShipmentInputSchema } from '../../handlers/event-schemas';
 import { PrintOrderUploadSchema } from '../../handlers/upload-schema';
 import { ConfigDefaults } from '../../infra/config';
-import { carrierHeaderParameters, carrierPayloadTransformer, confirmShipmentTransformer, type InputTransformer } from '../../infra/templates';
+import {
+  carrierHeaderParameters,
+  carrierPayloadTransformer,
+  confirmShipmentTransformer,
+  type InputTransformer,
+} from '../../infra/templates';
 import { renderTargetInput } from '../../local/engine';
 import { loadStack, T } from '../infra/helpers/stack';
 
@@ -36,16 +41,34 @@ function at(pathParts: (string | number)[]): Json {
   return node as Json;
 }
 
-const context = { ruleArn: 'arn:aws:events:us-east-1:123456789012:rule/orders/r', ruleName: 'r', ingestionTime: '2026-11-24T15:05:00Z' };
+const context = {
+  ruleArn: 'arn:aws:events:us-east-1:123456789012:rule/orders/r',
+  ruleName: 'r',
+  ingestionTime: '2026-11-24T15:05:00Z',
+};
 
 function transform(transformer: InputTransformer, event: object): unknown {
-  const rendered = renderTargetInput({ inputTransformer: { inputPathsMap: transformer.inputPaths, inputTemplate: transformer.inputTemplate } }, event, context);
+  const rendered = renderTargetInput(
+    { inputTransformer: { inputPathsMap: transformer.inputPaths, inputTemplate: transformer.inputTemplate } },
+    event,
+    context,
+  );
   if (!rendered.ok) return undefined;
   return JSON.parse(rendered.body);
 }
 
 function busEvent(source: string, detailType: string, detail: unknown): object {
-  return { version: '0', id: '0d9a1b6e-55b1-4d1e-9b1f-111111111111', 'detail-type': detailType, source, account: '123456789012', time: '2026-11-24T15:05:00Z', region: 'us-east-1', resources: [], detail };
+  return {
+    version: '0',
+    id: '0d9a1b6e-55b1-4d1e-9b1f-111111111111',
+    'detail-type': detailType,
+    source,
+    account: '123456789012',
+    time: '2026-11-24T15:05:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  };
 }
 
 /** Each documented request body and what the code does with it. */
@@ -54,7 +77,10 @@ const validators: Record<string, (body: unknown) => boolean> = {
   CancellationRequest: (body) => CancellationRequestedDetailSchema.safeParse(body).success,
   // The carrier's body reaches confirm-shipment through the rule's input transformer.
   ShipmentConfirmation: (body) => {
-    const input = transform(confirmShipmentTransformer, busEvent(EventSources.carrier, DetailTypes.shipmentConfirmed, body));
+    const input = transform(
+      confirmShipmentTransformer,
+      busEvent(EventSources.carrier, DetailTypes.shipmentConfirmed, body),
+    );
     return input !== undefined && ConfirmShipmentInputSchema.safeParse(input).success;
   },
   CarrierNotification: (body) => CarrierNotificationSchema.safeParse(body).success,
@@ -71,7 +97,13 @@ function withChange(body: unknown, pathParts: string[], change: (parent: Json, k
 const NOT_MATCHING = ['#', ' ', '\u00e9', '"', '\n'];
 
 /** Collects `[description, expected validity, body]` cases from a schema and an example that satisfies it. */
-function cases(schema: Json, example: unknown, body: unknown, pathParts: string[], out: [string, boolean, unknown][]): void {
+function cases(
+  schema: Json,
+  example: unknown,
+  body: unknown,
+  pathParts: string[],
+  out: [string, boolean, unknown][],
+): void {
   const s = resolve(schema);
   const where = pathParts.join('.') || '(root)';
   const set = (value: unknown): unknown => withChange(body, pathParts, (p, k) => (p[k] = value));
@@ -86,7 +118,11 @@ function cases(schema: Json, example: unknown, body: unknown, pathParts: string[
       cases(propertySchema, (example as Json)[key], body, inner, out);
     }
     const unknownKey = [...pathParts, 'unexpectedProperty'];
-    out.push([`with ${unknownKey.join('.')}`, s.additionalProperties !== false, withChange(body, unknownKey, (p, k) => (p[k] = 'x'))]);
+    out.push([
+      `with ${unknownKey.join('.')}`,
+      s.additionalProperties !== false,
+      withChange(body, unknownKey, (p, k) => (p[k] = 'x')),
+    ]);
     return;
   }
   if (pathParts.length === 0) return;
@@ -95,8 +131,10 @@ function cases(schema: Json, example: unknown, body: unknown, pathParts: string[
     out.push([`${where} outside its enum`, false, set('not-in-the-enum')]);
   }
   if (s.type === 'integer') {
-    if (typeof s.minimum === 'number') out.push([`${where} = minimum`, true, set(s.minimum)], [`${where} below minimum`, false, set(s.minimum - 1)]);
-    if (typeof s.maximum === 'number') out.push([`${where} = maximum`, true, set(s.maximum)], [`${where} above maximum`, false, set(s.maximum + 1)]);
+    if (typeof s.minimum === 'number')
+      out.push([`${where} = minimum`, true, set(s.minimum)], [`${where} below minimum`, false, set(s.minimum - 1)]);
+    if (typeof s.maximum === 'number')
+      out.push([`${where} = maximum`, true, set(s.maximum)], [`${where} above maximum`, false, set(s.maximum + 1)]);
     out.push([`${where} not an integer`, false, set(1.5)]);
   }
   if (s.type === 'string' && typeof s.pattern === 'string') {
@@ -116,13 +154,19 @@ interface Operation {
 function operations(): Operation[] {
   const ops: Operation[] = [];
   const collect = (where: string, op: Json | undefined): void => {
-    const content = ((op?.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as Json | undefined;
+    const content = ((op?.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as
+      Json | undefined;
     if (!content) return;
     const ref = String((content.schema as Json).$ref);
-    ops.push({ where, schemaName: ref.slice(ref.lastIndexOf('/') + 1), examples: content.examples as Operation['examples'] });
+    ops.push({
+      where,
+      schemaName: ref.slice(ref.lastIndexOf('/') + 1),
+      examples: content.examples as Operation['examples'],
+    });
   };
   for (const [route, item] of Object.entries(doc.paths as Json)) collect(`POST ${route}`, (item as Json).post as Json);
-  for (const [name, item] of Object.entries(doc.webhooks as Json)) collect(`webhook ${name}`, (item as Json).post as Json);
+  for (const [name, item] of Object.entries(doc.webhooks as Json))
+    collect(`webhook ${name}`, (item as Json).post as Json);
   return ops;
 }
 
@@ -134,11 +178,13 @@ function documentedAuth(op: Json): string {
   const requirements = (op.security as Record<string, unknown>[] | undefined) ?? [];
   const schemes = at(['components', 'securitySchemes']) as Record<string, Json>;
   const kinds = new Set(
-    requirements.flatMap((requirement) => Object.keys(requirement)).map((name) => {
-      const scheme = schemes[name];
-      expect([name, scheme]).toEqual([name, expect.any(Object)]);
-      return scheme.type === 'http' && scheme.scheme === 'bearer' && scheme.bearerFormat === 'JWT' ? 'JWT' : 'CUSTOM';
-    }),
+    requirements
+      .flatMap((requirement) => Object.keys(requirement))
+      .map((name) => {
+        const scheme = schemes[name];
+        expect([name, scheme]).toEqual([name, expect.any(Object)]);
+        return scheme.type === 'http' && scheme.scheme === 'bearer' && scheme.bearerFormat === 'JWT' ? 'JWT' : 'CUSTOM';
+      }),
   );
   return kinds.size === 0 ? 'NONE' : [...kinds].join('+');
 }
@@ -146,7 +192,11 @@ function documentedAuth(op: Json): string {
 /** The stack's routes and their authorization type, loaded once (a Pulumi-mock run of the program). */
 let stackRoutes: Promise<{ key: string; auth: string }[]> | undefined;
 function routesOfStack(): Promise<{ key: string; auth: string }[]> {
-  stackRoutes ??= loadStack().then((stack) => stack.ofType(T.route).map((r) => ({ key: String(r.state.routeKey), auth: String(r.state.authorizationType ?? 'NONE') })));
+  stackRoutes ??= loadStack().then((stack) =>
+    stack
+      .ofType(T.route)
+      .map((r) => ({ key: String(r.state.routeKey), auth: String(r.state.authorizationType ?? 'NONE') })),
+  );
   return stackRoutes;
 }
 
@@ -156,7 +206,10 @@ describe('docs/openapi.yaml', () => {
     const routes = await routesOfStack();
     // Act
     const documented = Object.entries(doc.paths as Json).flatMap(([route, item]) =>
-      Object.entries(item as Json).map(([method, op]) => ({ key: `${method.toUpperCase()} ${route}`, auth: documentedAuth(op as Json) })),
+      Object.entries(item as Json).map(([method, op]) => ({
+        key: `${method.toUpperCase()} ${route}`,
+        auth: documentedAuth(op as Json),
+      })),
     );
     // Assess
     const byKey = (a: { key: string }, b: { key: string }): number => a.key.localeCompare(b.key);
@@ -170,7 +223,8 @@ describe('docs/openapi.yaml', () => {
     const answers = jwtRoutes.map((key) => {
       const [method, route] = key.split(' ');
       const responses = at(['paths', route, method.toLowerCase(), 'responses']);
-      const example = (status: string): unknown => ((resolve(responses[status] as Json).content as Json)['application/json'] as Json).example;
+      const example = (status: string): unknown =>
+        ((resolve(responses[status] as Json).content as Json)['application/json'] as Json).example;
       return [key, example('401'), example('403')];
     });
     // Assess: 401 for any token the authorizer refuses, 403 for a valid one without the route's scopes.
@@ -181,7 +235,8 @@ describe('docs/openapi.yaml', () => {
   it.each(operations().map((op) => [op.where, op]))('%s: every example passes the code’s validation', (_where, op) => {
     const validate = validators[(op as Operation).schemaName];
     expect(validate).toBeDefined();
-    for (const [name, example] of Object.entries((op as Operation).examples)) expect([name, validate(example.value)]).toEqual([name, true]);
+    for (const [name, example] of Object.entries((op as Operation).examples))
+      expect([name, validate(example.value)]).toEqual([name, true]);
   });
 
   it.each(operations().map((op) => [op.where, op]))('%s: the schema says what the validation does', (_where, op) => {
@@ -205,11 +260,12 @@ describe('docs/openapi.yaml', () => {
         expect([file, JSON.parse(readFileSync(path.join(root, file), 'utf8'))]).toEqual([file, example.value]);
       }
     }
-    expect(operations().flatMap((op) => Object.values(op.examples).map((e) => e.summary)).filter((s) => s?.startsWith('examples/')).sort()).toEqual([
-      'examples/cancellation.json',
-      'examples/confirm-shipment.json',
-      'examples/upload.json',
-    ]);
+    expect(
+      operations()
+        .flatMap((op) => Object.values(op.examples).map((e) => e.summary))
+        .filter((s) => s?.startsWith('examples/'))
+        .sort(),
+    ).toEqual(['examples/cancellation.json', 'examples/confirm-shipment.json', 'examples/upload.json']);
   });
 
   it('documents what the carrier receives as the rule renders it: headers and body', () => {
@@ -217,7 +273,13 @@ describe('docs/openapi.yaml', () => {
     const webhook = at(['webhooks', 'carrierOrderNotification', 'post']);
     const created = (webhook.requestBody as Json).content as Json;
     const example = ((created['application/json'] as Json).examples as Json).created as { value: Json };
-    const event = busEvent(EventSources.ordersTable, DetailTypes.orderChanged, { orderId: example.value.order_id, state: example.value.state, reason: example.value.reason, change: 'INSERT', updatedAt: '2026-11-24T15:05:00Z' });
+    const event = busEvent(EventSources.ordersTable, DetailTypes.orderChanged, {
+      orderId: example.value.order_id,
+      state: example.value.state,
+      reason: example.value.reason,
+      change: 'INSERT',
+      updatedAt: '2026-11-24T15:05:00Z',
+    });
     // Act
     const rendered = transform(carrierPayloadTransformer, event);
     // Assess: the body, the Idempotency-Key header (the order id), the API key header's default name.

@@ -43,7 +43,9 @@ export function shellBlocks(markdown: string): ShellBlock[] {
     if (['sh', 'bash', 'shell', 'console'].includes(language)) {
       const tag = open[2].trim();
       if (language !== 'sh' || !(tag in BLOCK_KINDS)) {
-        throw new ReadmeBlockError(`line ${i + 1}: a shell block must be \`\`\`sh <${Object.keys(BLOCK_KINDS).join('|')}>, got \`\`\`${language} ${tag}`);
+        throw new ReadmeBlockError(
+          `line ${i + 1}: a shell block must be \`\`\`sh <${Object.keys(BLOCK_KINDS).join('|')}>, got \`\`\`${language} ${tag}`,
+        );
       }
       blocks.push({ kind: tag as BlockKind, text: lines.slice(i + 1, end).join('\n'), line: i + 1 });
     }

@@ -12,15 +12,28 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PlainConfigKeys, SecretConfigKeys } from '../../infra/config';
 import { LOCK_FILE } from '../../local/data-dir-lock';
-import { configKeysNamed, npmScriptsNamed, ShellBlock, shellBlocks, stackOutputsNamed, substitutePorts } from './readme-blocks';
+import {
+  configKeysNamed,
+  npmScriptsNamed,
+  ShellBlock,
+  shellBlocks,
+  stackOutputsNamed,
+  substitutePorts,
+} from './readme-blocks';
 
 const root = path.join(__dirname, '..', '..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
 const blocks = shellBlocks(readme);
 const project = 'order-event-gateway';
 const configKeys = new Set<string>([...PlainConfigKeys, ...SecretConfigKeys, 'aws:region']);
-const stackOutputs = new Set([...readFileSync(path.join(root, 'index.ts'), 'utf8').matchAll(/^export const (\w+)/gm)].map((m) => m[1]));
-const scripts = new Set(Object.keys((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts));
+const stackOutputs = new Set(
+  [...readFileSync(path.join(root, 'index.ts'), 'utf8').matchAll(/^export const (\w+)/gm)].map((m) => m[1]),
+);
+const scripts = new Set(
+  Object.keys(
+    (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
+  ),
+);
 
 const where = (block: ShellBlock): string => `README.md:${block.line} (${block.kind})`;
 const hasAwsCli = spawnSync('sh', ['-c', 'command -v aws'], { stdio: 'ignore' }).status === 0;
@@ -38,23 +51,33 @@ describe('README commands: checked', () => {
   });
 
   it("reads npm script names past npm's own flags", () => {
-    expect(npmScriptsNamed('npm run token -- --customer a && npm run -s token && npm run --silent stack-output -- x')).toEqual(['token', 'token', 'stack-output']);
+    expect(
+      npmScriptsNamed('npm run token -- --customer a && npm run -s token && npm run --silent stack-output -- x'),
+    ).toEqual(['token', 'token', 'stack-output']);
     expect(npmScriptsNamed('X=$(npm run -s --if-present capacity:docs)')).toEqual(['capacity:docs']);
   });
 
   it('names only config keys, stack outputs and npm scripts that exist', () => {
     const unknown: string[] = [];
     for (const block of blocks) {
-      for (const key of configKeysNamed(block.text, project)) if (!configKeys.has(key)) unknown.push(`${where(block)}: config key ${key}`);
-      for (const name of stackOutputsNamed(block.text)) if (!stackOutputs.has(name)) unknown.push(`${where(block)}: stack output ${name}`);
-      for (const name of npmScriptsNamed(block.text)) if (!scripts.has(name)) unknown.push(`${where(block)}: npm script ${name}`);
+      for (const key of configKeysNamed(block.text, project))
+        if (!configKeys.has(key)) unknown.push(`${where(block)}: config key ${key}`);
+      for (const name of stackOutputsNamed(block.text))
+        if (!stackOutputs.has(name)) unknown.push(`${where(block)}: stack output ${name}`);
+      for (const name of npmScriptsNamed(block.text))
+        if (!scripts.has(name)) unknown.push(`${where(block)}: npm script ${name}`);
     }
     expect(unknown).toEqual([]);
-    expect(blocks.flatMap((b) => configKeysNamed(b.text, project))).toEqual(expect.arrayContaining(['aws:region', 'carrierEndpoint', 'carrierApiKey', 'callbackToken']));
+    expect(blocks.flatMap((b) => configKeysNamed(b.text, project))).toEqual(
+      expect.arrayContaining(['aws:region', 'carrierEndpoint', 'carrierApiKey', 'callbackToken']),
+    );
   });
 
   it('documents exactly the config keys the program reads', () => {
-    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+    const section = readme.slice(
+      readme.indexOf('## Configuration'),
+      readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1),
+    );
     const documented = [...section.matchAll(/^\| `([\w:]+)` \|/gm)].map((m) => m[1]).sort();
     expect(documented).toEqual([...configKeys].sort());
   });
@@ -83,7 +106,8 @@ function waitFor(check: () => boolean, timeoutMs: number, what: string, output: 
   return new Promise((resolve, reject) => {
     const tick = (): void => {
       if (check()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error(`${what}: gave up after ${timeoutMs} ms\n--- output ---\n${output()}`));
+      else if (Date.now() - started > timeoutMs)
+        reject(new Error(`${what}: gave up after ${timeoutMs} ms\n--- output ---\n${output()}`));
       else setTimeout(tick, 200);
     };
     tick();
@@ -97,7 +121,12 @@ async function stopBackground(bg: Background): Promise<void> {
   } catch {
     return;
   }
-  await waitFor(() => bg.exited !== undefined, 30_000, `stopping ${where(bg.block)}`, () => bg.output).catch(() => {
+  await waitFor(
+    () => bg.exited !== undefined,
+    30_000,
+    `stopping ${where(bg.block)}`,
+    () => bg.output,
+  ).catch(() => {
     process.kill(-(bg.child.pid as number), 'SIGKILL');
   });
 }
@@ -112,7 +141,9 @@ describe('README commands: the local ones run', () => {
   beforeAll(async () => {
     ports = { 3000: await freePort(), 4566: await freePort(), 9000: await freePort() };
     // Nothing of this machine's AWS or local-cloud settings: only what the README sets.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^AWS_|^PORT$|^LOCAL_DATA_DIR$/.test(k)));
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^AWS_|^PORT$|^LOCAL_DATA_DIR$/.test(k)),
+    );
     env = {
       ...inherited,
       PORT: String(ports[3000]),
@@ -153,21 +184,44 @@ describe('README commands: the local ones run', () => {
             expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
           }
         }
-        const child = spawn('bash', ['-c', text], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('bash', ['-c', text], {
+          cwd: root,
+          env,
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         const bg: Background = { block, child, output: '' };
         child.stdout?.on('data', (chunk: Buffer) => (bg.output += chunk.toString('utf8')));
         child.stderr?.on('data', (chunk: Buffer) => (bg.output += chunk.toString('utf8')));
         child.on('exit', (code) => (bg.exited = code));
         backgrounds.push(bg);
-        await waitFor(() => /^(Ready\.|Listening on )/m.test(bg.output) || bg.exited !== undefined, 180_000, where(block), () => bg.output);
-        expect([where(block), bg.exited, bg.output]).toEqual([where(block), undefined, expect.stringMatching(/^(Ready\.|Listening on )/m)]);
+        await waitFor(
+          () => /^(Ready\.|Listening on )/m.test(bg.output) || bg.exited !== undefined,
+          180_000,
+          where(block),
+          () => bg.output,
+        );
+        expect([where(block), bg.exited, bg.output]).toEqual([
+          where(block),
+          undefined,
+          expect.stringMatching(/^(Ready\.|Listening on )/m),
+        ]);
         transcript.push(`${where(block)} started`);
       } else if (block.kind === 'local' || (block.kind === 'local-aws' && hasAwsCli)) {
         const marker = `__README_BLOCK_${index}_DONE__`;
         const from = shellOutput.length;
         shell.stdin?.write(`${text}\necho ${marker}\n`);
-        await waitFor(() => shellOutput.includes(marker) || shellExit !== undefined, 120_000, where(block), () => shellOutput.slice(from));
-        expect([where(block), shellExit, shellOutput.slice(from)]).toEqual([where(block), undefined, expect.stringContaining(marker)]);
+        await waitFor(
+          () => shellOutput.includes(marker) || shellExit !== undefined,
+          120_000,
+          where(block),
+          () => shellOutput.slice(from),
+        );
+        expect([where(block), shellExit, shellOutput.slice(from)]).toEqual([
+          where(block),
+          undefined,
+          expect.stringContaining(marker),
+        ]);
         transcript.push(`${where(block)} ran`);
       }
     }

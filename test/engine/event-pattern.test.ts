@@ -35,7 +35,11 @@ function load<T>(dir: string): { file: string; outcome: Outcome; fixture: T }[] 
     .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((file) => ({ file, outcome: outcomeOf(file), fixture: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as T }));
+    .map((file) => ({
+      file,
+      outcome: outcomeOf(file),
+      fixture: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as T,
+    }));
 }
 
 /** What a call did: its boolean result, or the first line of the error it threw (with the error's name). */
@@ -76,12 +80,14 @@ describe('event pattern fixtures', () => {
     expect(counts.match).toBeGreaterThan(50);
     expect(counts['no-match']).toBeGreaterThan(50);
     expect(counts.error).toBeGreaterThan(50);
-    for (const c of patternCases) expect(c.fixture.source).toMatch(/^(https:\/\/docs\.aws\.amazon\.com\/|docs\/aws-behaviour\.md#)/);
+    for (const c of patternCases)
+      expect(c.fixture.source).toMatch(/^(https:\/\/docs\.aws\.amazon\.com\/|docs\/aws-behaviour\.md#)/);
   });
 
   test.each(patternCases)('$file', ({ outcome, fixture }) => {
     // Prepare: object patterns are checked both as objects (Pulumi) and as JSON text (PutRule).
-    const forms = typeof fixture.pattern === 'string' ? [fixture.pattern] : [fixture.pattern, JSON.stringify(fixture.pattern)];
+    const forms =
+      typeof fixture.pattern === 'string' ? [fixture.pattern] : [fixture.pattern, JSON.stringify(fixture.pattern)];
 
     for (const pattern of forms) {
       // Act
@@ -172,7 +178,9 @@ describe('compileEventPattern', () => {
 
     // Assess
     expect(got.errorName).toBe('InvalidEventPatternException');
-    expect(() => compileEventPattern('{"a": [tru]}')).toThrow(/\n at \[Source: \(String\)"\{"a": \[tru\]\}"; line: 1, column: \d+\]$/);
+    expect(() => compileEventPattern('{"a": [tru]}')).toThrow(
+      /\n at \[Source: \(String\)"\{"a": \[tru\]\}"; line: 1, column: \d+\]$/,
+    );
   });
 
   test('errors are EngineErrors with AWS name, status 400 and the bare reason', () => {
@@ -270,7 +278,10 @@ describe('testEventPattern', () => {
     const got = attempt(() => testEventPattern('{"a":"b"}', '"x"'));
 
     // Assess
-    expect(got).toEqual({ errorName: 'InvalidEventPatternException', firstLine: 'Event pattern is not valid. Reason: "a" must be an object or an array' });
+    expect(got).toEqual({
+      errorName: 'InvalidEventPatternException',
+      firstLine: 'Event pattern is not valid. Reason: "a" must be an object or an array',
+    });
   });
 
   test('ValidationException is an EngineError with status 400', () => {
@@ -301,7 +312,9 @@ describe('the shared contract compiles and routes as intended', () => {
     });
 
     // Act
-    const results = [changed('INSERT', 'pending'), changed('MODIFY', 'pending'), changed('INSERT', 'rejected')].map((e) => orderCreated.matches(e));
+    const results = [changed('INSERT', 'pending'), changed('MODIFY', 'pending'), changed('INSERT', 'rejected')].map(
+      (e) => orderCreated.matches(e),
+    );
 
     // Assess
     expect(compiled).toHaveLength(Object.keys(RulePatterns).length);
@@ -311,7 +324,11 @@ describe('the shared contract compiles and routes as intended', () => {
   test('the stream filter keeps order inserts and updates, drops deletes and bookkeeping items', () => {
     // Prepare
     const filter = compilePipeFilter({ filters: [{ pattern: JSON.stringify(OrderStreamFilter) }] });
-    const rec = (eventName: string, newImage?: object) => ({ eventName, eventSource: 'aws:dynamodb', dynamodb: { Keys: { id: { S: 'o1' } }, ...(newImage ? { NewImage: newImage } : {}) } });
+    const rec = (eventName: string, newImage?: object) => ({
+      eventName,
+      eventSource: 'aws:dynamodb',
+      dynamodb: { Keys: { id: { S: 'o1' } }, ...(newImage ? { NewImage: newImage } : {}) },
+    });
 
     // Act
     const results = [

@@ -19,7 +19,11 @@ describe('JSONPath subset', () => {
       expect(isValidJsonPath(c.path)).toBe(false);
       expect(() => parseJsonPath(c.path)).toThrow(JsonPathSyntaxError);
       expect(() => parseJsonPath(c.path)).toThrow(
-        expect.objectContaining({ name: expected.error, reason: expected.reason, message: `Invalid JSON path ${c.path}: ${expected.reason}` }),
+        expect.objectContaining({
+          name: expected.error,
+          reason: expected.reason,
+          message: `Invalid JSON path ${c.path}: ${expected.reason}`,
+        }),
       );
       return;
     }

@@ -7,12 +7,22 @@
  * - DELIMITED: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
  *   ("Using filter patterns to match terms in space-delimited log events")
  */
-import { compileFilterPattern, InvalidParameterException, splitDelimitedFields, testFilterPattern } from '../../local/engine';
+import {
+  compileFilterPattern,
+  InvalidParameterException,
+  splitDelimitedFields,
+  testFilterPattern,
+} from '../../local/engine';
 
 const TERMS_PAGE = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html';
 const JSON_PAGE = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html';
 
-const UNSTRUCTURED = ['[ERROR 400] BAD REQUEST', '[ERROR 401] UNAUTHORIZED REQUEST', '[ERROR 419] MISSING ARGUMENTS', '[ERROR 420] INVALID ARGUMENTS'];
+const UNSTRUCTURED = [
+  '[ERROR 400] BAD REQUEST',
+  '[ERROR 401] UNAUTHORIZED REQUEST',
+  '[ERROR 419] MISSING ARGUMENTS',
+  '[ERROR 420] INVALID ARGUMENTS',
+];
 
 // pattern → indexes of UNSTRUCTURED it matches
 const TERM_CASES: [string, number[], string][] = [
@@ -68,13 +78,28 @@ const JSON_CASES: [string, boolean, string, string][] = [
   ['{ $.ThisFlag IS TRUE }', true, CLOUDTRAIL_LIKE, JSON_PAGE],
   ['{ $.ThisFlag IS FALSE }', false, CLOUDTRAIL_LIKE, JSON_PAGE],
   ['{ $.cluster.name = "c1" }', true, CLOUDTRAIL_LIKE, JSON_PAGE],
-  ["{ $.['dotted.key'] = \"x\" }", true, CLOUDTRAIL_LIKE, JSON_PAGE],
+  ['{ $.[\'dotted.key\'] = "x" }', true, CLOUDTRAIL_LIKE, JSON_PAGE],
   ['{ $.eventType = %Update[A-Z]% }', true, CLOUDTRAIL_LIKE, JSON_PAGE],
   ['{ ($.user.id = 1) && ($.users[0].email = "John.Doe@example.com") }', true, COMPOUND, JSON_PAGE],
   ['{ ($.user.id = 2 && $.users[0].email = "nonmatch") || $.actions[2] = "GET" }', false, COMPOUND, JSON_PAGE],
-  ['{ $.user.email = "Example@example.com" || $.coordinates[0][1] = "nonmatch" && $.actions[2] = "nomatch" }', true, COMPOUND, JSON_PAGE],
-  ['{ ($.user.email = "Example@example.com" || $.coordinates[0][1] = "nonmatch") && $.actions[2] = "nonmatch" }', false, COMPOUND, JSON_PAGE],
-  ['{ $.eventType = "UpdateTrail" }', false, 'not json at all', `${JSON_PAGE} (a JSON pattern matches JSON events only)`],
+  [
+    '{ $.user.email = "Example@example.com" || $.coordinates[0][1] = "nonmatch" && $.actions[2] = "nomatch" }',
+    true,
+    COMPOUND,
+    JSON_PAGE,
+  ],
+  [
+    '{ ($.user.email = "Example@example.com" || $.coordinates[0][1] = "nonmatch") && $.actions[2] = "nonmatch" }',
+    false,
+    COMPOUND,
+    JSON_PAGE,
+  ],
+  [
+    '{ $.eventType = "UpdateTrail" }',
+    false,
+    'not json at all',
+    `${JSON_PAGE} (a JSON pattern matches JSON events only)`,
+  ],
 ];
 
 const ACCESS_LOG = '127.0.0.1 frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTTP/1.0" 404 1534';
@@ -106,7 +131,12 @@ describe('log filter patterns: JSON (AWS documentation examples)', () => {
   });
 
   it('matches structured handler logs by key, the way trace searches them', () => {
-    const line = JSON.stringify({ level: 'INFO', message: 'Order captured', orderId: '80a8c024-29e5-4c6b-8cf6-6627e5778098', state: 'pending' });
+    const line = JSON.stringify({
+      level: 'INFO',
+      message: 'Order captured',
+      orderId: '80a8c024-29e5-4c6b-8cf6-6627e5778098',
+      state: 'pending',
+    });
     expect(testFilterPattern('{ $.orderId = "80a8c024-29e5-4c6b-8cf6-6627e5778098" }', line)).toBe(true);
     expect(testFilterPattern('{ $.orderId = "80a8c024-*" && $.state = "pending" }', line)).toBe(true);
     expect(testFilterPattern('{ $.orderId = "other" }', line)).toBe(false);
@@ -116,7 +146,14 @@ describe('log filter patterns: JSON (AWS documentation examples)', () => {
 
 describe('log filter patterns: space-delimited', () => {
   it('splits fields as AWS describes (quotes and brackets enclose one field)', () => {
-    expect(splitDelimitedFields(ACCESS_LOG)).toEqual(['127.0.0.1', 'frank', '10/Oct/2000:13:25:15 -0700', 'GET /apache_pb.gif HTTP/1.0', '404', '1534']);
+    expect(splitDelimitedFields(ACCESS_LOG)).toEqual([
+      '127.0.0.1',
+      'frank',
+      '10/Oct/2000:13:25:15 -0700',
+      'GET /apache_pb.gif HTTP/1.0',
+      '404',
+      '1534',
+    ]);
   });
 
   it.each(DELIMITED_CASES)('%s → %s', (pattern, expected) => {
@@ -146,7 +183,9 @@ describe('log filter patterns: invalid patterns are AWS InvalidParameterExceptio
     expect(error).toBeInstanceOf(InvalidParameterException);
     expect((error as InvalidParameterException).name).toBe('InvalidParameterException');
     expect((error as InvalidParameterException).statusCode).toBe(400);
-    expect((error as Error).message).toMatch(/^(Invalid filter pattern: |If a filter pattern starts with '\{' it must end with '\}'$|Invalid character\(s\) in term ')/);
+    expect((error as Error).message).toMatch(
+      /^(Invalid filter pattern: |If a filter pattern starts with '\{' it must end with '\}'$|Invalid character\(s\) in term ')/,
+    );
   });
 
   it("uses AWS's own messages where AWS is seen to answer them", () => {

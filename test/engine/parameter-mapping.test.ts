@@ -25,7 +25,9 @@ describe('HTTP API parameter mapping', () => {
     // Prepare
     const request = requestOf(c.request);
     const act =
-      c.op === 'evaluate' ? () => evaluateParameterMapping(c.mapping, request) : () => validateParameterMapping(c.mapping);
+      c.op === 'evaluate'
+        ? () => evaluateParameterMapping(c.mapping, request)
+        : () => validateParameterMapping(c.mapping);
 
     // Act / Assess
     if ('parameters' in c.expected) {

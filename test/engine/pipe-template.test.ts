@@ -10,7 +10,11 @@ interface PipeTemplateCase extends EngineCase {
   /** A payload that is not a JSON object (e.g. text an enrichment returned). */
   rawRecord?: string;
   vars?: PipeTemplateVariables;
-  expected: { ok: true; body: string } | { ok: false; errorCode: string } | { error: string; message: string } | { valid: true };
+  expected:
+    | { ok: true; body: string }
+    | { ok: false; errorCode: string }
+    | { error: string; message: string }
+    | { valid: true };
 }
 
 const cases = loadCases<PipeTemplateCase>('pipe-template.json');

@@ -9,7 +9,12 @@ import {
 } from '../../local/engine/target-input';
 import { EngineCase, eventFor, loadCases } from './engine-cases';
 
-type Expected = { ok: true; body: string } | { ok: false; errorCode: string } | { error: string; message: string } | { valid: true } | { value: string };
+type Expected =
+  | { ok: true; body: string }
+  | { ok: false; errorCode: string }
+  | { error: string; message: string }
+  | { valid: true }
+  | { value: string };
 
 interface TargetInputCase extends EngineCase {
   op: 'render' | 'validate' | 'resolve';
@@ -30,7 +35,11 @@ describe('renderTargetInput (Input, InputPath, InputTransformer)', () => {
     const before = JSON.stringify(event);
 
     // Act
-    const result: RenderResult = renderTargetInput(c.config as TargetInputConfig, event, c.context as TargetInputContext);
+    const result: RenderResult = renderTargetInput(
+      c.config as TargetInputConfig,
+      event,
+      c.context as TargetInputContext,
+    );
 
     // Assess
     if ('body' in c.expected) {

@@ -13,7 +13,9 @@ const inputs: AlarmInputs = {
 describe('operationsAlarmSpecs', () => {
   it('sums every carrier rule’s permanent failures and dead letters into one series, filled with 0 where AWS published nothing', () => {
     const carrier = operationsAlarmSpecs(inputs).find((s) => s.key === 'carrier-failing');
-    expect(carrier?.queries.find((q) => q.returnData)?.expression).toBe('FILL(failed0, 0) + FILL(dlq0, 0) + FILL(failed1, 0) + FILL(dlq1, 0)');
+    expect(carrier?.queries.find((q) => q.returnData)?.expression).toBe(
+      'FILL(failed0, 0) + FILL(dlq0, 0) + FILL(failed1, 0) + FILL(dlq1, 0)',
+    );
     expect(carrier?.queries.filter((q) => q.metric).map((q) => q.metric?.dimensions)).toEqual([
       { EventBusName: 'orders-dev', RuleName: 'created-rule' },
       { EventBusName: 'orders-dev', RuleName: 'created-rule' },
@@ -24,7 +26,12 @@ describe('operationsAlarmSpecs', () => {
 
   it('has no carrier alarm when no rule calls the carrier, and one errors and one throttles alarm per function', () => {
     const keys = operationsAlarmSpecs({ ...inputs, carrierRuleNames: [] }).map((s) => s.key);
-    expect(keys).toEqual(['orders-not-shipping', 'capture-order-dev-errors', 'capture-order-dev-throttles', 'pipe-failing']);
+    expect(keys).toEqual([
+      'orders-not-shipping',
+      'capture-order-dev-errors',
+      'capture-order-dev-throttles',
+      'pipe-failing',
+    ]);
   });
 
   it('evaluates orders-not-shipping hourly for the configured hours', () => {

@@ -5,7 +5,9 @@ import { loadStack, T, type LoadedStack } from './helpers/stack';
 describe('OrdersApi', () => {
   let stack: LoadedStack;
   beforeAll(async () => {
-    stack = await loadStack({ config: { throttlingBurstLimit: '7', throttlingRateLimit: '3', logRetentionDays: '30' } });
+    stack = await loadStack({
+      config: { throttlingBurstLimit: '7', throttlingRateLimit: '3', logRetentionDays: '30' },
+    });
   });
 
   const integrationOf = (routeKey: string) => {
@@ -27,45 +29,66 @@ describe('OrdersApi', () => {
 
     // Assess
     expect(api.inputs.protocolType).toBe('HTTP');
-    expect(stage.inputs).toMatchObject({ apiId: api.id, name: '$default', autoDeploy: true, defaultRouteSettings: { throttlingBurstLimit: 7, throttlingRateLimit: 3 } });
+    expect(stage.inputs).toMatchObject({
+      apiId: api.id,
+      name: '$default',
+      autoDeploy: true,
+      defaultRouteSettings: { throttlingBurstLimit: 7, throttlingRateLimit: 3 },
+    });
     expect(stage.inputs.accessLogSettings.destinationArn).toBe(accessLogs.state.arn);
-    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+    });
     expect(accessLogs.inputs.retentionInDays).toBe(30);
   });
 
   it('declares exactly the four routes', () => {
     // Prepare / Act
-    const keys = stack.ofType(T.route).map((r) => r.inputs.routeKey).sort();
+    const keys = stack
+      .ofType(T.route)
+      .map((r) => r.inputs.routeKey)
+      .sort();
 
     // Assess
     expect(keys).toEqual(['GET /orders/{id}', 'POST /cancellations', 'POST /confirm-shipment', 'POST /uploads']);
   });
 
   // Customer routes wrap the body with the token's subject (test/infra/customer-auth.test.ts); the carrier's is the body.
-  const CUSTOMER_DETAIL = '{"customerId":"${context.authorizer.claims.sub}","body":${request.body},"customerIdRepeated":"${context.authorizer.claims.sub}"}';
+  const CUSTOMER_DETAIL =
+    '{"customerId":"${context.authorizer.claims.sub}","body":${request.body},"customerIdRepeated":"${context.authorizer.claims.sub}"}';
 
   it.each([
     ['POST /uploads', EventSources.api, DetailTypes.orderUploaded, CUSTOMER_DETAIL],
     ['POST /cancellations', EventSources.api, DetailTypes.cancellationRequested, CUSTOMER_DETAIL],
     ['POST /confirm-shipment', EventSources.carrier, DetailTypes.shipmentConfirmed, '$request.body'],
-  ])('integrates %s straight with EventBridge PutEvents, static source and detail type', (routeKey, source, detailType, detail) => {
-    // Prepare
-    const bus = stack.ofType(T.bus)[0];
-    const role = stack.get(T.role, 'orders-api-put-events-role');
+  ])(
+    'integrates %s straight with EventBridge PutEvents, static source and detail type',
+    (routeKey, source, detailType, detail) => {
+      // Prepare
+      const bus = stack.ofType(T.bus)[0];
+      const role = stack.get(T.role, 'orders-api-put-events-role');
 
-    // Act
-    const { integration } = integrationOf(routeKey);
+      // Act
+      const { integration } = integrationOf(routeKey);
 
-    // Assess
-    expect(integration.inputs).toMatchObject({
-      integrationType: 'AWS_PROXY',
-      integrationSubtype: 'EventBridge-PutEvents',
-      payloadFormatVersion: '1.0',
-      credentialsArn: role.state.arn,
-      requestParameters: { EventBusName: bus.state.name, Source: source, DetailType: detailType, Detail: detail },
-    });
-    expect(Object.keys(integration.inputs.requestParameters).sort()).toEqual(['Detail', 'DetailType', 'EventBusName', 'Source']);
-  });
+      // Assess
+      expect(integration.inputs).toMatchObject({
+        integrationType: 'AWS_PROXY',
+        integrationSubtype: 'EventBridge-PutEvents',
+        payloadFormatVersion: '1.0',
+        credentialsArn: role.state.arn,
+        requestParameters: { EventBusName: bus.state.name, Source: source, DetailType: detailType, Detail: detail },
+      });
+      expect(Object.keys(integration.inputs.requestParameters).sort()).toEqual([
+        'Detail',
+        'DetailType',
+        'EventBusName',
+        'Source',
+      ]);
+    },
+  );
 
   it('lets the integrations role put events on the orders bus and nothing else', () => {
     // Prepare
@@ -79,9 +102,13 @@ describe('OrdersApi', () => {
 
     // Assess
     expect(policy.inputs.role).toBe(role.id);
-    expect(doc.Statement).toEqual([{ Sid: 'PutEventsOnBus', Effect: 'Allow', Action: ['events:PutEvents'], Resource: [bus.state.arn] }]);
+    expect(doc.Statement).toEqual([
+      { Sid: 'PutEventsOnBus', Effect: 'Allow', Action: ['events:PutEvents'], Resource: [bus.state.arn] },
+    ]);
     // API Gateway provides no aws:SourceAccount when it assumes an integration's role: any condition would 500 every route.
-    expect(trust.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+    expect(trust.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
   });
 
   it('guards only POST /confirm-shipment with the REQUEST Lambda authorizer', () => {
@@ -104,10 +131,11 @@ describe('OrdersApi', () => {
       authorizerResultTtlInSeconds: 0,
     });
     // Every other route is a customer route (test/infra/customer-auth.test.ts): none is open.
-    for (const route of stack.ofType(T.route).filter((r) => r.inputs.authorizationType !== 'CUSTOM')) expect(route.inputs.authorizationType).toBe('JWT');
+    for (const route of stack.ofType(T.route).filter((r) => r.inputs.authorizationType !== 'CUSTOM'))
+      expect(route.inputs.authorizationType).toBe('JWT');
   });
 
-  it('lets API Gateway invoke the authorizer only as this API\'s authorizer', () => {
+  it("lets API Gateway invoke the authorizer only as this API's authorizer", () => {
     // Prepare
     const api = stack.ofType(T.api)[0];
     const authorizer = stack.get(T.authorizer, 'orders-api-authorizer');
@@ -134,9 +162,17 @@ describe('OrdersApi', () => {
     const permission = stack.get(T.permission, 'orders-api-get-orders-id-invoke');
 
     // Assess
-    expect(integration.inputs).toMatchObject({ integrationType: 'AWS_PROXY', integrationUri: fn.state.arn, payloadFormatVersion: '2.0' });
+    expect(integration.inputs).toMatchObject({
+      integrationType: 'AWS_PROXY',
+      integrationUri: fn.state.arn,
+      payloadFormatVersion: '2.0',
+    });
     expect(integration.inputs.integrationSubtype).toBeUndefined();
-    expect(permission.inputs).toMatchObject({ function: 'get-order-dev', principal: 'apigateway.amazonaws.com', sourceArn: `${api.state.executionArn}/*/GET/orders/*` });
+    expect(permission.inputs).toMatchObject({
+      function: 'get-order-dev',
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: `${api.state.executionArn}/*/GET/orders/*`,
+    });
   });
 
   it('derives child-name slugs and source-ARN paths from route keys', () => {

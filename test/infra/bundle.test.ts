@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BUNDLE_BUDGET_BYTES, bundleHandler, handlerEntry, REPO_ROOT } from '../../infra/bundle';
 
-const handlers = ['capture-order', 'cancel-order', 'confirm-shipment', 'get-order', 'authorize-carrier', 'carrier-mock'];
+const handlers = [
+  'capture-order',
+  'cancel-order',
+  'confirm-shipment',
+  'get-order',
+  'authorize-carrier',
+  'carrier-mock',
+];
 
 /** Module ids a bundle still requires at run time. */
 function requiredModules(code: string): string[] {
@@ -19,7 +26,10 @@ describe('bundleHandler', () => {
     // Assess
     // Only what the Lambda runtime (AWS SDK) and the Powertools layer provide, and Node's own modules.
     const external = requiredModules(code).filter(
-      (id) => !id.startsWith('@aws-sdk/') && !id.startsWith('@aws-lambda-powertools/') && !builtinModules.includes(id.replace(/^node:/, '')),
+      (id) =>
+        !id.startsWith('@aws-sdk/') &&
+        !id.startsWith('@aws-lambda-powertools/') &&
+        !builtinModules.includes(id.replace(/^node:/, '')),
     );
     expect(external).toEqual([]);
     expect(code).toMatch(/module\.exports/);
@@ -45,7 +55,9 @@ describe('bundleHandler', () => {
 
     // Act: load the bundle as Lambda would (its module scope makes clients, but calls nothing)
     try {
-      new Function('module', 'exports', 'require', code)(module, module.exports, (id: string) => jest.requireActual(id));
+      new Function('module', 'exports', 'require', code)(module, module.exports, (id: string) =>
+        jest.requireActual(id),
+      );
     } finally {
       if (saved === undefined) delete process.env.ORDERS_TABLE_NAME;
       else process.env.ORDERS_TABLE_NAME = saved;
@@ -76,7 +88,10 @@ describe('bundleHandler cache', () => {
     root = mkdtempSync(path.join(tmpdir(), 'bundle-cache-'));
     cacheDir = path.join(root, 'cache');
     mkdirSync(path.join(root, 'handlers'));
-    writeFileSync(path.join(root, 'handlers', 'entry.ts'), "import { word } from './word';\nexport const handler = () => word;\n");
+    writeFileSync(
+      path.join(root, 'handlers', 'entry.ts'),
+      "import { word } from './word';\nexport const handler = () => word;\n",
+    );
     writeFileSync(path.join(root, 'handlers', 'word.ts'), "export const word = 'first';\n");
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));

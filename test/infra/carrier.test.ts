@@ -6,7 +6,7 @@ describe('carrier on the dev stack (no endpoint configured): the mock', () => {
     stack = await loadStack();
   });
 
-  it('sends order changes to an API destination at 20 calls/s, POST, to the mock\'s function URL', () => {
+  it("sends order changes to an API destination at 20 calls/s, POST, to the mock's function URL", () => {
     // Prepare
     const url = stack.get(T.functionUrl, 'carrier-mock-url');
     const connection = stack.get(T.connection, 'carrier-connection');
@@ -21,7 +21,9 @@ describe('carrier on the dev stack (no endpoint configured): the mock', () => {
       invocationEndpoint: url.state.functionUrl,
       invocationRateLimitPerSecond: 20,
     });
-    expect(destination.state.arn).toMatch(/^arn:aws:events:us-east-1:123456789012:api-destination\/carrier-dev\/[0-9a-f-]{36}$/);
+    expect(destination.state.arn).toMatch(
+      /^arn:aws:events:us-east-1:123456789012:api-destination\/carrier-dev\/[0-9a-f-]{36}$/,
+    );
   });
 
   it('authenticates with a generated API key (a secret) in x-api-key, which the mock expects', () => {
@@ -64,7 +66,13 @@ describe('carrier with a configured endpoint and BASIC auth', () => {
   let stack: LoadedStack;
   beforeAll(async () => {
     stack = await loadStack({
-      config: { carrierEndpoint: 'https://carrier.example.com/orders', carrierAuthType: 'BASIC', carrierUsername: 'shop', carrierPassword: 'pw-from-config', carrierRateLimitPerSecond: '5' },
+      config: {
+        carrierEndpoint: 'https://carrier.example.com/orders',
+        carrierAuthType: 'BASIC',
+        carrierUsername: 'shop',
+        carrierPassword: 'pw-from-config',
+        carrierRateLimitPerSecond: '5',
+      },
       secretKeys: ['carrierPassword'],
     });
   });
@@ -74,7 +82,10 @@ describe('carrier with a configured endpoint and BASIC auth', () => {
     const destination = stack.get(T.apiDestination, 'carrier');
 
     // Assess
-    expect(destination.inputs).toMatchObject({ invocationEndpoint: 'https://carrier.example.com/orders', invocationRateLimitPerSecond: 5 });
+    expect(destination.inputs).toMatchObject({
+      invocationEndpoint: 'https://carrier.example.com/orders',
+      invocationRateLimitPerSecond: 5,
+    });
     expect(stack.ofType(T.functionUrl)).toEqual([]);
     expect(stack.ofType(T.function).map((f) => f.name)).not.toContain('carrier-mock');
     expect(stack.outputs.carrierEndpoint).toBe('https://carrier.example.com/orders');

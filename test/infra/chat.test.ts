@@ -26,10 +26,20 @@ describe('ChatNotifier', () => {
     const role = stack.get(T.role, 'orders-chat-invoke-role');
 
     // Assess
-    expect(destination.inputs).toMatchObject({ invocationEndpoint: webhook, httpMethod: 'POST', invocationRateLimitPerSecond: 1, connectionArn: connection.state.arn });
+    expect(destination.inputs).toMatchObject({
+      invocationEndpoint: webhook,
+      httpMethod: 'POST',
+      invocationRateLimitPerSecond: 1,
+      connectionArn: connection.state.arn,
+    });
     expect(destination.secretInputs).toContain('invocationEndpoint');
     expect(JSON.parse(rule.inputs.eventPattern)).toEqual(RulePatterns.orderStateChanged);
-    expect(target?.inputs).toMatchObject({ arn: destination.state.arn, roleArn: role.state.arn, inputTransformer: chatMessageTransformer, retryPolicy: DEFAULT_RETRY_POLICY });
+    expect(target?.inputs).toMatchObject({
+      arn: destination.state.arn,
+      roleArn: role.state.arn,
+      inputTransformer: chatMessageTransformer,
+      retryPolicy: DEFAULT_RETRY_POLICY,
+    });
     expect(stack.ofType(T.queue).map((q) => q.state.arn)).toContain(target?.inputs.deadLetterConfig.arn);
   });
 });

@@ -58,13 +58,19 @@ describe('parseStackConfig', () => {
     });
   });
 
-  it('subscribes an alarm e-mail only to the stack\'s own topic, and checks the address', () => {
+  it("subscribes an alarm e-mail only to the stack's own topic, and checks the address", () => {
     expect(parseStackConfig({ alarmEmail: 'ops@example.com' }).alarmEmail).toBe('ops@example.com');
-    expect(() => parseStackConfig({ alarmEmail: 'ops@example.com', alarmActions: '["arn:aws:sns:us-east-1:123456789012:ops"]' })).toThrow(
+    expect(() =>
+      parseStackConfig({ alarmEmail: 'ops@example.com', alarmActions: '["arn:aws:sns:us-east-1:123456789012:ops"]' }),
+    ).toThrow(
       'order-event-gateway:alarmEmail is set but so is alarmActions; subscribe the address to your own topic instead, or drop alarmActions',
     );
-    expect(() => parseStackConfig({ alarmEmail: 'not an address' })).toThrow('order-event-gateway:alarmEmail must be an e-mail address, got "not an address"');
-    expect(() => parseStackConfig({ shipmentAlarmHours: '0' })).toThrow('order-event-gateway:shipmentAlarmHours must be a whole number from 1 to 24, got "0"');
+    expect(() => parseStackConfig({ alarmEmail: 'not an address' })).toThrow(
+      'order-event-gateway:alarmEmail must be an e-mail address, got "not an address"',
+    );
+    expect(() => parseStackConfig({ shipmentAlarmHours: '0' })).toThrow(
+      'order-event-gateway:shipmentAlarmHours must be a whole number from 1 to 24, got "0"',
+    );
   });
 
   it.each(['http://127.0.0.1:9000/orders', 'http://localhost:9000', 'http://[::1]:9000/x'])(
@@ -99,8 +105,12 @@ describe('parseStackConfig', () => {
     const secret = pulumi.secret('value');
 
     // Act / Assess
-    expect(() => parseStackConfig({ carrierAuthType: 'BASIC' }, { carrierApiKey: secret })).toThrow(/carrierApiKey is set but carrierAuthType is BASIC/);
-    expect(() => parseStackConfig({}, { carrierPassword: secret })).toThrow(/carrierPassword is set but carrierAuthType is API_KEY/);
+    expect(() => parseStackConfig({ carrierAuthType: 'BASIC' }, { carrierApiKey: secret })).toThrow(
+      /carrierApiKey is set but carrierAuthType is BASIC/,
+    );
+    expect(() => parseStackConfig({}, { carrierPassword: secret })).toThrow(
+      /carrierPassword is set but carrierAuthType is API_KEY/,
+    );
   });
 
   it('passes secrets through as the same outputs', () => {
@@ -119,7 +129,11 @@ describe('parseStackConfig', () => {
 
   it('checks the (secret) chat webhook URL with the same https rule once it resolves', () => {
     // Prepare / Act / Assess
-    expect(httpsUrl('chatWebhookUrl', 'https://hooks.slack.com/services/T/B/x')).toBe('https://hooks.slack.com/services/T/B/x');
-    expect(() => httpsUrl('chatWebhookUrl', 'http://hooks.example.com/x')).toThrow('order-event-gateway:chatWebhookUrl must be an https URL (API destinations only call HTTPS), got "http://hooks.example.com/x"');
+    expect(httpsUrl('chatWebhookUrl', 'https://hooks.slack.com/services/T/B/x')).toBe(
+      'https://hooks.slack.com/services/T/B/x',
+    );
+    expect(() => httpsUrl('chatWebhookUrl', 'http://hooks.example.com/x')).toThrow(
+      'order-event-gateway:chatWebhookUrl must be an https URL (API destinations only call HTTPS), got "http://hooks.example.com/x"',
+    );
   });
 });

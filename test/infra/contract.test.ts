@@ -38,7 +38,10 @@ describe('event contract of the deployed stack', () => {
   let eventCounter = 0;
 
   beforeAll(async () => {
-    stack = await loadStack({ config: { chatWebhookUrl: 'https://hooks.slack.com/services/T0/B0/x' }, secretKeys: ['chatWebhookUrl'] });
+    stack = await loadStack({
+      config: { chatWebhookUrl: 'https://hooks.slack.com/services/T0/B0/x' },
+      secretKeys: ['chatWebhookUrl'],
+    });
     rules = stack.ofType(T.rule).map((r) => {
       const compiled = compileEventPattern(r.inputs.eventPattern);
       return { name: r.name, matches: (event: unknown) => compiled.matches(event) };
@@ -50,17 +53,28 @@ describe('event contract of the deployed stack', () => {
     expect(validatePutEventsEntry(entry)).toBeUndefined();
     eventCounter += 1;
     const id = `00000000-0000-4000-8000-${String(eventCounter).padStart(12, '0')}`;
-    return buildEventEnvelope(entry, { id, account: '123456789012', region: 'us-east-1', receivedAt: new Date('2026-11-24T08:50:11.500Z') }) as BusEventObject;
+    return buildEventEnvelope(entry, {
+      id,
+      account: '123456789012',
+      region: 'us-east-1',
+      receivedAt: new Date('2026-11-24T08:50:11.500Z'),
+    }) as BusEventObject;
   }
 
-  const matchedBy = (event: unknown) => rules.filter((r) => r.matches(event)).map((r) => r.name).sort();
+  const matchedBy = (event: unknown) =>
+    rules
+      .filter((r) => r.matches(event))
+      .map((r) => r.name)
+      .sort();
 
   /** POST <routeKey> with this body, through the route's PutEvents integration mapping. */
   const CUSTOMER = 'c0ffee00-1111-4222-8333-444455556666';
 
   function viaRoute(routeKey: string, body: string): BusEventObject {
     const route = stack.ofType(T.route).find((r) => r.inputs.routeKey === routeKey) as RecordedResource;
-    const integration = stack.ofType(T.integration).find((i) => route.inputs.target === `integrations/${i.id}`) as RecordedResource;
+    const integration = stack
+      .ofType(T.integration)
+      .find((i) => route.inputs.target === `integrations/${i.id}`) as RecordedResource;
     const params = evaluateParameterMapping(integration.inputs.requestParameters, {
       body,
       headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
@@ -70,7 +84,12 @@ describe('event contract of the deployed stack', () => {
       context: { requestId: 'req-1', authorizer: { claims: { sub: CUSTOMER } } },
       stageVariables: {},
     });
-    return putEvent({ EventBusName: params.EventBusName, Source: params.Source, DetailType: params.DetailType, Detail: params.Detail });
+    return putEvent({
+      EventBusName: params.EventBusName,
+      Source: params.Source,
+      DetailType: params.DetailType,
+      Detail: params.Detail,
+    });
   }
 
   /** One stream record through the pipe: its filter, its template, its bus parameters. Undefined when filtered out. */
@@ -86,7 +105,12 @@ describe('event contract of the deployed stack', () => {
     });
     if (!rendered.ok) throw new Error(`${rendered.errorCode}: ${rendered.errorMessage}`);
     const params = pipe.inputs.targetParameters.eventbridgeEventBusParameters;
-    return putEvent({ Source: params.source, DetailType: params.detailType, Detail: rendered.body, EventBusName: pipe.inputs.target });
+    return putEvent({
+      Source: params.source,
+      DetailType: params.detailType,
+      Detail: rendered.body,
+      EventBusName: pipe.inputs.target,
+    });
   }
 
   const targetOf = (ruleName: string) => {
@@ -103,7 +127,11 @@ describe('event contract of the deployed stack', () => {
 
   function render(ruleName: string, event: object): unknown {
     const { rule, target } = targetOf(ruleName);
-    const result = renderTargetInput(inputConfigOf(target), event, { ruleArn: rule.state.arn, ruleName: rule.state.name, ingestionTime: '2026-11-24T08:50:12Z' });
+    const result = renderTargetInput(inputConfigOf(target), event, {
+      ruleArn: rule.state.arn,
+      ruleName: rule.state.name,
+      ingestionTime: '2026-11-24T08:50:12Z',
+    });
     if (!result.ok) throw new Error(`${result.errorCode}: ${result.errorMessage}`);
     return JSON.parse(result.body);
   }
@@ -123,7 +151,9 @@ describe('event contract of the deployed stack', () => {
 
     it('POST /cancellations → cancellation-requested only, with the detail cancel-order parses', () => {
       // Prepare
-      const body = JSON.stringify((readJson('events', 'cancellation-requested.json') as { detail: { body: unknown } }).detail.body);
+      const body = JSON.stringify(
+        (readJson('events', 'cancellation-requested.json') as { detail: { body: unknown } }).detail.body,
+      );
 
       // Act
       const event = viaRoute('POST /cancellations', body);
@@ -136,7 +166,9 @@ describe('event contract of the deployed stack', () => {
 
     it("the carrier mock's callback via POST /confirm-shipment → shipment-confirmed only", () => {
       // Prepare
-      const body = JSON.stringify(shipmentConfirmation('6a7e8feb-b491-4cf7-a9f1-bf3703467718', new Date('2026-11-24T08:50:14.020Z')));
+      const body = JSON.stringify(
+        shipmentConfirmation('6a7e8feb-b491-4cf7-a9f1-bf3703467718', new Date('2026-11-24T08:50:14.020Z')),
+      );
 
       // Act
       const event = viaRoute('POST /confirm-shipment', body);
@@ -162,13 +194,16 @@ describe('event contract of the deployed stack', () => {
       expect(matchedBy(event)).toEqual(expected);
     });
 
-    it.each(['insert-idempotency-claim', 'remove-order'])('the pipe filter drops the %s record (no event at all)', (fixture) => {
-      // Prepare / Act
-      const event = viaPipe(streamRecord(fixture));
+    it.each(['insert-idempotency-claim', 'remove-order'])(
+      'the pipe filter drops the %s record (no event at all)',
+      (fixture) => {
+        // Prepare / Act
+        const event = viaPipe(streamRecord(fixture));
 
-      // Assess
-      expect(event).toBeUndefined();
-    });
+        // Assess
+        expect(event).toBeUndefined();
+      },
+    );
 
     it('no producer triggers a rule meant for another producer', () => {
       // Prepare
@@ -182,26 +217,32 @@ describe('event contract of the deployed stack', () => {
   });
 
   describe('the pipe template renders a clean OrderChangedDetail', () => {
-    it.each(['insert-pending', 'modify-shipped', 'modify-cancelled', 'insert-rejected'])('from %s: plain JSON, no attribute-value wrappers', (fixture) => {
-      // Prepare
-      const record = streamRecord(fixture) as { eventName: string; dynamodb: { NewImage: Record<string, { S: string }> } };
+    it.each(['insert-pending', 'modify-shipped', 'modify-cancelled', 'insert-rejected'])(
+      'from %s: plain JSON, no attribute-value wrappers',
+      (fixture) => {
+        // Prepare
+        const record = streamRecord(fixture) as {
+          eventName: string;
+          dynamodb: { NewImage: Record<string, { S: string }> };
+        };
 
-      // Act
-      const detail = (viaPipe(record) as BusEventObject).detail as unknown as OrderChangedDetail;
+        // Act
+        const detail = (viaPipe(record) as BusEventObject).detail as unknown as OrderChangedDetail;
 
-      // Assess
-      const image = record.dynamodb.NewImage;
-      expect(detail).toEqual({
-        orderId: image.id.S,
-        state: image.state.S,
-        reason: image.reason.S,
-        change: record.eventName,
-        updatedAt: image.updatedAt.S,
-        changeId: (record as unknown as { eventID: string }).eventID,
-      });
-      expect(OrderStates).toContain(detail.state);
-      expect(JSON.stringify(detail)).not.toMatch(/"S":/);
-    });
+        // Assess
+        const image = record.dynamodb.NewImage;
+        expect(detail).toEqual({
+          orderId: image.id.S,
+          state: image.state.S,
+          reason: image.reason.S,
+          change: record.eventName,
+          updatedAt: image.updatedAt.S,
+          changeId: (record as unknown as { eventID: string }).eventID,
+        });
+        expect(OrderStates).toContain(detail.state);
+        expect(JSON.stringify(detail)).not.toMatch(/"S":/);
+      },
+    );
 
     it('stays valid JSON for any reason the handlers can write, because they sanitize it (AWS does not escape values)', () => {
       // Prepare
@@ -228,14 +269,18 @@ describe('event contract of the deployed stack', () => {
       const targets = stack.ofType(T.target);
       // The loop below proves nothing over an empty list.
       expect(targets.length).toBeGreaterThan(0);
-      for (const target of targets) expect(() => validateTargetInput(target.inputs.targetId, inputConfigOf(target))).not.toThrow();
+      for (const target of targets)
+        expect(() => validateTargetInput(target.inputs.targetId, inputConfigOf(target))).not.toThrow();
     });
   });
 
   describe('transformers render what their consumers parse', () => {
     it('shipment-confirmed → ConfirmShipmentInput for confirm-shipment', () => {
       // Prepare
-      const confirmation = shipmentConfirmation('6a7e8feb-b491-4cf7-a9f1-bf3703467718', new Date('2026-11-24T08:50:14.020Z'));
+      const confirmation = shipmentConfirmation(
+        '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+        new Date('2026-11-24T08:50:14.020Z'),
+      );
       const event = viaRoute('POST /confirm-shipment', JSON.stringify(confirmation));
 
       // Act
@@ -268,28 +313,43 @@ describe('event contract of the deployed stack', () => {
     it.each([
       ['orders-order-created', 'insert-pending'],
       ['orders-order-cancelled', 'modify-cancelled'],
-    ])('%s → the carrier payload the carrier (mock) accepts, with the state change id as Idempotency-Key', (ruleName, fixture) => {
-      // Prepare
-      const event = viaPipe(streamRecord(fixture)) as BusEventObject;
-      const { target } = targetOf(ruleName);
+    ])(
+      '%s → the carrier payload the carrier (mock) accepts, with the state change id as Idempotency-Key',
+      (ruleName, fixture) => {
+        // Prepare
+        const event = viaPipe(streamRecord(fixture)) as BusEventObject;
+        const { target } = targetOf(ruleName);
 
-      // Act
-      const payload = render(ruleName, event);
-      const headers = Object.fromEntries(Object.entries(target.inputs.httpTarget.headerParameters as Record<string, string>).map(([k, v]) => [k, resolveJsonPathValue(event, v)]));
+        // Act
+        const payload = render(ruleName, event);
+        const headers = Object.fromEntries(
+          Object.entries(target.inputs.httpTarget.headerParameters as Record<string, string>).map(([k, v]) => [
+            k,
+            resolveJsonPathValue(event, v),
+          ]),
+        );
 
-      // Assess
-      expect(payload).toEqual({ order_id: event.detail.orderId, state: event.detail.state, reason: event.detail.reason });
-      expect(CarrierNotificationSchema.safeParse(payload).success).toBe(true);
-      expect(headers).toEqual({ 'Idempotency-Key': (streamRecord(fixture) as { eventID: string }).eventID });
-      expect(IdempotencyKeyHeaderSchema.safeParse(headers['Idempotency-Key']).success).toBe(true);
-    });
+        // Assess
+        expect(payload).toEqual({
+          order_id: event.detail.orderId,
+          state: event.detail.state,
+          reason: event.detail.reason,
+        });
+        expect(CarrierNotificationSchema.safeParse(payload).success).toBe(true);
+        expect(headers).toEqual({ 'Idempotency-Key': (streamRecord(fixture) as { eventID: string }).eventID });
+        expect(IdempotencyKeyHeaderSchema.safeParse(headers['Idempotency-Key']).success).toBe(true);
+      },
+    );
 
     /** The Idempotency-Key EventBridge would send for this stream record through this rule's target. */
     function idempotencyKeyOf(ruleName: string, record: object): unknown {
       const event = viaPipe(record) as BusEventObject;
       const { target } = targetOf(ruleName);
       expect(matchedBy(event)).toContain(ruleName);
-      return resolveJsonPathValue(event, (target.inputs.httpTarget.headerParameters as Record<string, string>)['Idempotency-Key']);
+      return resolveJsonPathValue(
+        event,
+        (target.inputs.httpTarget.headerParameters as Record<string, string>)['Idempotency-Key'],
+      );
     }
 
     it('sends a created and a cancelled change of the same order under distinct keys, the order id staying in the payload', () => {
@@ -301,7 +361,9 @@ describe('event contract of the deployed stack', () => {
       // Act
       const createdKey = idempotencyKeyOf('orders-order-created', created);
       const cancelledKey = idempotencyKeyOf('orders-order-cancelled', cancelled);
-      const cancelledPayload = render('orders-order-cancelled', viaPipe(cancelled) as BusEventObject) as { order_id: string };
+      const cancelledPayload = render('orders-order-cancelled', viaPipe(cancelled) as BusEventObject) as {
+        order_id: string;
+      };
 
       // Assess
       expect(createdKey).not.toEqual(cancelledKey);
@@ -322,16 +384,22 @@ describe('event contract of the deployed stack', () => {
       expect(second.detail.changeId).toBe(first.detail.changeId);
     });
 
-    it.each(['insert-pending', 'modify-shipped', 'modify-cancelled', 'insert-rejected'])('orders-chat → a Slack message for %s', (fixture) => {
-      // Prepare
-      const event = viaPipe(streamRecord(fixture)) as BusEventObject;
+    it.each(['insert-pending', 'modify-shipped', 'modify-cancelled', 'insert-rejected'])(
+      'orders-chat → a Slack message for %s',
+      (fixture) => {
+        // Prepare
+        const event = viaPipe(streamRecord(fixture)) as BusEventObject;
 
-      // Act
-      const message = render('orders-chat', event);
+        // Act
+        const message = render('orders-chat', event);
 
-      // Assess
-      expect(message).toEqual({ text: `Order ${event.detail.orderId} is now ${event.detail.state}`, attachments: [{ text: event.detail.reason }] });
-    });
+        // Assess
+        expect(message).toEqual({
+          text: `Order ${event.detail.orderId} is now ${event.detail.state}`,
+          attachments: [{ text: event.detail.reason }],
+        });
+      },
+    );
   });
 
   describe('no customer data outside the table', () => {
@@ -342,7 +410,11 @@ describe('event contract of the deployed stack', () => {
     function catchAllLogged(event: BusEventObject): string | undefined {
       const { rule, target } = targetOf('orders-all-events');
       if (!compileEventPattern(rule.inputs.eventPattern).matches(event)) return undefined;
-      const result = renderTargetInput(inputConfigOf(target), event, { ruleArn: rule.state.arn, ruleName: rule.state.name, ingestionTime: '2026-11-24T08:50:12Z' });
+      const result = renderTargetInput(inputConfigOf(target), event, {
+        ruleArn: rule.state.arn,
+        ruleName: rule.state.name,
+        ingestionTime: '2026-11-24T08:50:12Z',
+      });
       if (!result.ok) throw new Error(`${result.errorCode}: ${result.errorMessage}`);
       return result.body;
     }
@@ -380,18 +452,21 @@ describe('event contract of the deployed stack', () => {
       expect(pattern.matches(change)).toBe(true);
     });
 
-    it.each(['insert-pending', 'insert-rejected', 'modify-cancelled', 'modify-shipped'])('the order change from %s is logged whole, and holds no customer data', (fixture) => {
-      // Prepare
-      const event = viaPipe(streamRecord(fixture)) as BusEventObject;
+    it.each(['insert-pending', 'insert-rejected', 'modify-cancelled', 'modify-shipped'])(
+      'the order change from %s is logged whole, and holds no customer data',
+      (fixture) => {
+        // Prepare
+        const event = viaPipe(streamRecord(fixture)) as BusEventObject;
 
-      // Act
-      const logged = catchAllLogged(event);
+        // Act
+        const logged = catchAllLogged(event);
 
-      // Assess
-      expect(logged).toBeDefined();
-      expect(JSON.parse(logged as string)).toEqual(event);
-      for (const value of CUSTOMER_DATA) expect(logged).not.toContain(value);
-    });
+        // Assess
+        expect(logged).toBeDefined();
+        expect(JSON.parse(logged as string)).toEqual(event);
+        for (const value of CUSTOMER_DATA) expect(logged).not.toContain(value);
+      },
+    );
   });
 
   it('has a stream-record fixture for every file it names', () => {
@@ -399,6 +474,13 @@ describe('event contract of the deployed stack', () => {
     const files = readdirSync(path.join(FIXTURES, 'stream-records')).sort();
 
     // Assess
-    expect(files).toEqual(['insert-idempotency-claim.json', 'insert-pending.json', 'insert-rejected.json', 'modify-cancelled.json', 'modify-shipped.json', 'remove-order.json']);
+    expect(files).toEqual([
+      'insert-idempotency-claim.json',
+      'insert-pending.json',
+      'insert-rejected.json',
+      'modify-cancelled.json',
+      'modify-shipped.json',
+      'remove-order.json',
+    ]);
   });
 });

@@ -144,7 +144,10 @@ describe('customer routes with a configured issuer', () => {
     // Assess
     expect(stack.ofType(USER_POOL)).toHaveLength(0);
     expect(stack.ofType(USER_POOL_CLIENT)).toHaveLength(0);
-    expect(authorizer.inputs.jwtConfiguration).toEqual({ issuer: 'https://login.example.com/', audiences: ['shop-web', 'shop-app'] });
+    expect(authorizer.inputs.jwtConfiguration).toEqual({
+      issuer: 'https://login.example.com/',
+      audiences: ['shop-web', 'shop-app'],
+    });
   });
 
   it.each(CUSTOMER_ROUTES)('requires one of the configured scopes on %s', (routeKey) => {
@@ -163,7 +166,9 @@ describe('customer issuer config', () => {
   });
 
   it('reads a comma-separated audience list', () => {
-    expect(parseStackConfig({ customerJwtIssuer: 'https://login.example.com', customerJwtAudience: 'a, b' }).customerJwt).toEqual({
+    expect(
+      parseStackConfig({ customerJwtIssuer: 'https://login.example.com', customerJwtAudience: 'a, b' }).customerJwt,
+    ).toEqual({
       issuer: 'https://login.example.com',
       audience: ['a', 'b'],
     });

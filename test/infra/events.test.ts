@@ -7,7 +7,9 @@ import type { RecordedResource } from '../../local/model/pulumi-mocks';
 describe('EventBus and its subscriptions', () => {
   let stack: LoadedStack;
   beforeAll(async () => {
-    stack = await loadStack({ config: { archiveRetentionDays: '90', alarmActions: '["arn:aws:sns:us-east-1:123456789012:ops"]' } });
+    stack = await loadStack({
+      config: { archiveRetentionDays: '90', alarmActions: '["arn:aws:sns:us-east-1:123456789012:ops"]' },
+    });
   });
 
   const rule = (name: string) => stack.get(T.rule, `orders-${name}`);
@@ -51,10 +53,20 @@ describe('EventBus and its subscriptions', () => {
 
   it('declares no rule beyond those', () => {
     // Prepare / Act
-    const names = stack.ofType(T.rule).map((r) => r.name).sort();
+    const names = stack
+      .ofType(T.rule)
+      .map((r) => r.name)
+      .sort();
 
     // Assess
-    expect(names).toEqual(['orders-all-events', 'orders-cancellation-requested', 'orders-order-cancelled', 'orders-order-created', 'orders-order-uploaded', 'orders-shipment-confirmed']);
+    expect(names).toEqual([
+      'orders-all-events',
+      'orders-cancellation-requested',
+      'orders-order-cancelled',
+      'orders-order-created',
+      'orders-order-uploaded',
+      'orders-shipment-confirmed',
+    ]);
   });
 
   it('gives every target an explicit retry policy and its own DLQ, whose policy admits only its rule', () => {
@@ -103,29 +115,50 @@ describe('EventBus and its subscriptions', () => {
     expect(target.inputs.arn).toBe(fn.state.arn);
     expect(target.inputs.roleArn).toBeUndefined();
     expect(target.inputs.inputTransformer).toEqual(transformer);
-    expect(permission.inputs).toMatchObject({ action: 'lambda:InvokeFunction', function: fn.state.name, principal: 'events.amazonaws.com', sourceArn: r.state.arn, sourceAccount: '123456789012' });
+    expect(permission.inputs).toMatchObject({
+      action: 'lambda:InvokeFunction',
+      function: fn.state.name,
+      principal: 'events.amazonaws.com',
+      sourceArn: r.state.arn,
+      sourceAccount: '123456789012',
+    });
     expect(target.dependencies).toContain(permission.urn);
   });
 
-  it.each(['order-created', 'order-cancelled'])('sends %s to the carrier API destination with its payload, idempotency key and invoke role', (ruleName) => {
-    // Prepare
-    const r = rule(ruleName);
-    const destination = stack.get(T.apiDestination, 'carrier');
+  it.each(['order-created', 'order-cancelled'])(
+    'sends %s to the carrier API destination with its payload, idempotency key and invoke role',
+    (ruleName) => {
+      // Prepare
+      const r = rule(ruleName);
+      const destination = stack.get(T.apiDestination, 'carrier');
 
-    // Act
-    const target = targetOf(r);
-    const role = stack.get(T.role, `orders-${ruleName}-invoke-role`);
-    const policy = JSON.parse(stack.get(T.rolePolicy, `orders-${ruleName}-invoke-policy`).inputs.policy);
-    const trust = JSON.parse(role.inputs.assumeRolePolicy);
+      // Act
+      const target = targetOf(r);
+      const role = stack.get(T.role, `orders-${ruleName}-invoke-role`);
+      const policy = JSON.parse(stack.get(T.rolePolicy, `orders-${ruleName}-invoke-policy`).inputs.policy);
+      const trust = JSON.parse(role.inputs.assumeRolePolicy);
 
-    // Assess
-    expect(target.inputs).toMatchObject({ arn: destination.state.arn, roleArn: role.state.arn, inputTransformer: carrierPayloadTransformer, httpTarget: { headerParameters: carrierHeaderParameters } });
-    expect(policy.Statement).toEqual([{ Sid: 'InvokeApiDestination', Effect: 'Allow', Action: ['events:InvokeApiDestination'], Resource: [destination.state.arn] }]);
-    expect(trust.Statement[0]).toMatchObject({
-      Principal: { Service: 'events.amazonaws.com' },
-      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' }, ArnLike: { 'aws:SourceArn': r.state.arn } },
-    });
-  });
+      // Assess
+      expect(target.inputs).toMatchObject({
+        arn: destination.state.arn,
+        roleArn: role.state.arn,
+        inputTransformer: carrierPayloadTransformer,
+        httpTarget: { headerParameters: carrierHeaderParameters },
+      });
+      expect(policy.Statement).toEqual([
+        {
+          Sid: 'InvokeApiDestination',
+          Effect: 'Allow',
+          Action: ['events:InvokeApiDestination'],
+          Resource: [destination.state.arn],
+        },
+      ]);
+      expect(trust.Statement[0]).toMatchObject({
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' }, ArnLike: { 'aws:SourceArn': r.state.arn } },
+      });
+    },
+  );
 
   it('copies events into /aws/events/<bus> under a resource-scoped log policy: CreateLogStream unconditioned, PutLogEvents for the rule only', () => {
     // Prepare
@@ -146,7 +179,13 @@ describe('EventBus and its subscriptions', () => {
     expect(resourcePolicy.inputs.policyName).toBeUndefined();
     const principal = { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] };
     expect(doc.Statement).toEqual([
-      { Sid: 'EventBridgeCreateLogStream', Effect: 'Allow', Principal: principal, Action: 'logs:CreateLogStream', Resource: `${logGroup.state.arn}:*` },
+      {
+        Sid: 'EventBridgeCreateLogStream',
+        Effect: 'Allow',
+        Principal: principal,
+        Action: 'logs:CreateLogStream',
+        Resource: `${logGroup.state.arn}:*`,
+      },
       {
         Sid: 'EventBridgePutLogEvents',
         Effect: 'Allow',

@@ -40,7 +40,9 @@ describe('HandlerFunction', () => {
     const code: string = fn.inputs.code.assets['index.js'].text;
 
     // Assess: the layer ARN the public SSM parameter gives for the installed version (mocked), and no bundled copy
-    expect(fn.inputs.layers).toEqual([expect.stringMatching(/^arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:\d+$/)]);
+    expect(fn.inputs.layers).toEqual([
+      expect.stringMatching(/^arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:\d+$/),
+    ]);
     expect(code).toMatch(/require\("@aws-lambda-powertools\/logger"\)/);
   });
 
@@ -59,9 +61,19 @@ describe('HandlerFunction', () => {
     expect(fn.inputs.role).toBe(role.state.arn);
     expect(policy.inputs.role).toBe(role.id);
     expect(trust.Statement).toEqual([
-      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } } },
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+      },
     ]);
-    expect(doc.Statement[0]).toEqual({ Sid: 'WriteOwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${logGroup.state.arn}:*`] });
+    expect(doc.Statement[0]).toEqual({
+      Sid: 'WriteOwnLogGroup',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [`${logGroup.state.arn}:*`],
+    });
     expect(fn.dependencies).toContain(policy.urn);
   });
 
@@ -78,15 +90,32 @@ describe('HandlerFunction', () => {
     const table = stack.ofType(T.table)[0];
     const api = stack.ofType(T.api)[0];
     const envOf = (name: string) => stack.get(T.function, name).inputs.environment.variables;
-    const powertools = { POWERTOOLS_SERVICE_NAME: 'order-event-gateway', POWERTOOLS_LOG_LEVEL: 'INFO', STACK_NAME: 'dev' };
+    const powertools = {
+      POWERTOOLS_SERVICE_NAME: 'order-event-gateway',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      STACK_NAME: 'dev',
+    };
 
     // Act / Assess
     for (const name of ['capture-order', 'cancel-order', 'confirm-shipment', 'get-order']) {
       expect(envOf(name)).toEqual({ ORDERS_TABLE_NAME: table.state.name, ...powertools });
     }
-    expect(Object.keys(envOf('authorize-carrier')).sort()).toEqual(['CALLBACK_TOKEN', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'STACK_NAME']);
+    expect(Object.keys(envOf('authorize-carrier')).sort()).toEqual([
+      'CALLBACK_TOKEN',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_SERVICE_NAME',
+      'STACK_NAME',
+    ]);
     const mock = envOf('carrier-mock');
-    expect(Object.keys(mock).sort()).toEqual(['CALLBACK_TOKEN', 'CALLBACK_URL', 'CARRIER_AUTH_HEADER_NAME', 'CARRIER_AUTH_HEADER_VALUE', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'STACK_NAME']);
+    expect(Object.keys(mock).sort()).toEqual([
+      'CALLBACK_TOKEN',
+      'CALLBACK_URL',
+      'CARRIER_AUTH_HEADER_NAME',
+      'CARRIER_AUTH_HEADER_VALUE',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_SERVICE_NAME',
+      'STACK_NAME',
+    ]);
     expect(mock.CALLBACK_URL).toBe(`https://${api.id}.execute-api.us-east-1.amazonaws.com/confirm-shipment`);
     expect(mock.CALLBACK_TOKEN).toBe(envOf('authorize-carrier').CALLBACK_TOKEN);
   });
@@ -107,13 +136,21 @@ describe('HandlerFunction', () => {
       maximumEventAgeInSeconds: 21600,
       destinationConfig: { onFailure: { destination: queue.state.arn } },
     });
-    expect(doc.Statement).toContainEqual({ Sid: 'SendFailedInvocations', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queue.state.arn] });
+    expect(doc.Statement).toContainEqual({
+      Sid: 'SendFailedInvocations',
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage'],
+      Resource: [queue.state.arn],
+    });
     expect(config.dependencies).toContain(policy.urn);
   });
 
   it('configures async invocation only for the functions EventBridge invokes', () => {
     // Prepare / Act
-    const configured = stack.ofType(T.invokeConfig).map((c) => c.inputs.functionName).sort();
+    const configured = stack
+      .ofType(T.invokeConfig)
+      .map((c) => c.inputs.functionName)
+      .sort();
 
     // Assess
     expect(configured).toEqual(asyncInvoked.map((n) => `${n}-dev`).sort());
@@ -123,7 +160,10 @@ describe('HandlerFunction', () => {
 describe('log retention', () => {
   it('sets the configured retention on every log group of the stack', async () => {
     // Prepare
-    const stack = await loadStack({ config: { logRetentionDays: '90', chatWebhookUrl: 'https://hooks.slack.com/services/T/B/x' }, secretKeys: ['chatWebhookUrl'] });
+    const stack = await loadStack({
+      config: { logRetentionDays: '90', chatWebhookUrl: 'https://hooks.slack.com/services/T/B/x' },
+      secretKeys: ['chatWebhookUrl'],
+    });
 
     // Act
     const groups = stack.ofType(T.logGroup);

@@ -4,18 +4,27 @@ import { TRUST_CONTEXT_KEYS } from '../../infra/policies';
 import { isBroadManagedPolicy, permissionProblems, trustContextFromDocs, trustProblems } from './helpers/iam-lint';
 import { loadStack, T, type LoadedStack } from './helpers/stack';
 
-const trustTable = trustContextFromDocs(readFileSync(path.join(__dirname, '..', '..', 'docs', 'trust-policies.md'), 'utf8'));
+const trustTable = trustContextFromDocs(
+  readFileSync(path.join(__dirname, '..', '..', 'docs', 'trust-policies.md'), 'utf8'),
+);
 
 describe('least privilege across the whole stack', () => {
   let stack: LoadedStack;
   beforeAll(async () => {
     // The largest stack: chat notifier included.
-    stack = await loadStack({ config: { chatWebhookUrl: 'https://hooks.slack.com/services/T0/B0/x' }, secretKeys: ['chatWebhookUrl'] });
+    stack = await loadStack({
+      config: { chatWebhookUrl: 'https://hooks.slack.com/services/T0/B0/x' },
+      secretKeys: ['chatWebhookUrl'],
+    });
   });
 
   it('finds every policy document the stack declares', () => {
     // Prepare / Act
-    const documents = stack.resources.flatMap((r) => Object.keys(r.inputs).filter((k) => /^policy$|policyDocument$|Policy$/.test(k)).map((k) => `${r.type}.${k}`));
+    const documents = stack.resources.flatMap((r) =>
+      Object.keys(r.inputs)
+        .filter((k) => /^policy$|policyDocument$|Policy$/.test(k))
+        .map((k) => `${r.type}.${k}`),
+    );
 
     // Assess: every policy-carrying input is one this test inspects below
     expect(new Set(documents)).toEqual(
@@ -65,7 +74,10 @@ describe('least privilege across the whole stack', () => {
 
   it('attaches no managed policy, let alone a broad one', () => {
     // Prepare / Act
-    const attached = [...stack.ofType(T.rolePolicyAttachment).map((a) => a.inputs.policyArn), ...stack.ofType(T.role).flatMap((r) => r.inputs.managedPolicyArns ?? [])];
+    const attached = [
+      ...stack.ofType(T.rolePolicyAttachment).map((a) => a.inputs.policyArn),
+      ...stack.ofType(T.role).flatMap((r) => r.inputs.managedPolicyArns ?? []),
+    ];
 
     // Assess
     expect(attached.filter(isBroadManagedPolicy)).toEqual([]);
@@ -77,7 +89,10 @@ describe('least privilege across the whole stack', () => {
     const permissions = stack.ofType(T.permission);
 
     // Act
-    const unscoped = permissions.filter((p) => p.inputs.sourceArn === undefined).map((p) => p.name).sort();
+    const unscoped = permissions
+      .filter((p) => p.inputs.sourceArn === undefined)
+      .map((p) => p.name)
+      .sort();
 
     // Assess
     for (const p of permissions) expect(p.inputs.action).toMatch(/^lambda:InvokeFunction(Url)?$/);
@@ -112,22 +127,51 @@ describe('the IAM linter itself', () => {
       'bad: NotAction grants everything else',
       'bad: statement without actions',
     ]);
-    expect(permissionProblems({ Statement: [{ Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/g:*' }] }, 'ok')).toEqual([]);
+    expect(
+      permissionProblems(
+        {
+          Statement: [{ Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/g:*' }],
+        },
+        'ok',
+      ),
+    ).toEqual([]);
   });
 
   it('catches trust policies with a broad principal, a missing pin, or a condition on a key the service does not provide', () => {
     // Prepare / Act
-    const broad = trustProblems({ Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { AWS: '*' } }] }, 'trust', trustTable);
+    const broad = trustProblems(
+      { Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { AWS: '*' } }] },
+      'trust',
+      trustTable,
+    );
     const apiGateway = trustProblems(
-      { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'apigateway.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '1' } } }] },
+      {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Principal: { Service: 'apigateway.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': '1' } },
+          },
+        ],
+      },
       'api',
       trustTable,
     );
-    const lambda = trustProblems({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] }, 'fn', trustTable);
+    const lambda = trustProblems(
+      { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] },
+      'fn',
+      trustTable,
+    );
 
     // Assess
-    expect(broad).toEqual(['trust: trust statement allows ["sts:AssumeRole","sts:TagSession"]', 'trust: trust principal is not one AWS service']);
-    expect(apiGateway).toEqual(['api: trust conditions on aws:SourceAccount, which apigateway.amazonaws.com does not provide']);
+    expect(broad).toEqual([
+      'trust: trust statement allows ["sts:AssumeRole","sts:TagSession"]',
+      'trust: trust principal is not one AWS service',
+    ]);
+    expect(apiGateway).toEqual([
+      'api: trust conditions on aws:SourceAccount, which apigateway.amazonaws.com does not provide',
+    ]);
     expect(lambda).toEqual(['fn: trust without a aws:SourceAccount condition']);
     expect(isBroadManagedPolicy('arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess')).toBe(true);
     expect(isBroadManagedPolicy('arn:aws:iam::aws:policy/AdministratorAccess')).toBe(true);
@@ -137,6 +181,8 @@ describe('the IAM linter itself', () => {
 describe('docs/trust-policies.md', () => {
   it('states the same condition keys per service as the code that builds the trust policies', () => {
     // Prepare / Act / Assess
-    expect(trustTable).toEqual(Object.fromEntries(Object.entries(TRUST_CONTEXT_KEYS).map(([service, keys]) => [service, [...keys]])));
+    expect(trustTable).toEqual(
+      Object.fromEntries(Object.entries(TRUST_CONTEXT_KEYS).map(([service, keys]) => [service, [...keys]])),
+    );
   });
 });

@@ -29,7 +29,9 @@ describe('operations: dashboard, alarms and the alert topic', () => {
     stack = await loadStack({ config: { alarmEmail: 'ops@example.com' } });
     const dashboards = stack.ofType(DASHBOARD);
     expect(dashboards).toHaveLength(1);
-    const body = JSON.parse(dashboards[0].inputs.dashboardBody as string) as { widgets: { properties: { metrics: MetricLine[] } }[] };
+    const body = JSON.parse(dashboards[0].inputs.dashboardBody as string) as {
+      widgets: { properties: { metrics: MetricLine[] } }[];
+    };
     metrics = body.widgets.flatMap((w) => w.properties.metrics.map(parseLine));
   });
 
@@ -61,7 +63,11 @@ describe('operations: dashboard, alarms and the alert topic', () => {
     expect(metrics.length).toBeGreaterThan(0);
     for (const metric of metrics) {
       for (const [key, value] of Object.entries(metric.dimensions)) {
-        expect({ metric: metric.name, key, known: known[key]?.has(value) ?? false }).toEqual({ metric: metric.name, key, known: true });
+        expect({ metric: metric.name, key, known: known[key]?.has(value) ?? false }).toEqual({
+          metric: metric.name,
+          key,
+          known: true,
+        });
       }
     }
   });
@@ -90,7 +96,11 @@ describe('operations: dashboard, alarms and the alert topic', () => {
     ]);
     const policy = JSON.parse(stack.ofType(TOPIC_POLICY)[0].inputs.policy as string);
     expect(policy.Statement).toContainEqual(
-      expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: topic.state.arn }),
+      expect.objectContaining({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: topic.state.arn,
+      }),
     );
     const alarms = stack.ofType(T.alarm);
     expect(alarms.length).toBeGreaterThan(10);
@@ -99,21 +109,40 @@ describe('operations: dashboard, alarms and the alert topic', () => {
 
   it('alarms when the carrier fails for good, on both carrier rules', () => {
     const alarm = stack.get(T.alarm, 'operations-alarms-carrier-failing');
-    const queries = alarm.inputs.metricQueries as { id: string; expression?: string; metric?: { metricName: string; dimensions: Record<string, string> } }[];
-    const carrierRules = stack.ofType(T.rule).filter((r) => r.name === 'orders-order-created' || r.name === 'orders-order-cancelled');
+    const queries = alarm.inputs.metricQueries as {
+      id: string;
+      expression?: string;
+      metric?: { metricName: string; dimensions: Record<string, string> };
+    }[];
+    const carrierRules = stack
+      .ofType(T.rule)
+      .filter((r) => r.name === 'orders-order-created' || r.name === 'orders-order-cancelled');
     const watched = new Set(queries.flatMap((q) => (q.metric ? [q.metric.dimensions.RuleName] : [])));
     expect(watched).toEqual(new Set(carrierRules.map((r) => r.state.name)));
-    expect(queries.map((q) => q.metric?.metricName).filter(Boolean).sort()).toEqual(
-      ['FailedInvocations', 'FailedInvocations', 'InvocationsSentToDlq', 'InvocationsSentToDlq'],
-    );
-    expect(alarm.inputs).toMatchObject({ threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' });
+    expect(
+      queries
+        .map((q) => q.metric?.metricName)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['FailedInvocations', 'FailedInvocations', 'InvocationsSentToDlq', 'InvocationsSentToDlq']);
+    expect(alarm.inputs).toMatchObject({
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+    });
   });
 
   it('alarms when orders are captured and none ship for the configured hours', () => {
     const alarm = stack.get(T.alarm, 'operations-alarms-orders-not-shipping');
     expect(alarm.inputs.evaluationPeriods).toBe(6);
-    const queries = alarm.inputs.metricQueries as { id: string; expression?: string; metric?: { metricName: string; period: number } }[];
-    expect(queries.find((q) => q.expression)?.expression).toBe('IF(FILL(captured, 0) > 0 AND FILL(shipped, 0) == 0, 1, 0)');
+    const queries = alarm.inputs.metricQueries as {
+      id: string;
+      expression?: string;
+      metric?: { metricName: string; period: number };
+    }[];
+    expect(queries.find((q) => q.expression)?.expression).toBe(
+      'IF(FILL(captured, 0) > 0 AND FILL(shipped, 0) == 0, 1, 0)',
+    );
     expect(queries.filter((q) => q.metric).map((q) => [q.metric?.metricName, q.metric?.period])).toEqual([
       [BusinessMetricNames.ordersCaptured, 3600],
       [BusinessMetricNames.ordersShipped, 3600],
@@ -138,6 +167,7 @@ describe('operations: configured alarm actions', () => {
   it('uses the configured actions and creates no topic of its own', async () => {
     const stack = await loadStack({ config: { alarmActions: '["arn:aws:sns:us-east-1:123456789012:ops"]' } });
     expect(stack.ofType(TOPIC)).toHaveLength(0);
-    for (const alarm of stack.ofType(T.alarm)) expect(alarm.inputs.alarmActions).toEqual(['arn:aws:sns:us-east-1:123456789012:ops']);
+    for (const alarm of stack.ofType(T.alarm))
+      expect(alarm.inputs.alarmActions).toEqual(['arn:aws:sns:us-east-1:123456789012:ops']);
   });
 });

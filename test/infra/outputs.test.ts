@@ -16,13 +16,18 @@ describe('stack outputs', () => {
     const mockUrl = stack.ofType(T.functionUrl)[0];
 
     // Act
-    const { apiUrl, busName, tableName, deadLetterQueueUrls, carrierEndpoint } = stack.outputs as Record<string, unknown>;
+    const { apiUrl, busName, tableName, deadLetterQueueUrls, carrierEndpoint } = stack.outputs as Record<
+      string,
+      unknown
+    >;
 
     // Assess
     expect(apiUrl).toBe(`https://${api.id}.execute-api.us-east-1.amazonaws.com/`);
     expect(busName).toBe(bus.state.name);
     expect(tableName).toBe(table.state.name);
-    expect(Object.values(deadLetterQueueUrls as Record<string, string>).sort()).toEqual(queues.map((q) => q.state.url).sort());
+    expect(Object.values(deadLetterQueueUrls as Record<string, string>).sort()).toEqual(
+      queues.map((q) => q.state.url).sort(),
+    );
     expect(Object.keys(deadLetterQueueUrls as Record<string, string>).sort()).toEqual([
       'cancel-order-failures',
       'capture-order-failures',
@@ -46,7 +51,9 @@ describe('stack outputs', () => {
     // Act
     const { callbackToken, carrierAuthHeader } = stack.outputs as Record<string, unknown>;
     // Assess
-    expect(callbackToken).toBe((authorizer?.state.environment as { variables: Record<string, string> }).variables.CALLBACK_TOKEN);
+    expect(callbackToken).toBe(
+      (authorizer?.state.environment as { variables: Record<string, string> }).variables.CALLBACK_TOKEN,
+    );
     expect(carrierAuthHeader).toEqual({ name: apiKey.key, value: apiKey.value });
     expect(await pulumi.isSecret(stack.exports.callbackToken as pulumi.Output<unknown>)).toBe(true);
     expect(await pulumi.isSecret(stack.exports.carrierAuthHeader as pulumi.Output<unknown>)).toBe(true);

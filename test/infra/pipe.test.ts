@@ -30,12 +30,14 @@ describe('OrderStreamPipe', () => {
     });
   });
 
-  it('filters with the contract\'s OrderStreamFilter', () => {
+  it("filters with the contract's OrderStreamFilter", () => {
     // Prepare
     const pipe = stack.ofType(T.pipe)[0];
 
     // Act
-    const filters = pipe.inputs.sourceParameters.filterCriteria.filters.map((f: { pattern: string }) => JSON.parse(f.pattern));
+    const filters = pipe.inputs.sourceParameters.filterCriteria.filters.map((f: { pattern: string }) =>
+      JSON.parse(f.pattern),
+    );
 
     // Assess
     expect(filters).toEqual([OrderStreamFilter]);
@@ -64,7 +66,10 @@ describe('OrderStreamPipe', () => {
     const pipe = stack.ofType(T.pipe)[0];
 
     // Assess
-    expect(pipe.inputs.logConfiguration).toEqual({ level: 'ERROR', cloudwatchLogsLogDestination: { logGroupArn: logGroup.state.arn } });
+    expect(pipe.inputs.logConfiguration).toEqual({
+      level: 'ERROR',
+      cloudwatchLogsLogDestination: { logGroupArn: logGroup.state.arn },
+    });
   });
 
   it('runs as a role that trusts only Pipes, for this account (the key Pipes provides)', () => {

@@ -20,7 +20,10 @@ const account = '123456789012';
 describe('IAM policy builders', () => {
   it('builds a trust policy pinned to the account and, when given, the source resource', () => {
     // Prepare / Act
-    const withArn = serviceTrustPolicy('events.amazonaws.com', { accountId: account, sourceArn: 'arn:aws:events:us-east-1:123456789012:rule/b/r' });
+    const withArn = serviceTrustPolicy('events.amazonaws.com', {
+      accountId: account,
+      sourceArn: 'arn:aws:events:us-east-1:123456789012:rule/b/r',
+    });
     const withoutArn = serviceTrustPolicy('lambda.amazonaws.com', { accountId: account });
 
     // Assess
@@ -31,7 +34,10 @@ describe('IAM policy builders', () => {
           Effect: 'Allow',
           Principal: { Service: 'events.amazonaws.com' },
           Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': 'arn:aws:events:us-east-1:123456789012:rule/b/r' } },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': account },
+            ArnLike: { 'aws:SourceArn': 'arn:aws:events:us-east-1:123456789012:rule/b/r' },
+          },
         },
       ],
     });
@@ -43,16 +49,23 @@ describe('IAM policy builders', () => {
     const doc = serviceTrustPolicy('apigateway.amazonaws.com');
 
     // Assess
-    expect(doc.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+    expect(doc.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
     expect(TRUST_CONTEXT_KEYS['apigateway.amazonaws.com']).toEqual([]);
   });
 
   it('refuses a trust condition on a key the service does not provide, and demands the keys it does', () => {
     // Prepare / Act / Assess
-    expect(() => serviceTrustPolicy('apigateway.amazonaws.com', { accountId: account })).toThrow(/does not provide aws:SourceAccount/);
-    expect(() => serviceTrustPolicy('lambda.amazonaws.com', { accountId: account, sourceArn: 'arn:aws:lambda:us-east-1:123456789012:function:f' })).toThrow(
-      /does not provide aws:SourceArn/,
+    expect(() => serviceTrustPolicy('apigateway.amazonaws.com', { accountId: account })).toThrow(
+      /does not provide aws:SourceAccount/,
     );
+    expect(() =>
+      serviceTrustPolicy('lambda.amazonaws.com', {
+        accountId: account,
+        sourceArn: 'arn:aws:lambda:us-east-1:123456789012:function:f',
+      }),
+    ).toThrow(/does not provide aws:SourceArn/);
     expect(() => serviceTrustPolicy('lambda.amazonaws.com')).toThrow(/give accountId/);
     expect(() => serviceTrustPolicy('events.amazonaws.com', { accountId: account })).toThrow(/give sourceArn/);
   });
@@ -74,7 +87,10 @@ describe('IAM policy builders', () => {
 
     // Assess
     expect(statements.map((s) => [s.Action, s.Resource])).toEqual([
-      [['logs:CreateLogStream', 'logs:PutLogEvents'], ['arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:*']],
+      [
+        ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        ['arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:*'],
+      ],
       [['dynamodb:GetItem', 'dynamodb:PutItem'], [table]],
       [['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], [stream]],
       [['sqs:SendMessage'], ['arn:aws:sqs:us-east-1:123456789012:q']],
@@ -88,7 +104,12 @@ describe('IAM policy builders', () => {
     const statement = listStreamsStatement();
 
     // Assess
-    expect(statement).toEqual({ Sid: 'ListStreams', Effect: 'Allow', Action: ['dynamodb:ListStreams'], Resource: ['*'] });
+    expect(statement).toEqual({
+      Sid: 'ListStreams',
+      Effect: 'Allow',
+      Action: ['dynamodb:ListStreams'],
+      Resource: ['*'],
+    });
   });
 
   it('lets only EventBridge, only for the given rules, dead-letter into a queue', () => {
@@ -107,7 +128,9 @@ describe('IAM policy builders', () => {
       Condition: { ArnEquals: { 'aws:SourceArn': rule } },
     });
     expect(two.Statement[0].Condition).toEqual({ ArnEquals: { 'aws:SourceArn': [rule, `${rule}2`] } });
-    expect(() => eventBridgeDlqQueuePolicy('arn:aws:sqs:us-east-1:123456789012:q', [])).toThrow(/at least one rule ARN/);
+    expect(() => eventBridgeDlqQueuePolicy('arn:aws:sqs:us-east-1:123456789012:q', [])).toThrow(
+      /at least one rule ARN/,
+    );
   });
 
   it('lets EventBridge create streams in the one log group, and put events only for the given rule (its ARN is absent from CreateLogStream)', () => {
@@ -121,8 +144,21 @@ describe('IAM policy builders', () => {
     // Assess
     const principal = { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] };
     expect(doc.Statement).toEqual([
-      { Sid: 'EventBridgeCreateLogStream', Effect: 'Allow', Principal: principal, Action: 'logs:CreateLogStream', Resource: `${group}:*` },
-      { Sid: 'EventBridgePutLogEvents', Effect: 'Allow', Principal: principal, Action: 'logs:PutLogEvents', Resource: `${group}:*`, Condition: { ArnEquals: { 'aws:SourceArn': rule } } },
+      {
+        Sid: 'EventBridgeCreateLogStream',
+        Effect: 'Allow',
+        Principal: principal,
+        Action: 'logs:CreateLogStream',
+        Resource: `${group}:*`,
+      },
+      {
+        Sid: 'EventBridgePutLogEvents',
+        Effect: 'Allow',
+        Principal: principal,
+        Action: 'logs:PutLogEvents',
+        Resource: `${group}:*`,
+        Condition: { ArnEquals: { 'aws:SourceArn': rule } },
+      },
     ]);
     expect(actionsOf(doc)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     expect(() => eventBridgeLogsResourcePolicy(group, { ruleArns: [] })).toThrow(/at least one rule ARN/);

@@ -26,7 +26,11 @@ function freshMocks(opts: MocksModule.StackMocksOptions = {}): Loaded {
 describe('setStackMocks', () => {
   it('namespaces plain keys under the project, keeps namespaced ones, and marks secret keys', async () => {
     // Prepare
-    const { pulumi, m } = freshMocks({ stack: 'test', config: { carrierEndpoint: 'https://c.example.com', 'aws:region': 'eu-west-1', callbackToken: 't0k' }, secretKeys: ['callbackToken'] });
+    const { pulumi, m } = freshMocks({
+      stack: 'test',
+      config: { carrierEndpoint: 'https://c.example.com', 'aws:region': 'eu-west-1', callbackToken: 't0k' },
+      secretKeys: ['callbackToken'],
+    });
 
     // Act
     const config = new pulumi.Config('order-event-gateway');
@@ -51,7 +55,11 @@ describe('RecordingMocks', () => {
       constructor(name: string) {
         super('test:index:Box', name, {});
         this.queue = new aws.sqs.Queue(`${name}-q`, {}, { parent: this });
-        new aws.sqs.QueuePolicy(`${name}-p`, { queueUrl: this.queue.url, policy: pulumi.secret('{}') }, { parent: this });
+        new aws.sqs.QueuePolicy(
+          `${name}-p`,
+          { queueUrl: this.queue.url, policy: pulumi.secret('{}') },
+          { parent: this },
+        );
         this.registerOutputs({});
       }
     }
@@ -83,13 +91,32 @@ describe('RecordingMocks', () => {
     const bus = new aws.cloudwatch.EventBus('bus', { name: 'orders' });
     const onBus = new aws.cloudwatch.EventRule('on-bus', { name: 'r1', eventBusName: bus.name, eventPattern: '{}' });
     const onDefault = new aws.cloudwatch.EventRule('on-default', { name: 'r2', eventPattern: '{}' });
-    const fn = new aws.lambda.Function('fn', { name: 'f', role: 'arn:aws:iam::123456789012:role/r', runtime: 'nodejs22.x' });
+    const fn = new aws.lambda.Function('fn', {
+      name: 'f',
+      role: 'arn:aws:iam::123456789012:role/r',
+      runtime: 'nodejs22.x',
+    });
     const url = new aws.lambda.FunctionUrl('url', { functionName: 'f', authorizationType: 'NONE' });
     const api = new aws.apigatewayv2.Api('api', { protocolType: 'HTTP' });
     const stage = new aws.apigatewayv2.Stage('stage', { apiId: api.id, name: '$default' });
-    const table = new aws.dynamodb.Table('t', { name: 'orders', hashKey: 'id', attributes: [{ name: 'id', type: 'S' }], streamEnabled: true, streamViewType: 'NEW_AND_OLD_IMAGES' });
-    const connection = new aws.cloudwatch.EventConnection('c', { name: 'c', authorizationType: 'API_KEY', authParameters: { apiKey: { key: 'k', value: 'v' } } });
-    const destination = new aws.cloudwatch.EventApiDestination('d', { name: 'd', connectionArn: connection.arn, httpMethod: 'POST', invocationEndpoint: 'https://x' });
+    const table = new aws.dynamodb.Table('t', {
+      name: 'orders',
+      hashKey: 'id',
+      attributes: [{ name: 'id', type: 'S' }],
+      streamEnabled: true,
+      streamViewType: 'NEW_AND_OLD_IMAGES',
+    });
+    const connection = new aws.cloudwatch.EventConnection('c', {
+      name: 'c',
+      authorizationType: 'API_KEY',
+      authParameters: { apiKey: { key: 'k', value: 'v' } },
+    });
+    const destination = new aws.cloudwatch.EventApiDestination('d', {
+      name: 'd',
+      connectionArn: connection.arn,
+      httpMethod: 'POST',
+      invocationEndpoint: 'https://x',
+    });
     const logGroup = new aws.cloudwatch.LogGroup('lg', { name: '/aws/lambda/f' });
     const values = await m.resolveOutputs({
       busArn: bus.arn,
@@ -113,14 +140,19 @@ describe('RecordingMocks', () => {
       busArn: 'arn:aws:events:us-east-1:123456789012:event-bus/orders',
       ruleOnBus: 'arn:aws:events:us-east-1:123456789012:rule/orders/r1',
       ruleOnDefault: 'arn:aws:events:us-east-1:123456789012:rule/r2',
-      invokeArn: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:f/invocations',
+      invokeArn:
+        'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:f/invocations',
       functionUrl: expect.stringMatching(/^https:\/\/[a-z0-9]{32}\.lambda-url\.us-east-1\.on\.aws\/$/),
       apiEndpoint: `https://${apiId}.execute-api.us-east-1.amazonaws.com`,
       executionArn: `arn:aws:execute-api:us-east-1:123456789012:${apiId}`,
       invokeUrl: `https://${apiId}.execute-api.us-east-1.amazonaws.com/`,
-      streamArn: expect.stringMatching(/^arn:aws:dynamodb:us-east-1:123456789012:table\/orders\/stream\/\d{4}-\d\d-\d\dT/),
+      streamArn: expect.stringMatching(
+        /^arn:aws:dynamodb:us-east-1:123456789012:table\/orders\/stream\/\d{4}-\d\d-\d\dT/,
+      ),
       secretArn: expect.stringMatching(/^arn:aws:secretsmanager:us-east-1:123456789012:secret:events!connection\/c\//),
-      destinationArn: expect.stringMatching(/^arn:aws:events:us-east-1:123456789012:api-destination\/d\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/),
+      destinationArn: expect.stringMatching(
+        /^arn:aws:events:us-east-1:123456789012:api-destination\/d\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/,
+      ),
       logGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f',
     });
   });
@@ -136,15 +168,27 @@ describe('RecordingMocks', () => {
     const { classifyResources } = await import('../../local/model/emulation');
 
     // Act
-    const wait = new (time as typeof import('@pulumiverse/time')).Sleep('wait', { createDuration: '120s', triggers: { a: 'b' } });
-    new aws.cloudwatch.LogResourcePolicy('lp', { resourceArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/x', policyDocument: '{}' });
+    const wait = new (time as typeof import('@pulumiverse/time')).Sleep('wait', {
+      createDuration: '120s',
+      triggers: { a: 'b' },
+    });
+    new aws.cloudwatch.LogResourcePolicy('lp', {
+      resourceArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/x',
+      policyDocument: '{}',
+    });
     await m.resolveOutputs({ id: wait.id });
     await m.settle();
 
     // Assess
-    expect(mocks.byName('wait')).toMatchObject({ type: 'time:index/sleep:Sleep', id: '2026-01-01T00:00:00Z', inputs: { createDuration: '120s', triggers: { a: 'b' } } });
+    expect(mocks.byName('wait')).toMatchObject({
+      type: 'time:index/sleep:Sleep',
+      id: '2026-01-01T00:00:00Z',
+      inputs: { createDuration: '120s', triggers: { a: 'b' } },
+    });
     expect(mocks.byName('lp')?.id).toBe('arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/x');
-    const classes = classifyResources({ resources: mocks.resources } as unknown as Parameters<typeof classifyResources>[0]);
+    const classes = classifyResources({ resources: mocks.resources } as unknown as Parameters<
+      typeof classifyResources
+    >[0]);
     expect(classes.emulated.get('time:index/sleep:Sleep')?.map((r) => r.name)).toEqual(['wait']);
   });
 
@@ -179,7 +223,9 @@ describe('RecordingMocks', () => {
     expect(region).toMatchObject({ region: 'eu-central-1', name: 'eu-central-1' });
     expect(identity.accountId).toBe('123456789012');
     expect(partition.partition).toBe('aws');
-    expect(() => mocks.call({ token: 'aws:s3/getBucket:getBucket', inputs: {} })).toThrow('RecordingMocks: no mock for the invoke aws:s3/getBucket:getBucket');
+    expect(() => mocks.call({ token: 'aws:s3/getBucket:getBucket', inputs: {} })).toThrow(
+      'RecordingMocks: no mock for the invoke aws:s3/getBucket:getBucket',
+    );
   });
 
   it('marks random passwords secret, as the provider does', async () => {
@@ -213,7 +259,9 @@ describe('RecordingMocks', () => {
     jest.isolateModules(() => {
       /* eslint-disable @typescript-eslint/no-require-imports -- same registry as the mocks */
       const m = require('../../local/model/pulumi-mocks') as typeof MocksModule;
-      const mocks = m.setStackMocks({ randomValue: (logical, length) => (asked.push([logical, length]), 'X'.repeat(length)) });
+      const mocks = m.setStackMocks({
+        randomValue: (logical, length) => (asked.push([logical, length]), 'X'.repeat(length)),
+      });
       const random = require('@pulumi/random');
       loaded = { m, mocks, pulumi: require('@pulumi/pulumi'), aws: require('@pulumi/aws') };
       result = new random.RandomPassword('pw', { length: 12, special: false }).result;
@@ -237,7 +285,11 @@ describe('RecordingMocks', () => {
     // Act
     const pool = new aws.cognito.UserPool('pool', {});
     const client = new aws.cognito.UserPoolClient('client', { userPoolId: pool.id });
-    const [id, endpoint, clientId] = await Promise.all([m.promiseOf(pool.id), m.promiseOf(pool.endpoint), m.promiseOf(client.id)]);
+    const [id, endpoint, clientId] = await Promise.all([
+      m.promiseOf(pool.id),
+      m.promiseOf(pool.endpoint),
+      m.promiseOf(client.id),
+    ]);
 
     // Assess
     expect(id).toMatch(/^us-east-1_[A-Za-z0-9]{9}$/);

@@ -8,15 +8,23 @@ import { loadStack, T, type LoadedStack } from './helpers/stack';
  * (secretness is pushed up to the top-level input). A sentinel found anywhere outside such a wrapper reached a
  * resource in plain text.
  */
-function occurrences(value: unknown, needle: string, path: string, inSecret: boolean, out: { path: string; secret: boolean }[]): void {
+function occurrences(
+  value: unknown,
+  needle: string,
+  path: string,
+  inSecret: boolean,
+  out: { path: string; secret: boolean }[],
+): void {
   if (isSecretValue(value)) return occurrences(value.value, needle, path, true, out);
   if (typeof value === 'string') {
     if (value.includes(needle)) out.push({ path, secret: inSecret });
     return;
   }
   if (pulumi.asset.Archive.isInstance(value) || pulumi.asset.Asset.isInstance(value)) return;
-  if (Array.isArray(value)) (value as unknown[]).forEach((v, i) => occurrences(v, needle, `${path}[${i}]`, inSecret, out));
-  else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) occurrences(v, needle, `${path}.${k}`, inSecret, out);
+  if (Array.isArray(value))
+    (value as unknown[]).forEach((v, i) => occurrences(v, needle, `${path}[${i}]`, inSecret, out));
+  else if (typeof value === 'object' && value !== null)
+    for (const [k, v] of Object.entries(value)) occurrences(v, needle, `${path}.${k}`, inSecret, out);
 }
 
 function findAll(resources: RecordedResource[], needle: string): { path: string; secret: boolean }[] {
@@ -60,7 +68,8 @@ describe('secrets reach resources only as secrets', () => {
 
     it('puts each secret only where it is needed', () => {
       // Prepare / Act
-      const holders = (sentinel: string) => [...new Set(findAll(stack.resources, sentinel).map((f) => f.path.split('.')[0]))].sort();
+      const holders = (sentinel: string) =>
+        [...new Set(findAll(stack.resources, sentinel).map((f) => f.path.split('.')[0]))].sort();
 
       // Assess
       expect(holders(sentinels.callbackToken)).toEqual(['authorize-carrier', 'carrier-mock']);
@@ -85,7 +94,10 @@ describe('secrets reach resources only as secrets', () => {
     it('reaches the connection and the mock (as its Basic header) only inside secrets', async () => {
       // Prepare
       const password = 'SENTINEL-password-5e6f';
-      const stack = await loadStack({ config: { carrierAuthType: 'BASIC', carrierUsername: 'shop', carrierPassword: password }, secretKeys: ['carrierPassword'] });
+      const stack = await loadStack({
+        config: { carrierAuthType: 'BASIC', carrierUsername: 'shop', carrierPassword: password },
+        secretKeys: ['carrierPassword'],
+      });
 
       // Act
       const plain = findAll(stack.resources, password);
@@ -113,7 +125,10 @@ describe('secrets reach resources only as secrets', () => {
         expect([name, occurrencesOf.length > 0]).toEqual([name, true]);
         expect([name, occurrencesOf.filter((f) => !f.secret)]).toEqual([name, []]);
       }
-      await expectNoPlainSecretOutput(stack, generated.map(([, v]) => v));
+      await expectNoPlainSecretOutput(
+        stack,
+        generated.map(([, v]) => v),
+      );
     });
   });
 });

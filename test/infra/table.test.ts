@@ -23,7 +23,9 @@ describe('OrdersTable', () => {
       serverSideEncryption: { enabled: true },
     });
     expect(table[0].inputs.rangeKey).toBeUndefined();
-    expect(table[0].state.streamArn).toMatch(/^arn:aws:dynamodb:us-east-1:123456789012:table\/orders-[0-9a-f]{7}\/stream\//);
+    expect(table[0].state.streamArn).toMatch(
+      /^arn:aws:dynamodb:us-east-1:123456789012:table\/orders-[0-9a-f]{7}\/stream\//,
+    );
   });
 
   it('gives each handler exactly the item actions it needs on the table', () => {
@@ -31,7 +33,9 @@ describe('OrdersTable', () => {
     const table = stack.ofType(T.table)[0];
     const grantsOf = (fn: string) => {
       const doc = JSON.parse(stack.get(T.rolePolicy, `${fn}-policy`).inputs.policy);
-      return doc.Statement.filter((s: { Resource: string[] }) => s.Resource.includes(table.state.arn)).map((s: { Action: string[] }) => s.Action);
+      return doc.Statement.filter((s: { Resource: string[] }) => s.Resource.includes(table.state.arn)).map(
+        (s: { Action: string[] }) => s.Action,
+      );
     };
 
     // Act / Assess

@@ -48,7 +48,14 @@ describe('templates', () => {
       '$.eventID',
     ]);
     expect(orderChangedPipeTemplate).not.toMatch(/"<|>"/);
-    expect(Object.keys(withPlaceholdersFilled(orderChangedPipeTemplate) as object)).toEqual(['orderId', 'state', 'reason', 'change', 'updatedAt', 'changeId']);
+    expect(Object.keys(withPlaceholdersFilled(orderChangedPipeTemplate) as object)).toEqual([
+      'orderId',
+      'state',
+      'reason',
+      'change',
+      'updatedAt',
+      'changeId',
+    ]);
   });
 
   it('maps the carrier confirmation to ConfirmShipmentInput', () => {
@@ -71,7 +78,9 @@ describe('templates', () => {
     const transformers = [confirmShipmentTransformer, carrierPayloadTransformer, chatMessageTransformer];
 
     // Act
-    const undeclared = transformers.flatMap((t) => [...t.inputTemplate.matchAll(/<([^>]+)>/g)].map((m) => m[1]).filter((name) => !(name in t.inputPaths)));
+    const undeclared = transformers.flatMap((t) =>
+      [...t.inputTemplate.matchAll(/<([^>]+)>/g)].map((m) => m[1]).filter((name) => !(name in t.inputPaths)),
+    );
 
     // Assess
     expect(undeclared).toEqual([]);
@@ -88,7 +97,10 @@ describe('templates', () => {
 
   it('keeps the reason bare in the chat message and only safe values inside its text', () => {
     // Prepare / Act
-    const shape = withPlaceholdersFilled(chatMessageTransformer.inputTemplate) as { text: string; attachments: { text: string }[] };
+    const shape = withPlaceholdersFilled(chatMessageTransformer.inputTemplate) as {
+      text: string;
+      attachments: { text: string }[];
+    };
 
     // Assess
     expect(shape.text).toBe('Order x is now x');
@@ -100,7 +112,14 @@ describe('templates', () => {
     const params = putEventsRequestParameters('orders-dev', 'order-event-gateway.api', 'Order Uploaded');
 
     // Assess
-    expect(params).toEqual({ EventBusName: 'orders-dev', Source: 'order-event-gateway.api', DetailType: 'Order Uploaded', Detail: '$request.body' });
-    expect(() => putEventsRequestParameters('orders-dev', '$request.header.source', 'x')).toThrow(/source must be a static value/);
+    expect(params).toEqual({
+      EventBusName: 'orders-dev',
+      Source: 'order-event-gateway.api',
+      DetailType: 'Order Uploaded',
+      Detail: '$request.body',
+    });
+    expect(() => putEventsRequestParameters('orders-dev', '$request.header.source', 'x')).toThrow(
+      /source must be a static value/,
+    );
   });
 });

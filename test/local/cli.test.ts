@@ -12,10 +12,17 @@ import { iamReport } from '../../local/iam';
 
 // The summary is built from a handle; starting a cloud is the e2e tests' job.
 jest.mock('../../local/cloud', () => ({ startCloud: jest.fn() }));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { busyPortsMessage, CliUsageError, explainConfigError, parseCliArgs, portInUse, summary } = require('../../local/cli') as typeof import('../../local/cli');
+const { busyPortsMessage, CliUsageError, explainConfigError, parseCliArgs, portInUse, summary } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after jest.mock above
+  require('../../local/cli') as typeof import('../../local/cli');
 
-function resource(type: string, name: string, id: string, state: Record<string, unknown>, custom = true): GraphResource & { custom: boolean } {
+function resource(
+  type: string,
+  name: string,
+  id: string,
+  state: Record<string, unknown>,
+  custom = true,
+): GraphResource & { custom: boolean } {
   return { type, name, id, urn: `urn:pulumi:dev::p::${type}::${name}`, inputs: state, state, custom };
 }
 
@@ -24,15 +31,40 @@ function fakeHandle(projectDir: string): CloudHandle {
   const graph = new StackGraph(
     [
       resource('p:index:Component', 'group', '', {}, false),
-      resource('aws:apigatewayv2/api:Api', 'api', api, { name: 'shop-api', protocolType: 'HTTP', apiEndpoint: `https://${api}.execute-api.us-east-1.amazonaws.com` }),
-      resource('aws:apigatewayv2/integration:Integration', 'i', 'i1', { apiId: api, integrationType: 'AWS_PROXY', integrationSubtype: 'EventBridge-PutEvents', requestParameters: {} }),
-      resource('aws:apigatewayv2/route:Route', 'r1', 'r1', { apiId: api, routeKey: 'POST /widgets', target: 'integrations/i1' }),
-      resource('aws:apigatewayv2/route:Route', 'r2', 'r2', { apiId: api, routeKey: 'POST /secret', target: 'integrations/i1', authorizationType: 'CUSTOM' }),
+      resource('aws:apigatewayv2/api:Api', 'api', api, {
+        name: 'shop-api',
+        protocolType: 'HTTP',
+        apiEndpoint: `https://${api}.execute-api.us-east-1.amazonaws.com`,
+      }),
+      resource('aws:apigatewayv2/integration:Integration', 'i', 'i1', {
+        apiId: api,
+        integrationType: 'AWS_PROXY',
+        integrationSubtype: 'EventBridge-PutEvents',
+        requestParameters: {},
+      }),
+      resource('aws:apigatewayv2/route:Route', 'r1', 'r1', {
+        apiId: api,
+        routeKey: 'POST /widgets',
+        target: 'integrations/i1',
+      }),
+      resource('aws:apigatewayv2/route:Route', 'r2', 'r2', {
+        apiId: api,
+        routeKey: 'POST /secret',
+        target: 'integrations/i1',
+        authorizationType: 'CUSTOM',
+      }),
       resource('aws:iam/role:Role', 'role-a', 'role-a', {}),
       resource('aws:iam/role:Role', 'role-b', 'role-b', {}),
     ],
     { apiUrl: `https://${api}.execute-api.us-east-1.amazonaws.com/`, token: 'tok-123' },
-    { project: 'p', stack: 'dev', values: { 'p:token': 'local-token-12345678' }, secretKeys: ['p:token'], placeholders: ['p:token'], overridden: [] },
+    {
+      project: 'p',
+      stack: 'dev',
+      values: { 'p:token': 'local-token-12345678' },
+      secretKeys: ['p:token'],
+      placeholders: ['p:token'],
+      overridden: [],
+    },
     '123456789012',
     'us-east-1',
     ['token'],
@@ -43,7 +75,20 @@ function fakeHandle(projectDir: string): CloudHandle {
     graph,
     iam: { enabled: false },
     classification: classifyResources(graph),
-    urls: { api: 'http://127.0.0.1:3000', apis: [{ name: 'shop-api', id: api, aws: `https://${api}.execute-api.us-east-1.amazonaws.com`, local: 'http://127.0.0.1:3000' }], edge: 'http://127.0.0.1:4566', dynamodb: 'http://127.0.0.1:9999', functionUrls: [] },
+    urls: {
+      api: 'http://127.0.0.1:3000',
+      apis: [
+        {
+          name: 'shop-api',
+          id: api,
+          aws: `https://${api}.execute-api.us-east-1.amazonaws.com`,
+          local: 'http://127.0.0.1:3000',
+        },
+      ],
+      edge: 'http://127.0.0.1:4566',
+      dynamodb: 'http://127.0.0.1:9999',
+      functionUrls: [],
+    },
     urlMap,
     dataDir: path.join(projectDir, '.local'),
     secrets: new LocalSecretStore(),
@@ -56,9 +101,31 @@ function fakeHandle(projectDir: string): CloudHandle {
 describe('npm start (cli)', () => {
   it('parses options, repeated --config and --map-url, and ports from the environment', () => {
     // Act
-    const options = parseCliArgs(['--stack', 'prod', '--config', 'a=1', '--config=b=x=y', '--in-memory', '--data-dir', 'd', '--map-url', 'https://x.example=http://127.0.0.1:1'], { PORT: '8080' });
+    const options = parseCliArgs(
+      [
+        '--stack',
+        'prod',
+        '--config',
+        'a=1',
+        '--config=b=x=y',
+        '--in-memory',
+        '--data-dir',
+        'd',
+        '--map-url',
+        'https://x.example=http://127.0.0.1:1',
+      ],
+      { PORT: '8080' },
+    );
     // Assess
-    expect(options).toMatchObject({ stack: 'prod', configOverrides: { a: '1', b: 'x=y' }, inMemory: true, dataDir: 'd', port: 8080, edgePort: 4566, urlOverrides: { 'https://x.example': 'http://127.0.0.1:1' } });
+    expect(options).toMatchObject({
+      stack: 'prod',
+      configOverrides: { a: '1', b: 'x=y' },
+      inMemory: true,
+      dataDir: 'd',
+      port: 8080,
+      edgePort: 4566,
+      urlOverrides: { 'https://x.example': 'http://127.0.0.1:1' },
+    });
     expect(() => parseCliArgs(['--bogus'], {})).toThrow(CliUsageError);
     expect(() => parseCliArgs([], { AWS_EDGE_PORT: 'abc' })).toThrow(CliUsageError);
   });
@@ -75,7 +142,9 @@ describe('npm start (cli)', () => {
     expect(text).toMatch(/AWS edge\s+http:\/\/127\.0\.0\.1:4566/);
     expect(text).toContain('apiUrl: "http://127.0.0.1:3000/"');
     expect(text).toContain('p:token = local-token-12345678');
-    expect(text).toContain("curl -sS -X POST http://127.0.0.1:3000/widgets -H 'content-type: application/json' -d @examples/widget.json");
+    expect(text).toContain(
+      "curl -sS -X POST http://127.0.0.1:3000/widgets -H 'content-type: application/json' -d @examples/widget.json",
+    );
     expect(text).not.toContain('/secret -H');
     expect(text).toContain('\nReady.');
   });
@@ -129,7 +198,9 @@ describe('npm start (cli)', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     // Assess
     expect(await portInUse(0)).toBe(false);
-    expect(message).toBe(`Port ${busy} (the HTTP API, PORT) is already in use: nothing was started. Set a free port, e.g. \`PORT=${busy + 1} npm start\` (0 picks any).`);
+    expect(message).toBe(
+      `Port ${busy} (the HTTP API, PORT) is already in use: nothing was started. Set a free port, e.g. \`PORT=${busy + 1} npm start\` (0 picks any).`,
+    );
     expect(await busyPortsMessage([{ port: busy, variable: 'PORT', what: 'x' }])).toBeUndefined();
   });
 
@@ -139,7 +210,9 @@ describe('npm start (cli)', () => {
     const file = path.join(dir, 'token');
     writeFileSync(file, 'from-a-file\n');
     // Act
-    const options = parseCliArgs(['--config-env', 'callbackToken=MY_TOKEN', '--config-file', 'carrierApiKey=' + file], { MY_TOKEN: 'from-the-env' });
+    const options = parseCliArgs(['--config-env', 'callbackToken=MY_TOKEN', '--config-file', 'carrierApiKey=' + file], {
+      MY_TOKEN: 'from-the-env',
+    });
     rmSync(dir, { recursive: true, force: true });
     // Assess
     expect(options.configOverrides).toEqual({ callbackToken: 'from-the-env', carrierApiKey: 'from-a-file' });
@@ -152,7 +225,12 @@ describe('npm start (cli)', () => {
     const projectDir = path.join(__dirname, 'fixtures', 'cli-project');
     const fresh = fakeHandle(projectDir);
     const value = fresh.secrets.value('random:callback-token', 40);
-    const later = { ...fresh, secrets: Object.assign(Object.create(Object.getPrototypeOf(fresh.secrets)) as LocalSecretStore, fresh.secrets, { generated: [] }) };
+    const later = {
+      ...fresh,
+      secrets: Object.assign(Object.create(Object.getPrototypeOf(fresh.secrets)) as LocalSecretStore, fresh.secrets, {
+        generated: [],
+      }),
+    };
     // Act
     const first = summary(fresh, projectDir).join('\n');
     const second = summary(later, projectDir).join('\n');
@@ -178,7 +256,9 @@ describe('configuration errors at start-up', () => {
   });
 
   it('points at the stack file when no key is named, and leaves other errors alone', () => {
-    expect(explainConfigError(new ConfigError('Pulumi.yaml must declare the project name'), 'dev')?.[1]).toBe('Fix: check Pulumi.dev.yaml and the --config flags (npm start -- --help).');
+    expect(explainConfigError(new ConfigError('Pulumi.yaml must declare the project name'), 'dev')?.[1]).toBe(
+      'Fix: check Pulumi.dev.yaml and the --config flags (npm start -- --help).',
+    );
     expect(explainConfigError(new Error('boom'), 'dev')).toBeUndefined();
   });
 

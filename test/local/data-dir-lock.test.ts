@@ -12,12 +12,20 @@ describe('the data directory lock (one local cloud per data directory)', () => {
 
   it('refuses a second instance, naming the first one’s PID, stack and ports', () => {
     // Prepare
-    const first = acquireDataDirLock(dir, { stack: 'dev', ports: { api: 3000, edge: 4566 }, pid: 1111, exists: () => true });
+    const first = acquireDataDirLock(dir, {
+      stack: 'dev',
+      ports: { api: 3000, edge: 4566 },
+      pid: 1111,
+      exists: () => true,
+    });
     // Act
-    const second = (): unknown => acquireDataDirLock(dir, { stack: 'dev', ports: { api: 3100, edge: 4600 }, pid: 2222, exists: () => true });
+    const second = (): unknown =>
+      acquireDataDirLock(dir, { stack: 'dev', ports: { api: 3100, edge: 4600 }, pid: 2222, exists: () => true });
     // Assess
     expect(second).toThrow(DataDirLockedError);
-    expect(second).toThrow(`is in use by another local cloud (PID 1111, stack dev, HTTP API on port 3000, AWS edge on port 4566)`);
+    expect(second).toThrow(
+      `is in use by another local cloud (PID 1111, stack dev, HTTP API on port 3000, AWS edge on port 4566)`,
+    );
     expect(second).toThrow(/kill 1111\), or start this one with its own --data-dir DIR/);
     first.release();
   });
@@ -52,9 +60,14 @@ describe('the data directory lock (one local cloud per data directory)', () => {
 
   it('treats a running process as the holder (real liveness check)', () => {
     // Prepare
-    writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: process.pid, stack: 'dev', ports: { api: 1 }, startedAt: '' }));
+    writeFileSync(
+      path.join(dir, LOCK_FILE),
+      JSON.stringify({ pid: process.pid, stack: 'dev', ports: { api: 1 }, startedAt: '' }),
+    );
     // Act / Assess
     expect(readDataDirLock(dir)?.pid).toBe(process.pid);
-    expect(() => acquireDataDirLock(dir, { stack: 'dev', ports: {}, pid: process.pid + 1 })).toThrow(DataDirLockedError);
+    expect(() => acquireDataDirLock(dir, { stack: 'dev', ports: {}, pid: process.pid + 1 })).toThrow(
+      DataDirLockedError,
+    );
   });
 });

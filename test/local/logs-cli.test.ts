@@ -16,10 +16,18 @@ describe('npm run logs', () => {
   });
 
   it('parses the options, defaulting to the last hour of .local/logs', () => {
-    expect(parseLogsArgs([], now)).toEqual({ follow: false, since: new Date('2026-11-24T09:00:00.000Z'), dir: path.join('.local', 'logs') });
+    expect(parseLogsArgs([], now)).toEqual({
+      follow: false,
+      since: new Date('2026-11-24T09:00:00.000Z'),
+      dir: path.join('.local', 'logs'),
+    });
     expect(parseLogsArgs([], now, { LOCAL_DATA_DIR: '/tmp/d' }).dir).toBe(path.join('/tmp/d', 'logs'));
     expect(parseLogsArgs(['--help'], now).help).toBe(true);
-    expect(parseLogsArgs(['--follow', '--source', 'fn', '--data-dir', '/tmp/x'], now)).toMatchObject({ follow: true, source: 'fn', dir: path.join('/tmp/x', 'logs') });
+    expect(parseLogsArgs(['--follow', '--source', 'fn', '--data-dir', '/tmp/x'], now)).toMatchObject({
+      follow: true,
+      source: 'fn',
+      dir: path.join('/tmp/x', 'logs'),
+    });
     expect(() => parseLogsArgs(['--nope'], now)).toThrow(LogsCliError);
   });
 

@@ -9,7 +9,12 @@ describe('npm run stack-output (as pulumi stack output)', () => {
   const run = (argv: string[]): { out: string[]; err: string[] } => {
     const out: string[] = [];
     const err: string[] = [];
-    runStackOutputCli(argv, (l) => out.push(l), (l) => err.push(l), { LOCAL_DATA_DIR: dir });
+    runStackOutputCli(
+      argv,
+      (l) => out.push(l),
+      (l) => err.push(l),
+      { LOCAL_DATA_DIR: dir },
+    );
     return { out, err };
   };
   beforeEach(() => {
@@ -19,7 +24,11 @@ describe('npm run stack-output (as pulumi stack output)', () => {
 
   it('prints one value bare, masks secrets unless --show-secrets, and lists all in a table', () => {
     // Prepare
-    const file = writeStackOutputs(dir, { stack: 'dev', outputs: { apiUrl: 'http://127.0.0.1:3000/', token: 's3cret', header: { name: 'x-api-key', value: 'k' } }, secretOutputs: ['token', 'header'] });
+    const file = writeStackOutputs(dir, {
+      stack: 'dev',
+      outputs: { apiUrl: 'http://127.0.0.1:3000/', token: 's3cret', header: { name: 'x-api-key', value: 'k' } },
+      secretOutputs: ['token', 'header'],
+    });
     // Act
     const apiUrl = run(['apiUrl']);
     const masked = run(['token']);
@@ -42,7 +51,9 @@ describe('npm run stack-output (as pulumi stack output)', () => {
     // Act / Assess
     expect(() => run(['apiUrl'])).toThrow(/No local cloud has run on .* yet/);
     writeStackOutputs(dir, { stack: 'dev', outputs: { apiUrl: 'x' }, secretOutputs: [] });
-    expect(() => run(['nope'])).toThrow(new StackOutputsError("current stack does not have output property 'nope' (it has: apiUrl)"));
+    expect(() => run(['nope'])).toThrow(
+      new StackOutputsError("current stack does not have output property 'nope' (it has: apiUrl)"),
+    );
     expect(() => parseStackOutputArgs(['--bogus'], {})).toThrow(/Unknown option --bogus/);
     expect(run(['--help']).out[0]).toContain('--show-secrets');
   });

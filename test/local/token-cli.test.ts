@@ -1,11 +1,31 @@
 import { chooseIssuer, parseTokenArgs, TokenCliError } from '../../local/token-cli';
 import type { IssuerRecord } from '../../local/services/cognito-issuer';
 
-const pool = (id: string): IssuerRecord => ({ id, name: `${id}-name`, issuer: `https://cognito-idp.us-east-1.amazonaws.com/${id}`, clientIds: ['c'], local: 'http://127.0.0.1:1', keyFile: '/k' });
+const pool = (id: string): IssuerRecord => ({
+  id,
+  name: `${id}-name`,
+  issuer: `https://cognito-idp.us-east-1.amazonaws.com/${id}`,
+  clientIds: ['c'],
+  local: 'http://127.0.0.1:1',
+  keyFile: '/k',
+});
 
 describe('npm run token (cli)', () => {
   it('reads the customer, the data dir and the token options', () => {
-    expect(parseTokenArgs(['--customer', 'alice', '--data-dir', '/d', '--expires-in', '-60', '--client-id', 'x', '--scope', 'a b'])).toEqual({
+    expect(
+      parseTokenArgs([
+        '--customer',
+        'alice',
+        '--data-dir',
+        '/d',
+        '--expires-in',
+        '-60',
+        '--client-id',
+        'x',
+        '--scope',
+        'a b',
+      ]),
+    ).toEqual({
       customer: 'alice',
       dataDir: '/d',
       expiresIn: -60,

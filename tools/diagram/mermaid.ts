@@ -56,7 +56,13 @@ export function mermaidFromGraph(resources: readonly GraphResource[]): string {
     return id;
   };
   const edge = (from: string, to: string, label?: string, dotted = false): void => {
-    const arrow = dotted ? (label ? `-. "${escapeLabel(label)}" .->` : '-.->') : label ? `-- "${escapeLabel(label)}" -->` : '-->';
+    const arrow = dotted
+      ? label
+        ? `-. "${escapeLabel(label)}" .->`
+        : '-.->'
+      : label
+        ? `-- "${escapeLabel(label)}" -->`
+        : '-->';
     const line = `  ${from} ${arrow} ${to}`;
     if (!edgeSet.has(line)) {
       edgeSet.add(line);
@@ -78,7 +84,9 @@ export function mermaidFromGraph(resources: readonly GraphResource[]): string {
   const findFunction = (ref: string | undefined): GraphResource | undefined => {
     if (!ref) return undefined;
     const bare = ref.startsWith('arn:') ? ref.split(':').slice(0, 7).join(':') : ref;
-    return functions.find((f) => f.state.arn === bare || f.state.name === ref || f.name === ref || ref.includes(`${String(f.state.arn)}/`));
+    return functions.find(
+      (f) => f.state.arn === bare || f.state.name === ref || f.name === ref || ref.includes(`${String(f.state.arn)}/`),
+    );
   };
   const findQueue = (arn: unknown): GraphResource | undefined => queues.find((q) => q.state.arn === arn);
   const findBus = (ref: unknown): GraphResource | undefined => {
@@ -117,7 +125,9 @@ export function mermaidFromGraph(resources: readonly GraphResource[]): string {
     if (bus) edge(routeId, busNode(bus), kind);
     else if (fn) edge(routeId, functionNode(fn), kind);
     const authorizer = ofType('aws:apigatewayv2/authorizer:Authorizer').find((a) => a.id === route.state.authorizerId);
-    const authorizerFn = findFunction(/functions\/(arn:[^/]+)\/invocations/.exec(str(authorizer?.state.authorizerUri) ?? '')?.[1]);
+    const authorizerFn = findFunction(
+      /functions\/(arn:[^/]+)\/invocations/.exec(str(authorizer?.state.authorizerUri) ?? '')?.[1],
+    );
     if (authorizerFn) edge(routeId, functionNode(authorizerFn), 'authorizer', true);
   }
 
@@ -142,14 +152,24 @@ export function mermaidFromGraph(resources: readonly GraphResource[]): string {
   // Functions → tables named in their environment; → routes their environment URLs point at.
   const apis = ofType('aws:apigatewayv2/api:Api');
   for (const fn of functions) {
-    const variables = Object.values(((fn.state.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {}) as Record<string, unknown>).filter((v): v is string => typeof v === 'string');
-    for (const table of tables) if (variables.includes(String(table.state.name))) edge(functionNode(fn), node(table, 'table', `table ${table.name}`));
+    const variables = Object.values(
+      ((fn.state.environment as { variables?: Record<string, unknown> } | undefined)?.variables ?? {}) as Record<
+        string,
+        unknown
+      >,
+    ).filter((v): v is string => typeof v === 'string');
+    for (const table of tables)
+      if (variables.includes(String(table.state.name)))
+        edge(functionNode(fn), node(table, 'table', `table ${table.name}`));
     for (const api of apis) {
       const endpoint = str(api.state.apiEndpoint);
       if (!endpoint) continue;
       for (const value of variables.filter((v) => v.startsWith(endpoint))) {
         const pathPart = value.slice(endpoint.length) || '/';
-        for (const route of routes.filter((r) => r.state.apiId === api.id && String(r.state.routeKey).endsWith(` ${pathPart}`))) edge(functionNode(fn), node(route, 'route', String(route.state.routeKey)), 'HTTPS', true);
+        for (const route of routes.filter(
+          (r) => r.state.apiId === api.id && String(r.state.routeKey).endsWith(` ${pathPart}`),
+        ))
+          edge(functionNode(fn), node(route, 'route', String(route.state.routeKey)), 'HTTPS', true);
       }
     }
   }
@@ -157,7 +177,8 @@ export function mermaidFromGraph(resources: readonly GraphResource[]): string {
   // Lambda async on-failure destinations.
   for (const config of ofType('aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig')) {
     const fn = findFunction(str(config.state.functionName));
-    const onFailure = (config.state.destinationConfig as { onFailure?: { destination?: string } } | undefined)?.onFailure?.destination;
+    const onFailure = (config.state.destinationConfig as { onFailure?: { destination?: string } } | undefined)
+      ?.onFailure?.destination;
     const queue = findQueue(onFailure);
     if (fn && queue) edge(functionNode(fn), queueNode(queue), 'on failure', true);
   }
@@ -165,11 +186,18 @@ export function mermaidFromGraph(resources: readonly GraphResource[]): string {
   // Tables → pipes → targets (+ DLQs).
   for (const pipe of ofType('aws:pipes/pipe:Pipe')) {
     const pipeId = node(pipe, 'pipe', `pipe ${pipe.name}`);
-    const table = tables.find((t) => str(t.state.streamArn) === pipe.state.source || String(pipe.state.source ?? '').startsWith(`${String(t.state.arn)}/stream/`));
+    const table = tables.find(
+      (t) =>
+        str(t.state.streamArn) === pipe.state.source ||
+        String(pipe.state.source ?? '').startsWith(`${String(t.state.arn)}/stream/`),
+    );
     if (table) edge(node(table, 'table', `table ${table.name}`), pipeId, 'stream');
     const to = targetNode(String(pipe.state.target ?? ''));
     if (to) edge(pipeId, to);
-    const parameters = (pipe.state.sourceParameters ?? {}) as Record<string, { deadLetterConfig?: { arn?: string } } | undefined>;
+    const parameters = (pipe.state.sourceParameters ?? {}) as Record<
+      string,
+      { deadLetterConfig?: { arn?: string } } | undefined
+    >;
     for (const source of Object.values(parameters)) {
       const dlq = findQueue(source?.deadLetterConfig?.arn);
       if (dlq) edge(pipeId, queueNode(dlq), 'DLQ', true);
@@ -178,10 +206,15 @@ export function mermaidFromGraph(resources: readonly GraphResource[]): string {
 
   // API destinations → the Function URL (and function) they call.
   for (const destination of destinations) {
-    const url = functionUrls.find((u) => str(u.state.functionUrl) && String(destination.state.invocationEndpoint ?? '').startsWith(String(u.state.functionUrl)));
+    const url = functionUrls.find(
+      (u) =>
+        str(u.state.functionUrl) &&
+        String(destination.state.invocationEndpoint ?? '').startsWith(String(u.state.functionUrl)),
+    );
     if (!url) continue;
     const fn = findFunction(str(url.state.functionName));
-    if (fn) edge(node(destination, 'destination', `API destination ${destination.name}`), functionNode(fn), 'Function URL');
+    if (fn)
+      edge(node(destination, 'destination', `API destination ${destination.name}`), functionNode(fn), 'Function URL');
   }
 
   const lines = ['flowchart LR'];

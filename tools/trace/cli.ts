@@ -30,7 +30,8 @@ export class TraceUsageError extends Error {
   override name = 'TraceUsageError';
 }
 
-const USAGE = 'usage: npm run trace -- <id> [--stack NAME] [--config key=value]... [--endpoint-url URL] [--region REGION] [--since 14d] [--json]';
+const USAGE =
+  'usage: npm run trace -- <id> [--stack NAME] [--config key=value]... [--endpoint-url URL] [--region REGION] [--since 14d] [--json]';
 
 function parseDuration(value: string): number {
   const match = /^(\d+)([smhd])$/.exec(value);
@@ -39,7 +40,13 @@ function parseDuration(value: string): number {
 }
 
 export function parseTraceArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): TraceArgs {
-  const args: Partial<TraceArgs> = { stack: 'dev', sinceMs: parseDuration('14d'), projectDir: process.cwd(), json: false, config: {} };
+  const args: Partial<TraceArgs> = {
+    stack: 'dev',
+    sinceMs: parseDuration('14d'),
+    projectDir: process.cwd(),
+    json: false,
+    config: {},
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const value = (): string => {
@@ -59,8 +66,7 @@ export function parseTraceArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       const eq = pair.indexOf('=');
       if (eq <= 0) throw new TraceUsageError(`--config expects key=value, got "${pair}"`);
       (args.config as Record<string, string>)[pair.slice(0, eq)] = pair.slice(eq + 1);
-    }
-    else if (arg.startsWith('-')) throw new TraceUsageError(`unknown option ${arg}\n${USAGE}`);
+    } else if (arg.startsWith('-')) throw new TraceUsageError(`unknown option ${arg}\n${USAGE}`);
     else if (args.id === undefined) args.id = arg;
     else throw new TraceUsageError(`one id at a time\n${USAGE}`);
   }
@@ -70,23 +76,50 @@ export function parseTraceArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   return args as TraceArgs;
 }
 
-export async function runTrace(argv: string[], out: (line: string) => void = (l) => console.log(l), env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runTrace(
+  argv: string[],
+  out: (line: string) => void = (l) => console.log(l),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const args = parseTraceArgs(argv, env);
   const graph = await loadStackGraph({ stack: args.stack, projectDir: args.projectDir, configOverrides: args.config });
   const sources = traceSourcesFromGraph(graph.resources);
   const region = args.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? graph.region;
   // The local edge does not check signatures; without credentials in the environment, any will do there.
-  const credentials = args.endpointUrl && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined;
-  const config = { region, ...(args.endpointUrl ? { endpoint: args.endpointUrl } : {}), ...(credentials ? { credentials } : {}) };
+  const credentials =
+    args.endpointUrl && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE
+      ? { accessKeyId: 'local', secretAccessKey: 'local' }
+      : undefined;
+  const config = {
+    region,
+    ...(args.endpointUrl ? { endpoint: args.endpointUrl } : {}),
+    ...(credentials ? { credentials } : {}),
+  };
   const logs = new CloudWatchLogsClient(config);
   const sqs = new SQSClient(config);
   try {
-    const collected = await collectTrace({ logs, sqs, id: args.id, groups: sources.groups, queueLogicalNames: sources.queueLogicalNames, startTime: Date.now() - args.sinceMs });
-    const trace = assembleTrace({ id: args.id, groups: sources.groups, events: collected.events, rules: sources.rules, deadLetters: collected.deadLetters });
+    const collected = await collectTrace({
+      logs,
+      sqs,
+      id: args.id,
+      groups: sources.groups,
+      queueLogicalNames: sources.queueLogicalNames,
+      startTime: Date.now() - args.sinceMs,
+    });
+    const trace = assembleTrace({
+      id: args.id,
+      groups: sources.groups,
+      events: collected.events,
+      rules: sources.rules,
+      deadLetters: collected.deadLetters,
+    });
     if (args.json) out(JSON.stringify(trace, null, 2));
     else {
       for (const line of formatTrace(trace)) out(line);
-      if (trace.hops.length === 0) out(`Searched ${sources.groups.length} log group(s) of stack ${args.stack} and its queues on ${args.endpointUrl ?? `AWS (${region})`}.`);
+      if (trace.hops.length === 0)
+        out(
+          `Searched ${sources.groups.length} log group(s) of stack ${args.stack} and its queues on ${args.endpointUrl ?? `AWS (${region})`}.`,
+        );
       if (collected.missingGroups.length > 0) out(`(not created yet: ${collected.missingGroups.join(', ')})`);
     }
     return trace.hops.length > 0 ? 0 : 1;

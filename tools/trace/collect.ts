@@ -6,7 +6,11 @@
  * The peek is ReceiveMessage with VisibilityTimeout 0: messages stay visible to everyone else, but each receive
  * counts in their ApproximateReceiveCount (harmless for DLQs, which have no redrive policy of their own).
  */
-import { CloudWatchLogsClient, FilterLogEventsCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { ListQueuesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetter, TraceGroup, TraceLogEvent } from './timeline';
 
@@ -26,12 +30,18 @@ export interface Collected {
   missingGroups: string[];
 }
 
-async function filterAll(logs: CloudWatchLogsClient, logGroupName: string, filterPattern: string, startTime?: number): Promise<TraceLogEvent[]> {
+async function filterAll(
+  logs: CloudWatchLogsClient,
+  logGroupName: string,
+  filterPattern: string,
+  startTime?: number,
+): Promise<TraceLogEvent[]> {
   const events: TraceLogEvent[] = [];
   let nextToken: string | undefined;
   do {
     const page = await logs.send(new FilterLogEventsCommand({ logGroupName, filterPattern, startTime, nextToken }));
-    for (const e of page.events ?? []) events.push({ logGroupName, timestamp: e.timestamp ?? 0, message: e.message ?? '' });
+    for (const e of page.events ?? [])
+      events.push({ logGroupName, timestamp: e.timestamp ?? 0, message: e.message ?? '' });
     nextToken = page.nextToken;
   } while (nextToken);
   return events;
@@ -46,8 +56,16 @@ export async function collectTrace(options: CollectOptions): Promise<Collected> 
       try {
         const found = await filterAll(options.logs, group.logGroupName, quoted(options.id), options.startTime);
         if (group.kind !== 'function') return found;
-        const requestIds = new Set(found.map((e) => /"function_request_id":"([^"]+)"/.exec(e.message)?.[1]).filter((r): r is string => r !== undefined));
-        const lifecycle = await Promise.all([...requestIds].map((r) => filterAll(options.logs, group.logGroupName, quoted(`RequestId: ${r}`), options.startTime)));
+        const requestIds = new Set(
+          found
+            .map((e) => /"function_request_id":"([^"]+)"/.exec(e.message)?.[1])
+            .filter((r): r is string => r !== undefined),
+        );
+        const lifecycle = await Promise.all(
+          [...requestIds].map((r) =>
+            filterAll(options.logs, group.logGroupName, quoted(`RequestId: ${r}`), options.startTime),
+          ),
+        );
         return [...found, ...lifecycle.flat()];
       } catch (error) {
         if (error instanceof ResourceNotFoundException) {
@@ -58,7 +76,11 @@ export async function collectTrace(options: CollectOptions): Promise<Collected> 
       }
     }),
   );
-  return { events: perGroup.flat(), deadLetters: options.sqs ? await peekQueues(options.sqs, options.queueLogicalNames, options.id) : [], missingGroups };
+  return {
+    events: perGroup.flat(),
+    deadLetters: options.sqs ? await peekQueues(options.sqs, options.queueLogicalNames, options.id) : [],
+    missingGroups,
+  };
 }
 
 async function peekQueues(sqs: SQSClient, logicalNames: string[], id: string): Promise<DeadLetter[]> {
@@ -71,7 +93,16 @@ async function peekQueues(sqs: SQSClient, logicalNames: string[], id: string): P
       const seen = new Set<string>();
       // Receives return a sample; a few rounds with VisibilityTimeout 0 see a small queue whole.
       for (let round = 0; round < 5; round += 1) {
-        const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['SentTimestamp'] }));
+        const out = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: url,
+            MaxNumberOfMessages: 10,
+            VisibilityTimeout: 0,
+            WaitTimeSeconds: 0,
+            MessageAttributeNames: ['All'],
+            MessageSystemAttributeNames: ['SentTimestamp'],
+          }),
+        );
         const messages = out.Messages ?? [];
         let fresh = 0;
         for (const m of messages) {
@@ -79,8 +110,15 @@ async function peekQueues(sqs: SQSClient, logicalNames: string[], id: string): P
           seen.add(m.MessageId);
           fresh += 1;
           if (!(m.Body ?? '').includes(id)) continue;
-          const attributes = Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']));
-          letters.push({ queueName, sentTimestamp: Number(m.Attributes?.SentTimestamp ?? 0), body: m.Body ?? '', attributes });
+          const attributes = Object.fromEntries(
+            Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']),
+          );
+          letters.push({
+            queueName,
+            sentTimestamp: Number(m.Attributes?.SentTimestamp ?? 0),
+            body: m.Body ?? '',
+            attributes,
+          });
         }
         if (messages.length < 10 && fresh === 0) break;
       }

@@ -48,13 +48,21 @@ export function traceSourcesFromGraph(resources: readonly GraphResource[]): Trac
     const name = logGroupNameOfArn(str(target.state.arn) ?? '');
     if (!name) continue;
     const rule = rules.find((r) => (str(r.state.name) ?? r.name) === target.state.rule);
-    groups.set(name, { logGroupName: name, kind: 'bus-log', label: busNameOf(target.state.eventBusName ?? rule?.state.eventBusName) });
+    groups.set(name, {
+      logGroupName: name,
+      kind: 'bus-log',
+      label: busNameOf(target.state.eventBusName ?? rule?.state.eventBusName),
+    });
   }
   return {
     groups: [...groups.values()].sort((a, b) => a.logGroupName.localeCompare(b.logGroupName)),
     rules: rules
       .filter((r) => str(r.state.eventPattern))
-      .map((r) => ({ name: r.name, busName: busNameOf(r.state.eventBusName), eventPattern: String(r.state.eventPattern) })),
+      .map((r) => ({
+        name: r.name,
+        busName: busNameOf(r.state.eventBusName),
+        eventPattern: String(r.state.eventPattern),
+      })),
     queueLogicalNames: ofType('aws:sqs/queue:Queue').map((q) => q.name),
   };
 }

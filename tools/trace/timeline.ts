@@ -66,14 +66,28 @@ export interface Trace {
 }
 
 /** Powertools Logger's own keys: shown nowhere, the rest of a record is what the handler chose to log. */
-const POWERTOOLS_KEYS = new Set(['level', 'message', 'timestamp', 'service', 'cold_start', 'function_arn', 'function_memory_size', 'function_name', 'function_request_id', 'sampling_rate', 'xray_trace_id']);
+const POWERTOOLS_KEYS = new Set([
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'cold_start',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+  'sampling_rate',
+  'xray_trace_id',
+]);
 
 function parseObject(text: string): Record<string, unknown> | undefined {
   const trimmed = text.trim();
   if (!trimmed.startsWith('{')) return undefined;
   try {
     const value: unknown = JSON.parse(trimmed);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -110,11 +124,21 @@ function invocations(events: TraceLogEvent[]): Map<string, Invocation> {
   return byId;
 }
 
-function functionHop(group: TraceGroup, event: TraceLogEvent, id: string, calls: Map<string, Invocation>): Hop | undefined {
+function functionHop(
+  group: TraceGroup,
+  event: TraceLogEvent,
+  id: string,
+  calls: Map<string, Invocation>,
+): Hop | undefined {
   const record = parseObject(event.message);
   if (!record) {
     if (!event.message.includes(id)) return undefined;
-    return { time: event.timestamp, where: group.label, what: event.message, failed: /\bfail|error/i.test(event.message) };
+    return {
+      time: event.timestamp,
+      where: group.label,
+      what: event.message,
+      failed: /\bfail|error/i.test(event.message),
+    };
   }
   if (!mentions(record, id) || '_aws' in record) return undefined;
   const level = typeof record.level === 'string' ? record.level : 'INFO';
@@ -123,7 +147,9 @@ function functionHop(group: TraceGroup, event: TraceLogEvent, id: string, calls:
   const extra = fields(record, POWERTOOLS_KEYS, id);
   // The record's own time is when the handler logged it; the line's time is when the runtime shipped it.
   const logged = typeof record.timestamp === 'string' ? Date.parse(record.timestamp) : NaN;
-  const outcome = call ? ` [invocation ${requestId?.slice(0, 8)}: ${call.durationMs?.toFixed(0)} ms${call.status ? `, ${call.status}` : ''}]` : '';
+  const outcome = call
+    ? ` [invocation ${requestId?.slice(0, 8)}: ${call.durationMs?.toFixed(0)} ms${call.status ? `, ${call.status}` : ''}]`
+    : '';
   return {
     time: Number.isNaN(logged) ? event.timestamp : logged,
     where: group.label,
@@ -132,11 +158,18 @@ function functionHop(group: TraceGroup, event: TraceLogEvent, id: string, calls:
   };
 }
 
-function busHop(group: TraceGroup, event: TraceLogEvent, id: string, rules: TraceRule[]): { hop: Hop; state?: string } | undefined {
+function busHop(
+  group: TraceGroup,
+  event: TraceLogEvent,
+  id: string,
+  rules: TraceRule[],
+): { hop: Hop; state?: string } | undefined {
   const record = parseObject(event.message);
   if (!record || !mentions(record, id)) return undefined;
   const detail = (record.detail ?? {}) as Record<string, unknown>;
-  const matched = rules.filter((rule) => rule.busName === group.label && safeMatch(rule.eventPattern, event.message)).map((rule) => rule.name);
+  const matched = rules
+    .filter((rule) => rule.busName === group.label && safeMatch(rule.eventPattern, event.message))
+    .map((rule) => rule.name);
   const detailFields = typeof detail === 'object' && detail !== null ? fields(detail, new Set(), id) : '';
   return {
     hop: {
@@ -165,8 +198,15 @@ function deadLetterHop(letter: DeadLetter): Hop {
   const body = parseObject(letter.body);
   // Lambda's on-failure record: requestContext.condition / approximateInvokeCount.
   const context = (body?.requestContext ?? {}) as Record<string, unknown>;
-  const lambda = context.condition ? ` ${show(context.condition)} after ${show(context.approximateInvokeCount)} attempts` : '';
-  return { time: letter.sentTimestamp, where: letter.queueName, what: `dead-lettered${rule}${target}${attempts}${lambda}${reason ? ` (${reason})` : ''}`, failed: true };
+  const lambda = context.condition
+    ? ` ${show(context.condition)} after ${show(context.approximateInvokeCount)} attempts`
+    : '';
+  return {
+    time: letter.sentTimestamp,
+    where: letter.queueName,
+    what: `dead-lettered${rule}${target}${attempts}${lambda}${reason ? ` (${reason})` : ''}`,
+    failed: true,
+  };
 }
 
 export function assembleTrace(input: TraceInput): Trace {
@@ -179,7 +219,11 @@ export function assembleTrace(input: TraceInput): Trace {
     const key = `${event.logGroupName}\n${event.timestamp}\n${event.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const group = groups.get(event.logGroupName) ?? { logGroupName: event.logGroupName, kind: 'other', label: event.logGroupName };
+    const group = groups.get(event.logGroupName) ?? {
+      logGroupName: event.logGroupName,
+      kind: 'other',
+      label: event.logGroupName,
+    };
     if (group.kind === 'function') {
       const hop = functionHop(group, event, input.id, calls);
       if (hop) hops.push(hop);
@@ -187,7 +231,8 @@ export function assembleTrace(input: TraceInput): Trace {
       const result = busHop(group, event, input.id, input.rules ?? []);
       if (result) {
         hops.push(result.hop);
-        if (result.state && (!finalState || event.timestamp >= finalState.time)) finalState = { time: event.timestamp, state: result.state };
+        if (result.state && (!finalState || event.timestamp >= finalState.time))
+          finalState = { time: event.timestamp, state: result.state };
       }
     } else if (event.message.includes(input.id)) {
       hops.push({ time: event.timestamp, where: group.label, what: event.message });
@@ -204,10 +249,14 @@ export function formatTrace(trace: Trace): string[] {
   if (trace.hops.length === 0) return [`No log event mentions ${trace.id}.`];
   const start = trace.hops[0].time;
   const width = Math.max(...trace.hops.map((h) => h.where.length));
-  const lines = [`Trace of ${trace.id}: ${trace.hops.length} hop(s) over ${((trace.hops[trace.hops.length - 1].time - start) / 1000).toFixed(3)} s`];
+  const lines = [
+    `Trace of ${trace.id}: ${trace.hops.length} hop(s) over ${((trace.hops[trace.hops.length - 1].time - start) / 1000).toFixed(3)} s`,
+  ];
   for (const hop of trace.hops) {
     const offset = `+${((hop.time - start) / 1000).toFixed(3)}s`.padStart(10);
-    lines.push(`${new Date(hop.time).toISOString()} ${offset}  ${hop.failed ? '✗' : '·'} ${hop.where.padEnd(width)}  ${hop.what}`);
+    lines.push(
+      `${new Date(hop.time).toISOString()} ${offset}  ${hop.failed ? '✗' : '·'} ${hop.where.padEnd(width)}  ${hop.what}`,
+    );
   }
   if (trace.finalState) lines.push(`final state: ${trace.finalState}`);
   return lines;

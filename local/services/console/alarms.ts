@@ -72,11 +72,23 @@ export function readAlarms(resources: readonly GraphResource[]): LocalAlarm[] {
             id: String(q.id),
             expression: str(q.expression),
             returnData: q.returnData === true,
-            metric: m && { namespace: String(m.namespace), metricName: String(m.metricName), dimensions: dims(m.dimensions), stat: String(m.stat ?? 'Sum'), periodSeconds: Number(m.period ?? 60) },
+            metric: m && {
+              namespace: String(m.namespace),
+              metricName: String(m.metricName),
+              dimensions: dims(m.dimensions),
+              stat: String(m.stat ?? 'Sum'),
+              periodSeconds: Number(m.period ?? 60),
+            },
           };
         });
       } else {
-        const metric = { namespace: String(s.namespace), metricName: String(s.metricName), dimensions: dims(s.dimensions), stat: String(s.statistic ?? 'Sum'), periodSeconds };
+        const metric = {
+          namespace: String(s.namespace),
+          metricName: String(s.metricName),
+          dimensions: dims(s.dimensions),
+          stat: String(s.statistic ?? 'Sum'),
+          periodSeconds,
+        };
         queries = [{ id: 'm', metric, returnData: true }];
       }
       return {
@@ -108,19 +120,22 @@ export function evaluateExpression(expression: string, lookup: (id: string) => V
   const peek = (): string | undefined => tokens[i];
   const take = (expected?: string): string => {
     const token = tokens[i++];
-    if (token === undefined || (expected !== undefined && token !== expected)) throw new Error(`bad metric math expression: ${expression}`);
+    if (token === undefined || (expected !== undefined && token !== expected))
+      throw new Error(`bad metric math expression: ${expression}`);
     return token;
   };
   const num = (b: boolean): number => (b ? 1 : 0);
-  const binary = (next: () => Value, ops: Record<string, (a: number, b: number) => number>): (() => Value) => () => {
-    let left = next();
-    while (peek() !== undefined && ops[peek() as string]) {
-      const op = ops[take()];
-      const right = next();
-      left = left === undefined || right === undefined ? undefined : op(left, right);
-    }
-    return left;
-  };
+  const binary =
+    (next: () => Value, ops: Record<string, (a: number, b: number) => number>): (() => Value) =>
+    () => {
+      let left = next();
+      while (peek() !== undefined && ops[peek() as string]) {
+        const op = ops[take()];
+        const right = next();
+        left = left === undefined || right === undefined ? undefined : op(left, right);
+      }
+      return left;
+    };
   const primary = (): Value => {
     const token = take();
     if (token === '(') {
@@ -182,20 +197,35 @@ function breaches(value: number, operator: string, threshold: number): boolean {
 export function evaluateAlarm(alarm: LocalAlarm, metrics: LocalMetrics, now: number): AlarmEvaluation {
   const base = { name: alarm.name, description: alarm.description };
   const unmeasured = alarm.queries.find(
-    (q) => q.metric && !(q.metric.namespace === 'AWS/SQS' && q.metric.metricName === 'ApproximateNumberOfMessagesVisible') && q.metric.namespace.startsWith('AWS/'),
+    (q) =>
+      q.metric &&
+      !(q.metric.namespace === 'AWS/SQS' && q.metric.metricName === 'ApproximateNumberOfMessagesVisible') &&
+      q.metric.namespace.startsWith('AWS/'),
   );
-  if (unmeasured?.metric) return { ...base, state: 'NOT_EVALUATED', reason: `${unmeasured.metric.namespace} ${unmeasured.metric.metricName} is not measured locally` };
+  if (unmeasured?.metric)
+    return {
+      ...base,
+      state: 'NOT_EVALUATED',
+      reason: `${unmeasured.metric.namespace} ${unmeasured.metric.metricName} is not measured locally`,
+    };
   const periodMs = alarm.periodSeconds * 1000;
   const current = Math.floor(now / periodMs) * periodMs;
   const byKey = new Map(metrics.series.map((s) => [seriesKey(s.namespace, s.metricName, s.dimensions), s]));
   const metricValue = (metric: LocalAlarmMetric, start: number): Value => {
-    if (metric.namespace === 'AWS/SQS') return start === current ? metrics.queueDepth[metric.dimensions.QueueName ?? ''] : undefined;
+    if (metric.namespace === 'AWS/SQS')
+      return start === current ? metrics.queueDepth[metric.dimensions.QueueName ?? ''] : undefined;
     const series = byKey.get(seriesKey(metric.namespace, metric.metricName, metric.dimensions));
     const stats = series?.periods.find((p) => Math.floor(p.start / periodMs) * periodMs === start);
     if (!stats || !series) return undefined;
     // The series are per minute; an alarm period of several minutes combines them.
     const inPeriod = series.periods.filter((p) => p.start >= start && p.start < start + periodMs);
-    const merged = inPeriod.reduce((a, p) => ({ start, sum: a.sum + p.sum, count: a.count + p.count, minimum: Math.min(a.minimum, p.minimum), maximum: Math.max(a.maximum, p.maximum) }));
+    const merged = inPeriod.reduce((a, p) => ({
+      start,
+      sum: a.sum + p.sum,
+      count: a.count + p.count,
+      minimum: Math.min(a.minimum, p.minimum),
+      maximum: Math.max(a.maximum, p.maximum),
+    }));
     return statistic(merged, metric.stat);
   };
   const valueAt = (start: number): Value => {
@@ -204,7 +234,9 @@ export function evaluateAlarm(alarm: LocalAlarm, metrics: LocalMetrics, now: num
       if (cache.has(id)) return cache.get(id);
       const query = alarm.queries.find((q) => q.id === id);
       if (!query) throw new Error(`metric math names an unknown query ${id}`);
-      const value = query.metric ? metricValue(query.metric, start) : evaluateExpression(query.expression ?? '', lookup);
+      const value = query.metric
+        ? metricValue(query.metric, start)
+        : evaluateExpression(query.expression ?? '', lookup);
       cache.set(id, value);
       return value;
     };
@@ -217,11 +249,20 @@ export function evaluateAlarm(alarm: LocalAlarm, metrics: LocalMetrics, now: num
     for (let n = alarm.evaluationPeriods - 1; n >= 0; n -= 1) {
       const value = valueAt(current - n * periodMs);
       seen.push(value === undefined ? 'missing' : String(value));
-      if (value === undefined ? alarm.treatMissingData === 'breaching' : breaches(value, alarm.comparisonOperator, alarm.threshold)) breaching += 1;
+      if (
+        value === undefined
+          ? alarm.treatMissingData === 'breaching'
+          : breaches(value, alarm.comparisonOperator, alarm.threshold)
+      )
+        breaching += 1;
     }
   } catch (error) {
     return { ...base, state: 'NOT_EVALUATED', reason: error instanceof Error ? error.message : String(error) };
   }
   const state: AlarmState = breaching >= alarm.datapointsToAlarm ? 'ALARM' : 'OK';
-  return { ...base, state, reason: `${breaching} of ${alarm.evaluationPeriods} period(s) breaching (values: ${seen.join(', ')}; threshold ${alarm.threshold})` };
+  return {
+    ...base,
+    state,
+    reason: `${breaching} of ${alarm.evaluationPeriods} period(s) breaching (values: ${seen.join(', ')}; threshold ${alarm.threshold})`,
+  };
 }

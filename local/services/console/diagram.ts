@@ -19,7 +19,10 @@ const NODE = /^\s*(n\d+)\s*(?:\(\[|\[\[|\{\{|\[\(|\[\/|\[\\|\(|>|\[)"(.*)"/;
 const EDGE = /^\s*(n\d+)\s+(?:(-->)|(-\.->)|--\s+"(.*)"\s+-->|-\.\s+"(.*)"\s+\.->)\s+(n\d+)\s*$/;
 
 function decode(text: string): string {
-  return text.replace(/#quot;/g, '"').replace(/#lt;/g, '<').replace(/#gt;/g, '>');
+  return text
+    .replace(/#quot;/g, '"')
+    .replace(/#lt;/g, '<')
+    .replace(/#gt;/g, '>');
 }
 
 export function parseMermaid(text: string): { nodes: DiagramNode[]; edges: DiagramEdge[] } {
@@ -29,7 +32,12 @@ export function parseMermaid(text: string): { nodes: DiagramNode[]; edges: Diagr
     const edge = EDGE.exec(line);
     if (edge) {
       const label = edge[4] ?? edge[5];
-      edges.push({ from: edge[1], to: edge[6], label: label === undefined ? undefined : decode(label), dotted: edge[3] !== undefined || edge[5] !== undefined });
+      edges.push({
+        from: edge[1],
+        to: edge[6],
+        label: label === undefined ? undefined : decode(label),
+        dotted: edge[3] !== undefined || edge[5] !== undefined,
+      });
       continue;
     }
     const node = NODE.exec(line);
@@ -39,7 +47,12 @@ export function parseMermaid(text: string): { nodes: DiagramNode[]; edges: Diagr
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 const WIDTH = 230;
@@ -84,7 +97,9 @@ export function diagramSvg(mermaid: string): string {
     if (!a || !b) continue;
     const [x1, y1, x2, y2] = [a.x + WIDTH, a.y + HEIGHT / 2, b.x, b.y + HEIGHT / 2];
     const dash = e.dotted ? ' stroke-dasharray="4 3"' : '';
-    parts.push(`<path d="M${x1},${y1} C${x1 + GAP_X / 2},${y1} ${x2 - GAP_X / 2},${y2} ${x2},${y2}" class="edge"${dash} marker-end="url(#arrow)"><title>${escapeXml(e.label ?? '')}</title></path>`);
+    parts.push(
+      `<path d="M${x1},${y1} C${x1 + GAP_X / 2},${y1} ${x2 - GAP_X / 2},${y2} ${x2},${y2}" class="edge"${dash} marker-end="url(#arrow)"><title>${escapeXml(e.label ?? '')}</title></path>`,
+    );
   }
   for (const node of nodes) {
     const p = at.get(node.id);

@@ -40,7 +40,9 @@ export function parseEmf(message: string): MetricDatapoint[] {
     for (const definition of directive.Metrics) {
       if (!isRecord(definition) || typeof definition.Name !== 'string') continue;
       const raw = root[definition.Name];
-      const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      const values = (Array.isArray(raw) ? raw : [raw]).filter(
+        (v): v is number => typeof v === 'number' && Number.isFinite(v),
+      );
       for (const set of sets) {
         if (!Array.isArray(set)) continue;
         const dimensions: Record<string, string> = {};
@@ -52,7 +54,15 @@ export function parseEmf(message: string): MetricDatapoint[] {
         }
         if (!complete) continue; // a dimension whose value is missing invalidates the set
         const unit = typeof definition.Unit === 'string' ? definition.Unit : undefined;
-        for (const value of values) points.push({ namespace: directive.Namespace, metricName: definition.Name, dimensions, unit, timestamp, value });
+        for (const value of values)
+          points.push({
+            namespace: directive.Namespace,
+            metricName: definition.Name,
+            dimensions,
+            unit,
+            timestamp,
+            value,
+          });
       }
     }
   }
@@ -93,7 +103,14 @@ export function aggregate(points: readonly MetricDatapoint[], periodMs = 60_000)
     const key = seriesKey(point.namespace, point.metricName, point.dimensions);
     let entry = series.get(key);
     if (!entry) {
-      entry = { namespace: point.namespace, metricName: point.metricName, dimensions: point.dimensions, unit: point.unit, periods: [], byStart: new Map() };
+      entry = {
+        namespace: point.namespace,
+        metricName: point.metricName,
+        dimensions: point.dimensions,
+        unit: point.unit,
+        periods: [],
+        byStart: new Map(),
+      };
       series.set(key, entry);
     }
     const start = Math.floor(point.timestamp / periodMs) * periodMs;
@@ -107,7 +124,11 @@ export function aggregate(points: readonly MetricDatapoint[], periodMs = 60_000)
   }
   return [...series.values()]
     .map(({ byStart, ...rest }) => ({ ...rest, periods: [...byStart.values()].sort((a, b) => a.start - b.start) }))
-    .sort((a, b) => seriesKey(a.namespace, a.metricName, a.dimensions).localeCompare(seriesKey(b.namespace, b.metricName, b.dimensions)));
+    .sort((a, b) =>
+      seriesKey(a.namespace, a.metricName, a.dimensions).localeCompare(
+        seriesKey(b.namespace, b.metricName, b.dimensions),
+      ),
+    );
 }
 
 /** A statistic of a period as CloudWatch names them (Sum, Average, Minimum, Maximum, SampleCount). */

@@ -76,7 +76,11 @@ export class ConsoleService {
   private readonly svg: string;
 
   constructor(private readonly options: ConsoleOptions) {
-    const config = { endpoint: options.edgeUrl, region: options.graph.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    const config = {
+      endpoint: options.edgeUrl,
+      region: options.graph.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    };
     this.dynamo = new DynamoDBClient(config);
     this.sqs = new SQSClient(config);
     this.cloudWatchLogs = new CloudWatchLogsClient(config);
@@ -111,14 +115,17 @@ export class ConsoleService {
         'content-type': type,
         'cache-control': 'no-store',
         'x-content-type-options': 'nosniff',
-        'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'",
+        'content-security-policy':
+          "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'",
       });
       res.end(body);
     };
-    const json = (status: number, value: unknown): void => send(status, 'application/json; charset=utf-8', JSON.stringify(value));
+    const json = (status: number, value: unknown): void =>
+      send(status, 'application/json; charset=utf-8', JSON.stringify(value));
     try {
       const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-      if (host !== '127.0.0.1' && host !== 'localhost') throw new HttpError(403, 'The console answers requests for 127.0.0.1 or localhost only.');
+      if (host !== '127.0.0.1' && host !== 'localhost')
+        throw new HttpError(403, 'The console answers requests for 127.0.0.1 or localhost only.');
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (req.method === 'POST') return json(200, await this.post(url.pathname, req));
       if (req.method !== 'GET') throw new HttpError(405, 'Method not allowed.');
@@ -166,13 +173,16 @@ export class ConsoleService {
     const { actions = {} } = this.options;
     if (pathname === '/api/redrive') {
       if (typeof body.queueUrl !== 'string') throw new HttpError(400, 'queueUrl is required.');
-      if (!actions.redrive) throw new HttpError(501, 'Redrive is not wired into this local cloud (ConsoleActions.redrive).');
+      if (!actions.redrive)
+        throw new HttpError(501, 'Redrive is not wired into this local cloud (ConsoleActions.redrive).');
       return { message: await actions.redrive(body.queueUrl) };
     }
     if (pathname === '/api/replay') {
       const minutes = Number(body.minutes ?? 60);
-      if (typeof body.archive !== 'string' || !Number.isFinite(minutes) || minutes <= 0) throw new HttpError(400, 'archive and a positive number of minutes are required.');
-      if (!actions.replay) throw new HttpError(501, 'Archive replay is not wired into this local cloud (ConsoleActions.replay).');
+      if (typeof body.archive !== 'string' || !Number.isFinite(minutes) || minutes <= 0)
+        throw new HttpError(400, 'archive and a positive number of minutes are required.');
+      if (!actions.replay)
+        throw new HttpError(501, 'Archive replay is not wired into this local cloud (ConsoleActions.replay).');
       const to = new Date();
       return { message: await actions.replay(body.archive, new Date(to.getTime() - minutes * 60_000), to) };
     }
@@ -180,7 +190,13 @@ export class ConsoleService {
   }
 
   /** The log groups rules deliver events into: what went over each bus. */
-  busEvents(): { buses: { logGroupName: string; label: string; events: { timestamp: number; detailType?: string; source?: string; message: string }[] }[] } {
+  busEvents(): {
+    buses: {
+      logGroupName: string;
+      label: string;
+      events: { timestamp: number; detailType?: string; source?: string; message: string }[];
+    }[];
+  } {
     const since = Date.now() - (this.options.windowMs ?? 3_600_000);
     const groups = traceSourcesFromGraph(this.options.graph.resources).groups.filter((g) => g.kind === 'bus-log');
     return {
@@ -203,7 +219,12 @@ export class ConsoleService {
             }
             const record = isRecord(parsed) ? parsed : {};
             const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-            return { timestamp: e.timestamp, detailType: text(record['detail-type']), source: text(record.source), message: e.message };
+            return {
+              timestamp: e.timestamp,
+              detailType: text(record['detail-type']),
+              source: text(record.source),
+              message: e.message,
+            };
           });
         return { logGroupName: group.logGroupName, label: group.label, events };
       }),
@@ -211,7 +232,15 @@ export class ConsoleService {
   }
 
   /** Every table's items (read-only Scan through the edge), scalar attributes as columns. */
-  async items(): Promise<{ tables: { name: string; traceKey?: string; columns: string[]; items: Record<string, unknown>[]; truncated: boolean }[] }> {
+  async items(): Promise<{
+    tables: {
+      name: string;
+      traceKey?: string;
+      columns: string[];
+      items: Record<string, unknown>[];
+      truncated: boolean;
+    }[];
+  }> {
     const tables = readTables(this.options.graph);
     return {
       tables: await Promise.all(
@@ -221,16 +250,29 @@ export class ConsoleService {
           const items = (page.Items ?? []).map((item) => {
             const plain = unmarshall(item);
             // Nested values (addresses, lists) stay in the table: the console shows the item's scalar facts.
-            const shown = (v: unknown): unknown => (v !== null && typeof v === 'object' ? '{…}' : typeof v === 'string' && v.length > MAX_TEXT ? `${v.slice(0, MAX_TEXT - 1)}…` : v);
+            const shown = (v: unknown): unknown =>
+              v !== null && typeof v === 'object'
+                ? '{…}'
+                : typeof v === 'string' && v.length > MAX_TEXT
+                  ? `${v.slice(0, MAX_TEXT - 1)}…`
+                  : v;
             return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, shown(v)]));
           });
           const counts = new Map<string, number>();
-          for (const item of items) for (const [key, value] of Object.entries(item)) if (!keys.includes(key) && value !== '{…}') counts.set(key, (counts.get(key) ?? 0) + 1);
+          for (const item of items)
+            for (const [key, value] of Object.entries(item))
+              if (!keys.includes(key) && value !== '{…}') counts.set(key, (counts.get(key) ?? 0) + 1);
           const others = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
           const columns = [...keys, ...others].slice(0, MAX_COLUMNS);
           const byTime = (item: Record<string, unknown>): string => String(item.updatedAt ?? item.createdAt ?? '');
           items.sort((a, b) => byTime(b).localeCompare(byTime(a)));
-          return { name: table.name, traceKey: keys[0], columns, items, truncated: page.LastEvaluatedKey !== undefined };
+          return {
+            name: table.name,
+            traceKey: keys[0],
+            columns,
+            items,
+            truncated: page.LastEvaluatedKey !== undefined,
+          };
         }),
       ),
     };
@@ -248,25 +290,52 @@ export class ConsoleService {
       queueLogicalNames: sources.queueLogicalNames,
       startTime: Date.now() - 14 * 86_400_000,
     });
-    return { trace: assembleTrace({ id, groups: sources.groups, events: collected.events, rules: sources.rules, deadLetters: collected.deadLetters }) };
+    return {
+      trace: assembleTrace({
+        id,
+        groups: sources.groups,
+        events: collected.events,
+        rules: sources.rules,
+        deadLetters: collected.deadLetters,
+      }),
+    };
   }
 
   /** Every queue on the edge, its attributes and a peek at up to 10 messages. */
-  async queues(): Promise<{ queues: { name: string; url: string; deadLetter: boolean; attributes: Record<string, string>; messages: unknown[] }[] }> {
+  async queues(): Promise<{
+    queues: {
+      name: string;
+      url: string;
+      deadLetter: boolean;
+      attributes: Record<string, string>;
+      messages: unknown[];
+    }[];
+  }> {
     const urls = (await this.sqs.send(new ListQueuesCommand({}))).QueueUrls ?? [];
     const deadLetterArns = this.deadLetterArns();
     const queues = await Promise.all(
       urls.map(async (url) => {
-        const attributes = (await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes ?? {};
+        const attributes =
+          (await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes ??
+          {};
         const received = await this.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+          new ReceiveMessageCommand({
+            QueueUrl: url,
+            MaxNumberOfMessages: 10,
+            VisibilityTimeout: 0,
+            WaitTimeSeconds: 0,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
         );
         const messages = (received.Messages ?? []).map((m) => ({
           messageId: m.MessageId,
           body: m.Body,
           sent: Number(m.Attributes?.SentTimestamp) || undefined,
           receiveCount: m.Attributes?.ApproximateReceiveCount,
-          messageAttributes: Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? v.BinaryValue ?? ''])),
+          messageAttributes: Object.fromEntries(
+            Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? v.BinaryValue ?? '']),
+          ),
         }));
         const name = url.replace(/^.*\//, '');
         return { name, url, deadLetter: deadLetterArns.has(String(attributes.QueueArn)), attributes, messages };
@@ -277,7 +346,14 @@ export class ConsoleService {
 
   /** Queues named as a dead-letter target anywhere in the graph (rule targets, SQS redrive, Lambda, pipes). */
   private deadLetterArns(): Set<string> {
-    const text = JSON.stringify(this.options.graph.resources.map((r) => [r.state.deadLetterConfig, r.state.redrivePolicy, r.state.sourceParameters, r.state.destinationConfig]));
+    const text = JSON.stringify(
+      this.options.graph.resources.map((r) => [
+        r.state.deadLetterConfig,
+        r.state.redrivePolicy,
+        r.state.sourceParameters,
+        r.state.destinationConfig,
+      ]),
+    );
     return new Set(text.match(/arn:aws:sqs:[^"\\]+/g) ?? []);
   }
 
@@ -309,14 +385,25 @@ export class ConsoleService {
     // Depth from the attributes only: a peek would count in the messages' receive count.
     const depths: Record<string, number> = {};
     for (const url of (await this.sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []) {
-      const attributes = (await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes ?? {};
+      const attributes =
+        (
+          await this.sqs.send(
+            new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+          )
+        ).Attributes ?? {};
       depths[url.replace(/^.*\//, '')] = Number(attributes.ApproximateNumberOfMessages ?? 0);
     }
-    const alarms = readAlarms(this.options.graph.resources).map((alarm) => evaluateAlarm(alarm, { series, queueDepth: depths }, now));
+    const alarms = readAlarms(this.options.graph.resources).map((alarm) =>
+      evaluateAlarm(alarm, { series, queueDepth: depths }, now),
+    );
     return {
       from,
       to,
-      series: series.map((s) => ({ ...s, periods: s.periods.filter((p) => p.start >= from), total: s.periods.filter((p) => p.start >= from).reduce((n, p) => n + p.sum, 0) })),
+      series: series.map((s) => ({
+        ...s,
+        periods: s.periods.filter((p) => p.start >= from),
+        total: s.periods.filter((p) => p.start >= from).reduce((n, p) => n + p.sum, 0),
+      })),
       alarms,
     };
   }

@@ -81,7 +81,8 @@ function listTablesOk(port: number): Promise<boolean> {
           'content-type': 'application/x-amz-json-1.0',
           'x-amz-target': 'DynamoDB_20120810.ListTables',
           // DynamoDB Local requires an Authorization header to be present; it does not verify the signature.
-          authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+          authorization:
+            'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
           'content-length': Buffer.byteLength(body),
         },
       },
@@ -114,7 +115,13 @@ function startWatchdog(childPid: number): ChildProcess | undefined {
   try {
     const watchdog = spawnProcess(
       'sh',
-      ['-c', 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -9 "$2" 2>/dev/null', 'watchdog', String(process.pid), String(childPid)],
+      [
+        '-c',
+        'while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -9 "$2" 2>/dev/null',
+        'watchdog',
+        String(process.pid),
+        String(childPid),
+      ],
       { stdio: 'ignore', detached: true },
     );
     watchdog.on('error', () => undefined);
@@ -130,7 +137,9 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   const inMemory = opts.inMemory === true || opts.dataDir === undefined;
   const port = opts.port ?? (await findFreePort());
   if (opts.port !== undefined && !(await portIsFree(port))) {
-    throw new DynamoDbLocalError(`Port ${port} is already in use: cannot start DynamoDB Local there. Choose another port or stop the process using it.`);
+    throw new DynamoDbLocalError(
+      `Port ${port} is already in use: cannot start DynamoDB Local there. Choose another port or stop the process using it.`,
+    );
   }
   const timeoutMs = opts.readyTimeoutMs ?? 60_000;
   if (!inMemory && opts.dataDir !== undefined) fs.mkdirSync(opts.dataDir, { recursive: true });
@@ -192,10 +201,16 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
       await stop();
       const missingJava = spawnError && (spawnError as NodeJS.ErrnoException).code === 'ENOENT';
       if (missingJava) {
-        throw new DynamoDbLocalError('DynamoDB Local needs Java 17 or later, but `java` was not found on the PATH. Install a JRE (e.g. `apt-get install openjdk-17-jre-headless`) and retry.');
+        throw new DynamoDbLocalError(
+          'DynamoDB Local needs Java 17 or later, but `java` was not found on the PATH. Install a JRE (e.g. `apt-get install openjdk-17-jre-headless`) and retry.',
+        );
       }
-      const portHint = /BindException|Address already in use/i.test(output) ? ` Port ${port} is already in use: set another port or stop the process using it.` : '';
-      const javaHint = /UnsupportedClassVersionError/.test(output) ? ' The installed Java is too old: DynamoDB Local needs Java 17 or later.' : '';
+      const portHint = /BindException|Address already in use/i.test(output)
+        ? ` Port ${port} is already in use: set another port or stop the process using it.`
+        : '';
+      const javaHint = /UnsupportedClassVersionError/.test(output)
+        ? ' The installed Java is too old: DynamoDB Local needs Java 17 or later.'
+        : '';
       throw new DynamoDbLocalError(
         `DynamoDB Local exited before it was ready (code ${exited.code}, signal ${exited.signal}).${portHint}${javaHint}${spawnError ? ` ${spawnError.message}.` : ''}\n--- its output ---\n${output.trim()}`,
       );
@@ -203,7 +218,9 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     if (await listTablesOk(port)) break;
     if (Date.now() - started > timeoutMs) {
       await stop();
-      throw new DynamoDbLocalError(`DynamoDB Local did not answer ListTables on port ${port} within ${timeoutMs} ms.\n--- its output ---\n${output.trim()}`);
+      throw new DynamoDbLocalError(
+        `DynamoDB Local did not answer ListTables on port ${port} within ${timeoutMs} ms.\n--- its output ---\n${output.trim()}`,
+      );
     }
     await delay(200);
   }

@@ -55,7 +55,13 @@ export async function superviseDynamoDbLocal(options: SupervisorOptions): Promis
   const port = current.port;
   const endpoint = current.endpoint;
   let stopping = false;
-  let state: DependencyState = { status: 'up', endpoint, pid: current.pid, restarts: 0, since: new Date().toISOString() };
+  let state: DependencyState = {
+    status: 'up',
+    endpoint,
+    pid: current.pid,
+    restarts: 0,
+    since: new Date().toISOString(),
+  };
   let upWaiters: (() => void)[] = [];
   const setStatus = (status: DependencyStatus): void => {
     state = { ...state, status, since: new Date().toISOString() };
@@ -68,7 +74,9 @@ export async function superviseDynamoDbLocal(options: SupervisorOptions): Promis
       await handle.stop(); // releases its exit hook and watchdog
       state = { ...state, lastExit: { code, signal, at: new Date().toISOString() } };
       setStatus('restarting');
-      options.report(`DynamoDB Local exited unexpectedly (code ${code}, signal ${signal}); restarting it on port ${port} with its data`);
+      options.report(
+        `DynamoDB Local exited unexpectedly (code ${code}, signal ${signal}); restarting it on port ${port} with its data`,
+      );
       const began = Date.now();
       while (!stopping) {
         try {
@@ -98,7 +106,8 @@ export async function superviseDynamoDbLocal(options: SupervisorOptions): Promis
     endpoint,
     port,
     state: () => ({ ...state }),
-    whenUp: () => (state.status === 'restarting' ? new Promise<void>((resolve) => upWaiters.push(resolve)) : Promise.resolve()),
+    whenUp: () =>
+      state.status === 'restarting' ? new Promise<void>((resolve) => upWaiters.push(resolve)) : Promise.resolve(),
     stop: async () => {
       stopping = true;
       setStatus('stopped');

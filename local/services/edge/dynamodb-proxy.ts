@@ -10,7 +10,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsProtocolError, sendJsonError } from './http-util';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded. */
-const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+const HOP_BY_HOP = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 
 export function forwardToDynamoDb(req: IncomingMessage, res: ServerResponse, dynamoDbEndpoint: string): void {
   const target = new URL(dynamoDbEndpoint);
@@ -20,7 +29,14 @@ export function forwardToDynamoDb(req: IncomingMessage, res: ServerResponse, dyn
   }
   headers.host = target.host;
   const upstream = http.request(
-    { protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers },
+    {
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers,
+    },
     (answer) => {
       const out: http.OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(answer.headers)) {
@@ -39,7 +55,11 @@ export function forwardToDynamoDb(req: IncomingMessage, res: ServerResponse, dyn
     sendJsonError(
       res,
       'application/x-amz-json-1.0',
-      new AwsProtocolError('ServiceUnavailable', `DynamoDB Local at ${dynamoDbEndpoint} is not reachable: ${error.message}`, 503),
+      new AwsProtocolError(
+        'ServiceUnavailable',
+        `DynamoDB Local at ${dynamoDbEndpoint} is not reachable: ${error.message}`,
+        503,
+      ),
       'com.amazonaws.dynamodb.v20120810#',
     );
   });

@@ -17,10 +17,18 @@ export interface EdgeEventBridge {
 
 /** `1 validation error detected: Value null at 'x' failed to satisfy constraint: Member must not be null` (AWS wording). */
 function missing(member: string): AwsProtocolError {
-  return new AwsProtocolError('ValidationException', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+  return new AwsProtocolError(
+    'ValidationException',
+    `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+  );
 }
 
-export async function handleEventBridge(operation: string, req: IncomingMessage, res: ServerResponse, service: EdgeEventBridge): Promise<void> {
+export async function handleEventBridge(
+  operation: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  service: EdgeEventBridge,
+): Promise<void> {
   try {
     const input = parseJsonObject(await readBody(req));
     switch (operation) {
@@ -40,7 +48,10 @@ export async function handleEventBridge(operation: string, req: IncomingMessage,
         return;
       }
       default:
-        throw new AwsProtocolError('UnknownOperationException', `Operation AWSEvents.${operation} is not emulated by the local edge (supported: PutEvents, TestEventPattern)`);
+        throw new AwsProtocolError(
+          'UnknownOperationException',
+          `Operation AWSEvents.${operation} is not emulated by the local edge (supported: PutEvents, TestEventPattern)`,
+        );
     }
   } catch (error) {
     sendJsonError(res, CONTENT_TYPE, toAwsError(error));

@@ -39,7 +39,13 @@ export class AwsProtocolError extends LocalCloudError {
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, contentType: string, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': contentType,
@@ -54,11 +60,22 @@ export function sendJson(res: ServerResponse, status: number, contentType: strin
  * AWS JSON error: `{"__type": code, "message": ...}` plus the `x-amzn-ErrorType` header, which SDKs also read.
  * `typePrefix` qualifies `__type` for services that send shape ids (SQS: `com.amazonaws.sqs#QueueDoesNotExist`).
  */
-export function sendJsonError(res: ServerResponse, contentType: string, error: AwsProtocolError, typePrefix = ''): void {
-  sendJson(res, error.statusCode, contentType, { __type: `${typePrefix}${error.code}`, message: error.message }, {
-    'x-amzn-errortype': error.code,
-    ...error.headers,
-  });
+export function sendJsonError(
+  res: ServerResponse,
+  contentType: string,
+  error: AwsProtocolError,
+  typePrefix = '',
+): void {
+  sendJson(
+    res,
+    error.statusCode,
+    contentType,
+    { __type: `${typePrefix}${error.code}`, message: error.message },
+    {
+      'x-amzn-errortype': error.code,
+      ...error.headers,
+    },
+  );
 }
 
 /** Parses a JSON request body into an object; AWS answers unparsable input with SerializationException. */

@@ -33,15 +33,26 @@ function tableArn(scope: Scope, tableName: unknown): string {
   return name.startsWith('arn:') ? name : arn(scope, 'dynamodb', `table/${name}`);
 }
 
-const TRANSACT_ITEM_ACTIONS: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
+const TRANSACT_ITEM_ACTIONS: Record<string, string> = {
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  ConditionCheck: 'ConditionCheckItem',
+  Get: 'GetItem',
+};
 
 export function dynamoDbChecks(operation: string, input: Record<string, unknown>, scope: Scope): EdgeCheck[] {
   if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
-    const items = Array.isArray(input.TransactItems) ? (input.TransactItems as Record<string, Record<string, unknown>>[]) : [];
+    const items = Array.isArray(input.TransactItems)
+      ? (input.TransactItems as Record<string, Record<string, unknown>>[])
+      : [];
     return items.flatMap((item) =>
       Object.entries(item)
         .filter(([kind]) => TRANSACT_ITEM_ACTIONS[kind] !== undefined)
-        .map(([kind, body]) => ({ action: `dynamodb:${TRANSACT_ITEM_ACTIONS[kind]}`, resource: tableArn(scope, body?.TableName) })),
+        .map(([kind, body]) => ({
+          action: `dynamodb:${TRANSACT_ITEM_ACTIONS[kind]}`,
+          resource: tableArn(scope, body?.TableName),
+        })),
     );
   }
   if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
@@ -50,14 +61,22 @@ export function dynamoDbChecks(operation: string, input: Record<string, unknown>
   }
   if (input.TableName === undefined) return [];
   const table = tableArn(scope, input.TableName);
-  const index = (operation === 'Query' || operation === 'Scan') && typeof input.IndexName === 'string' ? `${table}/index/${input.IndexName}` : table;
+  const index =
+    (operation === 'Query' || operation === 'Scan') && typeof input.IndexName === 'string'
+      ? `${table}/index/${input.IndexName}`
+      : table;
   return [{ action: `dynamodb:${operation}`, resource: index }];
 }
 
 export function putEventsChecks(input: Record<string, unknown>, scope: Scope): EdgeCheck[] {
   const entries = Array.isArray(input.Entries) ? (input.Entries as Record<string, unknown>[]) : [];
-  const buses = new Set(entries.map((e) => (typeof e?.EventBusName === 'string' && e.EventBusName !== '' ? e.EventBusName : 'default')));
-  return [...buses].map((bus) => ({ action: 'events:PutEvents', resource: bus.startsWith('arn:') ? bus : arn(scope, 'events', `event-bus/${bus}`) }));
+  const buses = new Set(
+    entries.map((e) => (typeof e?.EventBusName === 'string' && e.EventBusName !== '' ? e.EventBusName : 'default')),
+  );
+  return [...buses].map((bus) => ({
+    action: 'events:PutEvents',
+    resource: bus.startsWith('arn:') ? bus : arn(scope, 'events', `event-bus/${bus}`),
+  }));
 }
 
 /** A queue URL (`http://host/<account>/<name>`, AWS's or the edge's) or ARN → the queue's ARN. */
@@ -78,5 +97,8 @@ export function sqsChecks(operation: string, input: Record<string, unknown>, sco
 }
 
 export function lambdaInvokeCheck(functionName: string, scope: Scope): EdgeCheck {
-  return { action: 'lambda:InvokeFunction', resource: functionName.startsWith('arn:') ? functionName : arn(scope, 'lambda', `function:${functionName}`) };
+  return {
+    action: 'lambda:InvokeFunction',
+    resource: functionName.startsWith('arn:') ? functionName : arn(scope, 'lambda', `function:${functionName}`),
+  };
 }

@@ -51,7 +51,8 @@ export function edgePortFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.AWS_EDGE_PORT;
   if (raw === undefined || raw.trim() === '') return DEFAULT_EDGE_PORT;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`AWS_EDGE_PORT must be a port number, got "${raw}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`AWS_EDGE_PORT must be a port number, got "${raw}"`);
   return port;
 }
 
@@ -85,7 +86,14 @@ export interface EdgeHandle {
   stop(): Promise<void>;
 }
 
-const SERVICES = ['events (PutEvents, TestEventPattern)', 'dynamodb', 'dynamodb-streams', 'sqs (json + query)', 'lambda (Invoke)', 'logs (DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents)'];
+const SERVICES = [
+  'events (PutEvents, TestEventPattern)',
+  'dynamodb',
+  'dynamodb-streams',
+  'sqs (json + query)',
+  'lambda (Invoke)',
+  'logs (DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents)',
+];
 
 export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
   const host = options.host ?? '127.0.0.1';
@@ -94,7 +102,8 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
 
   const server = http.createServer((req, res) => {
     void route(req, res).catch((error: Error) => {
-      if (!res.headersSent) sendJsonError(res, 'application/x-amz-json-1.0', new AwsProtocolError('InternalFailure', error.message, 500));
+      if (!res.headersSent)
+        sendJsonError(res, 'application/x-amz-json-1.0', new AwsProtocolError('InternalFailure', error.message, 500));
       else res.destroy(error);
     });
   });
@@ -114,7 +123,8 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
         case 'DynamoDB_20120810':
         case 'DynamoDBStreams_20120810':
           if (dynamoDbDown(req, res)) return;
-          if (options.controlPlane?.dynamoDbArns.translates(target)) return forwardTranslated(req, res, options.dynamoDbEndpoint, options.controlPlane.dynamoDbArns);
+          if (options.controlPlane?.dynamoDbArns.translates(target))
+            return forwardTranslated(req, res, options.dynamoDbEndpoint, options.controlPlane.dynamoDbArns);
           return forwardToDynamoDb(req, res, options.dynamoDbEndpoint);
         case 'Logs_20140328':
           return handleLogsJson(operation, req, res, options.logs);
@@ -125,7 +135,10 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
           return sendJsonError(
             res,
             headerValue(req.headers['content-type']) ?? 'application/x-amz-json-1.0',
-            new AwsProtocolError('UnknownOperationException', `X-Amz-Target ${target} is not served by the local edge (it serves: ${SERVICES.join(', ')})`),
+            new AwsProtocolError(
+              'UnknownOperationException',
+              `X-Amz-Target ${target} is not served by the local edge (it serves: ${SERVICES.join(', ')})`,
+            ),
           );
       }
     }
@@ -138,12 +151,16 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
       return;
     }
     const params = await readQueryParams(req);
-    if (params && options.controlPlane && isIamQuery(params, req)) return handleIamQuery(options.controlPlane, params, res);
+    if (params && options.controlPlane && isIamQuery(params, req))
+      return handleIamQuery(options.controlPlane, params, res);
     if (params) return handleSqsQuery(params, res, options.sqs, callContext(req, res));
     sendJsonError(
       res,
       'application/json',
-      new AwsProtocolError('UnknownOperationException', `The local edge routes by X-Amz-Target (AWS JSON) or Action (SQS query); this ${req.method} ${req.url} request has neither. It serves: ${SERVICES.join(', ')}`),
+      new AwsProtocolError(
+        'UnknownOperationException',
+        `The local edge routes by X-Amz-Target (AWS JSON) or Action (SQS query); this ${req.method} ${req.url} request has neither. It serves: ${SERVICES.join(', ')}`,
+      ),
     );
   }
 
@@ -152,7 +169,10 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
    * service. A denial is answered here with AWS's AccessDeniedException (HTTP 400, the common error of every AWS
    * API: https://docs.aws.amazon.com/eventbridge/latest/APIReference/CommonErrors.html); undefined = answered.
    */
-  async function authorized(req: http.IncomingMessage, res: http.ServerResponse): Promise<http.IncomingMessage | undefined> {
+  async function authorized(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<http.IncomingMessage | undefined> {
     const iam = options.iam;
     const key = accessKeyOf(headerValue(req.headers.authorization));
     if (!iam || !iam.gate.knowsKey(key)) return req;
@@ -165,7 +185,10 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
       if (prefix === 'DynamoDB_20120810') checks = dynamoDbChecks(operation, input(), iam.scope);
       else if (prefix === 'AWSEvents' && operation === 'PutEvents') checks = putEventsChecks(input(), iam.scope);
       else if (prefix === 'AmazonSQS') checks = sqsChecks(operation, input(), iam.scope);
-      else if (!target && isLambdaInvoke(req)) checks = [lambdaInvokeCheck(decodeURIComponent(/functions\/([^/?]+)\//.exec(req.url ?? '')?.[1] ?? ''), iam.scope)];
+      else if (!target && isLambdaInvoke(req))
+        checks = [
+          lambdaInvokeCheck(decodeURIComponent(/functions\/([^/?]+)\//.exec(req.url ?? '')?.[1] ?? ''), iam.scope),
+        ];
     } catch {
       checks = []; // unparsable input: the service answers it with its own error
     }
@@ -174,7 +197,13 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
       if (!denied) continue;
       const error = new AwsProtocolError('AccessDeniedException', denied.message ?? 'Access denied', 400);
       if (!target) sendJsonError(res, 'application/json', error);
-      else sendJsonError(res, prefix === 'AWSEvents' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0', error, prefix === 'AmazonSQS' ? 'com.amazonaws.sqs#' : '');
+      else
+        sendJsonError(
+          res,
+          prefix === 'AWSEvents' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0',
+          error,
+          prefix === 'AmazonSQS' ? 'com.amazonaws.sqs#' : '',
+        );
       return undefined;
     }
     return replay(req, body);
@@ -197,7 +226,10 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
     return true;
   }
 
-  function callContext(req: http.IncomingMessage, res: http.ServerResponse): { edgeBaseUrl: string; signal: AbortSignal } {
+  function callContext(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): { edgeBaseUrl: string; signal: AbortSignal } {
     const gone = new AbortController();
     // The client hung up (or the edge is stopping): end its long poll.
     res.on('close', () => gone.abort());
@@ -235,7 +267,12 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
 function replay(req: http.IncomingMessage, body: Buffer): http.IncomingMessage {
   const stream = new PassThrough();
   stream.end(body);
-  return Object.assign(stream, { headers: req.headers, method: req.method, url: req.url, rawHeaders: req.rawHeaders }) as unknown as http.IncomingMessage;
+  return Object.assign(stream, {
+    headers: req.headers,
+    method: req.method,
+    url: req.url,
+    rawHeaders: req.rawHeaders,
+  }) as unknown as http.IncomingMessage;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -9,7 +9,10 @@ import { AwsProtocolError, readBody, sendJson, toAwsError } from './http-util';
 
 /** What the edge needs from the local Lambda (local/services/lambda provides it). */
 export interface EdgeLambda {
-  invoke(arnOrName: string, payload: unknown): Promise<{ requestId?: string; payload?: unknown; functionError?: string }>;
+  invoke(
+    arnOrName: string,
+    payload: unknown,
+  ): Promise<{ requestId?: string; payload?: unknown; functionError?: string }>;
   invokeAsync(arnOrName: string, payload: unknown): Promise<unknown>;
 }
 
@@ -21,35 +24,53 @@ export function isLambdaInvoke(req: IncomingMessage): boolean {
 
 function sendLambdaError(res: ServerResponse, error: AwsProtocolError): void {
   // Lambda's REST errors: the code in x-amzn-ErrorType, `Type` User/Service and `message` in the body.
-  sendJson(res, error.statusCode, 'application/json', { Type: error.statusCode < 500 ? 'User' : 'Service', message: error.message }, { 'x-amzn-errortype': error.code });
+  sendJson(
+    res,
+    error.statusCode,
+    'application/json',
+    { Type: error.statusCode < 500 ? 'User' : 'Service', message: error.message },
+    { 'x-amzn-errortype': error.code },
+  );
 }
 
-export async function handleLambdaInvoke(req: IncomingMessage, res: ServerResponse, lambda: EdgeLambda | undefined): Promise<void> {
+export async function handleLambdaInvoke(
+  req: IncomingMessage,
+  res: ServerResponse,
+  lambda: EdgeLambda | undefined,
+): Promise<void> {
   const match = INVOKE_PATH.exec(req.url ?? '') as RegExpExecArray;
   const qualifier = new URLSearchParams(match[2] ?? '').get('Qualifier');
   const functionName = decodeURIComponent(match[1]) + (qualifier ? `:${qualifier}` : '');
   try {
     const body = await readBody(req);
-    if (!lambda) throw new AwsProtocolError('ServiceException', 'No local Lambda service is attached to this edge', 500);
+    if (!lambda)
+      throw new AwsProtocolError('ServiceException', 'No local Lambda service is attached to this edge', 500);
     let payload: unknown = {};
     if (body.length > 0) {
       try {
         payload = JSON.parse(body.toString('utf8'));
       } catch (error) {
-        throw new AwsProtocolError('InvalidRequestContentException', `Could not parse request body into json: ${(error as Error).message}`);
+        throw new AwsProtocolError(
+          'InvalidRequestContentException',
+          `Could not parse request body into json: ${(error as Error).message}`,
+        );
       }
     }
     const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
     if (invocationType === 'Event') {
       const accepted = (await lambda.invokeAsync(functionName, payload)) as { requestId?: string } | undefined;
-      res.writeHead(202, { 'content-length': 0, ...(accepted?.requestId ? { 'x-amzn-requestid': accepted.requestId } : {}) });
+      res.writeHead(202, {
+        'content-length': 0,
+        ...(accepted?.requestId ? { 'x-amzn-requestid': accepted.requestId } : {}),
+      });
       res.end();
       return;
     }
     if (invocationType === 'DryRun') {
       // DryRun validates parameters and permissions only; an unknown function still fails.
       const probe = lambda as EdgeLambda & { find?: (n: string) => unknown };
-      if (probe.find && !probe.find(functionName)) throw new AwsProtocolError('ResourceNotFoundException', `Function not found: ${functionName}`, 404);
+      if (probe.find && !probe.find(functionName))
+        throw new AwsProtocolError('ResourceNotFoundException', `Function not found: ${functionName}`, 404);
       res.writeHead(204);
       res.end();
       return;

@@ -10,12 +10,27 @@ import { AwsProtocolError, parseJsonObject, readBody, sendJson, sendJsonError, t
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
-export async function handleLogsJson(operation: string, req: IncomingMessage, res: ServerResponse, store: LogStore | undefined): Promise<void> {
+export async function handleLogsJson(
+  operation: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  store: LogStore | undefined,
+): Promise<void> {
   try {
     const input = parseJsonObject(await readBody(req));
-    if (!store) throw new AwsProtocolError('UnknownOperationException', 'CloudWatch Logs is not served by this edge (no log store)');
+    if (!store)
+      throw new AwsProtocolError(
+        'UnknownOperationException',
+        'CloudWatch Logs is not served by this edge (no log store)',
+      );
     sendJson(res, 200, CONTENT_TYPE, callLogsApi(store, operation, input));
   } catch (error) {
-    sendJsonError(res, CONTENT_TYPE, error instanceof LogsApiError ? new AwsProtocolError(error.code, error.message, error.statusCode) : toAwsError(error));
+    sendJsonError(
+      res,
+      CONTENT_TYPE,
+      error instanceof LogsApiError
+        ? new AwsProtocolError(error.code, error.message, error.statusCode)
+        : toAwsError(error),
+    );
   }
 }

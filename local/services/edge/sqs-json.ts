@@ -11,7 +11,13 @@ import { callSqs, SqsCallContext } from './sqs-operations';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
 
-export async function handleSqsJson(operation: string, req: IncomingMessage, res: ServerResponse, sqs: SqsService, ctx: SqsCallContext): Promise<void> {
+export async function handleSqsJson(
+  operation: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  sqs: SqsService,
+  ctx: SqsCallContext,
+): Promise<void> {
   try {
     const input = parseJsonObject(await readBody(req));
     const output = await callSqs(sqs, operation, input, ctx);
@@ -20,11 +26,23 @@ export async function handleSqsJson(operation: string, req: IncomingMessage, res
     if (res.destroyed) return;
     if (error instanceof SqsError) {
       const fault = error.senderFault ? 'Sender' : 'Receiver';
-      sendJsonError(res, CONTENT_TYPE, new AwsProtocolError(error.code, error.message, error.statusCode, { 'x-amzn-query-error': `${error.queryCode};${fault}` }), 'com.amazonaws.sqs#');
+      sendJsonError(
+        res,
+        CONTENT_TYPE,
+        new AwsProtocolError(error.code, error.message, error.statusCode, {
+          'x-amzn-query-error': `${error.queryCode};${fault}`,
+        }),
+        'com.amazonaws.sqs#',
+      );
     } else if (error instanceof AwsProtocolError) {
       sendJsonError(res, CONTENT_TYPE, error, 'com.amazonaws.sqs#');
     } else {
-      sendJsonError(res, CONTENT_TYPE, new AwsProtocolError('InternalError', (error as Error).message, 500), 'com.amazonaws.sqs#');
+      sendJsonError(
+        res,
+        CONTENT_TYPE,
+        new AwsProtocolError('InternalError', (error as Error).message, 500),
+        'com.amazonaws.sqs#',
+      );
     }
   }
 }

@@ -51,7 +51,11 @@ function int(input: Input, member: string): number | undefined {
   const value = input[member];
   if (value === undefined || value === null || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n)) throw new SqsError('InvalidParameterValue', `Value ${String(value)} for parameter ${member} is invalid. Reason: must be an integer.`);
+  if (!Number.isInteger(n))
+    throw new SqsError(
+      'InvalidParameterValue',
+      `Value ${String(value)} for parameter ${member} is invalid. Reason: must be an integer.`,
+    );
   return n;
 }
 
@@ -76,7 +80,9 @@ export function fromWireAttributes(value: unknown): SqsMessageAttributes {
 }
 
 /** SqsService attributes → wire attributes (BinaryValue base64). */
-export function toWireAttributes(attributes: SqsMessageAttributes): Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }> {
+export function toWireAttributes(
+  attributes: SqsMessageAttributes,
+): Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }> {
   const out: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }> = {};
   for (const [name, value] of Object.entries(attributes)) {
     out[name] = { DataType: value.DataType };
@@ -91,7 +97,12 @@ function urlFor(sqs: SqsService, queue: string, ctx: SqsCallContext): string {
   return edgeQueueUrl(ctx.edgeBaseUrl, q.account, q.name);
 }
 
-export async function callSqs(sqs: SqsService, operation: string, input: Input, ctx: SqsCallContext): Promise<Record<string, unknown>> {
+export async function callSqs(
+  sqs: SqsService,
+  operation: string,
+  input: Input,
+  ctx: SqsCallContext,
+): Promise<Record<string, unknown>> {
   switch (operation) {
     case 'ListQueues': {
       const prefix = str(input, 'QueueNamePrefix', false);
@@ -109,7 +120,11 @@ export async function callSqs(sqs: SqsService, operation: string, input: Input, 
       try {
         return { QueueUrl: urlFor(sqs, sqs.getQueueUrl(name), ctx) };
       } catch {
-        throw new SqsError('UnsupportedOperation', `The local cloud creates queues from the stack only; ${name} is not in it.`, 'AWS.SimpleQueueService.UnsupportedOperation');
+        throw new SqsError(
+          'UnsupportedOperation',
+          `The local cloud creates queues from the stack only; ${name} is not in it.`,
+          'AWS.SimpleQueueService.UnsupportedOperation',
+        );
       }
     }
     case 'GetQueueAttributes': {
@@ -119,9 +134,14 @@ export async function callSqs(sqs: SqsService, operation: string, input: Input, 
       return names.length > 0 ? { Attributes: attributes } : {};
     }
     case 'SendMessage': {
-      const result = sqs.sendMessage(str(input, 'QueueUrl') as string, str(input, 'MessageBody') as string, fromWireAttributes(input.MessageAttributes), {
-        delaySeconds: int(input, 'DelaySeconds'),
-      });
+      const result = sqs.sendMessage(
+        str(input, 'QueueUrl') as string,
+        str(input, 'MessageBody') as string,
+        fromWireAttributes(input.MessageAttributes),
+        {
+          delaySeconds: int(input, 'DelaySeconds'),
+        },
+      );
       await sqs.synced(); // acknowledged only once durable (local/services/shared/journal.ts)
       return { ...result };
     }
@@ -129,13 +149,28 @@ export async function callSqs(sqs: SqsService, operation: string, input: Input, 
       const queue = str(input, 'QueueUrl') as string;
       sqs.describeQueue(queue);
       const entries = (Array.isArray(input.Entries) ? input.Entries : []) as Input[];
-      if (entries.length === 0) throw new SqsError('EmptyBatchRequest', 'There should be at least one SendMessageBatchRequestEntry in the request.', 'AWS.SimpleQueueService.EmptyBatchRequest');
-      if (entries.length > 10) throw new SqsError('TooManyEntriesInBatchRequest', `Maximum number of entries per request are 10. You have sent ${entries.length}.`, 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest');
+      if (entries.length === 0)
+        throw new SqsError(
+          'EmptyBatchRequest',
+          'There should be at least one SendMessageBatchRequestEntry in the request.',
+          'AWS.SimpleQueueService.EmptyBatchRequest',
+        );
+      if (entries.length > 10)
+        throw new SqsError(
+          'TooManyEntriesInBatchRequest',
+          `Maximum number of entries per request are 10. You have sent ${entries.length}.`,
+          'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
+        );
       const successful: Record<string, unknown>[] = [];
       const failed: Record<string, unknown>[] = [];
       for (const entry of entries) {
         try {
-          const result = sqs.sendMessage(queue, str(entry, 'MessageBody') as string, fromWireAttributes(entry.MessageAttributes), { delaySeconds: int(entry, 'DelaySeconds') });
+          const result = sqs.sendMessage(
+            queue,
+            str(entry, 'MessageBody') as string,
+            fromWireAttributes(entry.MessageAttributes),
+            { delaySeconds: int(entry, 'DelaySeconds') },
+          );
           successful.push({ Id: entry.Id, ...result });
         } catch (error) {
           if (!(error instanceof SqsError)) throw error;
@@ -152,13 +187,19 @@ export async function callSqs(sqs: SqsService, operation: string, input: Input, 
         int(input, 'WaitTimeSeconds'),
         int(input, 'VisibilityTimeout'),
         {
-          attributeNames: [...(strings(input, 'AttributeNames') ?? []), ...(strings(input, 'MessageSystemAttributeNames') ?? [])],
+          attributeNames: [
+            ...(strings(input, 'AttributeNames') ?? []),
+            ...(strings(input, 'MessageSystemAttributeNames') ?? []),
+          ],
           messageAttributeNames: strings(input, 'MessageAttributeNames'),
           signal: ctx.signal,
         },
       );
       return {
-        Messages: messages.map((m) => ({ ...m, ...(m.MessageAttributes ? { MessageAttributes: toWireAttributes(m.MessageAttributes) } : {}) })),
+        Messages: messages.map((m) => ({
+          ...m,
+          ...(m.MessageAttributes ? { MessageAttributes: toWireAttributes(m.MessageAttributes) } : {}),
+        })),
       };
     }
     case 'DeleteMessage':
@@ -167,7 +208,12 @@ export async function callSqs(sqs: SqsService, operation: string, input: Input, 
     case 'DeleteMessageBatch': {
       const queue = str(input, 'QueueUrl') as string;
       const entries = (Array.isArray(input.Entries) ? input.Entries : []) as Input[];
-      if (entries.length === 0) throw new SqsError('EmptyBatchRequest', 'There should be at least one DeleteMessageBatchRequestEntry in the request.', 'AWS.SimpleQueueService.EmptyBatchRequest');
+      if (entries.length === 0)
+        throw new SqsError(
+          'EmptyBatchRequest',
+          'There should be at least one DeleteMessageBatchRequestEntry in the request.',
+          'AWS.SimpleQueueService.EmptyBatchRequest',
+        );
       const successful: Record<string, unknown>[] = [];
       const failed: Record<string, unknown>[] = [];
       for (const entry of entries) {
@@ -183,12 +229,20 @@ export async function callSqs(sqs: SqsService, operation: string, input: Input, 
       return { Successful: successful, Failed: failed };
     }
     case 'ChangeMessageVisibility':
-      sqs.changeMessageVisibility(str(input, 'QueueUrl') as string, str(input, 'ReceiptHandle') as string, int(input, 'VisibilityTimeout') ?? 0);
+      sqs.changeMessageVisibility(
+        str(input, 'QueueUrl') as string,
+        str(input, 'ReceiptHandle') as string,
+        int(input, 'VisibilityTimeout') ?? 0,
+      );
       return {};
     case 'PurgeQueue':
       sqs.purgeQueue(str(input, 'QueueUrl') as string);
       return {};
     default:
-      throw new SqsError('UnsupportedOperation', `Operation ${operation} is not emulated by the local edge (supported: ${SQS_OPERATIONS.join(', ')}).`, 'AWS.SimpleQueueService.UnsupportedOperation');
+      throw new SqsError(
+        'UnsupportedOperation',
+        `Operation ${operation} is not emulated by the local edge (supported: ${SQS_OPERATIONS.join(', ')}).`,
+        'AWS.SimpleQueueService.UnsupportedOperation',
+      );
   }
 }

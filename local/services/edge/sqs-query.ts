@@ -50,7 +50,10 @@ function groups(params: URLSearchParams, prefix: string): Map<number, Map<string
   return new Map([...out.entries()].sort((a, b) => a[0] - b[0]));
 }
 
-function messageAttributes(params: URLSearchParams, prefix: string): Record<string, Record<string, string>> | undefined {
+function messageAttributes(
+  params: URLSearchParams,
+  prefix: string,
+): Record<string, Record<string, string>> | undefined {
   const attrs: Record<string, Record<string, string>> = {};
   for (const members of groups(params, prefix).values()) {
     const name = members.get('Name');
@@ -68,7 +71,19 @@ function messageAttributes(params: URLSearchParams, prefix: string): Record<stri
 /** Folds the query form into the JSON protocol's input shape. */
 export function queryToInput(params: URLSearchParams): Record<string, unknown> {
   const input: Record<string, unknown> = {};
-  for (const member of ['QueueUrl', 'QueueName', 'QueueOwnerAWSAccountId', 'QueueNamePrefix', 'MaxResults', 'MessageBody', 'DelaySeconds', 'MaxNumberOfMessages', 'WaitTimeSeconds', 'VisibilityTimeout', 'ReceiptHandle']) {
+  for (const member of [
+    'QueueUrl',
+    'QueueName',
+    'QueueOwnerAWSAccountId',
+    'QueueNamePrefix',
+    'MaxResults',
+    'MessageBody',
+    'DelaySeconds',
+    'MaxNumberOfMessages',
+    'WaitTimeSeconds',
+    'VisibilityTimeout',
+    'ReceiptHandle',
+  ]) {
     const value = params.get(member);
     if (value !== null) input[member] = value;
   }
@@ -97,7 +112,10 @@ export function queryToInput(params: URLSearchParams): Record<string, unknown> {
 }
 
 function esc(text: unknown): string {
-  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
+  return String(text).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string,
+  );
 }
 
 function el(name: string, value: unknown): string {
@@ -112,7 +130,10 @@ function attributeList(attributes: unknown): string {
 
 function messageAttributeList(attributes: unknown): string {
   return Object.entries((attributes ?? {}) as Record<string, Record<string, string>>)
-    .map(([k, v]) => `<MessageAttribute>${el('Name', k)}<Value>${el('StringValue', v.StringValue)}${el('BinaryValue', v.BinaryValue)}${el('DataType', v.DataType)}</Value></MessageAttribute>`)
+    .map(
+      ([k, v]) =>
+        `<MessageAttribute>${el('Name', k)}<Value>${el('StringValue', v.StringValue)}${el('BinaryValue', v.BinaryValue)}${el('DataType', v.DataType)}</Value></MessageAttribute>`,
+    )
     .join('');
 }
 
@@ -127,7 +148,11 @@ export function resultXml(action: string, output: Record<string, unknown>): stri
     case 'GetQueueAttributes':
       return attributeList(output.Attributes);
     case 'SendMessage':
-      return el('MessageId', output.MessageId) + el('MD5OfMessageBody', output.MD5OfMessageBody) + el('MD5OfMessageAttributes', output.MD5OfMessageAttributes);
+      return (
+        el('MessageId', output.MessageId) +
+        el('MD5OfMessageBody', output.MD5OfMessageBody) +
+        el('MD5OfMessageAttributes', output.MD5OfMessageAttributes)
+      );
     case 'ReceiveMessage':
       return ((output.Messages ?? []) as Record<string, unknown>[])
         .map(
@@ -140,10 +165,16 @@ export function resultXml(action: string, output: Record<string, unknown>): stri
     case 'DeleteMessageBatch': {
       const entryName = action === 'SendMessageBatch' ? 'SendMessageBatchResultEntry' : 'DeleteMessageBatchResultEntry';
       const ok = ((output.Successful ?? []) as Record<string, unknown>[])
-        .map((e) => `<${entryName}>${el('Id', e.Id)}${el('MessageId', e.MessageId)}${el('MD5OfMessageBody', e.MD5OfMessageBody)}${el('MD5OfMessageAttributes', e.MD5OfMessageAttributes)}</${entryName}>`)
+        .map(
+          (e) =>
+            `<${entryName}>${el('Id', e.Id)}${el('MessageId', e.MessageId)}${el('MD5OfMessageBody', e.MD5OfMessageBody)}${el('MD5OfMessageAttributes', e.MD5OfMessageAttributes)}</${entryName}>`,
+        )
         .join('');
       const failed = ((output.Failed ?? []) as Record<string, unknown>[])
-        .map((e) => `<BatchResultErrorEntry>${el('Id', e.Id)}${el('SenderFault', e.SenderFault)}${el('Code', e.Code)}${el('Message', e.Message)}</BatchResultErrorEntry>`)
+        .map(
+          (e) =>
+            `<BatchResultErrorEntry>${el('Id', e.Id)}${el('SenderFault', e.SenderFault)}${el('Code', e.Code)}${el('Message', e.Message)}</BatchResultErrorEntry>`,
+        )
         .join('');
       return ok + failed;
     }
@@ -158,7 +189,12 @@ function sendXml(res: ServerResponse, status: number, xml: string): void {
   res.end(body);
 }
 
-export async function handleSqsQuery(params: URLSearchParams, res: ServerResponse, sqs: SqsService, ctx: SqsCallContext): Promise<void> {
+export async function handleSqsQuery(
+  params: URLSearchParams,
+  res: ServerResponse,
+  sqs: SqsService,
+  ctx: SqsCallContext,
+): Promise<void> {
   const action = params.get('Action') as string;
   const requestId = randomUUID();
   try {
@@ -166,11 +202,20 @@ export async function handleSqsQuery(params: URLSearchParams, res: ServerRespons
     if (res.destroyed) return;
     const result = resultXml(action, output);
     // Operations without output (DeleteMessage, PurgeQueue, ...) have no <...Result> element.
-    const resultElement = ['DeleteMessage', 'ChangeMessageVisibility', 'PurgeQueue'].includes(action) ? '' : `<${action}Result>${result}</${action}Result>`;
-    sendXml(res, 200, `<${action}Response xmlns="${XMLNS}">${resultElement}<ResponseMetadata>${el('RequestId', requestId)}</ResponseMetadata></${action}Response>`);
+    const resultElement = ['DeleteMessage', 'ChangeMessageVisibility', 'PurgeQueue'].includes(action)
+      ? ''
+      : `<${action}Result>${result}</${action}Result>`;
+    sendXml(
+      res,
+      200,
+      `<${action}Response xmlns="${XMLNS}">${resultElement}<ResponseMetadata>${el('RequestId', requestId)}</ResponseMetadata></${action}Response>`,
+    );
   } catch (error) {
     if (res.destroyed) return;
-    const sqsError = error instanceof SqsError ? error : new SqsError('InternalError', (error as Error).message, 'InternalError', 500, false);
+    const sqsError =
+      error instanceof SqsError
+        ? error
+        : new SqsError('InternalError', (error as Error).message, 'InternalError', 500, false);
     // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-responses.html
     sendXml(
       res,

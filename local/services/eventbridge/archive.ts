@@ -51,7 +51,14 @@ export class EventArchive {
     if (this.dirReady) return;
     fs.mkdirSync(this.dir, { recursive: true });
     const { name, arn, eventSourceArn, eventPattern, retentionDays } = this.definition;
-    const meta = { name, arn, eventSourceArn, eventPattern: eventPattern ?? null, retentionDays: retentionDays ?? 0, note: 'retention is recorded, not enforced locally' };
+    const meta = {
+      name,
+      arn,
+      eventSourceArn,
+      eventPattern: eventPattern ?? null,
+      retentionDays: retentionDays ?? 0,
+      note: 'retention is recorded, not enforced locally',
+    };
     fs.writeFileSync(path.join(this.dir, `${sanitiseSource(name)}.archive.json`), JSON.stringify(meta, null, 2) + '\n');
     this.dirReady = true;
   }

@@ -177,7 +177,10 @@ export class EventBridgeService {
   readonly region: string;
   private readonly buses = new Map<string, Bus>();
   private readonly connections = new Map<string, ConnectionDefinition & { arn: string }>();
-  private readonly destinations = new Map<string, { definition: ApiDestinationDefinition & { arn: string }; rateLimiter: TokenBucket }>();
+  private readonly destinations = new Map<
+    string,
+    { definition: ApiDestinationDefinition & { arn: string }; rateLimiter: TokenBucket }
+  >();
   private readonly oauthCaches = new Map<string, OAuthTokenCache>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly abort = new AbortController();
@@ -245,12 +248,14 @@ export class EventBridgeService {
    */
   addRule(definition: RuleDefinition): RuleInfo {
     const bus = this.requireBus(definition.eventBusName);
-    const hasPattern = definition.eventPattern !== undefined && definition.eventPattern !== null && definition.eventPattern !== '';
+    const hasPattern =
+      definition.eventPattern !== undefined && definition.eventPattern !== null && definition.eventPattern !== '';
     if (!hasPattern && !definition.scheduleExpression) {
       throw new EventBridgeDefinitionError(`Rule ${definition.name} needs an eventPattern or a scheduleExpression.`);
     }
     const pattern = hasPattern ? compileEventPattern(definition.eventPattern as string) : undefined;
-    const intervalMs = !hasPattern && definition.scheduleExpression ? parseRateExpression(definition.scheduleExpression) : undefined;
+    const intervalMs =
+      !hasPattern && definition.scheduleExpression ? parseRateExpression(definition.scheduleExpression) : undefined;
     const state = definition.state || (definition.isEnabled === false ? 'DISABLED' : 'ENABLED');
     const previous = bus.rules.get(definition.name);
     if (previous?.schedule) clearInterval(previous.schedule);
@@ -281,14 +286,18 @@ export class EventBridgeService {
   addTarget(definition: TargetDefinition): { id: string; kind: TargetKind } {
     const rule = this.requireRule(definition.rule, definition.eventBusName);
     const kind = targetKindOf(definition.arn);
-    if (kind === undefined) throw new EventBridgeDefinitionError(`Target ${definition.arn} of rule ${rule.name}: target type not emulated.`);
+    if (kind === undefined)
+      throw new EventBridgeDefinitionError(`Target ${definition.arn} of rule ${rule.name}: target type not emulated.`);
     const id = definition.targetId || `target-${rule.targets.size + 1}`;
     const input = {
       input: definition.input ?? undefined,
       inputPath: definition.inputPath ?? undefined,
       // Pulumi's `inputPaths` is the API's InputPathsMap.
       inputTransformer: definition.inputTransformer
-        ? { inputPathsMap: definition.inputTransformer.inputPaths ?? undefined, inputTemplate: definition.inputTransformer.inputTemplate }
+        ? {
+            inputPathsMap: definition.inputTransformer.inputPaths ?? undefined,
+            inputTemplate: definition.inputTransformer.inputTemplate,
+          }
         : undefined,
     };
     validateTargetInput(id, input);
@@ -324,7 +333,10 @@ export class EventBridgeService {
   /** The archive's bus must exist; its pattern is validated as CreateArchive does. */
   addArchive(definition: ArchiveDefinition): { name: string; arn: string } {
     const bus = this.findBus(definition.eventSourceArn);
-    if (bus === undefined) throw new EventBridgeDefinitionError(`Archive ${definition.name}: event bus ${definition.eventSourceArn} does not exist.`);
+    if (bus === undefined)
+      throw new EventBridgeDefinitionError(
+        `Archive ${definition.name}: event bus ${definition.eventSourceArn} does not exist.`,
+      );
     const arn = definition.arn ?? archiveArn(this.region, this.account, definition.name);
     bus.archives = bus.archives.filter((a) => a.definition.name !== definition.name);
     bus.archives.push(new EventArchive({ ...definition, arn }, this.archiveDir));
@@ -350,7 +362,9 @@ export class EventBridgeService {
 
   /** Delivery counters per (rule, target): invocations, retries, dead letters, drops. */
   metrics(): TargetMetrics[] {
-    return [...this.buses.values()].flatMap((b) => [...b.rules.values()].flatMap((r) => [...r.targets.values()].map((t) => ({ ...t.metrics }))));
+    return [...this.buses.values()].flatMap((b) =>
+      [...b.rules.values()].flatMap((r) => [...r.targets.values()].map((t) => ({ ...t.metrics }))),
+    );
   }
 
   // ----- API -------------------------------------------------------------------------------------------------
@@ -376,7 +390,14 @@ export class EventBridgeService {
       // A bus that does not exist: the entry succeeds and the event goes nowhere (docs/aws-behaviour.md#putevents-entry-validation [V]).
       if (bus === undefined) continue;
       const event = buildEventEnvelope(entry, { id, account: this.account, region: this.region, receivedAt });
-      const record: EventRecord = { op: 'event', bus: bus.name, event, at: receivedAt.toISOString(), local: receivedAtLocalMs, trace: entry.TraceHeader };
+      const record: EventRecord = {
+        op: 'event',
+        bus: bus.name,
+        event,
+        at: receivedAt.toISOString(),
+        local: receivedAtLocalMs,
+        trace: entry.TraceHeader,
+      };
       this.live.set(id, { record });
       journaled.push(this.journal.append(record));
       this.dispatch(bus, event, { receivedAt, receivedAtLocalMs, traceHeader: entry.TraceHeader });
@@ -399,7 +420,8 @@ export class EventBridgeService {
   /** Stops delivering: pending back-offs and rate-limit waits end, in-flight HTTP calls are aborted. */
   async stop(): Promise<void> {
     this.abort.abort();
-    for (const bus of this.buses.values()) for (const rule of bus.rules.values()) if (rule.schedule) clearInterval(rule.schedule);
+    for (const bus of this.buses.values())
+      for (const rule of bus.rules.values()) if (rule.schedule) clearInterval(rule.schedule);
     for (const destination of this.destinations.values()) destination.rateLimiter.close();
     await this.idle();
   }
@@ -425,7 +447,8 @@ export class EventBridgeService {
     const live = this.live.get(event.id);
     if (live) {
       if (matched.length === 0) this.live.delete(event.id);
-      else live.pending = new Map(matched.map(({ rule, sender }) => [deliveryKey(rule.arn, sender.target.id), undefined]));
+      else
+        live.pending = new Map(matched.map(({ rule, sender }) => [deliveryKey(rule.arn, sender.target.id), undefined]));
     }
     for (const { rule, sender } of matched) this.track(this.deliver(rule, sender, event, context));
   }
@@ -443,7 +466,12 @@ export class EventBridgeService {
   }
 
   /** One delivery; its end is journaled unless the service stopped first (then it resumes at the next start). */
-  private async deliver(rule: Rule, sender: TargetSender, event: EventEnvelope, context: DeliveryContext): Promise<void> {
+  private async deliver(
+    rule: Rule,
+    sender: TargetSender,
+    event: EventEnvelope,
+    context: DeliveryContext,
+  ): Promise<void> {
     const outcome = await sender.sendEvent(event, context);
     if (outcome.status === 'aborted') return;
     const key = deliveryKey(rule.arn, sender.target.id);
@@ -467,7 +495,9 @@ export class EventBridgeService {
   private liveRecords(): EventBridgeJournalRecord[] {
     const records: EventBridgeJournalRecord[] = [];
     for (const live of this.live.values()) {
-      const only = live.pending && [...live.pending.keys()].map((key) => ({ rule: key.split('\n')[0], target: key.split('\n')[1] }));
+      const only =
+        live.pending &&
+        [...live.pending.keys()].map((key) => ({ rule: key.split('\n')[0], target: key.split('\n')[1] }));
       records.push(only ? { ...live.record, only } : live.record);
       for (const retry of live.pending?.values() ?? []) if (retry) records.push(retry);
     }
@@ -481,21 +511,32 @@ export class EventBridgeService {
    * written again. Returns the number of deliveries resumed.
    */
   async recover(records: EventBridgeJournalRecord[]): Promise<number> {
-    const found = new Map<string, { record: EventRecord; done: Set<string>; retries: Map<string, RetryRecord>; only?: Set<string> }>();
+    const found = new Map<
+      string,
+      { record: EventRecord; done: Set<string>; retries: Map<string, RetryRecord>; only?: Set<string> }
+    >();
     for (const record of records) {
       if (record.op === 'event') {
         const { only, ...event } = record;
-        const entry = { record: event, done: new Set<string>(), retries: new Map<string, RetryRecord>(), only: only && new Set(only.map((o) => deliveryKey(o.rule, o.target))) };
+        const entry = {
+          record: event,
+          done: new Set<string>(),
+          retries: new Map<string, RetryRecord>(),
+          only: only && new Set(only.map((o) => deliveryKey(o.rule, o.target))),
+        };
         found.set(record.event.id, entry);
-      }
-      else if (record.op === 'done') found.get(record.id)?.done.add(deliveryKey(record.rule, record.target));
+      } else if (record.op === 'done') found.get(record.id)?.done.add(deliveryKey(record.rule, record.target));
       else found.get(record.id)?.retries.set(deliveryKey(record.rule, record.target), record);
     }
     const resumed: (() => void)[] = [];
     for (const { record, done, retries, only } of found.values()) {
       const bus = this.buses.get(record.bus);
       if (bus === undefined) continue;
-      const context: DeliveryContext = { receivedAt: new Date(record.at), receivedAtLocalMs: record.local, traceHeader: record.trace };
+      const context: DeliveryContext = {
+        receivedAt: new Date(record.at),
+        receivedAtLocalMs: record.local,
+        traceHeader: record.trace,
+      };
       const pending = new Map<string, RetryRecord | undefined>();
       for (const { rule, sender } of this.matchingTargets(bus, record.event)) {
         const key = deliveryKey(rule.arn, sender.target.id);
@@ -532,7 +573,9 @@ export class EventBridgeService {
 
   private createSender(kind: TargetKind, target: DeliveryTarget, definition: TargetDefinition): TargetSender {
     const missing = (what: string): never => {
-      throw new EventBridgeDefinitionError(`Target ${target.arn}: no local ${what} service was given to EventBridgeService.`);
+      throw new EventBridgeDefinitionError(
+        `Target ${target.arn}: no local ${what} service was given to EventBridgeService.`,
+      );
     };
     switch (kind) {
       case 'lambda':
@@ -567,7 +610,11 @@ export class EventBridgeService {
       oauth = this.oauthCaches.get(connection.name);
       if (oauth === undefined) {
         const timeoutMs = this.options.apiDestinationTimeoutMs ?? 5_000;
-        oauth = new OAuthTokenCache(connection, (request) => sendHttpRequest(request, timeoutMs, this.abort.signal), this.resolveUrl);
+        oauth = new OAuthTokenCache(
+          connection,
+          (request) => sendHttpRequest(request, timeoutMs, this.abort.signal),
+          this.resolveUrl,
+        );
         this.oauthCaches.set(connection.name, oauth);
       }
     }
@@ -588,7 +635,8 @@ export class EventBridgeService {
 
   private requireRule(ruleName: string, eventBusName: string | undefined): Rule {
     const rule = this.requireBus(eventBusName).rules.get(ruleName);
-    if (rule === undefined) throw new EventBridgeDefinitionError(`Rule ${ruleName} does not exist on bus ${busNameOf(eventBusName)}.`);
+    if (rule === undefined)
+      throw new EventBridgeDefinitionError(`Rule ${ruleName} does not exist on bus ${busNameOf(eventBusName)}.`);
     return rule;
   }
 

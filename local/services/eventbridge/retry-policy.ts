@@ -19,11 +19,15 @@ export interface RetryPolicy {
   maximumEventAgeInSeconds: number;
 }
 
-export function resolveRetryPolicy(input?: { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number }): RetryPolicy {
+export function resolveRetryPolicy(input?: {
+  maximumRetryAttempts?: number;
+  maximumEventAgeInSeconds?: number;
+}): RetryPolicy {
   const attempts = input?.maximumRetryAttempts;
   const age = input?.maximumEventAgeInSeconds;
   return {
-    maximumRetryAttempts: attempts === undefined || attempts === null ? DEFAULT_MAXIMUM_RETRY_ATTEMPTS : Math.max(0, attempts),
+    maximumRetryAttempts:
+      attempts === undefined || attempts === null ? DEFAULT_MAXIMUM_RETRY_ATTEMPTS : Math.max(0, attempts),
     maximumEventAgeInSeconds: age === undefined || age === null ? DEFAULT_MAXIMUM_EVENT_AGE_SECONDS : Math.max(0, age),
   };
 }

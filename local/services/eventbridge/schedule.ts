@@ -7,7 +7,6 @@
  */
 import { LocalCloudError } from '../shared/errors';
 
-
 const UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
 export class ScheduleExpressionError extends LocalCloudError {
@@ -18,12 +17,15 @@ export class ScheduleExpressionError extends LocalCloudError {
 export function parseRateExpression(expression: string): number {
   const match = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
   if (!match) {
-    const kind = expression.trim().startsWith('cron(') ? 'cron expressions are not emulated' : 'Parameter ScheduleExpression is not valid.';
+    const kind = expression.trim().startsWith('cron(')
+      ? 'cron expressions are not emulated'
+      : 'Parameter ScheduleExpression is not valid.';
     throw new ScheduleExpressionError(kind);
   }
   const value = Number(match[1]);
   const unit = match[2];
   const singular = !unit.endsWith('s');
-  if (value < 1 || (value === 1) !== singular) throw new ScheduleExpressionError('Parameter ScheduleExpression is not valid.');
+  if (value < 1 || (value === 1) !== singular)
+    throw new ScheduleExpressionError('Parameter ScheduleExpression is not valid.');
   return value * UNIT_MS[singular ? unit : unit.slice(0, -1)];
 }

@@ -9,7 +9,13 @@
  */
 import { SyncInvoker } from '../http-api';
 import type { IamGate } from '../iam';
-import { buildV2Event, HttpResponse, IncomingHttpRequest, interpretLambdaResponse, jsonMessage } from '../http-api/payload';
+import {
+  buildV2Event,
+  HttpResponse,
+  IncomingHttpRequest,
+  interpretLambdaResponse,
+  jsonMessage,
+} from '../http-api/payload';
 import { LocalHttpServer } from '../http-api/server';
 import { errorMessage } from '../shared/errors';
 import type { FunctionUrlDefinition } from './definition';
@@ -65,10 +71,22 @@ export class FunctionUrlService {
     // Auth type NONE: only the function's resource policy can allow the anonymous caller, and since October 2025 it
     // must allow both lambda:InvokeFunctionUrl and lambda:InvokeFunction; otherwise 403
     // (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
-    const denied = definition.authorizationType === 'NONE' ? this.options.iam?.functionUrl(definition.functionArn) : undefined;
-    if (denied) return { statusCode: 403, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from('{"Message":"Forbidden"}') };
+    const denied =
+      definition.authorizationType === 'NONE' ? this.options.iam?.functionUrl(definition.functionArn) : undefined;
+    if (denied)
+      return {
+        statusCode: 403,
+        headers: { 'content-type': 'application/json' },
+        cookies: [],
+        body: Buffer.from('{"Message":"Forbidden"}'),
+      };
     if (definition.authorizationType === 'AWS_IAM' && !hasSigV4(request.rawHeaders)) {
-      return { statusCode: 403, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from('{"Message":"Forbidden"}') };
+      return {
+        statusCode: 403,
+        headers: { 'content-type': 'application/json' },
+        cookies: [],
+        body: Buffer.from('{"Message":"Forbidden"}'),
+      };
     }
     const event = buildV2Event(request, {
       accountId: this.options.accountId,
@@ -80,7 +98,9 @@ export class FunctionUrlService {
     try {
       const result = await this.options.lambda.invoke(definition.functionArn, event);
       if (result.functionError) {
-        this.options.log?.(`[function url ${definition.name}] function error ${result.errorType ?? ''}: ${result.errorMessage ?? ''}`);
+        this.options.log?.(
+          `[function url ${definition.name}] function error ${result.errorType ?? ''}: ${result.errorMessage ?? ''}`,
+        );
         return jsonMessage(502, 'Internal Server Error');
       }
       return interpretLambdaResponse(result.payload);
@@ -93,7 +113,8 @@ export class FunctionUrlService {
 
 function hasSigV4(rawHeaders: string[]): boolean {
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    if (rawHeaders[i].toLowerCase() === 'authorization' && rawHeaders[i + 1].startsWith('AWS4-HMAC-SHA256')) return true;
+    if (rawHeaders[i].toLowerCase() === 'authorization' && rawHeaders[i + 1].startsWith('AWS4-HMAC-SHA256'))
+      return true;
   }
   return false;
 }

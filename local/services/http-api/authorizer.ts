@@ -10,7 +10,6 @@
  */
 import { isRecord } from '../shared/values';
 
-
 export interface AuthorizerConfig {
   id: string;
   /** ARN of the function to invoke (taken from the authorizer URI). */
@@ -58,14 +57,16 @@ export function resolveIdentity(config: AuthorizerConfig, lookup: IdentityLookup
 }
 
 export type AuthorizerDecision =
-  | { outcome: 'allow'; context: Record<string, unknown> }
-  | { outcome: 'deny' }
-  | { outcome: 'error'; reason: string };
-
+  { outcome: 'allow'; context: Record<string, unknown> } | { outcome: 'deny' } | { outcome: 'error'; reason: string };
 
 /** `*` and `?` wildcards of IAM resource ARNs. */
 function arnMatches(pattern: string, arn: string): boolean {
-  const regex = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+  );
   return regex.test(arn);
 }
 
@@ -90,18 +91,26 @@ function policyAllows(policy: Record<string, unknown>, routeArn: string): boolea
 }
 
 /** Reads the function's return value according to the authorizer's response mode. */
-export function interpretAuthorizerResponse(config: AuthorizerConfig, response: unknown, routeArn: string): AuthorizerDecision {
+export function interpretAuthorizerResponse(
+  config: AuthorizerConfig,
+  response: unknown,
+  routeArn: string,
+): AuthorizerDecision {
   if (!isRecord(response)) return { outcome: 'error', reason: 'authorizer response is not an object' };
   if (JSON.stringify(response).length > 8192) return { outcome: 'error', reason: 'authorizer response exceeds 8 KB' };
   const context = response.context === undefined || response.context === null ? {} : response.context;
   if (!isRecord(context)) return { outcome: 'error', reason: 'authorizer context is not an object' };
   if (config.enableSimpleResponses && 'isAuthorized' in response) {
-    if (typeof response.isAuthorized !== 'boolean') return { outcome: 'error', reason: 'isAuthorized is not a boolean' };
+    if (typeof response.isAuthorized !== 'boolean')
+      return { outcome: 'error', reason: 'isAuthorized is not a boolean' };
     return response.isAuthorized ? { outcome: 'allow', context } : { outcome: 'deny' };
   }
   // Without simple responses (or when the function returns one anyway), an IAM policy is expected.
   if (!isRecord(response.policyDocument)) {
-    return { outcome: 'error', reason: config.enableSimpleResponses ? 'missing isAuthorized' : 'missing policyDocument' };
+    return {
+      outcome: 'error',
+      reason: config.enableSimpleResponses ? 'missing isAuthorized' : 'missing policyDocument',
+    };
   }
   return policyAllows(response.policyDocument, routeArn) ? { outcome: 'allow', context } : { outcome: 'deny' };
 }

@@ -84,7 +84,12 @@ function readIntegration(resource: GraphResource): IntegrationDefinition {
   const type = String(s.integrationType ?? '');
   const subtype = typeof s.integrationSubtype === 'string' ? s.integrationSubtype : undefined;
   if (type === 'AWS_PROXY' && subtype === 'EventBridge-PutEvents') {
-    return { kind: 'eventbridge-put-events', id: resource.id, requestParameters: stringRecord(s.requestParameters), timeoutMs };
+    return {
+      kind: 'eventbridge-put-events',
+      id: resource.id,
+      requestParameters: stringRecord(s.requestParameters),
+      timeoutMs,
+    };
   }
   if (type === 'AWS_PROXY' && subtype === undefined && typeof s.integrationUri === 'string') {
     return {
@@ -135,10 +140,19 @@ export function readHttpApis(graph: ResourceGraph): ApiDefinition[] {
     .ofType(HTTP_API_TYPES.api)
     .filter((api) => String(api.state.protocolType ?? 'HTTP') === 'HTTP')
     .map((api) => {
-      const integrations = new Map(graph.ofType(HTTP_API_TYPES.integration).filter((r) => belongsTo(r, api)).map((r) => [r.id, readIntegration(r)]));
+      const integrations = new Map(
+        graph
+          .ofType(HTTP_API_TYPES.integration)
+          .filter((r) => belongsTo(r, api))
+          .map((r) => [r.id, readIntegration(r)]),
+      );
       const declared = graph.ofType(HTTP_API_TYPES.authorizer).filter((r) => belongsTo(r, api));
-      const authorizers = new Map(declared.filter((r) => r.state.authorizerType !== 'JWT').map((r) => [r.id, readAuthorizer(r)]));
-      const jwtAuthorizers = new Map(declared.filter((r) => r.state.authorizerType === 'JWT').map((r) => [r.id, readJwtAuthorizer(r)]));
+      const authorizers = new Map(
+        declared.filter((r) => r.state.authorizerType !== 'JWT').map((r) => [r.id, readAuthorizer(r)]),
+      );
+      const jwtAuthorizers = new Map(
+        declared.filter((r) => r.state.authorizerType === 'JWT').map((r) => [r.id, readJwtAuthorizer(r)]),
+      );
       const routes = graph
         .ofType(HTTP_API_TYPES.route)
         .filter((r) => belongsTo(r, api))
@@ -149,9 +163,17 @@ export function readHttpApis(graph: ResourceGraph): ApiDefinition[] {
           return {
             routeKey: String(r.state.routeKey),
             integration: integrationId === undefined ? undefined : integrations.get(integrationId),
-            authorizer: authorizationType === 'CUSTOM' && typeof r.state.authorizerId === 'string' ? authorizers.get(r.state.authorizerId) : undefined,
-            jwtAuthorizer: authorizationType === 'JWT' && typeof r.state.authorizerId === 'string' ? jwtAuthorizers.get(r.state.authorizerId) : undefined,
-            authorizationScopes: Array.isArray(r.state.authorizationScopes) ? r.state.authorizationScopes.map(String) : [],
+            authorizer:
+              authorizationType === 'CUSTOM' && typeof r.state.authorizerId === 'string'
+                ? authorizers.get(r.state.authorizerId)
+                : undefined,
+            jwtAuthorizer:
+              authorizationType === 'JWT' && typeof r.state.authorizerId === 'string'
+                ? jwtAuthorizers.get(r.state.authorizerId)
+                : undefined,
+            authorizationScopes: Array.isArray(r.state.authorizationScopes)
+              ? r.state.authorizationScopes.map(String)
+              : [],
             authorizationType,
           };
         });
@@ -164,9 +186,11 @@ export function readHttpApis(graph: ResourceGraph): ApiDefinition[] {
             if (setting && typeof setting.routeKey === 'string') routeThrottle[setting.routeKey] = throttleOf(setting);
           }
           const access = r.state.accessLogSettings;
-          const logGroupName = typeof access?.destinationArn === 'string' ? logGroupNameOf(access.destinationArn) : undefined;
+          const logGroupName =
+            typeof access?.destinationArn === 'string' ? logGroupNameOf(access.destinationArn) : undefined;
           return {
-            accessLog: logGroupName && typeof access.format === 'string' ? { logGroupName, format: access.format } : undefined,
+            accessLog:
+              logGroupName && typeof access.format === 'string' ? { logGroupName, format: access.format } : undefined,
             name: String(r.state.name ?? r.name),
             stageVariables: stringRecord(r.state.stageVariables),
             defaultThrottle: throttleOf(r.state.defaultRouteSettings),
@@ -189,10 +213,15 @@ export function unemulatedHttpApiParts(graph: ResourceGraph, apis: ApiDefinition
   const warnings = graph
     .ofType(HTTP_API_TYPES.api)
     .filter((api) => String(api.state.protocolType ?? 'HTTP') !== 'HTTP')
-    .map((api) => `API ${physicalName(api)}: protocol ${String(api.state.protocolType)} is not emulated (HTTP APIs only)`);
+    .map(
+      (api) => `API ${physicalName(api)}: protocol ${String(api.state.protocolType)} is not emulated (HTTP APIs only)`,
+    );
   for (const api of apis) {
     for (const route of api.routes) {
-      if (route.integration?.kind === 'unsupported') warnings.push(`route ${route.routeKey} of ${api.name}: integration ${route.integration.description} is not emulated (answers 500)`);
+      if (route.integration?.kind === 'unsupported')
+        warnings.push(
+          `route ${route.routeKey} of ${api.name}: integration ${route.integration.description} is not emulated (answers 500)`,
+        );
     }
   }
   return warnings;

@@ -9,7 +9,14 @@ import { HttpApiErrors } from '../../iam/messages';
 import type { IamGate } from '../iam';
 import type { HttpRequestContext, PutEventsRequestEntry } from '../../engine';
 import type { LambdaInvoker } from '../shared/ports';
-import { AuthorizerCache, AuthorizerConfig, AuthorizerDecision, interpretAuthorizerResponse, resolveIdentity, resolveIdentitySource } from './authorizer';
+import {
+  AuthorizerCache,
+  AuthorizerConfig,
+  AuthorizerDecision,
+  interpretAuthorizerResponse,
+  resolveIdentity,
+  resolveIdentitySource,
+} from './authorizer';
 import { ApiDefinition, IntegrationDefinition, RouteDefinition, StageDefinition } from './definition';
 import { JwtAuthorization, JwtVerifier, jwtRefusal } from './jwt-authorizer';
 import {
@@ -114,7 +121,10 @@ export class HttpApiService {
     this.now = options.now ?? Date.now;
     this.routes = new RouteTable(options.api.routes.map((r) => compileRoute(r.routeKey, r)));
     for (const stage of options.api.stages) {
-      this.stages.set(stage.name, { definition: stage, throttle: new StageThrottle(stage.defaultThrottle, stage.routeThrottle, this.now) });
+      this.stages.set(stage.name, {
+        definition: stage,
+        throttle: new StageThrottle(stage.defaultThrottle, stage.routeThrottle, this.now),
+      });
     }
     this.authorizerCache = new AuthorizerCache(this.now);
     this.jwtVerifier = new JwtVerifier({ resolveUrl: options.resolveUrl, now: this.now });
@@ -149,7 +159,15 @@ export class HttpApiService {
     const response = await this.route(request, trace);
     if (trace.routed?.stage.accessLog && this.options.writeLog) {
       const { logGroupName, format } = trace.routed.stage.accessLog;
-      this.options.writeLog(logGroupName, renderAccessLog(format, { ...this.contextVariables(trace.routed), ...trace.extra, status: response.statusCode, responseLength: response.body.length }));
+      this.options.writeLog(
+        logGroupName,
+        renderAccessLog(format, {
+          ...this.contextVariables(trace.routed),
+          ...trace.extra,
+          status: response.statusCode,
+          responseLength: response.body.length,
+        }),
+      );
     }
     return response;
   }
@@ -193,7 +211,9 @@ export class HttpApiService {
     const integration = route.integration;
     if (!integration) return jsonMessage(404, 'Not Found');
     if (integration.kind === 'unsupported') {
-      this.report(`integration ${integration.id} for ${route.routeKey}: type ${integration.description} is not emulated`);
+      this.report(
+        `integration ${integration.id} for ${route.routeKey}: type ${integration.description} is not emulated`,
+      );
       return jsonMessage(500, 'Internal Server Error');
     }
     const denied = this.options.iam?.httpIntegration(this.options.api.id, integration.id, this.routeArn(routed));
@@ -201,7 +221,11 @@ export class HttpApiService {
       // AWS answers 500 and tells only the access log why (HttpApiErrors: the role could not be assumed; or the
       // service refused the call: its AccessDeniedException).
       const reason =
-        denied.step === 'assumeRole' ? HttpApiErrors.assumeIntegrationRole : integration.kind === 'lambda' ? HttpApiErrors.invokeIntegration : denied.message;
+        denied.step === 'assumeRole'
+          ? HttpApiErrors.assumeIntegrationRole
+          : integration.kind === 'lambda'
+            ? HttpApiErrors.invokeIntegration
+            : denied.message;
       trace.extra = { ...trace.extra, integrationErrorMessage: reason };
       this.report(`integration ${integration.id} for ${route.routeKey}: ${reason} (${denied.message})`);
       return jsonMessage(500, 'Internal Server Error');
@@ -209,7 +233,10 @@ export class HttpApiService {
     try {
       return await withTimeout(this.integrate(routed, integration), integration.timeoutMs);
     } catch (error) {
-      trace.extra = { ...trace.extra, integrationErrorMessage: error instanceof IntegrationTimeout ? 'Integration timeout' : describe(error) };
+      trace.extra = {
+        ...trace.extra,
+        integrationErrorMessage: error instanceof IntegrationTimeout ? 'Integration timeout' : describe(error),
+      };
       if (error instanceof IntegrationTimeout) return jsonMessage(503, 'Service Unavailable');
       this.report(`integration ${integration.id} for ${route.routeKey}: ${describe(error)}`);
       return jsonMessage(500, 'Internal Server Error');
@@ -234,7 +261,11 @@ export class HttpApiService {
       stage: routed.stage.name,
       pathParameters: routed.pathParameters,
       stageVariables: routed.stage.stageVariables,
-      authorizer: routed.jwt ? { jwt: routed.jwt } : routed.authorizerContext === undefined ? undefined : { lambda: routed.authorizerContext },
+      authorizer: routed.jwt
+        ? { jwt: routed.jwt }
+        : routed.authorizerContext === undefined
+          ? undefined
+          : { lambda: routed.authorizerContext },
     };
   }
 
@@ -263,17 +294,27 @@ export class HttpApiService {
     const cached = this.authorizerCache.get(authorizer.id, identity);
     if (cached) return cached;
     if (authorizer.payloadFormatVersion !== '2.0') {
-      return { outcome: 'error', reason: `authorizer payload format ${authorizer.payloadFormatVersion} is not emulated` };
+      return {
+        outcome: 'error',
+        reason: `authorizer payload format ${authorizer.payloadFormatVersion} is not emulated`,
+      };
     }
     const routeArn = this.routeArn(routed);
     const denied = this.options.iam?.httpAuthorizer(this.options.api.id, authorizer.id);
-    if (denied) return { outcome: 'error', reason: denied.step === 'assumeRole' ? HttpApiErrors.assumeIntegrationRole : HttpApiErrors.invokeAuthorizer };
+    if (denied)
+      return {
+        outcome: 'error',
+        reason: denied.step === 'assumeRole' ? HttpApiErrors.assumeIntegrationRole : HttpApiErrors.invokeAuthorizer,
+      };
     const event = buildV2Event(routed.request, { ...this.v2Options(routed), includeBody: false });
     const { isBase64Encoded: _unused, ...rest } = event;
     const payload = { version: '2.0', type: 'REQUEST', routeArn, identitySource: identity, ...withoutVersion(rest) };
     let decision: AuthorizerDecision;
     try {
-      const result = await withTimeout(this.options.lambda.invoke(authorizer.functionArn, payload), this.options.authorizerTimeoutMs ?? AUTHORIZER_TIMEOUT_MS);
+      const result = await withTimeout(
+        this.options.lambda.invoke(authorizer.functionArn, payload),
+        this.options.authorizerTimeoutMs ?? AUTHORIZER_TIMEOUT_MS,
+      );
       decision = result.functionError
         ? { outcome: 'error', reason: `function error ${result.errorType ?? ''}: ${result.errorMessage ?? ''}` }
         : interpretAuthorizerResponse(authorizer, result.payload, routeArn);
@@ -300,7 +341,8 @@ export class HttpApiService {
       stageVariable: (name: string) => routed.stage.stageVariables[name],
     };
     // The token is the (first) identity source; a missing one is a 401 before any validation.
-    const identity = authorizer.identitySources.length > 0 ? resolveIdentitySource(authorizer.identitySources[0], lookup) : undefined;
+    const identity =
+      authorizer.identitySources.length > 0 ? resolveIdentitySource(authorizer.identitySources[0], lookup) : undefined;
     if (identity === undefined) return jsonMessage(401, 'Unauthorized');
     const decision = await this.jwtVerifier.verify(authorizer, identity, routed.route.authorizationScopes ?? []);
     if (decision.outcome !== 'allow') return jwtRefusal(decision);
@@ -350,7 +392,8 @@ export class HttpApiService {
       const name = routed.request.rawHeaders[i].toLowerCase();
       const existing = multiHeaders[name];
       const value = routed.request.rawHeaders[i + 1];
-      multiHeaders[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+      multiHeaders[name] =
+        existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
     }
     const query = parseQuery(routed.request.rawQueryString);
     const mapped = this.options.mapParameters(requestParameters, {
@@ -363,7 +406,8 @@ export class HttpApiService {
       path: routed.stagePath,
     });
     const entry: PutEventsRequestEntry = {};
-    const text = (key: string): string | undefined => (mapped[key] === undefined || mapped[key] === '' ? undefined : mapped[key]);
+    const text = (key: string): string | undefined =>
+      mapped[key] === undefined || mapped[key] === '' ? undefined : mapped[key];
     if (text('Source') !== undefined) entry.Source = text('Source');
     if (text('DetailType') !== undefined) entry.DetailType = text('DetailType');
     if (text('Detail') !== undefined) entry.Detail = text('Detail');
@@ -378,8 +422,13 @@ export class HttpApiService {
   }
 
   /** AWS_PROXY Lambda, payload format 2.0 (request mapping and response inference in ./http-api/payload). */
-  private async invokeLambda(routed: RoutedRequest, functionArn: string, payloadFormatVersion: string): Promise<HttpResponse> {
-    if (payloadFormatVersion !== '2.0') throw new Error(`Lambda payload format ${payloadFormatVersion} is not emulated`);
+  private async invokeLambda(
+    routed: RoutedRequest,
+    functionArn: string,
+    payloadFormatVersion: string,
+  ): Promise<HttpResponse> {
+    if (payloadFormatVersion !== '2.0')
+      throw new Error(`Lambda payload format ${payloadFormatVersion} is not emulated`);
     const event = buildV2Event(routed.request, this.v2Options(routed));
     const result = await this.options.lambda.invoke(functionArn, event);
     if (result.functionError) throw new Error(`function error ${result.errorType ?? ''}: ${result.errorMessage ?? ''}`);
@@ -422,7 +471,10 @@ function parseList(value: string): string[] {
       // not JSON: fall through to a comma-separated list
     }
   }
-  return value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 function lookupPath(root: Record<string, unknown>, path: string): unknown {

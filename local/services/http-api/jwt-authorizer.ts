@@ -51,7 +51,9 @@ export function tokenFromIdentity(value: string): string {
 }
 
 function stringClaims(payload: JWTPayload): Record<string, string> {
-  return Object.fromEntries(Object.entries(payload).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
+  return Object.fromEntries(
+    Object.entries(payload).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
+  );
 }
 
 function scopesOf(payload: JWTPayload): string[] | null {
@@ -74,11 +76,13 @@ export function audienceMatches(payload: JWTPayload, audiences: readonly string[
 export function jwtRefusal(decision: Exclude<JwtDecision, { outcome: 'allow' }>): HttpResponse {
   if (decision.outcome === 'forbidden') {
     const response = jsonMessage(403, 'Forbidden');
-    response.headers['www-authenticate'] = `Bearer scope="${decision.requiredScopes.join(' ')}" error="insufficient_scope" error_description="${decision.description}"`;
+    response.headers['www-authenticate'] =
+      `Bearer scope="${decision.requiredScopes.join(' ')}" error="insufficient_scope" error_description="${decision.description}"`;
     return response;
   }
   const response = jsonMessage(401, 'Unauthorized');
-  response.headers['www-authenticate'] = `Bearer scope="" error="invalid_token" error_description="${decision.description}"`;
+  response.headers['www-authenticate'] =
+    `Bearer scope="" error="invalid_token" error_description="${decision.description}"`;
   return response;
 }
 
@@ -113,14 +117,20 @@ export class JwtVerifier {
         currentDate: new Date(nowSeconds * 1000),
         clockTolerance: 0,
       }));
-      if (typeof payload.iat === 'number' && payload.iat > nowSeconds) return { outcome: 'unauthorized', description: 'the token was issued in the future' };
+      if (typeof payload.iat === 'number' && payload.iat > nowSeconds)
+        return { outcome: 'unauthorized', description: 'the token was issued in the future' };
     } catch (error) {
       return { outcome: 'unauthorized', description: describeJoseError(error) };
     }
-    if (!audienceMatches(payload, config.audiences)) return { outcome: 'unauthorized', description: 'the token does not have a valid audience' };
+    if (!audienceMatches(payload, config.audiences))
+      return { outcome: 'unauthorized', description: 'the token does not have a valid audience' };
     const scopes = scopesOf(payload);
     if (routeScopes.length > 0 && !(scopes ?? []).some((s) => routeScopes.includes(s))) {
-      return { outcome: 'forbidden', description: 'the token does not have the scopes the route requires', requiredScopes: [...routeScopes] };
+      return {
+        outcome: 'forbidden',
+        description: 'the token does not have the scopes the route requires',
+        requiredScopes: [...routeScopes],
+      };
     }
     return { outcome: 'allow', authorization: { claims: stringClaims(payload), scopes } };
   }

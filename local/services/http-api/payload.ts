@@ -74,7 +74,12 @@ export function collectHeaders(rawHeaders: string[]): { headers: Record<string, 
     const name = rawHeaders[i].toLowerCase();
     const value = rawHeaders[i + 1];
     if (name === 'cookie') {
-      cookies.push(...value.split(';').map((c) => c.trim()).filter((c) => c !== ''));
+      cookies.push(
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter((c) => c !== ''),
+      );
       continue;
     }
     headers[name] = name in headers ? `${headers[name]},${value}` : value;
@@ -114,7 +119,15 @@ export function formatRequestTime(date: Date): string {
   );
 }
 
-const TEXT_TYPES = [/^text\//, /json/, /xml/, /javascript/, /^application\/x-www-form-urlencoded/, /^application\/graphql/, /yaml/];
+const TEXT_TYPES = [
+  /^text\//,
+  /json/,
+  /xml/,
+  /javascript/,
+  /^application\/x-www-form-urlencoded/,
+  /^application\/graphql/,
+  /yaml/,
+];
 
 /** Whether a body is passed as text or base64 (`isBase64Encoded`). Text types and, without a type, valid UTF-8. */
 export function isTextBody(contentType: string | undefined, body: Buffer): boolean {
@@ -125,7 +138,11 @@ export function isTextBody(contentType: string | undefined, body: Buffer): boole
   return TEXT_TYPES.some((pattern) => pattern.test(type));
 }
 
-export function buildRequestContext(request: IncomingHttpRequest, headers: Record<string, string>, options: RequestContextOptions): V2RequestContext {
+export function buildRequestContext(
+  request: IncomingHttpRequest,
+  headers: Record<string, string>,
+  options: RequestContextOptions,
+): V2RequestContext {
   const context: V2RequestContext = {
     accountId: options.accountId,
     apiId: options.apiId,
@@ -183,14 +200,21 @@ export function buildV2Event(request: IncomingHttpRequest, options: BuildEventOp
     requestContext: buildRequestContext(request, headers, options),
     isBase64Encoded: false,
   };
-  const ordered: Record<string, unknown> = { version: event.version, routeKey: event.routeKey, rawPath: event.rawPath, rawQueryString: event.rawQueryString };
+  const ordered: Record<string, unknown> = {
+    version: event.version,
+    routeKey: event.routeKey,
+    rawPath: event.rawPath,
+    rawQueryString: event.rawQueryString,
+  };
   if (cookies.length > 0) ordered.cookies = cookies;
   ordered.headers = headers;
   if (Object.keys(query).length > 0) {
     ordered.queryStringParameters = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v.join(',')]));
   }
-  if (options.pathParameters && Object.keys(options.pathParameters).length > 0) ordered.pathParameters = options.pathParameters;
-  if (options.stageVariables && Object.keys(options.stageVariables).length > 0) ordered.stageVariables = options.stageVariables;
+  if (options.pathParameters && Object.keys(options.pathParameters).length > 0)
+    ordered.pathParameters = options.pathParameters;
+  if (options.stageVariables && Object.keys(options.stageVariables).length > 0)
+    ordered.stageVariables = options.stageVariables;
   ordered.requestContext = event.requestContext;
   if (options.includeBody !== false) {
     if (request.body.length > 0) {
@@ -212,11 +236,15 @@ export interface HttpResponse {
 }
 
 export function jsonMessage(statusCode: number, message: string): HttpResponse {
-  return { statusCode, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(JSON.stringify({ message })) };
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json' },
+    cookies: [],
+    body: Buffer.from(JSON.stringify({ message })),
+  };
 }
 
 export class MalformedLambdaResponseError extends LocalCloudError {}
-
 
 /**
  * Turns a function's return value into the HTTP response (payload format 2.0 inference):
@@ -252,5 +280,10 @@ export function interpretLambdaResponse(result: unknown): HttpResponse {
     return { statusCode, headers, cookies, body };
   }
   const text = result === undefined ? 'null' : JSON.stringify(result);
-  return { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(text, 'utf8') };
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    cookies: [],
+    body: Buffer.from(text, 'utf8'),
+  };
 }

@@ -8,11 +8,8 @@
  */
 import { LocalCloudError } from '../shared/errors';
 
-
 export type Segment =
-  | { kind: 'static'; value: string }
-  | { kind: 'param'; name: string }
-  | { kind: 'greedy'; name: string };
+  { kind: 'static'; value: string } | { kind: 'param'; name: string } | { kind: 'greedy'; name: string };
 
 export interface CompiledRoute<T> {
   routeKey: string;
@@ -93,7 +90,8 @@ function decodeSegment(part: string): string {
  * a longer static prefix wins.
  */
 function compareSpecificity<T>(a: CompiledRoute<T>, b: CompiledRoute<T>): number {
-  const rank = (s: Segment | undefined): number => (s === undefined ? 3 : s.kind === 'static' ? 0 : s.kind === 'param' ? 1 : 2);
+  const rank = (s: Segment | undefined): number =>
+    s === undefined ? 3 : s.kind === 'static' ? 0 : s.kind === 'param' ? 1 : 2;
   const length = Math.max(a.segments.length, b.segments.length);
   for (let i = 0; i < length; i += 1) {
     const diff = rank(a.segments[i]) - rank(b.segments[i]);

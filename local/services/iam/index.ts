@@ -7,7 +7,18 @@
  *
  * With enforcement off (`--iam off`) every check allows and nothing is logged.
  */
-import { Authorization, authorize, Caller, Check, collectChecks, functionCaller, IamModel, Request, buildIamModel, callerArn } from '../../iam';
+import {
+  Authorization,
+  authorize,
+  Caller,
+  Check,
+  collectChecks,
+  functionCaller,
+  IamModel,
+  Request,
+  buildIamModel,
+  callerArn,
+} from '../../iam';
 import type { ResourceGraph } from '../../model/graph';
 import { physicalName } from '../../model/graph';
 import { LocalCloudError } from '../shared/errors';
@@ -159,8 +170,15 @@ export class IamEnforcer implements IamGate {
     const urn = this.urnOf(TYPES.integration, apiId, integrationId);
     // A Lambda proxy's source ARN is the request's own path; the check was built for a representative one.
     const withSource = (request: Request): Request =>
-      sourceArn && request.context?.['aws:SourceArn'] !== undefined ? { ...request, context: { ...request.context, 'aws:SourceArn': sourceArn } } : request;
-    return urn ? this.firstDenied(this.checks.filter((c) => c.urn === urn), withSource) : undefined;
+      sourceArn && request.context?.['aws:SourceArn'] !== undefined
+        ? { ...request, context: { ...request.context, 'aws:SourceArn': sourceArn } }
+        : request;
+    return urn
+      ? this.firstDenied(
+          this.checks.filter((c) => c.urn === urn),
+          withSource,
+        )
+      : undefined;
   }
 
   httpAuthorizer(apiId: string, authorizerId: string): HopDenial | undefined {
@@ -179,12 +197,20 @@ export class IamEnforcer implements IamGate {
   }
 
   functionUrl(functionArn: string): HopDenial | undefined {
-    return this.firstDenied(this.checks.filter((c) => c.request.caller.type === 'anonymous' && c.request.resource === functionArn));
+    return this.firstDenied(
+      this.checks.filter((c) => c.request.caller.type === 'anonymous' && c.request.resource === functionArn),
+    );
   }
 
   functionDestination(functionName: string, destinationArn: string): HopDenial | undefined {
     const caller = functionCaller(this.graph, functionName);
-    const check = this.checks.find((c) => c.request.resource === destinationArn && c.request.caller.type === 'role' && caller?.type === 'role' && c.request.caller.roleArn === caller.roleArn);
+    const check = this.checks.find(
+      (c) =>
+        c.request.resource === destinationArn &&
+        c.request.caller.type === 'role' &&
+        caller?.type === 'role' &&
+        c.request.caller.roleArn === caller.roleArn,
+    );
     return check ? this.firstDenied([check]) : undefined;
   }
 }

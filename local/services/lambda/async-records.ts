@@ -12,7 +12,12 @@ export type DestinationCondition = 'Success' | 'RetriesExhausted' | 'EventAgeExc
 export interface InvocationRecord {
   version: '1.0';
   timestamp: string;
-  requestContext: { requestId: string; functionArn: string; condition: DestinationCondition; approximateInvokeCount: number };
+  requestContext: {
+    requestId: string;
+    functionArn: string;
+    condition: DestinationCondition;
+    approximateInvokeCount: number;
+  };
   requestPayload: unknown;
   responseContext: { statusCode: number; executedVersion: string; functionError?: string };
   responsePayload: unknown;
@@ -62,7 +67,11 @@ export function truncateUtf8(text: string, maxBytes: number): string {
 }
 
 /** DLQ message attributes: RequestID (String), ErrorCode (Number: the Invoke HTTP status), ErrorMessage (first 1 KB). */
-export function deadLetterAttributes(requestId: string, errorMessage: string, statusCode = 200): Record<string, StringOrNumberAttribute> {
+export function deadLetterAttributes(
+  requestId: string,
+  errorMessage: string,
+  statusCode = 200,
+): Record<string, StringOrNumberAttribute> {
   return {
     RequestID: { DataType: 'String', StringValue: requestId },
     ErrorCode: { DataType: 'Number', StringValue: String(statusCode) },
@@ -75,7 +84,10 @@ export function deadLetterAttributes(requestId: string, errorMessage: string, st
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html (Amazon EventBridge destination)
  * The event's `resources` listing is inferred (function ARN and bus ARN).
  */
-export function eventBridgeDestinationEntry(record: InvocationRecord, busArn: string): {
+export function eventBridgeDestinationEntry(
+  record: InvocationRecord,
+  busArn: string,
+): {
   Source: string;
   DetailType: string;
   Detail: string;

@@ -82,13 +82,21 @@ export class ExecutionEnvironment {
     this.worker.on('message', (message: WorkerResult) => this.onResult?.(message));
     this.worker.on('error', (error: Error) => {
       // Only reached if the bootstrap itself failed; invocation errors arrive as messages.
-      this.onExit?.({ errorType: error.name || 'Error', errorMessage: error.message, trace: (error.stack ?? '').split('\n') });
+      this.onExit?.({
+        errorType: error.name || 'Error',
+        errorMessage: error.message,
+        trace: (error.stack ?? '').split('\n'),
+      });
     });
     this.exitPromise = new Promise((resolve) =>
       this.worker.once('exit', (code) => {
         this.dead = true;
         // A worker exiting in the middle of an invocation (process.exit in the handler) is Runtime.ExitError.
-        this.onExit?.({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: unknown Error: Runtime exited with error: exit status ${code}`, trace: [] });
+        this.onExit?.({
+          errorType: 'Runtime.ExitError',
+          errorMessage: `RequestId: unknown Error: Runtime exited with error: exit status ${code}`,
+          trace: [],
+        });
         for (const release of this.pendingFlush.values()) release();
         this.pendingFlush.clear();
         resolve();
@@ -127,16 +135,33 @@ export class ExecutionEnvironment {
           ok: false,
           timedOut: true,
           durationMs,
-          error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`, trace: [] },
+          error: {
+            errorType: 'Sandbox.Timedout',
+            errorMessage: `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`,
+            trace: [],
+          },
         });
       }, timeoutMs);
-      this.onExit = (error) => settle({ ok: false, timedOut: false, durationMs: Date.now() - started, error: { ...error, errorMessage: error.errorMessage.replace('RequestId: unknown', `RequestId: ${requestId}`) } });
+      this.onExit = (error) =>
+        settle({
+          ok: false,
+          timedOut: false,
+          durationMs: Date.now() - started,
+          error: {
+            ...error,
+            errorMessage: error.errorMessage.replace('RequestId: unknown', `RequestId: ${requestId}`),
+          },
+        });
       this.onResult = (result) => {
         if (result.requestId !== requestId) return;
         const durationMs = Date.now() - started;
         void Promise.race([flushed, delay(FLUSH_GRACE_MS, { unref: true })]).then(() => {
           if (!result.ok && result.fatal) void this.terminate();
-          settle(result.ok ? { ok: true, payload: result.payload, durationMs } : { ok: false, timedOut: false, durationMs, error: result.error });
+          settle(
+            result.ok
+              ? { ok: true, payload: result.payload, durationMs }
+              : { ok: false, timedOut: false, durationMs, error: result.error },
+          );
         });
       };
       this.worker.postMessage({ type: 'invoke', requestId, event: eventJson, deadline });

@@ -37,16 +37,31 @@ import { compressed } from '../shared/clock';
 import { delay } from '../shared/delay';
 import type { LogRecordWriter } from '../shared/ports';
 import type { SqsService } from '../sqs';
-import { buildInvocationRecord, deadLetterAttributes, DestinationCondition, StringOrNumberAttribute } from './async-records';
+import {
+  buildInvocationRecord,
+  deadLetterAttributes,
+  DestinationCondition,
+  StringOrNumberAttribute,
+} from './async-records';
 import { ErrorPayload, ExecutionEnvironment, ExecutionOutcome, FunctionSpec } from './execution-environment';
 import { LocalCloudError } from '../shared/errors';
 import { Journal } from '../shared/journal';
 
-export { buildInvocationRecord, deadLetterAttributes, eventBridgeDestinationEntry, truncateUtf8 } from './async-records';
+export {
+  buildInvocationRecord,
+  deadLetterAttributes,
+  eventBridgeDestinationEntry,
+  truncateUtf8,
+} from './async-records';
 export type { InvocationRecord, StringOrNumberAttribute } from './async-records';
 
 export interface LocalFunction extends FunctionSpec {
-  asyncConfig?: { maximumRetryAttempts: number; maximumEventAgeInSeconds: number; onFailureArn?: string; onSuccessArn?: string };
+  asyncConfig?: {
+    maximumRetryAttempts: number;
+    maximumEventAgeInSeconds: number;
+    onFailureArn?: string;
+    onSuccessArn?: string;
+  };
   deadLetterTargetArn?: string;
 }
 
@@ -224,7 +239,11 @@ export class LambdaService {
     const state = this.require(arnOrName);
     const eventJson = JSON.stringify(payload === undefined ? {} : payload);
     if (Buffer.byteLength(eventJson) > SYNC_PAYLOAD_LIMIT_BYTES) {
-      throw new LambdaServiceError('RequestEntityTooLargeException', `Request must be smaller than ${SYNC_PAYLOAD_LIMIT_BYTES} bytes for the InvokeFunction operation`, 413);
+      throw new LambdaServiceError(
+        'RequestEntityTooLargeException',
+        `Request must be smaller than ${SYNC_PAYLOAD_LIMIT_BYTES} bytes for the InvokeFunction operation`,
+        413,
+      );
     }
     const requestId = randomUUID();
     const outcome = await this.execute(state, requestId, eventJson);
@@ -235,7 +254,12 @@ export class LambdaService {
   async invokeAsync(arnOrName: string, payload: unknown): Promise<{ requestId: string }> {
     const state = this.require(arnOrName);
     const requestId = randomUUID();
-    const invoke: InvokeRecord = { op: 'invoke', id: requestId, fn: state.fn.arn, payload: payload === undefined ? {} : payload };
+    const invoke: InvokeRecord = {
+      op: 'invoke',
+      id: requestId,
+      fn: state.fn.arn,
+      payload: payload === undefined ? {} : payload,
+    };
     this.unfinished.set(requestId, { invoke });
     const journaled = this.journal.append(invoke);
     this.startAsync(state, invoke);
@@ -280,9 +304,12 @@ export class LambdaService {
         if (!finished) return; // stopped: resumed at the next start
         this.unfinished.delete(requestId);
         await this.journal.append({ op: 'done', id: requestId });
-        if (this.journal.appendedSinceCompaction > COMPACT_AFTER_RECORDS) await this.journal.compact(this.unfinishedRecords());
+        if (this.journal.appendedSinceCompaction > COMPACT_AFTER_RECORDS)
+          await this.journal.compact(this.unfinishedRecords());
       })
-      .catch((error: Error) => this.log(state.fn.name, `async invocation ${requestId} could not be completed: ${error.message}`))
+      .catch((error: Error) =>
+        this.log(state.fn.name, `async invocation ${requestId} could not be completed: ${error.message}`),
+      )
       .finally(() => this.background.delete(task));
     this.background.add(task);
   }
@@ -299,7 +326,8 @@ export class LambdaService {
   /** Stops every worker, abandons pending retries, and refuses new invocations. */
   async stop(): Promise<void> {
     this.stopping.abort();
-    for (const state of this.functions.values()) for (const waiter of state.waiting.drain()) waiter.reject(new Error('LambdaService stopped'));
+    for (const state of this.functions.values())
+      for (const waiter of state.waiting.drain()) waiter.reject(new Error('LambdaService stopped'));
     this.starved.clear();
     const terminations: Promise<void>[] = [];
     for (const state of this.functions.values()) {
@@ -325,7 +353,8 @@ export class LambdaService {
   }
 
   private require(arnOrName: string): FunctionState {
-    if (this.stopping.signal.aborted) throw new LambdaServiceError('ServiceException', 'The local Lambda service is stopped', 500);
+    if (this.stopping.signal.aborted)
+      throw new LambdaServiceError('ServiceException', 'The local Lambda service is stopped', 500);
     const state = this.lookup(arnOrName);
     // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html (ResourceNotFoundException)
     if (!state) throw new LambdaServiceError('ResourceNotFoundException', `Function not found: ${arnOrName}`, 404);
@@ -362,7 +391,12 @@ export class LambdaService {
   }
 
   /** Resolves true once finished (delivered, or handed to its destinations), false when the service stopped first. */
-  private async runAsync(state: FunctionState, requestId: string, payload: unknown, resume?: AsyncRetryState): Promise<boolean> {
+  private async runAsync(
+    state: FunctionState,
+    requestId: string,
+    payload: unknown,
+    resume?: AsyncRetryState,
+  ): Promise<boolean> {
     const fn = state.fn;
     const maxRetries = fn.asyncConfig?.maximumRetryAttempts ?? DEFAULT_MAX_RETRY_ATTEMPTS;
     const maxAgeMs = (fn.asyncConfig?.maximumEventAgeInSeconds ?? DEFAULT_MAX_EVENT_AGE_SECONDS) * 1000;
@@ -405,8 +439,17 @@ export class LambdaService {
         condition = 'EventAgeExceeded';
         break;
       }
-      this.log(fn.name, `async invocation ${requestId} failed (${outcome.error.errorType}); retry ${attempts} of ${maxRetries} in ${wait / 1000} s (AWS time)`);
-      const retry: AsyncRetryRecord = { op: 'retry', id: requestId, attempts, ageMs: ageMs + wait, dueAtMs: Date.now() + compressed(wait) };
+      this.log(
+        fn.name,
+        `async invocation ${requestId} failed (${outcome.error.errorType}); retry ${attempts} of ${maxRetries} in ${wait / 1000} s (AWS time)`,
+      );
+      const retry: AsyncRetryRecord = {
+        op: 'retry',
+        id: requestId,
+        attempts,
+        ageMs: ageMs + wait,
+        dueAtMs: Date.now() + compressed(wait),
+      };
       const entry = this.unfinished.get(requestId);
       if (entry) entry.retry = retry;
       // Not awaited: a lost retry record only means one more attempt after a restart.
@@ -429,7 +472,10 @@ export class LambdaService {
   ): Promise<void> {
     const onFailure = fn.asyncConfig?.onFailureArn;
     if (!onFailure && !fn.deadLetterTargetArn) {
-      this.log(fn.name, `async invocation ${requestId} discarded after ${attempts} attempt(s) (${condition}): no destination or dead-letter queue`);
+      this.log(
+        fn.name,
+        `async invocation ${requestId} discarded after ${attempts} attempt(s) (${condition}): no destination or dead-letter queue`,
+      );
       return;
     }
     if (onFailure) {
@@ -447,11 +493,21 @@ export class LambdaService {
     }
     // Both may be configured; each gets its copy (the DLQ predates destinations and is not replaced by them).
     if (fn.deadLetterTargetArn) {
-      await this.sendToDestination(fn, fn.deadLetterTargetArn, payload, deadLetterAttributes(requestId, error.errorMessage));
+      await this.sendToDestination(
+        fn,
+        fn.deadLetterTargetArn,
+        payload,
+        deadLetterAttributes(requestId, error.errorMessage),
+      );
     }
   }
 
-  private async sendToDestination(fn: LocalFunction, arn: string, message: unknown, attributes?: Record<string, StringOrNumberAttribute>): Promise<void> {
+  private async sendToDestination(
+    fn: LocalFunction,
+    arn: string,
+    message: unknown,
+    attributes?: Record<string, StringOrNumberAttribute>,
+  ): Promise<void> {
     // Lambda sends with the function's execution role; a role that may not is a lost record
     // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
     const denied = this.options.iam?.functionDestination(fn.name, arn);
@@ -509,7 +565,9 @@ export class LambdaService {
       state.idleTimers.delete(env);
     } else {
       if (this.live >= this.total && !this.evictOneIdle()) return undefined;
-      env = new ExecutionEnvironment(state.fn, { region: this.region, endpointUrl: this.options.endpointUrl }, (line) => this.log(state.fn.name, line));
+      env = new ExecutionEnvironment(state.fn, { region: this.region, endpointUrl: this.options.endpointUrl }, (line) =>
+        this.log(state.fn.name, line),
+      );
       this.live += 1;
     }
     state.busy += 1;
@@ -581,5 +639,11 @@ export class LambdaService {
 function toInvokeResult(requestId: string, outcome: ExecutionOutcome): InvokeResult {
   if (outcome.ok) return { requestId, payload: JSON.parse(outcome.payload) as unknown };
   const { errorType, errorMessage, trace } = outcome.error;
-  return { requestId, functionError: 'Unhandled', errorType, errorMessage, payload: { errorType, errorMessage, trace } };
+  return {
+    requestId,
+    functionError: 'Unhandled',
+    errorType,
+    errorMessage,
+    payload: { errorType, errorMessage, trace },
+  };
 }

@@ -30,7 +30,11 @@ const STREAM_NOT_FOUND = 'The specified log stream does not exist.';
 
 export const LOGS_OPERATIONS = ['DescribeLogGroups', 'DescribeLogStreams', 'GetLogEvents', 'FilterLogEvents'] as const;
 
-export function callLogsApi(store: LogStore, operation: string, input: Record<string, unknown>): Record<string, unknown> {
+export function callLogsApi(
+  store: LogStore,
+  operation: string,
+  input: Record<string, unknown>,
+): Record<string, unknown> {
   switch (operation) {
     case 'DescribeLogGroups':
       return describeLogGroups(store, input);
@@ -41,7 +45,10 @@ export function callLogsApi(store: LogStore, operation: string, input: Record<st
     case 'FilterLogEvents':
       return filterLogEvents(store, input);
     default:
-      throw new LogsApiError('UnknownOperationException', `Operation Logs_20140328.${operation} is not emulated by the local edge (supported: ${LOGS_OPERATIONS.join(', ')})`);
+      throw new LogsApiError(
+        'UnknownOperationException',
+        `Operation Logs_20140328.${operation} is not emulated by the local edge (supported: ${LOGS_OPERATIONS.join(', ')})`,
+      );
   }
 }
 
@@ -52,22 +59,37 @@ export function callLogsApi(store: LogStore, operation: string, input: Record<st
 function optionalString(input: Record<string, unknown>, key: string): string | undefined {
   const value = input[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalidParameter(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be a string`);
+  if (typeof value !== 'string')
+    throw invalidParameter(
+      `1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be a string`,
+    );
   return value;
 }
 
 function optionalInteger(input: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
   const value = input[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidParameter(`1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be an integer`);
-  if (value < min) throw invalidParameter(`1 validation error detected: Value '${value}' at '${key}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
-  if (value > max) throw invalidParameter(`1 validation error detected: Value '${value}' at '${key}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw invalidParameter(
+      `1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must be an integer`,
+    );
+  if (value < min)
+    throw invalidParameter(
+      `1 validation error detected: Value '${value}' at '${key}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
+    );
+  if (value > max)
+    throw invalidParameter(
+      `1 validation error detected: Value '${value}' at '${key}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
+    );
   return value;
 }
 
 function requiredString(input: Record<string, unknown>, key: string): string {
   const value = optionalString(input, key);
-  if (value === undefined || value === '') throw invalidParameter(`1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
+  if (value === undefined || value === '')
+    throw invalidParameter(
+      `1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`,
+    );
   return value;
 }
 
@@ -85,14 +107,17 @@ function decodeToken<T>(token: string, check: (value: unknown) => value is T): T
   throw invalidParameter('The specified nextToken is invalid.');
 }
 
-const isAfterKey = (value: unknown): value is { after: string } => typeof value === 'object' && value !== null && typeof (value as { after?: unknown }).after === 'string';
+const isAfterKey = (value: unknown): value is { after: string } =>
+  typeof value === 'object' && value !== null && typeof (value as { after?: unknown }).after === 'string';
 
 /** `logGroupName` or `logGroupIdentifier` (a name or an ARN), exactly one (API_FilterLogEvents). */
 function resolveGroup(store: LogStore, input: Record<string, unknown>): LogGroupInfo {
   const name = optionalString(input, 'logGroupName');
   const identifier = optionalString(input, 'logGroupIdentifier');
-  if (name !== undefined && identifier !== undefined) throw invalidParameter('LogGroup name and LogGroup ARN are mutually exclusive parameters.');
-  if (name === undefined && identifier === undefined) throw invalidParameter('Either logGroupName or logGroupIdentifier must be specified.');
+  if (name !== undefined && identifier !== undefined)
+    throw invalidParameter('LogGroup name and LogGroup ARN are mutually exclusive parameters.');
+  if (name === undefined && identifier === undefined)
+    throw invalidParameter('Either logGroupName or logGroupIdentifier must be specified.');
   const wanted = name ?? (identifier as string);
   const group = store
     .groups()
@@ -107,13 +132,18 @@ function resolveGroup(store: LogStore, input: Record<string, unknown>): LogGroup
 function describeLogGroups(store: LogStore, input: Record<string, unknown>): Record<string, unknown> {
   const prefix = optionalString(input, 'logGroupNamePrefix');
   const pattern = optionalString(input, 'logGroupNamePattern');
-  if (prefix !== undefined && pattern !== undefined) throw invalidParameter('LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
+  if (prefix !== undefined && pattern !== undefined)
+    throw invalidParameter('LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
   const limit = optionalInteger(input, 'limit', 1, 50) ?? 50;
   const token = optionalString(input, 'nextToken');
   const after = token === undefined ? undefined : decodeToken(token, isAfterKey).after;
   const matching = store
     .groups()
-    .filter((g) => (prefix === undefined || g.logGroupName.startsWith(prefix)) && (pattern === undefined || g.logGroupName.toLowerCase().includes(pattern.toLowerCase())))
+    .filter(
+      (g) =>
+        (prefix === undefined || g.logGroupName.startsWith(prefix)) &&
+        (pattern === undefined || g.logGroupName.toLowerCase().includes(pattern.toLowerCase())),
+    )
     .filter((g) => after === undefined || g.logGroupName > after);
   const page = matching.slice(0, limit);
   const events = (g: LogGroupInfo): StoredLogEvent[] => store.events(g.logGroupName);
@@ -174,14 +204,20 @@ function describeLogStreams(store: LogStore, input: Record<string, unknown>): Re
   const prefix = optionalString(input, 'logStreamNamePrefix');
   const orderBy = optionalString(input, 'orderBy') ?? 'LogStreamName';
   if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') {
-    throw invalidParameter(`1 validation error detected: Value '${orderBy}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]`);
+    throw invalidParameter(
+      `1 validation error detected: Value '${orderBy}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]`,
+    );
   }
-  if (orderBy === 'LastEventTime' && prefix !== undefined) throw invalidParameter('Cannot order by LastEventTime with a logStreamNamePrefix.');
+  if (orderBy === 'LastEventTime' && prefix !== undefined)
+    throw invalidParameter('Cannot order by LastEventTime with a logStreamNamePrefix.');
   const descending = input.descending === true;
   const limit = optionalInteger(input, 'limit', 1, 50) ?? 50;
   const token = optionalString(input, 'nextToken');
   const after = token === undefined ? undefined : decodeToken(token, isAfterKey).after;
-  const key = (s: StreamSummary): string => (orderBy === 'LastEventTime' ? `${String(s.lastEventTimestamp).padStart(16, '0')}/${s.logStreamName}` : s.logStreamName);
+  const key = (s: StreamSummary): string =>
+    orderBy === 'LastEventTime'
+      ? `${String(s.lastEventTimestamp).padStart(16, '0')}/${s.logStreamName}`
+      : s.logStreamName;
   const sorted = [...streamsOf(store, group).values()]
     .filter((s) => prefix === undefined || s.logStreamName.startsWith(prefix))
     .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
@@ -209,11 +245,16 @@ function describeLogStreams(store: LogStore, input: Record<string, unknown>): Re
 function timeRange(input: Record<string, unknown>): (event: StoredLogEvent) => boolean {
   const start = optionalInteger(input, 'startTime', 0, Number.MAX_SAFE_INTEGER);
   const end = optionalInteger(input, 'endTime', 0, Number.MAX_SAFE_INTEGER);
-  if (start !== undefined && end !== undefined && end < start) throw invalidParameter('endTime must be greater than or equal to startTime.');
+  if (start !== undefined && end !== undefined && end < start)
+    throw invalidParameter('endTime must be greater than or equal to startTime.');
   return (event) => (start === undefined || event.timestamp >= start) && (end === undefined || event.timestamp < end);
 }
 
-const outputEvent = (e: StoredLogEvent): Record<string, unknown> => ({ timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime });
+const outputEvent = (e: StoredLogEvent): Record<string, unknown> => ({
+  timestamp: e.timestamp,
+  message: e.message,
+  ingestionTime: e.ingestionTime,
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // GetLogEvents: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetLogEvents.html
@@ -263,13 +304,23 @@ function getLogEvents(store: LogStore, input: Record<string, unknown>): Record<s
 function filterLogEvents(store: LogStore, input: Record<string, unknown>): Record<string, unknown> {
   const group = resolveGroup(store, input);
   const streamNames = input.logStreamNames;
-  if (streamNames !== undefined && streamNames !== null && (!Array.isArray(streamNames) || streamNames.some((s) => typeof s !== 'string'))) {
-    throw invalidParameter("1 validation error detected: Value at 'logStreamNames' failed to satisfy constraint: Member must be a list of strings");
+  if (
+    streamNames !== undefined &&
+    streamNames !== null &&
+    (!Array.isArray(streamNames) || streamNames.some((s) => typeof s !== 'string'))
+  ) {
+    throw invalidParameter(
+      "1 validation error detected: Value at 'logStreamNames' failed to satisfy constraint: Member must be a list of strings",
+    );
   }
   const names = Array.isArray(streamNames) && streamNames.length > 0 ? new Set(streamNames as string[]) : undefined;
   const prefix = optionalString(input, 'logStreamNamePrefix');
-  if (names && prefix !== undefined) throw invalidParameter('logStreamNames and logStreamNamePrefix are mutually exclusive parameters.');
-  if (names && names.size > 100) throw invalidParameter("1 validation error detected: Value at 'logStreamNames' failed to satisfy constraint: Member must have length less than or equal to 100");
+  if (names && prefix !== undefined)
+    throw invalidParameter('logStreamNames and logStreamNamePrefix are mutually exclusive parameters.');
+  if (names && names.size > 100)
+    throw invalidParameter(
+      "1 validation error detected: Value at 'logStreamNames' failed to satisfy constraint: Member must have length less than or equal to 100",
+    );
   const inRange = timeRange(input);
   const limit = optionalInteger(input, 'limit', 1, 10_000) ?? 10_000;
   let pattern;

@@ -112,7 +112,9 @@ export class LogSink {
     for (const [file, text] of files) {
       // Chained per file: a batch never overtakes the one before it.
       const previous = this.appends.get(file) ?? Promise.resolve();
-      const next = previous.then(() => fs.promises.appendFile(file, text)).catch((error: Error) => console.error(`log file ${file}: ${error.message}`));
+      const next = previous
+        .then(() => fs.promises.appendFile(file, text))
+        .catch((error: Error) => console.error(`log file ${file}: ${error.message}`));
       this.appends.set(file, next);
       void next.then(() => {
         if (this.appends.get(file) === next) this.appends.delete(file);

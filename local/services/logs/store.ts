@@ -70,11 +70,19 @@ export function logGroupsFromGraph(
   for (const fn of resources.filter((r) => r.type === 'aws:lambda/function:Function')) {
     const functionName = String(fn.state.name ?? fn.name);
     const name = `/aws/lambda/${functionName}`;
-    const group = groups.get(name) ?? { logGroupName: name, logGroupArn: arnOf(name), creationTime: context.creationTime, lambda: true, sources: [name] };
+    const group = groups.get(name) ?? {
+      logGroupName: name,
+      logGroupArn: arnOf(name),
+      creationTime: context.creationTime,
+      lambda: true,
+      sources: [name],
+    };
     group.sources.push(functionName);
     groups.set(name, group);
   }
-  return [...groups.values()].sort((a, b) => (a.logGroupName < b.logGroupName ? -1 : a.logGroupName > b.logGroupName ? 1 : 0));
+  return [...groups.values()].sort((a, b) =>
+    a.logGroupName < b.logGroupName ? -1 : a.logGroupName > b.logGroupName ? 1 : 0,
+  );
 }
 
 /** The stream a line of `group` written at `time` belongs to (see the module comment). */
@@ -108,7 +116,9 @@ export class FileLogStore implements LogStore {
     if (!group) return [];
     const files = [...new Set(group.sources.map((s) => sanitiseSource(s)))];
     const events = files.flatMap((file) => this.readFile(group, file));
-    return events.sort((a, b) => a.timestamp - b.timestamp || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+    return events.sort(
+      (a, b) => a.timestamp - b.timestamp || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0),
+    );
   }
 
   private readFile(group: LogGroupInfo, base: string): StoredLogEvent[] {

@@ -95,8 +95,13 @@ export class BatchDelivery {
         commit(sequenceOf(batch[from - 1]));
         batch = batch.slice(from);
       }
-      this.env.log(`[pipes] ${pipe.name} ${shardId}: ${result.errorCode} ${result.errorMessage} (${batch.length} record(s))`);
-      this.env.executionLog?.write('ERROR', 'TargetInvocationFailed', executionId, { code: result.errorCode, message: result.errorMessage });
+      this.env.log(
+        `[pipes] ${pipe.name} ${shardId}: ${result.errorCode} ${result.errorMessage} (${batch.length} record(s))`,
+      );
+      this.env.executionLog?.write('ERROR', 'TargetInvocationFailed', executionId, {
+        code: result.errorCode,
+        message: result.errorMessage,
+      });
 
       if (pipe.bisectOnFailure && batch.length > 1) {
         const middle = Math.ceil(batch.length / 2);
@@ -129,7 +134,10 @@ export class BatchDelivery {
   ): Promise<boolean> {
     const { pipe } = this.env;
     const last = sequenceOf(batch[batch.length - 1]);
-    this.env.executionLog?.write('ERROR', 'ExecutionFailed', randomUUID(), { code: condition, message: `${batch.length} record(s) not delivered` });
+    this.env.executionLog?.write('ERROR', 'ExecutionFailed', randomUUID(), {
+      code: condition,
+      message: `${batch.length} record(s) not delivered`,
+    });
     if (pipe.deadLetterArn === undefined || this.env.sqs === undefined) {
       this.metrics.dropped += batch.length;
       this.env.log(`[pipes] ${pipe.name} ${shardId}: ${batch.length} record(s) discarded (${condition}), no DLQ`);
@@ -152,10 +160,14 @@ export class BatchDelivery {
       await this.env.sqs.sendMessage(pipe.deadLetterArn, JSON.stringify(message));
       await this.env.sqs.synced?.();
       this.metrics.deadLettered += batch.length;
-      this.env.log(`[pipes] ${pipe.name} ${shardId}: ${batch.length} record(s) sent to DLQ ${pipe.deadLetterArn} (${condition})`);
+      this.env.log(
+        `[pipes] ${pipe.name} ${shardId}: ${batch.length} record(s) sent to DLQ ${pipe.deadLetterArn} (${condition})`,
+      );
     } catch (err) {
       this.metrics.dropped += batch.length;
-      this.env.log(`[pipes] ${pipe.name} ${shardId}: DLQ ${pipe.deadLetterArn} refused the batch, ${batch.length} record(s) lost: ${errorMessage(err)}`);
+      this.env.log(
+        `[pipes] ${pipe.name} ${shardId}: DLQ ${pipe.deadLetterArn} refused the batch, ${batch.length} record(s) lost: ${errorMessage(err)}`,
+      );
     }
     commit(last);
     return true;

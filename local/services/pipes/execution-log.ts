@@ -36,7 +36,12 @@ export class PipeExecutionLog {
     return this.writer !== undefined && this.groupName !== undefined && this.level !== 'OFF';
   }
 
-  write(level: Exclude<PipeLogLevel, 'OFF'>, messageType: string, executionId: string, error?: { code: string; message: string }): void {
+  write(
+    level: Exclude<PipeLogLevel, 'OFF'>,
+    messageType: string,
+    executionId: string,
+    error?: { code: string; message: string },
+  ): void {
     if (!this.enabled || RANK[level] > RANK[this.level]) return;
     const now = new Date();
     const record: Record<string, unknown> = {

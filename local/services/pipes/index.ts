@@ -99,7 +99,8 @@ export class PipesService {
       this.client = options.streamsClient;
       this.ownsClient = false;
     } else {
-      if (options.endpoint === undefined) throw new PipeDefinitionError('PipesService needs a streamsClient or an endpoint');
+      if (options.endpoint === undefined)
+        throw new PipeDefinitionError('PipesService needs a streamsClient or an endpoint');
       this.client = new DynamoDBStreamsClient({
         endpoint: options.endpoint,
         region: this.region,
@@ -126,8 +127,13 @@ export class PipesService {
    */
   addPipe(definition: PipeDefinition): { name: string; arn: string } {
     const streamParameters = definition.sourceParameters?.dynamodbStreamParameters;
-    if (!/^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\/[^/]+\/stream\//.test(definition.source) || streamParameters === undefined) {
-      throw new PipeDefinitionError(`Pipe ${definition.name}: source ${definition.source} is not a DynamoDB stream; not emulated.`);
+    if (
+      !/^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\/[^/]+\/stream\//.test(definition.source) ||
+      streamParameters === undefined
+    ) {
+      throw new PipeDefinitionError(
+        `Pipe ${definition.name}: source ${definition.source} is not a DynamoDB stream; not emulated.`,
+      );
     }
     if (definition.enrichment) throw new PipeDefinitionError(`Pipe ${definition.name}: enrichment is not emulated.`);
     const kind = targetKindOf(definition.target);
@@ -153,7 +159,10 @@ export class PipesService {
       deadLetterArn: streamParameters.deadLetterConfig?.arn || undefined,
       inputTemplate: template,
       eventBusParameters: withoutNulls(definition.targetParameters?.eventbridgeEventBusParameters),
-      lambdaInvocationType: definition.targetParameters?.lambdaFunctionParameters?.invocationType === 'FIRE_AND_FORGET' ? 'FIRE_AND_FORGET' : 'REQUEST_RESPONSE',
+      lambdaInvocationType:
+        definition.targetParameters?.lambdaFunctionParameters?.invocationType === 'FIRE_AND_FORGET'
+          ? 'FIRE_AND_FORGET'
+          : 'REQUEST_RESPONSE',
     };
     const target = this.createTarget(kind, pipe);
     const running: RunningPipe = { pipe, definition, filter, target };
@@ -177,7 +186,10 @@ export class PipesService {
 
   /** Delivery counters per pipe. */
   metrics(): { pipe: string; metrics: BatchMetrics }[] {
-    return [...this.pipes.values()].map((p) => ({ pipe: p.pipe.name, metrics: { ...(p.delivery?.metrics ?? emptyMetrics()) } }));
+    return [...this.pipes.values()].map((p) => ({
+      pipe: p.pipe.name,
+      metrics: { ...(p.delivery?.metrics ?? emptyMetrics()) },
+    }));
   }
 
   private startPipe(running: RunningPipe): void {
@@ -203,23 +215,24 @@ export class PipesService {
       executionLog: new PipeExecutionLog(running.pipe.arn, running.definition.logConfiguration, this.options.logs),
     });
     const resolve = this.options.resolveStreamArn ?? ((arn: string) => arn);
-    running.poller = new StreamPoller(
-      {
-        client: this.client,
-        pipe: running.pipe,
-        region: this.region,
-        filter: running.filter,
-        delivery: running.delivery,
-        checkpoints: new CheckpointStore(this.options.stateDir ?? path.join('.local', 'state', 'pipes'), running.pipe.name),
-        clock: this.clock,
-        log,
-        signal,
-        pollIntervalMs: this.options.pollIntervalMs ?? 250,
-        maxEmptyPollIntervalMs: this.options.maxEmptyPollIntervalMs ?? 1000,
-        describeIntervalMs: this.options.describeIntervalMs ?? 5000,
-        resolveStreamArn: async (arn) => resolve(arn),
-      },
-    );
+    running.poller = new StreamPoller({
+      client: this.client,
+      pipe: running.pipe,
+      region: this.region,
+      filter: running.filter,
+      delivery: running.delivery,
+      checkpoints: new CheckpointStore(
+        this.options.stateDir ?? path.join('.local', 'state', 'pipes'),
+        running.pipe.name,
+      ),
+      clock: this.clock,
+      log,
+      signal,
+      pollIntervalMs: this.options.pollIntervalMs ?? 250,
+      maxEmptyPollIntervalMs: this.options.maxEmptyPollIntervalMs ?? 1000,
+      describeIntervalMs: this.options.describeIntervalMs ?? 5000,
+      resolveStreamArn: async (arn) => resolve(arn),
+    });
     running.poller.start();
   }
 

@@ -14,7 +14,8 @@ export function toPipeRecord(record: _Record, source: { sourceArn: string; regio
   const d = record.dynamodb ?? {};
   // Keys in the order AWS shows them.
   const ordered = {} as StreamRecord['dynamodb'];
-  if (d.ApproximateCreationDateTime !== undefined) ordered.ApproximateCreationDateTime = Math.floor(new Date(d.ApproximateCreationDateTime).getTime() / 1000);
+  if (d.ApproximateCreationDateTime !== undefined)
+    ordered.ApproximateCreationDateTime = Math.floor(new Date(d.ApproximateCreationDateTime).getTime() / 1000);
   if (d.Keys) ordered.Keys = imageToJson(d.Keys);
   if (d.NewImage) ordered.NewImage = imageToJson(d.NewImage);
   if (d.OldImage) ordered.OldImage = imageToJson(d.OldImage);
@@ -30,7 +31,8 @@ export function toPipeRecord(record: _Record, source: { sourceArn: string; regio
     dynamodb: ordered,
     eventSourceARN: source.sourceArn,
   };
-  if (record.userIdentity) out.userIdentity = { type: record.userIdentity.Type, principalId: record.userIdentity.PrincipalId };
+  if (record.userIdentity)
+    out.userIdentity = { type: record.userIdentity.Type, principalId: record.userIdentity.PrincipalId };
   return out;
 }
 

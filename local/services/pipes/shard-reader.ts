@@ -11,7 +11,13 @@
  *   transport errors: re-describe and re-initialise from the checkpoint, dropping anything read but not delivered.
  *   Records at or before the checkpoint are never handed on again, whatever iterator the reader had to fall back to.
  */
-import { _Record, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, Shard } from '@aws-sdk/client-dynamodb-streams';
+import {
+  _Record,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  Shard,
+} from '@aws-sdk/client-dynamodb-streams';
 import { CompiledEventPattern } from '../../engine';
 import { delay } from '../shared/delay';
 import type { Clock } from '../shared/clock';
@@ -69,23 +75,29 @@ export class ShardReader {
       let records: _Record[];
       let next: string | undefined;
       try {
-        const response = await this.host.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }), { abortSignal: signal });
+        const response = await this.host.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }), {
+          abortSignal: signal,
+        });
         records = response.Records ?? [];
         next = response.NextShardIterator ?? undefined;
         this.consecutiveFailures = 0;
       } catch (err) {
         if (signal.aborted) return;
         this.consecutiveFailures += 1;
-        this.host.log(`[pipes] ${this.host.pipe.name} ${this.shardId}: ${errorName(err)} ${errorMessage(err)}; re-initialising from the checkpoint`);
+        this.host.log(
+          `[pipes] ${this.host.pipe.name} ${this.shardId}: ${errorName(err)} ${errorMessage(err)}; re-initialising from the checkpoint`,
+        );
         await this.host.describeShard(this.shardId).catch(() => undefined);
-        if (!(await this.pause(Math.min(5000, this.host.pollIntervalMs * 2 ** Math.min(this.consecutiveFailures, 5))))) return;
+        if (!(await this.pause(Math.min(5000, this.host.pollIntervalMs * 2 ** Math.min(this.consecutiveFailures, 5)))))
+          return;
         iterator = await this.initIterator();
         continue;
       }
 
       const now = Date.now();
       const checkpoint = this.host.checkpoints.get(this.streamArn, this.shardId)?.sequenceNumber;
-      const lastPending = this.pending.length > 0 ? this.pending[this.pending.length - 1].record.dynamodb.SequenceNumber : undefined;
+      const lastPending =
+        this.pending.length > 0 ? this.pending[this.pending.length - 1].record.dynamodb.SequenceNumber : undefined;
       for (const raw of records) {
         const record = toPipeRecord(raw, { sourceArn: this.host.pipe.sourceArn, region: this.host.region });
         const sequence = record.dynamodb.SequenceNumber;
@@ -113,9 +125,13 @@ export class ShardReader {
       }
       iterator = next;
       emptyPolls = records.length === 0 ? emptyPolls + 1 : 0;
-      const interval = Math.min(this.host.maxEmptyPollIntervalMs, this.host.pollIntervalMs * 2 ** Math.min(emptyPolls, 6));
+      const interval = Math.min(
+        this.host.maxEmptyPollIntervalMs,
+        this.host.pollIntervalMs * 2 ** Math.min(emptyPolls, 6),
+      );
       const untilWindow = this.windowRemainingMs();
-      if (!(await this.pause(untilWindow === undefined ? interval : Math.min(interval, Math.max(untilWindow, 10))))) return;
+      if (!(await this.pause(untilWindow === undefined ? interval : Math.min(interval, Math.max(untilWindow, 10)))))
+        return;
     }
   }
 
@@ -170,9 +186,12 @@ export class ShardReader {
     this.pending = [];
     this.windowStartedAt = undefined;
     const checkpoint = this.host.checkpoints.get(this.streamArn, this.shardId);
-    const useCheckpoint = checkpoint?.sequenceNumber !== undefined && this.consecutiveFailures < FALLBACK_AFTER_FAILURES;
+    const useCheckpoint =
+      checkpoint?.sequenceNumber !== undefined && this.consecutiveFailures < FALLBACK_AFTER_FAILURES;
     if (checkpoint?.sequenceNumber !== undefined && !useCheckpoint) {
-      this.host.log(`[pipes] ${this.host.pipe.name} ${this.shardId}: cannot resume after ${checkpoint.sequenceNumber}; reading from TRIM_HORIZON (records up to the checkpoint are skipped)`);
+      this.host.log(
+        `[pipes] ${this.host.pipe.name} ${this.shardId}: cannot resume after ${checkpoint.sequenceNumber}; reading from TRIM_HORIZON (records up to the checkpoint are skipped)`,
+      );
     }
     try {
       const response = await this.host.client.send(
@@ -188,7 +207,9 @@ export class ShardReader {
     } catch (err) {
       if (!this.host.signal.aborted) {
         this.consecutiveFailures += 1;
-        this.host.log(`[pipes] ${this.host.pipe.name} ${this.shardId}: GetShardIterator failed: ${errorName(err)} ${errorMessage(err)}`);
+        this.host.log(
+          `[pipes] ${this.host.pipe.name} ${this.shardId}: GetShardIterator failed: ${errorName(err)} ${errorMessage(err)}`,
+        );
       }
       return undefined;
     }
@@ -202,4 +223,3 @@ export class ShardReader {
 export function errorName(err: unknown): string {
   return err instanceof Error ? err.name : 'Error';
 }
-

@@ -9,7 +9,12 @@
  * the first record would lose everything written meanwhile, and DynamoDB Local answers LATEST iterators of new
  * tables with spurious TrimmedDataAccessExceptions (docs/aws-behaviour.md#reading-a-stream-robustly, item 6). Shards that appear later are read from TRIM_HORIZON.
  */
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, Shard } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  Shard,
+} from '@aws-sdk/client-dynamodb-streams';
 import { CheckpointStore } from './checkpoint-store';
 import { ShardReader, ShardReaderHost, errorName } from './shard-reader';
 import { errorMessage } from '../shared/errors';
@@ -76,7 +81,11 @@ export class StreamPoller {
             { abortSignal: this.options.signal },
           );
           const description = response.StreamDescription;
-          if (description?.StreamStatus !== undefined && description.StreamStatus !== 'ENABLED' && description.StreamStatus !== 'ENABLING') {
+          if (
+            description?.StreamStatus !== undefined &&
+            description.StreamStatus !== 'ENABLED' &&
+            description.StreamStatus !== 'ENABLING'
+          ) {
             this.options.log(`[pipes] ${this.options.pipe.name}: stream ${streamArn} is ${description.StreamStatus}`);
           }
           for (const shard of description?.Shards ?? []) if (shard.ShardId) shards.set(shard.ShardId, shard);
@@ -109,11 +118,16 @@ export class StreamPoller {
   /** Reads an open shard to its current end and checkpoints there (LATEST). */
   private async skipToEnd(streamArn: string, shardId: string): Promise<void> {
     const { client, signal } = this.options;
-    const first = await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }), { abortSignal: signal });
+    const first = await client.send(
+      new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      { abortSignal: signal },
+    );
     let iterator = first.ShardIterator ?? undefined;
     let last: string | undefined;
     while (iterator !== undefined && !signal.aborted) {
-      const response = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }), { abortSignal: signal });
+      const response = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }), {
+        abortSignal: signal,
+      });
       const records = response.Records ?? [];
       if (records.length === 0) break;
       last = records[records.length - 1].dynamodb?.SequenceNumber ?? last;
@@ -130,10 +144,16 @@ export class StreamPoller {
       const parent = shard.ParentShardId;
       // A parent still listed and not finished is read first; a parent no longer listed has been trimmed.
       if (parent !== undefined && shards.has(parent) && !this.checkpoints.get(streamArn, parent)?.finished) continue;
-      const reader = new ShardReader({ ...this.options, describeShard: (id) => this.describeShard(id) }, streamArn, shardId);
+      const reader = new ShardReader(
+        { ...this.options, describeShard: (id) => this.describeShard(id) },
+        streamArn,
+        shardId,
+      );
       const running = reader
         .run()
-        .catch((err: unknown) => this.options.log(`[pipes] ${this.options.pipe.name} ${shardId}: reader failed: ${errorMessage(err)}`))
+        .catch((err: unknown) =>
+          this.options.log(`[pipes] ${this.options.pipe.name} ${shardId}: reader failed: ${errorMessage(err)}`),
+        )
         .finally(() => {
           this.readers.delete(shardId);
           this.requestWake(); // a finished shard may release its children

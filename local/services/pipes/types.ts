@@ -31,7 +31,13 @@ export interface PipeDefinition {
   };
   targetParameters?: {
     inputTemplate?: string;
-    eventbridgeEventBusParameters?: { source?: string; detailType?: string; resources?: string[]; time?: string; endpointId?: string };
+    eventbridgeEventBusParameters?: {
+      source?: string;
+      detailType?: string;
+      resources?: string[];
+      time?: string;
+      endpointId?: string;
+    };
     lambdaFunctionParameters?: { invocationType: string };
     sqsQueueParameters?: { messageGroupId?: string; messageDeduplicationId?: string };
   };
@@ -80,6 +86,13 @@ export interface ResolvedPipe {
 /** EventBridge as pipe targets need it (EventBridgeService satisfies this). */
 export interface EventBusPutter {
   putEvents(request: {
-    Entries: { Source?: string; DetailType?: string; Detail?: string; EventBusName?: string; Resources?: string[]; Time?: Date | number | string }[];
-  }): Promise<{ FailedEntryCount: number; Entries: ({ EventId?: string; ErrorCode?: string; ErrorMessage?: string })[] }>;
+    Entries: {
+      Source?: string;
+      DetailType?: string;
+      Detail?: string;
+      EventBusName?: string;
+      Resources?: string[];
+      Time?: Date | number | string;
+    }[];
+  }): Promise<{ FailedEntryCount: number; Entries: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[] }>;
 }

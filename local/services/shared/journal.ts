@@ -181,12 +181,18 @@ export class Journal<R> {
 }
 
 /** Parses a journal file: complete lines only; stops at the first unparsable line (anything after it is torn). */
-export function readJournalFile<R>(file: string): { records: R[]; skipped: number; validBytes: number; totalBytes: number } {
+export function readJournalFile<R>(file: string): {
+  records: R[];
+  skipped: number;
+  validBytes: number;
+  totalBytes: number;
+} {
   let buffer: Buffer;
   try {
     buffer = fs.readFileSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skipped: 0, validBytes: 0, totalBytes: 0 };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { records: [], skipped: 0, validBytes: 0, totalBytes: 0 };
     throw error;
   }
   const records: R[] = [];

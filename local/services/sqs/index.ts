@@ -80,7 +80,11 @@ export class SqsError extends LocalCloudError {
 
 function queueDoesNotExist(): SqsError {
   // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueUrl.html (Errors)
-  return new SqsError('QueueDoesNotExist', 'The specified queue does not exist.', 'AWS.SimpleQueueService.NonExistentQueue');
+  return new SqsError(
+    'QueueDoesNotExist',
+    'The specified queue does not exist.',
+    'AWS.SimpleQueueService.NonExistentQueue',
+  );
 }
 
 function invalidParameter(message: string): SqsError {
@@ -205,7 +209,9 @@ function validateMessageAttributes(attributes: SqsMessageAttributes): void {
       );
     }
     if (type.startsWith('Binary') ? value.BinaryValue === undefined : value.StringValue === undefined) {
-      throw invalidParameter(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
+      throw invalidParameter(
+        `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`,
+      );
     }
     if (type.startsWith('Number') && !Number.isFinite(Number(value.StringValue))) {
       throw invalidParameter(`Can't cast the value of message (user) attribute '${name}' to a number.`);
@@ -275,7 +281,8 @@ function toJournaled(m: StoredMessage): JournaledMessage {
   const attributes: JournaledMessage['attributes'] = {};
   for (const [name, value] of Object.entries(m.attributes)) {
     attributes[name] = { DataType: value.DataType, StringValue: value.StringValue };
-    if (value.BinaryValue !== undefined) attributes[name].BinaryBase64 = Buffer.from(value.BinaryValue).toString('base64');
+    if (value.BinaryValue !== undefined)
+      attributes[name].BinaryBase64 = Buffer.from(value.BinaryValue).toString('base64');
   }
   const { id, body, sentAt, visibleAt, receiveCount, firstReceivedAt } = m;
   return { id, body, attributes, sentAt, visibleAt, receiveCount, firstReceivedAt };
@@ -314,7 +321,8 @@ export class SqsService {
    * Returns the number of messages restored.
    */
   async restore(records: SqsJournalRecord[]): Promise<number> {
-    const find = (arn: string, id: string): StoredMessage | undefined => this.queues.get(arn)?.messages.find((m) => m.id === id);
+    const find = (arn: string, id: string): StoredMessage | undefined =>
+      this.queues.get(arn)?.messages.find((m) => m.id === id);
     for (const record of records) {
       const q = this.queues.get(record.q);
       if (q === undefined) continue;
@@ -343,12 +351,14 @@ export class SqsService {
     // Awaited through synced() by whoever acknowledges; a failed write is reported there.
     this.journal.append(record).catch(() => undefined);
     // Receives and deletes add up in a long run: rewrite the journal from the messages kept now and then.
-    if (this.journal.appendedSinceCompaction > COMPACT_AFTER_RECORDS) this.journal.compact(this.snapshot()).catch(() => undefined);
+    if (this.journal.appendedSinceCompaction > COMPACT_AFTER_RECORDS)
+      this.journal.compact(this.snapshot()).catch(() => undefined);
   }
 
   private snapshot(): SqsJournalRecord[] {
     const records: SqsJournalRecord[] = [];
-    for (const q of this.queues.values()) for (const m of q.messages) records.push({ op: 'send', q: q.arn, m: toJournaled(m) });
+    for (const q of this.queues.values())
+      for (const m of q.messages) records.push({ op: 'send', q: q.arn, m: toJournaled(m) });
     return records;
   }
 
@@ -400,7 +410,9 @@ export class SqsService {
     }
     const delaySeconds = options.delaySeconds ?? intAttribute(q, 'DelaySeconds');
     if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 900) {
-      throw invalidParameter(`Value ${delaySeconds} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`);
+      throw invalidParameter(
+        `Value ${delaySeconds} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`,
+      );
     }
     const now = this.now();
     const message: StoredMessage = {
@@ -436,14 +448,23 @@ export class SqsService {
     const q = this.resolve(queueArnOrUrl);
     // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
     if (!Number.isInteger(max) || max < 1 || max > 10) {
-      throw invalidParameter(`Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`);
+      throw invalidParameter(
+        `Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`,
+      );
     }
     const wait = waitSeconds ?? intAttribute(q, 'ReceiveMessageWaitTimeSeconds');
     if (!Number.isInteger(wait) || wait < 0 || wait > 20) {
-      throw invalidParameter(`Value ${wait} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`);
+      throw invalidParameter(
+        `Value ${wait} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`,
+      );
     }
-    if (visibilityTimeout !== undefined && (!Number.isInteger(visibilityTimeout) || visibilityTimeout < 0 || visibilityTimeout > 43200)) {
-      throw invalidParameter(`Value ${visibilityTimeout} for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided.`);
+    if (
+      visibilityTimeout !== undefined &&
+      (!Number.isInteger(visibilityTimeout) || visibilityTimeout < 0 || visibilityTimeout > 43200)
+    ) {
+      throw invalidParameter(
+        `Value ${visibilityTimeout} for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided.`,
+      );
     }
     const deadline = Date.now() + wait * 1000;
     for (;;) {
@@ -460,7 +481,12 @@ export class SqsService {
     const decoded = decodeReceiptHandle(receiptHandle);
     if (!decoded || decoded.queueArn !== q.arn) {
       // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html
-      throw new SqsError('ReceiptHandleIsInvalid', `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`, 'ReceiptHandleIsInvalid', 404);
+      throw new SqsError(
+        'ReceiptHandleIsInvalid',
+        `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`,
+        'ReceiptHandleIsInvalid',
+        404,
+      );
     }
     // A handle of an already deleted message succeeds silently, as in SQS.
     q.messages = q.messages.filter((m) => m.id !== decoded.messageId);
@@ -472,11 +498,20 @@ export class SqsService {
     const q = this.resolve(queueArnOrUrl);
     const decoded = decodeReceiptHandle(receiptHandle);
     if (!decoded || decoded.queueArn !== q.arn) {
-      throw new SqsError('ReceiptHandleIsInvalid', `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`, 'ReceiptHandleIsInvalid', 404);
+      throw new SqsError(
+        'ReceiptHandleIsInvalid',
+        `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`,
+        'ReceiptHandleIsInvalid',
+        404,
+      );
     }
     const message = q.messages.find((m) => m.id === decoded.messageId);
     if (!message || message.visibleAt <= this.now()) {
-      throw new SqsError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.', 'AWS.SimpleQueueService.MessageNotInflight');
+      throw new SqsError(
+        'MessageNotInflight',
+        'Message does not exist or is not available for visibility timeout change.',
+        'AWS.SimpleQueueService.MessageNotInflight',
+      );
     }
     message.visibleAt = this.now() + visibilityTimeout * 1000;
     this.record({ op: 'vis', q: q.arn, id: message.id, vis: message.visibleAt });
@@ -515,8 +550,12 @@ export class SqsService {
       ...q.attributes,
       QueueArn: q.arn,
       ApproximateNumberOfMessages: String(q.messages.filter((m) => m.visibleAt <= now).length),
-      ApproximateNumberOfMessagesNotVisible: String(q.messages.filter((m) => m.visibleAt > now && m.receiveCount > 0).length),
-      ApproximateNumberOfMessagesDelayed: String(q.messages.filter((m) => m.visibleAt > now && m.receiveCount === 0).length),
+      ApproximateNumberOfMessagesNotVisible: String(
+        q.messages.filter((m) => m.visibleAt > now && m.receiveCount > 0).length,
+      ),
+      ApproximateNumberOfMessagesDelayed: String(
+        q.messages.filter((m) => m.visibleAt > now && m.receiveCount === 0).length,
+      ),
       CreatedTimestamp: String(Math.floor(q.createdAt / 1000)),
       LastModifiedTimestamp: String(Math.floor(q.createdAt / 1000)),
     };
@@ -578,7 +617,12 @@ export class SqsService {
     q.messages = q.messages.filter((m) => now - m.sentAt < retentionMs);
   }
 
-  private takeVisible(q: Queue, max: number, visibilityTimeout: number, options: SqsReceiveOptions): SqsReceivedMessage[] {
+  private takeVisible(
+    q: Queue,
+    max: number,
+    visibilityTimeout: number,
+    options: SqsReceiveOptions,
+  ): SqsReceivedMessage[] {
     const now = this.now();
     this.expire(q, now);
     const redrive = parseRedrivePolicy(q.attributes.RedrivePolicy);
@@ -601,7 +645,14 @@ export class SqsService {
       message.firstReceivedAt ??= now;
       message.visibleAt = now + visibilityTimeout * 1000;
       message.receiptToken = randomBytes(12).toString('hex');
-      this.record({ op: 'recv', q: q.arn, id: message.id, rc: message.receiveCount, vis: message.visibleAt, first: message.firstReceivedAt });
+      this.record({
+        op: 'recv',
+        q: q.arn,
+        id: message.id,
+        rc: message.receiveCount,
+        vis: message.visibleAt,
+        first: message.firstReceivedAt,
+      });
       out.push(this.present(q, message, options));
     }
     return out;
@@ -646,7 +697,9 @@ function attributesSize(attributes: SqsMessageAttributes): number {
   return size;
 }
 
-function parseRedrivePolicy(raw: string | undefined): { deadLetterTargetArn: string; maxReceiveCount: number } | undefined {
+function parseRedrivePolicy(
+  raw: string | undefined,
+): { deadLetterTargetArn: string; maxReceiveCount: number } | undefined {
   if (!raw) return undefined;
   try {
     const parsed = JSON.parse(raw) as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };

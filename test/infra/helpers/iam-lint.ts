@@ -32,7 +32,10 @@ export function trustContextFromDocs(markdown: string): Record<string, string[]>
   const table: Record<string, string[]> = {};
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    const [principal, keys] = line.split('|').slice(1, 3).map((cell) => cell.trim());
+    const [principal, keys] = line
+      .split('|')
+      .slice(1, 3)
+      .map((cell) => cell.trim());
     table[principal.replace(/`/g, '')] = [...keys.matchAll(/`(aws:[A-Za-z]+)`/g)].map((m) => m[1]);
   }
   return table;
@@ -61,7 +64,8 @@ export function permissionProblems(doc: { Statement?: Statement[] }, where: stri
       }
       // A trailing `:*` after a log group ARN means "its log streams"; any other wildcard widens the grant.
       const withoutLogStreams = resource.replace(/^(arn:aws:logs:[^:]+:\d{12}:log-group:[^:*]+):\*$/, '$1');
-      if (resource !== '*' && withoutLogStreams.includes('*')) problems.push(`${where}: wildcard resource "${resource}"`);
+      if (resource !== '*' && withoutLogStreams.includes('*'))
+        problems.push(`${where}: wildcard resource "${resource}"`);
     }
   }
   return problems;
@@ -72,10 +76,15 @@ export function permissionProblems(doc: { Statement?: Statement[] }, where: stri
  * that service provides (`provided`, from docs/trust-policies.md): a missing pin is a weaker trust, a condition on a
  * key the service does not send denies every assume.
  */
-export function trustProblems(doc: { Statement?: Statement[] }, where: string, provided: Record<string, string[]>): string[] {
+export function trustProblems(
+  doc: { Statement?: Statement[] },
+  where: string,
+  provided: Record<string, string[]>,
+): string[] {
   const problems: string[] = [];
   for (const s of doc.Statement ?? []) {
-    if (JSON.stringify(list(s.Action)) !== JSON.stringify(['sts:AssumeRole'])) problems.push(`${where}: trust statement allows ${JSON.stringify(s.Action)}`);
+    if (JSON.stringify(list(s.Action)) !== JSON.stringify(['sts:AssumeRole']))
+      problems.push(`${where}: trust statement allows ${JSON.stringify(s.Action)}`);
     const principal = s.Principal as { Service?: unknown } | undefined;
     if (typeof principal?.Service !== 'string' || !principal.Service.endsWith('.amazonaws.com')) {
       problems.push(`${where}: trust principal is not one AWS service`);
@@ -87,7 +96,9 @@ export function trustProblems(doc: { Statement?: Statement[] }, where: string, p
       continue;
     }
     const used = Object.values(s.Condition ?? {}).flatMap((block) => Object.keys(block));
-    for (const key of used) if (!expected.includes(key)) problems.push(`${where}: trust conditions on ${key}, which ${principal.Service} does not provide`);
+    for (const key of used)
+      if (!expected.includes(key))
+        problems.push(`${where}: trust conditions on ${key}, which ${principal.Service} does not provide`);
     for (const key of expected) if (!used.includes(key)) problems.push(`${where}: trust without a ${key} condition`);
   }
   return problems;

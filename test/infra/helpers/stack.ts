@@ -40,7 +40,9 @@ interface ProgramRun {
 function optionsKey(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(optionsKey).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${optionsKey(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -80,7 +82,10 @@ async function runProgram(opts: StackMocksOptions): Promise<ProgramRun> {
 }
 
 function loadedStack(run: ProgramRun): LoadedStack {
-  const { resources, outputs } = JSON.parse(run.recorded) as { resources: RecordedResource[]; outputs: Record<string, unknown> };
+  const { resources, outputs } = JSON.parse(run.recorded) as {
+    resources: RecordedResource[];
+    outputs: Record<string, unknown>;
+  };
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   return {
     mocks: run.mocks,

@@ -31,7 +31,18 @@ describe('ControlPlane', () => {
       Object.assign(
         new ResourceGraph([
           ...graph.resources,
-          { type: 'aws:apigatewayv2/integration:Integration', name: 'secret-header', id: 'int0009', urn: 'urn:x', inputs: {}, state: { apiId: API_ID, integrationType: 'HTTP_PROXY', requestParameters: { 'overwrite:header.Authorization': `Bearer ${CONFIG_SECRET}` } } },
+          {
+            type: 'aws:apigatewayv2/integration:Integration',
+            name: 'secret-header',
+            id: 'int0009',
+            urn: 'urn:x',
+            inputs: {},
+            state: {
+              apiId: API_ID,
+              integrationType: 'HTTP_PROXY',
+              requestParameters: { 'overwrite:header.Authorization': `Bearer ${CONFIG_SECRET}` },
+            },
+          },
         ]),
         { accountId: graph.accountId, region: graph.region, config: graph.config },
       ),
@@ -54,9 +65,17 @@ describe('ControlPlane', () => {
     const served = servedOperations();
     const banner = controlPlaneBanner();
     // Assess
-    expect(served.events).toEqual(expect.arrayContaining(['ListRules', 'DescribeRule', 'ListTargetsByRule', 'DescribeConnection']));
+    expect(served.events).toEqual(
+      expect.arrayContaining(['ListRules', 'DescribeRule', 'ListTargetsByRule', 'DescribeConnection']),
+    );
     expect(served.lambda).toEqual(expect.arrayContaining(['ListFunctions', 'GetFunctionConfiguration', 'GetPolicy']));
-    expect(served.iam).toEqual(['ListRoles', 'GetRole', 'ListRolePolicies', 'GetRolePolicy', 'ListAttachedRolePolicies']);
+    expect(served.iam).toEqual([
+      'ListRoles',
+      'GetRole',
+      'ListRolePolicies',
+      'GetRolePolicy',
+      'ListAttachedRolePolicies',
+    ]);
     expect(banner[0]).toMatch(/^Control plane on the AWS edge/);
     expect(banner).toContain(`  pipes         ListPipes, DescribePipe`);
   });
@@ -65,23 +84,38 @@ describe('ControlPlane', () => {
 describe('protocol helpers', () => {
   it('routes REST paths to operations with their path and query members', () => {
     // Act
-    const getFunction = restCall('GET', '/2015-03-31/functions/arn%3Aaws%3Alambda%3Aeu-west-1%3A1%3Afunction%3Aw/configuration?Qualifier=%24LATEST');
+    const getFunction = restCall(
+      'GET',
+      '/2015-03-31/functions/arn%3Aaws%3Alambda%3Aeu-west-1%3A1%3Afunction%3Aw/configuration?Qualifier=%24LATEST',
+    );
     const invoke = restCall('POST', '/2015-03-31/functions/w/invocations');
     const pipe = restCall('GET', '/v1/pipes/changes');
     const route = restCall('GET', '/v2/apis/abc/routes?maxResults=2');
     const other = restCall('GET', '/health');
     // Assess
-    expect(getFunction).toEqual({ key: 'lambda', protocol: 'lambda', operation: 'GetFunctionConfiguration', input: { FunctionName: 'arn:aws:lambda:eu-west-1:1:function:w', Qualifier: '$LATEST' } });
+    expect(getFunction).toEqual({
+      key: 'lambda',
+      protocol: 'lambda',
+      operation: 'GetFunctionConfiguration',
+      input: { FunctionName: 'arn:aws:lambda:eu-west-1:1:function:w', Qualifier: '$LATEST' },
+    });
     expect(invoke).toBeUndefined();
     expect(pipe).toMatchObject({ key: 'pipes', operation: 'DescribePipe', input: { Name: 'changes' } });
-    expect(route).toMatchObject({ key: 'apigatewayv2', operation: 'GetRoutes', input: { ApiId: 'abc', MaxResults: '2' } });
+    expect(route).toMatchObject({
+      key: 'apigatewayv2',
+      operation: 'GetRoutes',
+      input: { ApiId: 'abc', MaxResults: '2' },
+    });
     expect(other).toBeUndefined();
   });
 
   it('names API Gateway v2 operations from method and path', () => {
     // Assess
     expect(apiGatewayRoute('GET', '/v2/apis')?.operation).toBe('GetApis');
-    expect(apiGatewayRoute('GET', '/v2/apis/a1/stages/%24default')).toEqual({ operation: 'GetStage', params: { ApiId: 'a1', StageName: '$default' } });
+    expect(apiGatewayRoute('GET', '/v2/apis/a1/stages/%24default')).toEqual({
+      operation: 'GetStage',
+      params: { ApiId: 'a1', StageName: '$default' },
+    });
     expect(apiGatewayRoute('PATCH', '/v2/apis/a1/integrations/i1')?.operation).toBe('UpdateIntegration');
     expect(apiGatewayRoute('POST', '/v2/apis')?.operation).toBe('CreateApi');
   });
@@ -90,7 +124,9 @@ describe('protocol helpers', () => {
     // Act
     const xml = toQueryXml({ PolicyNames: ['a', 'b<c'], IsTruncated: false, Role: { RoleName: 'r' } });
     // Assess
-    expect(xml).toBe('<PolicyNames><member>a</member><member>b&lt;c</member></PolicyNames><IsTruncated>false</IsTruncated><Role><RoleName>r</RoleName></Role>');
+    expect(xml).toBe(
+      '<PolicyNames><member>a</member><member>b&lt;c</member></PolicyNames><IsTruncated>false</IsTruncated><Role><RoleName>r</RoleName></Role>',
+    );
   });
 
   it('URL-encodes policy documents per RFC 3986', () => {
@@ -100,8 +136,16 @@ describe('protocol helpers', () => {
 
   it('spells Pipes members as the API does, keeping user map keys', () => {
     // Act
-    const members = toPipesMembers({ dynamodbStreamParameters: { batchSize: 1 }, httpParameters: { headerParameters: { 'x-a': 'b' } }, selfManagedKafkaParameters: { consumerGroupId: 'g' } });
+    const members = toPipesMembers({
+      dynamodbStreamParameters: { batchSize: 1 },
+      httpParameters: { headerParameters: { 'x-a': 'b' } },
+      selfManagedKafkaParameters: { consumerGroupId: 'g' },
+    });
     // Assess
-    expect(members).toEqual({ DynamoDBStreamParameters: { BatchSize: 1 }, HttpParameters: { HeaderParameters: { 'x-a': 'b' } }, SelfManagedKafkaParameters: { ConsumerGroupID: 'g' } });
+    expect(members).toEqual({
+      DynamoDBStreamParameters: { BatchSize: 1 },
+      HttpParameters: { HeaderParameters: { 'x-a': 'b' } },
+      SelfManagedKafkaParameters: { ConsumerGroupID: 'g' },
+    });
   });
 });

@@ -5,7 +5,10 @@ const STACK = 'arn:aws:dynamodb:eu-west-1:111122223333:table';
 const DECLARED_STREAM = `${STACK}/orders/stream/2026-01-01T00:00:00.000`;
 
 function translator(): DynamoDbArnTranslator {
-  return new DynamoDbArnTranslator('eu-west-1', '111122223333', [{ name: 'orders', streamArn: DECLARED_STREAM }, { name: 'plain' }]);
+  return new DynamoDbArnTranslator('eu-west-1', '111122223333', [
+    { name: 'orders', streamArn: DECLARED_STREAM },
+    { name: 'plain' },
+  ]);
 }
 
 describe('DynamoDbArnTranslator', () => {
@@ -36,9 +39,13 @@ describe('DynamoDbArnTranslator', () => {
     const arns = translator();
     arns.toStack(`{"LatestStreamArn":"${LOCAL}/orders/stream/2026-11-30T10:00:00.123"}`);
     // Act
-    const listed = arns.toStack(`{"Streams":[{"StreamArn":"${LOCAL}/orders/stream/2026-11-29T09:00:00.000"},{"StreamArn":"${LOCAL}/plain/stream/2026-11-30T11:00:00.000"}]}`);
+    const listed = arns.toStack(
+      `{"Streams":[{"StreamArn":"${LOCAL}/orders/stream/2026-11-29T09:00:00.000"},{"StreamArn":"${LOCAL}/plain/stream/2026-11-30T11:00:00.000"}]}`,
+    );
     // Assess
-    expect(listed).toBe(`{"Streams":[{"StreamArn":"${STACK}/orders/stream/2026-11-29T09:00:00.000"},{"StreamArn":"${STACK}/plain/stream/2026-11-30T11:00:00.000"}]}`);
+    expect(listed).toBe(
+      `{"Streams":[{"StreamArn":"${STACK}/orders/stream/2026-11-29T09:00:00.000"},{"StreamArn":"${STACK}/plain/stream/2026-11-30T11:00:00.000"}]}`,
+    );
   });
 
   it('leaves item operations alone and translates the rest', () => {

@@ -35,7 +35,15 @@ import {
   PutTargetsCommand,
   ResourceNotFoundException as EventsNotFound,
 } from '@aws-sdk/client-eventbridge';
-import { GetRoleCommand, GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, NoSuchEntityException, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  NoSuchEntityException,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import {
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
@@ -50,18 +58,42 @@ import {
   ResourceNotFoundException as LambdaNotFound,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
-import { DescribePipeCommand, ListPipesCommand, NotFoundException as PipeNotFound, PipesClient, StopPipeCommand } from '@aws-sdk/client-pipes';
+import {
+  DescribePipeCommand,
+  ListPipesCommand,
+  NotFoundException as PipeNotFound,
+  PipesClient,
+  StopPipeCommand,
+} from '@aws-sdk/client-pipes';
 import { ListQueueTagsCommand, QueueDoesNotExist, SQSClient } from '@aws-sdk/client-sqs';
 import { ControlPlane } from '../../../local/control-plane';
 import { EdgeHandle, startEdge } from '../../../local/services/edge';
 import { SqsService } from '../../../local/services/sqs';
-import { ACCOUNT, API_ID, BUS_ARN, CONFIG_SECRET, DLQ_ARN, fixtureGraph, GENERATED_SECRET, REGION, TABLE_STREAM_ARN, WORKER_ARN } from './fixture-stack';
+import {
+  ACCOUNT,
+  API_ID,
+  BUS_ARN,
+  CONFIG_SECRET,
+  DLQ_ARN,
+  fixtureGraph,
+  GENERATED_SECRET,
+  REGION,
+  TABLE_STREAM_ARN,
+  WORKER_ARN,
+} from './fixture-stack';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 let edge: EdgeHandle;
 let sqs: SqsService;
 const putEvents: object[] = [];
-let clients: { events: EventBridgeClient; pipes: PipesClient; lambda: LambdaClient; api: ApiGatewayV2Client; iam: IAMClient; sqs: SQSClient };
+let clients: {
+  events: EventBridgeClient;
+  pipes: PipesClient;
+  lambda: LambdaClient;
+  api: ApiGatewayV2Client;
+  iam: IAMClient;
+  sqs: SQSClient;
+};
 
 beforeAll(async () => {
   sqs = new SqsService();
@@ -124,7 +156,9 @@ describe('EventBridge control plane (AWS JSON 1.1)', () => {
     const all: string[] = [];
     let token: string | undefined;
     do {
-      const page = await clients.events.send(new ListRulesCommand({ EventBusName: 'shop', Limit: 2, NextToken: token }));
+      const page = await clients.events.send(
+        new ListRulesCommand({ EventBusName: 'shop', Limit: 2, NextToken: token }),
+      );
       all.push(...(page.Rules ?? []).map((r) => r.Name as string));
       token = page.NextToken;
     } while (token);
@@ -133,7 +167,9 @@ describe('EventBridge control plane (AWS JSON 1.1)', () => {
     expect(first.Rules?.map((r) => r.Name)).toEqual(['rule-a', 'rule-b']);
     expect(first.NextToken).toEqual(expect.any(String));
     expect(all).toEqual(['rule-a', 'rule-b', 'rule-c', 'rule-d', 'rule-e']);
-    expect(onDefault.Rules).toEqual([expect.objectContaining({ Name: 'nightly', ScheduleExpression: 'rate(1 day)', EventBusName: 'default' })]);
+    expect(onDefault.Rules).toEqual([
+      expect.objectContaining({ Name: 'nightly', ScheduleExpression: 'rate(1 day)', EventBusName: 'default' }),
+    ]);
   });
 
   it('describes a rule with its pattern and state, and answers an unknown one as AWS does', async () => {
@@ -158,10 +194,16 @@ describe('EventBridge control plane (AWS JSON 1.1)', () => {
   it('lists targets with input transformer, retry policy and DLQ, and finds rules by target', async () => {
     // Act
     const targets = await clients.events.send(new ListTargetsByRuleCommand({ Rule: 'rule-a', EventBusName: 'shop' }));
-    const rules = await clients.events.send(new ListRuleNamesByTargetCommand({ TargetArn: WORKER_ARN, EventBusName: 'shop' }));
+    const rules = await clients.events.send(
+      new ListRuleNamesByTargetCommand({ TargetArn: WORKER_ARN, EventBusName: 'shop' }),
+    );
     // Assess
     expect(targets.Targets).toEqual([
-      expect.objectContaining({ Id: 'partner', HttpParameters: { HeaderParameters: { 'x-source': 'shop' } }, RoleArn: `arn:aws:iam::${ACCOUNT}:role/worker-role` }),
+      expect.objectContaining({
+        Id: 'partner',
+        HttpParameters: { HeaderParameters: { 'x-source': 'shop' } },
+        RoleArn: `arn:aws:iam::${ACCOUNT}:role/worker-role`,
+      }),
       {
         Id: 'worker',
         Arn: WORKER_ARN,
@@ -183,9 +225,21 @@ describe('EventBridge control plane (AWS JSON 1.1)', () => {
     const destination = await clients.events.send(new DescribeApiDestinationCommand({ Name: 'partner-endpoint' }));
     const noConnection = await failure(clients.events.send(new DescribeConnectionCommand({ Name: 'nope' })));
     // Assess
-    expect(archives.Archives).toEqual([expect.objectContaining({ ArchiveName: 'shop-archive', EventSourceArn: BUS_ARN, State: 'ENABLED', RetentionDays: 7 })]);
-    expect(archive).toMatchObject({ ArchiveArn: `arn:aws:events:${REGION}:${ACCOUNT}:archive/shop-archive`, Description: 'replayable' });
-    expect(connections.Connections?.map((c) => [c.Name, c.ConnectionState, c.AuthorizationType])).toEqual([['partner', 'AUTHORIZED', 'API_KEY']]);
+    expect(archives.Archives).toEqual([
+      expect.objectContaining({
+        ArchiveName: 'shop-archive',
+        EventSourceArn: BUS_ARN,
+        State: 'ENABLED',
+        RetentionDays: 7,
+      }),
+    ]);
+    expect(archive).toMatchObject({
+      ArchiveArn: `arn:aws:events:${REGION}:${ACCOUNT}:archive/shop-archive`,
+      Description: 'replayable',
+    });
+    expect(connections.Connections?.map((c) => [c.Name, c.ConnectionState, c.AuthorizationType])).toEqual([
+      ['partner', 'AUTHORIZED', 'API_KEY'],
+    ]);
     expect(connection.AuthParameters).toEqual({
       ApiKeyAuthParameters: { ApiKeyName: 'x-api-key' },
       InvocationHttpParameters: {
@@ -195,23 +249,40 @@ describe('EventBridge control plane (AWS JSON 1.1)', () => {
         ],
       },
     });
-    expect(connection.SecretArn).toMatch(/^arn:aws:secretsmanager:eu-west-1:111122223333:secret:events!connection\/partner\//);
+    expect(connection.SecretArn).toMatch(
+      /^arn:aws:secretsmanager:eu-west-1:111122223333:secret:events!connection\/partner\//,
+    );
     expect(JSON.stringify(connection)).not.toMatch(/api-key-value-789|signature-value-000/);
-    expect(destinations.ApiDestinations).toEqual([expect.objectContaining({ Name: 'partner-endpoint', ApiDestinationState: 'ACTIVE', HttpMethod: 'POST' })]);
-    expect(destination).toMatchObject({ InvocationEndpoint: 'https://partner.example/hook', InvocationRateLimitPerSecond: 5 });
+    expect(destinations.ApiDestinations).toEqual([
+      expect.objectContaining({ Name: 'partner-endpoint', ApiDestinationState: 'ACTIVE', HttpMethod: 'POST' }),
+    ]);
+    expect(destination).toMatchObject({
+      InvocationEndpoint: 'https://partner.example/hook',
+      InvocationRateLimitPerSecond: 5,
+    });
     expect(noConnection.message).toBe("Failed to describe the connection(s). Connection 'nope' does not exist.");
   });
 
   it('refuses calls that would change the stack, keeps the data plane, and reports other operations unknown', async () => {
     // Act
-    const putRule = await failure(clients.events.send(new PutRuleCommand({ Name: 'x', EventBusName: 'shop', EventPattern: '{}' })));
-    const putTargets = await failure(clients.events.send(new PutTargetsCommand({ Rule: 'rule-a', EventBusName: 'shop', Targets: [{ Id: 'x', Arn: WORKER_ARN }] })));
-    const put = await clients.events.send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] }));
+    const putRule = await failure(
+      clients.events.send(new PutRuleCommand({ Name: 'x', EventBusName: 'shop', EventPattern: '{}' })),
+    );
+    const putTargets = await failure(
+      clients.events.send(
+        new PutTargetsCommand({ Rule: 'rule-a', EventBusName: 'shop', Targets: [{ Id: 'x', Arn: WORKER_ARN }] }),
+      ),
+    );
+    const put = await clients.events.send(
+      new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] }),
+    );
     const replays = await failure(clients.events.send(new ListReplaysCommand({})));
     // Assess
     expect(putRule.name).toBe('AccessDeniedException');
     expect(putRule.$metadata?.httpStatusCode).toBe(403);
-    expect(putRule.message).toContain('events:PutRule is refused by the local cloud: the local stack is defined by the Pulumi program. Change infra/ and restart');
+    expect(putRule.message).toContain(
+      'events:PutRule is refused by the local cloud: the local stack is defined by the Pulumi program. Change infra/ and restart',
+    );
     expect(putTargets.message).toContain('events:PutTargets is refused');
     expect(put.Entries).toEqual([{ EventId: 'e-1' }]);
     expect(putEvents).toHaveLength(1);
@@ -226,12 +297,23 @@ describe('Pipes control plane (REST)', () => {
     const listed = await clients.pipes.send(new ListPipesCommand({ SourcePrefix: 'arn:aws:dynamodb:' }));
     const pipe = await clients.pipes.send(new DescribePipeCommand({ Name: 'changes' }));
     // Assess
-    expect(listed.Pipes).toEqual([expect.objectContaining({ Name: 'changes', Arn: `arn:aws:pipes:${REGION}:${ACCOUNT}:pipe/changes`, CurrentState: 'RUNNING', Source: TABLE_STREAM_ARN, Target: BUS_ARN })]);
+    expect(listed.Pipes).toEqual([
+      expect.objectContaining({
+        Name: 'changes',
+        Arn: `arn:aws:pipes:${REGION}:${ACCOUNT}:pipe/changes`,
+        CurrentState: 'RUNNING',
+        Source: TABLE_STREAM_ARN,
+        Target: BUS_ARN,
+      }),
+    ]);
     expect(pipe.SourceParameters).toEqual({
       DynamoDBStreamParameters: { BatchSize: 5, StartingPosition: 'LATEST', DeadLetterConfig: { Arn: DLQ_ARN } },
       FilterCriteria: { Filters: [{ Pattern: '{"eventName":["INSERT"]}' }] },
     });
-    expect(pipe.TargetParameters).toEqual({ InputTemplate: '{"id": <$.dynamodb.Keys.id.S>}', EventBridgeEventBusParameters: { DetailType: 'Order Changed', Source: 'shop.orders' } });
+    expect(pipe.TargetParameters).toEqual({
+      InputTemplate: '{"id": <$.dynamodb.Keys.id.S>}',
+      EventBridgeEventBusParameters: { DetailType: 'Order Changed', Source: 'shop.orders' },
+    });
     expect(pipe.RoleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/changes-role`);
   });
 
@@ -251,7 +333,8 @@ describe('Lambda control plane (REST)', () => {
     // Act
     const first = await clients.lambda.send(new ListFunctionsCommand({ MaxItems: 2 }));
     const all: string[] = [];
-    for await (const page of paginateListFunctions({ client: clients.lambda, pageSize: 2 }, {})) all.push(...(page.Functions ?? []).map((f) => f.FunctionName as string));
+    for await (const page of paginateListFunctions({ client: clients.lambda, pageSize: 2 }, {}))
+      all.push(...(page.Functions ?? []).map((f) => f.FunctionName as string));
     // Assess
     expect(first.Functions?.map((f) => f.FunctionName)).toEqual(['api-handler', 'fifth']);
     expect(first.NextMarker).toEqual(expect.any(String));
@@ -301,12 +384,23 @@ describe('Lambda control plane (REST)', () => {
           Principal: { Service: 'apigateway.amazonaws.com' },
           Action: 'lambda:InvokeFunction',
           Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:api-handler`,
-          Condition: { ArnLike: { 'AWS:SourceArn': `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API_ID}/*/GET/things` } },
+          Condition: {
+            ArnLike: { 'AWS:SourceArn': `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API_ID}/*/GET/things` },
+          },
         },
       ],
     });
-    expect(url).toMatchObject({ FunctionUrl: `https://otherurlid.lambda-url.${REGION}.on.aws/`, AuthType: 'NONE', InvokeMode: 'BUFFERED' });
-    expect(invoke).toMatchObject({ FunctionArn: `${WORKER_ARN}:$LATEST`, MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 21600, DestinationConfig: { OnFailure: { Destination: DLQ_ARN } } });
+    expect(url).toMatchObject({
+      FunctionUrl: `https://otherurlid.lambda-url.${REGION}.on.aws/`,
+      AuthType: 'NONE',
+      InvokeMode: 'BUFFERED',
+    });
+    expect(invoke).toMatchObject({
+      FunctionArn: `${WORKER_ARN}:$LATEST`,
+      MaximumRetryAttempts: 1,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: DLQ_ARN } },
+    });
     expect(mappings.EventSourceMappings).toEqual([]);
   });
 
@@ -321,13 +415,19 @@ describe('Lambda control plane (REST)', () => {
     expect(missing.message).toBe(`Function not found: arn:aws:lambda:${REGION}:${ACCOUNT}:function:nope`);
     expect(noUrl).toBeInstanceOf(LambdaNotFound);
     expect(noPolicy.message).toBe('The resource you requested does not exist.');
-    const noInvokeConfig = await failure(clients.lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'other' })));
-    expect(noInvokeConfig.message).toBe(`The function arn:aws:lambda:${REGION}:${ACCOUNT}:function:other:$LATEST doesn't have an EventInvokeConfig`);
+    const noInvokeConfig = await failure(
+      clients.lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'other' })),
+    );
+    expect(noInvokeConfig.message).toBe(
+      `The function arn:aws:lambda:${REGION}:${ACCOUNT}:function:other:$LATEST doesn't have an EventInvokeConfig`,
+    );
   });
 
   it('refuses UpdateFunctionConfiguration', async () => {
     // Act
-    const error = await failure(clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'worker', Timeout: 30 })));
+    const error = await failure(
+      clients.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'worker', Timeout: 30 })),
+    );
     // Assess
     expect(error.name).toBe('AccessDeniedException');
     expect(error.message).toContain('lambda:UpdateFunctionConfiguration is refused by the local cloud');
@@ -354,19 +454,43 @@ describe('API Gateway v2 control plane (REST)', () => {
     const authorizers = await clients.api.send(new GetAuthorizersCommand({ ApiId: API_ID }));
     // Assess
     expect(apis.Items?.map((a) => a.ApiId)).toEqual([API_ID]);
-    expect(api).toMatchObject({ Name: 'shop-api', ProtocolType: 'HTTP', ApiEndpoint: `https://${API_ID}.execute-api.${REGION}.amazonaws.com`, RouteSelectionExpression: '$request.method $request.path' });
+    expect(api).toMatchObject({
+      Name: 'shop-api',
+      ProtocolType: 'HTTP',
+      ApiEndpoint: `https://${API_ID}.execute-api.${REGION}.amazonaws.com`,
+      RouteSelectionExpression: '$request.method $request.path',
+    });
     expect(firstRoutes.Items).toHaveLength(2);
     expect(firstRoutes.NextToken).toEqual(expect.any(String));
     expect(routeKeys).toEqual(['GET /things', 'POST /things', 'DELETE /things/{id}']);
-    expect(route).toMatchObject({ RouteKey: 'POST /things', AuthorizationType: 'JWT', AuthorizerId: 'aut0001', Target: 'integrations/int0002' });
+    expect(route).toMatchObject({
+      RouteKey: 'POST /things',
+      AuthorizationType: 'JWT',
+      AuthorizerId: 'aut0001',
+      Target: 'integrations/int0002',
+    });
     expect(integrations.Items?.map((i) => [i.IntegrationId, i.IntegrationType])).toEqual([
       ['int0001', 'AWS_PROXY'],
       ['int0002', 'AWS_PROXY'],
     ]);
-    expect(integration).toMatchObject({ IntegrationSubtype: 'EventBridge-PutEvents', RequestParameters: { Detail: '$request.body', DetailType: 'Thing', Source: 'shop' } });
-    expect(stages.Items).toEqual([expect.objectContaining({ StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingBurstLimit: 10, ThrottlingRateLimit: 5 } })]);
+    expect(integration).toMatchObject({
+      IntegrationSubtype: 'EventBridge-PutEvents',
+      RequestParameters: { Detail: '$request.body', DetailType: 'Thing', Source: 'shop' },
+    });
+    expect(stages.Items).toEqual([
+      expect.objectContaining({
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingBurstLimit: 10, ThrottlingRateLimit: 5 },
+      }),
+    ]);
     expect(authorizers.Items).toEqual([
-      expect.objectContaining({ AuthorizerId: 'aut0001', AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'], JwtConfiguration: { Audience: ['shop'], Issuer: 'https://issuer.example' } }),
+      expect.objectContaining({
+        AuthorizerId: 'aut0001',
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: { Audience: ['shop'], Issuer: 'https://issuer.example' },
+      }),
     ]);
   });
 
@@ -389,21 +513,42 @@ describe('IAM control plane (query protocol, XML)', () => {
     const role = await clients.iam.send(new GetRoleCommand({ RoleName: 'worker-role' }));
     const names = await clients.iam.send(new ListRolePoliciesCommand({ RoleName: 'worker-role' }));
     const firstName = await clients.iam.send(new ListRolePoliciesCommand({ RoleName: 'worker-role', MaxItems: 1 }));
-    const policy = await clients.iam.send(new GetRolePolicyCommand({ RoleName: 'worker-role', PolicyName: 'worker-policy' }));
+    const policy = await clients.iam.send(
+      new GetRolePolicyCommand({ RoleName: 'worker-role', PolicyName: 'worker-policy' }),
+    );
     const attached = await clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'worker-role' }));
     // Assess
-    expect(role.Role).toMatchObject({ RoleName: 'worker-role', Arn: `arn:aws:iam::${ACCOUNT}:role/worker-role`, RoleId: 'AROAFIXTUREWORKER', Path: '/', MaxSessionDuration: 3600 });
-    expect(JSON.parse(decodeURIComponent(role.Role?.AssumeRolePolicyDocument as string)).Statement[0].Principal).toEqual({ Service: 'lambda.amazonaws.com' });
+    expect(role.Role).toMatchObject({
+      RoleName: 'worker-role',
+      Arn: `arn:aws:iam::${ACCOUNT}:role/worker-role`,
+      RoleId: 'AROAFIXTUREWORKER',
+      Path: '/',
+      MaxSessionDuration: 3600,
+    });
+    expect(
+      JSON.parse(decodeURIComponent(role.Role?.AssumeRolePolicyDocument as string)).Statement[0].Principal,
+    ).toEqual({ Service: 'lambda.amazonaws.com' });
     expect(names).toMatchObject({ PolicyNames: ['inline-logs', 'worker-policy'], IsTruncated: false });
     expect(firstName).toMatchObject({ PolicyNames: ['inline-logs'], IsTruncated: true, Marker: expect.any(String) });
-    expect(JSON.parse(decodeURIComponent(policy.PolicyDocument as string)).Statement[0]).toEqual({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: DLQ_ARN });
-    expect(attached.AttachedPolicies).toEqual([{ PolicyName: 'AWSLambdaBasicExecutionRole', PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }]);
+    expect(JSON.parse(decodeURIComponent(policy.PolicyDocument as string)).Statement[0]).toEqual({
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: DLQ_ARN,
+    });
+    expect(attached.AttachedPolicies).toEqual([
+      {
+        PolicyName: 'AWSLambdaBasicExecutionRole',
+        PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+      },
+    ]);
   });
 
   it('answers an unknown role with NoSuchEntity and refuses PutRolePolicy', async () => {
     // Act
     const missing = await failure(clients.iam.send(new GetRoleCommand({ RoleName: 'nope' })));
-    const put = await failure(clients.iam.send(new PutRolePolicyCommand({ RoleName: 'worker-role', PolicyName: 'x', PolicyDocument: '{}' })));
+    const put = await failure(
+      clients.iam.send(new PutRolePolicyCommand({ RoleName: 'worker-role', PolicyName: 'x', PolicyDocument: '{}' })),
+    );
     // Assess
     expect(missing).toBeInstanceOf(NoSuchEntityException);
     expect(missing.message).toBe('The role with name nope cannot be found.');
@@ -416,8 +561,12 @@ describe('SQS ListQueueTags (AWS JSON 1.0)', () => {
   it("returns a queue's declared tags by its edge or graph URL", async () => {
     // Act
     const byEdgeUrl = await clients.sqs.send(new ListQueueTagsCommand({ QueueUrl: `${edge.url}/${ACCOUNT}/shop-dlq` }));
-    const byGraphUrl = await clients.sqs.send(new ListQueueTagsCommand({ QueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/shop-dlq` }));
-    const missing = await failure(clients.sqs.send(new ListQueueTagsCommand({ QueueUrl: `${edge.url}/${ACCOUNT}/nope` })));
+    const byGraphUrl = await clients.sqs.send(
+      new ListQueueTagsCommand({ QueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/shop-dlq` }),
+    );
+    const missing = await failure(
+      clients.sqs.send(new ListQueueTagsCommand({ QueueUrl: `${edge.url}/${ACCOUNT}/nope` })),
+    );
     // Assess
     expect(byEdgeUrl.Tags).toEqual({ team: 'shop' });
     expect(byGraphUrl.Tags).toEqual({ team: 'shop' });

@@ -3,7 +3,13 @@
  * (`arn:aws:dynamodb:ddblocal:000000000000:…`) never reach the client; it sees, and may send, the stack's.
  */
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListStreamsCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import { ControlPlane } from '../../../local/control-plane';
 import { createTableInput } from '../../../local/model/tables';
 import { DynamoDbLocalHandle, startDynamoDbLocal } from '../../../local/services/dynamodb-local';
@@ -52,7 +58,9 @@ describe('edge: DynamoDB Local ARNs translated to the stack’s', () => {
     // Assess
     expect(described.Table?.TableArn).toBe(`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`);
     expect(described.Table?.LatestStreamArn).toBe(TABLE_STREAM_ARN);
-    expect(listed.Streams).toEqual([{ StreamArn: TABLE_STREAM_ARN, TableName: 'orders', StreamLabel: expect.any(String) }]);
+    expect(listed.Streams).toEqual([
+      { StreamArn: TABLE_STREAM_ARN, TableName: 'orders', StreamLabel: expect.any(String) },
+    ]);
     expect(JSON.stringify([described, listed])).not.toContain('ddblocal');
   });
 
@@ -62,7 +70,9 @@ describe('edge: DynamoDB Local ARNs translated to the stack’s', () => {
     // Act
     const stream = await streams.send(new DescribeStreamCommand({ StreamArn: TABLE_STREAM_ARN }));
     const shardId = stream.StreamDescription?.Shards?.[0]?.ShardId as string;
-    const iterator = await streams.send(new GetShardIteratorCommand({ StreamArn: TABLE_STREAM_ARN, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    const iterator = await streams.send(
+      new GetShardIteratorCommand({ StreamArn: TABLE_STREAM_ARN, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
     const records = await streams.send(new GetRecordsCommand({ ShardIterator: iterator.ShardIterator }));
     // Assess
     expect(stream.StreamDescription?.StreamArn).toBe(TABLE_STREAM_ARN);

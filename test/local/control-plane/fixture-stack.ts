@@ -50,13 +50,21 @@ export function fixtureResources(): GraphResource[] {
   const roleArn = `arn:aws:iam::${ACCOUNT}:role/worker-role`;
   return [
     resource('random:index/randomPassword:RandomPassword', 'token', 'none', { length: 18, result: GENERATED_SECRET }),
-    resource('aws:cloudwatch/eventBus:EventBus', 'shop', 'shop', { name: 'shop', description: 'The shop bus', arn: BUS_ARN }),
+    resource('aws:cloudwatch/eventBus:EventBus', 'shop', 'shop', {
+      name: 'shop',
+      description: 'The shop bus',
+      arn: BUS_ARN,
+    }),
     rule('rule-a', { description: 'first' }),
     rule('rule-b'),
     rule('rule-c', { state: 'DISABLED' }),
     rule('rule-d'),
     rule('rule-e'),
-    resource('aws:cloudwatch/eventRule:EventRule', 'nightly', 'nightly', { name: 'nightly', scheduleExpression: 'rate(1 day)', arn: arn('events', 'rule/nightly') }),
+    resource('aws:cloudwatch/eventRule:EventRule', 'nightly', 'nightly', {
+      name: 'nightly',
+      scheduleExpression: 'rate(1 day)',
+      arn: arn('events', 'rule/nightly'),
+    }),
     resource('aws:cloudwatch/eventTarget:EventTarget', 'rule-a-worker', 'shop-rule-a-worker', {
       rule: 'rule-a',
       eventBusName: 'shop',
@@ -74,7 +82,12 @@ export function fixtureResources(): GraphResource[] {
       roleArn,
       httpTarget: { headerParameters: { 'x-source': 'shop' } },
     }),
-    resource('aws:cloudwatch/eventTarget:EventTarget', 'rule-b-worker', 'shop-rule-b-worker', { rule: 'rule-b', eventBusName: BUS_ARN, targetId: 'worker', arn: WORKER_ARN }),
+    resource('aws:cloudwatch/eventTarget:EventTarget', 'rule-b-worker', 'shop-rule-b-worker', {
+      rule: 'rule-b',
+      eventBusName: BUS_ARN,
+      targetId: 'worker',
+      arn: WORKER_ARN,
+    }),
     resource('aws:cloudwatch/eventArchive:EventArchive', 'archive', 'shop-archive', {
       name: 'shop-archive',
       eventSourceArn: BUS_ARN,
@@ -130,13 +143,18 @@ export function fixtureResources(): GraphResource[] {
         dynamodbStreamParameters: { batchSize: 5, startingPosition: 'LATEST', deadLetterConfig: { arn: DLQ_ARN } },
         filterCriteria: { filters: [{ pattern: '{"eventName":["INSERT"]}' }] },
       },
-      targetParameters: { inputTemplate: '{"id": <$.dynamodb.Keys.id.S>}', eventbridgeEventBusParameters: { detailType: 'Order Changed', source: 'shop.orders' } },
+      targetParameters: {
+        inputTemplate: '{"id": <$.dynamodb.Keys.id.S>}',
+        eventbridgeEventBusParameters: { detailType: 'Order Changed', source: 'shop.orders' },
+      },
       arn: arn('pipes', 'pipe/changes'),
     }),
     fn('worker', {
       timeout: 10,
       memorySize: 256,
-      environment: { variables: { PLAIN: 'visible', TOKEN: GENERATED_SECRET, AUTHORIZATION: `Bearer ${CONFIG_SECRET}` } },
+      environment: {
+        variables: { PLAIN: 'visible', TOKEN: GENERATED_SECRET, AUTHORIZATION: `Bearer ${CONFIG_SECRET}` },
+      },
       deadLetterConfig: { targetArn: DLQ_ARN },
       tags: { team: 'shop' },
     }),
@@ -162,7 +180,11 @@ export function fixtureResources(): GraphResource[] {
       maximumRetryAttempts: 1,
       destinationConfig: { onFailure: { destination: DLQ_ARN } },
     }),
-    resource('aws:apigatewayv2/api:Api', 'shop-api', API_ID, { name: 'shop-api', protocolType: 'HTTP', apiEndpoint: `https://${API_ID}.execute-api.${REGION}.amazonaws.com` }),
+    resource('aws:apigatewayv2/api:Api', 'shop-api', API_ID, {
+      name: 'shop-api',
+      protocolType: 'HTTP',
+      apiEndpoint: `https://${API_ID}.execute-api.${REGION}.amazonaws.com`,
+    }),
     resource('aws:apigatewayv2/integration:Integration', 'things', 'int0001', {
       apiId: API_ID,
       integrationType: 'AWS_PROXY',
@@ -176,10 +198,29 @@ export function fixtureResources(): GraphResource[] {
       credentialsArn: roleArn,
       requestParameters: { Detail: '$request.body', DetailType: 'Thing', Source: 'shop' },
     }),
-    resource('aws:apigatewayv2/route:Route', 'get-things', 'rte0001', { apiId: API_ID, routeKey: 'GET /things', target: 'integrations/int0001' }),
-    resource('aws:apigatewayv2/route:Route', 'post-things', 'rte0002', { apiId: API_ID, routeKey: 'POST /things', target: 'integrations/int0002', authorizationType: 'JWT', authorizerId: 'aut0001' }),
-    resource('aws:apigatewayv2/route:Route', 'delete-things', 'rte0003', { apiId: API_ID, routeKey: 'DELETE /things/{id}', target: 'integrations/int0001' }),
-    resource('aws:apigatewayv2/stage:Stage', 'default-stage', '$default', { apiId: API_ID, name: '$default', autoDeploy: true, defaultRouteSettings: { throttlingBurstLimit: 10, throttlingRateLimit: 5 } }),
+    resource('aws:apigatewayv2/route:Route', 'get-things', 'rte0001', {
+      apiId: API_ID,
+      routeKey: 'GET /things',
+      target: 'integrations/int0001',
+    }),
+    resource('aws:apigatewayv2/route:Route', 'post-things', 'rte0002', {
+      apiId: API_ID,
+      routeKey: 'POST /things',
+      target: 'integrations/int0002',
+      authorizationType: 'JWT',
+      authorizerId: 'aut0001',
+    }),
+    resource('aws:apigatewayv2/route:Route', 'delete-things', 'rte0003', {
+      apiId: API_ID,
+      routeKey: 'DELETE /things/{id}',
+      target: 'integrations/int0001',
+    }),
+    resource('aws:apigatewayv2/stage:Stage', 'default-stage', '$default', {
+      apiId: API_ID,
+      name: '$default',
+      autoDeploy: true,
+      defaultRouteSettings: { throttlingBurstLimit: 10, throttlingRateLimit: 5 },
+    }),
     resource('aws:apigatewayv2/authorizer:Authorizer', 'jwt', 'aut0001', {
       apiId: API_ID,
       name: 'jwt',
@@ -189,15 +230,29 @@ export function fixtureResources(): GraphResource[] {
     }),
     resource('aws:iam/role:Role', 'worker-role', 'worker-role', {
       name: 'worker-role',
-      assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
       arn: roleArn,
       uniqueId: 'AROAFIXTUREWORKER',
-      inlinePolicies: [{ name: 'inline-logs', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: '*' }] }) }],
+      inlinePolicies: [
+        {
+          name: 'inline-logs',
+          policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: '*' }],
+          }),
+        },
+      ],
     }),
     resource('aws:iam/rolePolicy:RolePolicy', 'worker-policy', 'worker-role:worker-policy', {
       role: 'worker-role',
       name: 'worker-policy',
-      policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: DLQ_ARN }] }),
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: DLQ_ARN }],
+      }),
     }),
     resource('aws:iam/rolePolicyAttachment:RolePolicyAttachment', 'worker-basic', 'worker-role-1', {
       role: 'worker-role',
@@ -210,6 +265,9 @@ export function fixtureGraph(): StackGraphLike {
   const graph = new ResourceGraph(fixtureResources()) as StackGraphLike;
   graph.accountId = ACCOUNT;
   graph.region = REGION;
-  graph.config = { values: { 'shop:apiToken': CONFIG_SECRET, 'shop:greeting': 'hello' }, secretKeys: ['shop:apiToken'] };
+  graph.config = {
+    values: { 'shop:apiToken': CONFIG_SECRET, 'shop:greeting': 'hello' },
+    secretKeys: ['shop:apiToken'],
+  };
   return graph;
 }

@@ -29,7 +29,9 @@ describe('paginate', () => {
     const tooBig = () => paginate(items, { ...request, limit: 4 });
     const zero = () => paginate(items, { ...request, limit: 0 });
     // Assess
-    expect(tooBig).toThrow("1 validation error detected: Value '4' at 'limit' failed to satisfy constraint: Member must have value between 1 and 3");
+    expect(tooBig).toThrow(
+      "1 validation error detected: Value '4' at 'limit' failed to satisfy constraint: Member must have value between 1 and 3",
+    );
     expect(zero).toThrow(ControlPlaneError);
   });
 
@@ -38,7 +40,12 @@ describe('paginate', () => {
     const other = paginate(items, { ...request, operation: 'ListOthers' }).next;
     // Act
     const foreign = () => paginate(items, { ...request, token: other });
-    const garbage = () => paginate(items, { ...request, token: 'not-a-token', invalidToken: () => new ControlPlaneError('InvalidParameterValueException', 'Invalid marker.') });
+    const garbage = () =>
+      paginate(items, {
+        ...request,
+        token: 'not-a-token',
+        invalidToken: () => new ControlPlaneError('InvalidParameterValueException', 'Invalid marker.'),
+      });
     // Assess
     expect(foreign).toThrow('The NextToken provided is invalid.');
     expect(garbage).toThrow('Invalid marker.');

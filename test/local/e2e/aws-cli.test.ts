@@ -9,7 +9,10 @@ jest.setTimeout(300_000);
 
 const probe = spawnSync('aws', ['--version'], { encoding: 'utf8' });
 const cliAvailable = probe.error === undefined && probe.status === 0;
-if (!cliAvailable) console.warn(`aws-cli.test.ts: skipped, the AWS CLI is not on the PATH (${probe.error?.message ?? `exit ${String(probe.status)}`})`);
+if (!cliAvailable)
+  console.warn(
+    `aws-cli.test.ts: skipped, the AWS CLI is not on the PATH (${probe.error?.message ?? `exit ${String(probe.status)}`})`,
+  );
 const describeWithCli = cliAvailable ? describe : describe.skip;
 
 let cloud: RunningCloud;
@@ -34,9 +37,14 @@ function aws(...args: string[]): Promise<CliResult> {
     AWS_PAGER: '',
   };
   return new Promise((resolve) => {
-    execFile('aws', ['--endpoint-url', cloud.edge, '--output', 'json', ...args], { env, cwd: PROJECT_DIR }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'aws',
+      ['--endpoint-url', cloud.edge, '--output', 'json', ...args],
+      { env, cwd: PROJECT_DIR },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -66,14 +74,44 @@ describeWithCli('the AWS CLI inspects the local stack', () => {
     // Act
     const buses = await awsJson<{ EventBuses: { Name: string; Arn: string }[] }>('events', 'list-event-buses');
     const bus = buses.EventBuses.find((b) => b.Name !== 'default') as { Name: string; Arn: string };
-    const rules = await awsJson<{ Rules: { Name: string; Arn: string }[] }>('events', 'list-rules', '--event-bus-name', bus.Name);
-    const targets = await awsJson<{ Targets: { Id: string; Arn: string }[] }>('events', 'list-targets-by-rule', '--rule', rules.Rules[0].Name, '--event-bus-name', bus.Name);
-    const functions = await awsJson<{ Functions: { FunctionName: string; FunctionArn: string }[] }>('lambda', 'list-functions');
-    const config = await awsJson<{ FunctionArn: string }>('lambda', 'get-function-configuration', '--function-name', functions.Functions[0].FunctionName);
+    const rules = await awsJson<{ Rules: { Name: string; Arn: string }[] }>(
+      'events',
+      'list-rules',
+      '--event-bus-name',
+      bus.Name,
+    );
+    const targets = await awsJson<{ Targets: { Id: string; Arn: string }[] }>(
+      'events',
+      'list-targets-by-rule',
+      '--rule',
+      rules.Rules[0].Name,
+      '--event-bus-name',
+      bus.Name,
+    );
+    const functions = await awsJson<{ Functions: { FunctionName: string; FunctionArn: string }[] }>(
+      'lambda',
+      'list-functions',
+    );
+    const config = await awsJson<{ FunctionArn: string }>(
+      'lambda',
+      'get-function-configuration',
+      '--function-name',
+      functions.Functions[0].FunctionName,
+    );
     const pipes = await awsJson<{ Pipes: { Name: string }[] }>('pipes', 'list-pipes');
-    const pipe = await awsJson<{ Source: string; Target: string; RoleArn: string }>('pipes', 'describe-pipe', '--name', pipes.Pipes[0].Name);
+    const pipe = await awsJson<{ Source: string; Target: string; RoleArn: string }>(
+      'pipes',
+      'describe-pipe',
+      '--name',
+      pipes.Pipes[0].Name,
+    );
     const streams = await awsJson<{ Streams: { StreamArn: string }[] }>('dynamodbstreams', 'list-streams');
-    const role = await awsJson<{ Role: { Arn: string } }>('iam', 'get-role', '--role-name', pipe.RoleArn.slice(pipe.RoleArn.lastIndexOf('/') + 1));
+    const role = await awsJson<{ Role: { Arn: string } }>(
+      'iam',
+      'get-role',
+      '--role-name',
+      pipe.RoleArn.slice(pipe.RoleArn.lastIndexOf('/') + 1),
+    );
     // Assess
     expect(bus.Arn).toMatch(/^arn:aws:events:[a-z0-9-]+:\d{12}:event-bus\//);
     expect(rules.Rules.length).toBeGreaterThan(0);

@@ -11,9 +11,19 @@ import { customerToken, FakeEndpoint, PROJECT_DIR, pollUntil, RunningCloud, star
 jest.setTimeout(300_000);
 
 /** https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html */
-const DOCUMENTED_ERROR_CODES = ['CONNECTION_FAILURE', 'ERROR_FROM_TARGET', 'INTERNAL_ERROR', 'SDK_CLIENT_ERROR', 'THROTTLING', 'TIMEOUT', 'UNKNOWN'];
+const DOCUMENTED_ERROR_CODES = [
+  'CONNECTION_FAILURE',
+  'ERROR_FROM_TARGET',
+  'INTERNAL_ERROR',
+  'SDK_CLIENT_ERROR',
+  'THROTTLING',
+  'TIMEOUT',
+  'UNKNOWN',
+];
 let mode: 'accept' | 'fail' = 'accept';
-const carrier = new FakeEndpoint(() => (mode === 'accept' ? { status: 202, body: '{"accepted":true}' } : { status: 500, body: '{"error":"down"}' }));
+const carrier = new FakeEndpoint(() =>
+  mode === 'accept' ? { status: 202, body: '{"accepted":true}' } : { status: 500, body: '{"error":"down"}' },
+);
 let cloud: RunningCloud;
 const data = tempDataDir();
 /** The customer routes want a token of the user pool the local cloud plays. */
@@ -21,7 +31,11 @@ let auth: { authorization: string };
 
 async function upload(extra: Record<string, unknown>): Promise<string> {
   const body = { ...JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')), ...extra };
-  const response = await fetch(`${cloud.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
+  const response = await fetch(`${cloud.api}/uploads`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth },
+    body: JSON.stringify(body),
+  });
   const json = (await response.json()) as { Entries: { EventId: string }[] };
   return json.Entries[0].EventId;
 }
@@ -35,7 +49,9 @@ beforeAll(async () => {
   const local = await carrier.start();
   // The carrier targets retry with EventBridge's maximum (185 attempts over up to a day): about 7 hours of AWS time
   // with the local back-off, so this run compresses time further than the default to reach the DLQ in seconds.
-  cloud = await startCli(['--in-memory', '--data-dir', data.dir, '--config', `carrierEndpoint=${local}`], { LOCAL_TIME_COMPRESSION: '3000' });
+  cloud = await startCli(['--in-memory', '--data-dir', data.dir, '--config', `carrierEndpoint=${local}`], {
+    LOCAL_TIME_COMPRESSION: '3000',
+  });
   auth = { authorization: `Bearer ${await customerToken(data.dir, 'cust-0042')}` };
 });
 
@@ -50,12 +66,28 @@ describe('the stack with an external carrier', () => {
     // Prepare: the carrier hears of the new order and only acknowledges it.
     mode = 'accept';
     const id = await upload({ idempotencyKey: `cancel-${Date.now()}` });
-    await pollUntil(async () => carrier.requests.filter((r) => r.body.includes(id)).length, (n) => n >= 1, 60_000);
+    await pollUntil(
+      async () => carrier.requests.filter((r) => r.body.includes(id)).length,
+      (n) => n >= 1,
+      60_000,
+    );
     expect(await orderState(id)).toBe('pending');
     // Act
-    const response = await fetch(`${cloud.api}/cancellations`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ orderId: id, reason: 'changed my mind' }) });
-    const state = await pollUntil(() => orderState(id), (s) => s === 'cancelled', 60_000);
-    const told = await pollUntil(async () => carrier.requests.filter((r) => r.body.includes(id) && r.body.includes('cancelled')), (rs) => rs.length >= 1, 60_000);
+    const response = await fetch(`${cloud.api}/cancellations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ orderId: id, reason: 'changed my mind' }),
+    });
+    const state = await pollUntil(
+      () => orderState(id),
+      (s) => s === 'cancelled',
+      60_000,
+    );
+    const told = await pollUntil(
+      async () => carrier.requests.filter((r) => r.body.includes(id) && r.body.includes('cancelled')),
+      (rs) => rs.length >= 1,
+      60_000,
+    );
     // Assess
     expect(response.status).toBe(200);
     expect(state).toBe('cancelled');
@@ -71,14 +103,25 @@ describe('the stack with an external carrier', () => {
   it('leaves the event of a carrier that always fails in the carrier DLQ with EventBridge attributes', async () => {
     // Prepare
     mode = 'fail';
-    const sqs = new SQSClient({ endpoint: cloud.edge, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const sqs = new SQSClient({
+      endpoint: cloud.edge,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     // Act
     const id = await upload({ idempotencyKey: `fail-${Date.now()}` });
     const queues = await sqs.send(new ListQueuesCommand({}));
     const dlqUrl = (queues.QueueUrls ?? []).find((u) => u.includes('order-created-dlq')) as string;
     const message = await pollUntil(
       async () => {
-        const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 1 }));
+        const received = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: dlqUrl,
+            MaxNumberOfMessages: 10,
+            MessageAttributeNames: ['All'],
+            WaitTimeSeconds: 1,
+          }),
+        );
         return (received.Messages ?? []).find((m) => (m.Body ?? '').includes(id));
       },
       (m) => m !== undefined,

@@ -9,7 +9,16 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { customerToken, FakeEndpoint, PROJECT_DIR, pollUntil, RunningCloud, sleep, startCli, tempDataDir } from './harness';
+import {
+  customerToken,
+  FakeEndpoint,
+  PROJECT_DIR,
+  pollUntil,
+  RunningCloud,
+  sleep,
+  startCli,
+  tempDataDir,
+} from './harness';
 
 jest.setTimeout(400_000);
 
@@ -22,10 +31,19 @@ const tokens: Record<string, string> = {};
 
 const uploadBody = readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8');
 
-async function call(method: string, route: string, token: string | undefined, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function call(
+  method: string,
+  route: string,
+  token: string | undefined,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${cloud.api}${route}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(`${cloud.api}${route}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
@@ -38,7 +56,11 @@ async function upload(token: string, body: string = uploadBody): Promise<string>
 const orderOf = async (id: string, token: string) => call('GET', `/orders/${id}`, token);
 
 async function tableItems(): Promise<Record<string, unknown>[]> {
-  const client = new DynamoDBClient({ endpoint: cloud.edge, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint: cloud.edge,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     const tables = await client.send(new ListTablesCommand({}));
     const items = await client.send(new ScanCommand({ TableName: tables.TableNames?.[0], ConsistentRead: true }));
@@ -99,7 +121,11 @@ describe('customers act only on their own orders', () => {
     // Prepare: examples/upload.json names customer cust-0042; the token is Alice's.
     // Act
     const id = await upload(tokens.alice);
-    const mine = await pollUntil(() => orderOf(id, tokens.alice), (r) => r.status === 200, 30_000);
+    const mine = await pollUntil(
+      () => orderOf(id, tokens.alice),
+      (r) => r.status === 200,
+      30_000,
+    );
     const named = await orderOf(id, await customerToken(data.dir, 'cust-0042'));
 
     // Assess
@@ -112,7 +138,11 @@ describe('customers act only on their own orders', () => {
   it("does not show Bob's order to Alice: 404, as for an order that does not exist", async () => {
     // Prepare
     bobsOrder = await upload(tokens.bob, JSON.stringify({ ...JSON.parse(uploadBody), idempotencyKey: 'bob-1' }));
-    await pollUntil(() => orderOf(bobsOrder, tokens.bob), (r) => r.status === 200, 30_000);
+    await pollUntil(
+      () => orderOf(bobsOrder, tokens.bob),
+      (r) => r.status === 200,
+      30_000,
+    );
 
     // Act
     const asAlice = await orderOf(bobsOrder, tokens.alice);
@@ -125,9 +155,13 @@ describe('customers act only on their own orders', () => {
 
   it("refuses Alice's cancellation of Bob's order, keeps it visible, and leaves the order unchanged", async () => {
     // Act
-    const response = await call('POST', '/cancellations', tokens.alice, { orderId: bobsOrder, reason: 'I want it gone' });
+    const response = await call('POST', '/cancellations', tokens.alice, {
+      orderId: bobsOrder,
+      reason: 'I want it gone',
+    });
     const refusal = await pollUntil(
-      async () => (await tableItems()).find((i) => i.orderId === bobsOrder && String(i.id).startsWith('refused-cancellation#')),
+      async () =>
+        (await tableItems()).find((i) => i.orderId === bobsOrder && String(i.id).startsWith('refused-cancellation#')),
       (found) => found !== undefined,
       30_000,
     );
@@ -135,7 +169,11 @@ describe('customers act only on their own orders', () => {
 
     // Assess
     expect(response.status).toBe(200);
-    expect(refusal).toMatchObject({ requestedBy: ALICE, refusal: 'The requester does not own the order', requestedReason: 'I want it gone' });
+    expect(refusal).toMatchObject({
+      requestedBy: ALICE,
+      refusal: 'The requester does not own the order',
+      requestedReason: 'I want it gone',
+    });
     expect(bobsView.json).toMatchObject({ id: bobsOrder, state: 'pending', reason: 'Waiting for shipping' });
     expect(bobsView.json).not.toHaveProperty('cancellationReason');
   });
@@ -143,7 +181,11 @@ describe('customers act only on their own orders', () => {
   it('lets Bob cancel his own order', async () => {
     // Act
     await call('POST', '/cancellations', tokens.bob, { orderId: bobsOrder, reason: 'Ordered the wrong edition' });
-    const final = await pollUntil(() => orderOf(bobsOrder, tokens.bob), (r) => r.json.state === 'cancelled', 30_000);
+    const final = await pollUntil(
+      () => orderOf(bobsOrder, tokens.bob),
+      (r) => r.json.state === 'cancelled',
+      30_000,
+    );
 
     // Assess
     expect(final.json).toMatchObject({ state: 'cancelled', cancellationReason: 'Ordered the wrong edition' });
@@ -161,16 +203,26 @@ describe("the README's customer-token flow", () => {
       .split('\n')
       .map((line) => line.replace(/\s+#.*$/, ''))
       .filter((line) => line.startsWith('TOKEN=') || line.startsWith('curl -s -X POST'))
-      .map((line) => line.replaceAll('http://127.0.0.1:3000', cloud.api).replace(/npm run (-s|--silent) token --/, `$& --data-dir ${data.dir}`));
+      .map((line) =>
+        line
+          .replaceAll('http://127.0.0.1:3000', cloud.api)
+          .replace(/npm run (-s|--silent) token --/, `$& --data-dir ${data.dir}`),
+      );
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain(`token -- --data-dir ${data.dir} --customer `);
     expect(lines[1]).toContain(`${cloud.api}/uploads`);
 
     // Act
-    const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${lines.join('\n')}`], { cwd: PROJECT_DIR });
+    const { stdout } = await promisify(execFile)('bash', ['-c', `set -euo pipefail\n${lines.join('\n')}`], {
+      cwd: PROJECT_DIR,
+    });
     const answer = JSON.parse(stdout) as { Entries: { EventId: string }[]; FailedEntryCount: number };
     const token = await customerToken(data.dir, /--customer ([^\s)]+)/.exec(lines[0])?.[1] ?? '');
-    const order = await pollUntil(() => orderOf(answer.Entries[0].EventId, token), (r) => r.status === 200, 30_000);
+    const order = await pollUntil(
+      () => orderOf(answer.Entries[0].EventId, token),
+      (r) => r.status === 200,
+      30_000,
+    );
 
     // Assess
     expect(answer.FailedEntryCount).toBe(0);
@@ -183,10 +235,14 @@ describe('local secrets', () => {
     // Prepare
     const other = tempDataDir();
     const marker = `configured-${Date.now()}`;
-    const firstToken = (JSON.parse(readFileSync(path.join(data.dir, 'secrets.json'), 'utf8')) as Record<string, string>)['random:callback-token'];
+    const firstToken = (
+      JSON.parse(readFileSync(path.join(data.dir, 'secrets.json'), 'utf8')) as Record<string, string>
+    )['random:callback-token'];
     try {
       // Act
-      const second = await startCli(['--data-dir', other.dir, '--config-env', 'carrierApiKey=E2E_CARRIER_KEY'], { E2E_CARRIER_KEY: marker });
+      const second = await startCli(['--data-dir', other.dir, '--config-env', 'carrierApiKey=E2E_CARRIER_KEY'], {
+        E2E_CARRIER_KEY: marker,
+      });
       const output = second.output();
       await second.stop();
 

@@ -44,14 +44,24 @@ it('keeps the customer email, name and address out of the catch-all log, the arc
   upload.customer.email = `pii-check-${stamp}@example.com`;
   upload.shippingAddress.name = `Grace Hopper ${stamp}`;
   upload.idempotencyKey = `pii-check-${stamp}`;
-  const customerData = [upload.customer.email, upload.shippingAddress.name, upload.shippingAddress.line1, upload.shippingAddress.postalCode];
+  const customerData = [
+    upload.customer.email,
+    upload.shippingAddress.name,
+    upload.shippingAddress.line1,
+    upload.shippingAddress.postalCode,
+  ];
 
   // Act: upload, and wait until the order has shipped (every order change has then passed the bus)
   const authorization = `Bearer ${await customerToken(data.dir, 'cust-0042')}`;
-  const response = await fetch(`${cloud.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(upload) });
+  const response = await fetch(`${cloud.api}/uploads`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify(upload),
+  });
   const id = ((await response.json()) as { Entries: { EventId: string }[] }).Entries[0].EventId;
   const shipped = await pollUntil(
-    async () => (await fetch(`${cloud.api}/orders/${id}`, { headers: { authorization } })).json() as Promise<{ state?: string }>,
+    async () =>
+      (await fetch(`${cloud.api}/orders/${id}`, { headers: { authorization } })).json() as Promise<{ state?: string }>,
     (order) => order.state === 'shipped',
     90_000,
   );
@@ -70,6 +80,7 @@ it('keeps the customer email, name and address out of the catch-all log, the arc
   expect(Object.values(archives).join('\n')).toContain(id);
   expect(Object.keys(handlerLogs).length).toBeGreaterThan(0);
   for (const [name, text] of Object.entries({ ...catchAll, ...archives, ...handlerLogs })) {
-    for (const value of customerData) expect({ file: name, leaks: text.includes(value) }).toEqual({ file: name, leaks: false });
+    for (const value of customerData)
+      expect({ file: name, leaks: text.includes(value) }).toEqual({ file: name, leaks: false });
   }
 });

@@ -48,7 +48,12 @@ export interface StartCliOptions {
   ports?: { api: number; edge: number };
 }
 
-export async function startCli(args: string[], env: Record<string, string> = {}, timeoutMs = 150_000, options: StartCliOptions = {}): Promise<RunningCloud> {
+export async function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 150_000,
+  options: StartCliOptions = {},
+): Promise<RunningCloud> {
   const port = options.ports?.api ?? (await freePort());
   const edgePort = options.ports?.edge ?? (await freePort());
   const child: ChildProcess = spawn(TSX, ['local/cli.ts', ...args], {
@@ -62,7 +67,10 @@ export async function startCli(args: string[], env: Record<string, string> = {},
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let done = false;
-  exited.then(() => (done = true), () => undefined);
+  exited.then(
+    () => (done = true),
+    () => undefined,
+  );
 
   const started = Date.now();
   while (!output.includes('\nReady.')) {
@@ -99,7 +107,11 @@ export async function startCli(args: string[], env: Record<string, string> = {},
 }
 
 /** A customer's access token from the running local cloud's issuer: what `npm run token -- --customer <id>` prints. */
-export function customerToken(dataDir: string, customer: string, options: Partial<Omit<TokenOptions, 'customer' | 'dataDir'>> = {}): Promise<string> {
+export function customerToken(
+  dataDir: string,
+  customer: string,
+  options: Partial<Omit<TokenOptions, 'customer' | 'dataDir'>> = {},
+): Promise<string> {
   return tokenFor({ customer, dataDir, expiresIn: 3600, ...options }, PROJECT_DIR);
 }
 
@@ -108,7 +120,12 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `read` until `done(value)` or the timeout; returns the last value. */
-export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000, everyMs = 300): Promise<T> {
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 60_000,
+  everyMs = 300,
+): Promise<T> {
   const started = Date.now();
   let value = await read();
   while (!done(value) && Date.now() - started < timeoutMs) {
@@ -137,7 +154,12 @@ export class FakeEndpoint {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const request = {
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
         this.requests.push(request);
         const answer = this.respond(request);
         res.writeHead(answer.status, { 'content-type': 'application/json' });

@@ -7,7 +7,12 @@ import type { StackGraph } from '../../../local/model/load';
 import { Edit, edited } from '../iam/graph-edits';
 import { PROJECT_DIR, pollUntil, tempDataDir } from './harness';
 
-export const T = { queue: 'aws:sqs/queue:Queue', bus: 'aws:cloudwatch/eventBus:EventBus', table: 'aws:dynamodb/table:Table', api: 'aws:apigatewayv2/api:Api' };
+export const T = {
+  queue: 'aws:sqs/queue:Queue',
+  bus: 'aws:cloudwatch/eventBus:EventBus',
+  table: 'aws:dynamodb/table:Table',
+  api: 'aws:apigatewayv2/api:Api',
+};
 /** A user's own credentials (not a function's): the account's administrator, allowed everything. */
 export const ADMIN = { accessKeyId: 'AKIAUSEREXAMPLE00001', secretAccessKey: 'user-secret' };
 
@@ -40,18 +45,28 @@ export function physical(graph: StackGraph, type: string, name: string): { arn: 
 
 export async function drain(cloud: CloudHandle, queueName: string, waitMs = 60_000) {
   const arn = physical(cloud.graph, T.queue, queueName).arn;
-  const got = await pollUntil(() => cloud.services.sqs.receiveMessages(arn, 10, 0, 0, { messageAttributeNames: ['All'] }), (m) => m.length > 0, waitMs, 250);
+  const got = await pollUntil(
+    () => cloud.services.sqs.receiveMessages(arn, 10, 0, 0, { messageAttributeNames: ['All'] }),
+    (m) => m.length > 0,
+    waitMs,
+    250,
+  );
   return got;
 }
 
 export function putEvents(cloud: CloudHandle, entries: { Source: string; DetailType: string; Detail: string }[]) {
   const client = new EventBridgeClient({ endpoint: cloud.urls.edge, region: cloud.graph.region, credentials: ADMIN });
   const bus = physical(cloud.graph, T.bus, 'orders').name;
-  return client.send(new PutEventsCommand({ Entries: entries.map((e) => ({ ...e, EventBusName: bus })) })).finally(() => client.destroy());
+  return client
+    .send(new PutEventsCommand({ Entries: entries.map((e) => ({ ...e, EventBusName: bus })) }))
+    .finally(() => client.destroy());
 }
 
 export function uploadBody(): string {
-  const example = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<string, unknown>;
+  const example = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   return JSON.stringify({ ...example, idempotencyKey: `iam-${Date.now()}-${Math.random().toString(36).slice(2)}` });
 }
 
@@ -64,4 +79,3 @@ export function accessLog(lines: string[], routeKey: string): Record<string, str
   }
   return undefined;
 }
-

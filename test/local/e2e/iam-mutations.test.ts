@@ -27,16 +27,30 @@ describe('IAM mutations of the real stack, end to end: handler calls, targets, t
   beforeAll(async () => {
     run = await startMutated((graph) => [
       // 1
-      editPolicy(Types.rolePolicy, 'capture-order-policy', 'policy', (doc) => ({ ...doc, Statement: doc.Statement.filter((s) => s.Sid !== 'OrdersTableItems') })),
+      editPolicy(Types.rolePolicy, 'capture-order-policy', 'policy', (doc) => ({
+        ...doc,
+        Statement: doc.Statement.filter((s) => s.Sid !== 'OrdersTableItems'),
+      })),
       // 2
       editPolicy(Types.rolePolicy, 'orders-order-created-invoke-policy', 'policy', (doc) => ({
         ...doc,
-        Statement: doc.Statement.map((s) => ({ ...s, Resource: [`arn:aws:events:${graph.region}:${graph.accountId}:api-destination/another-carrier/*`] })),
+        Statement: doc.Statement.map((s) => ({
+          ...s,
+          Resource: [`arn:aws:events:${graph.region}:${graph.accountId}:api-destination/another-carrier/*`],
+        })),
       })),
       // 3
-      editPolicy(Types.rolePolicy, 'order-changes-policy', 'policy', (doc) => ({ ...doc, Statement: doc.Statement.filter((s) => s.Sid !== 'PutEventsOnBus') })),
+      editPolicy(Types.rolePolicy, 'order-changes-policy', 'policy', (doc) => ({
+        ...doc,
+        Statement: doc.Statement.filter((s) => s.Sid !== 'PutEventsOnBus'),
+      })),
       // 4
-      setProperty(Types.permission, 'orders-api-authorizer-invoke', 'sourceArn', `${String(graph.ofType(T.api)[0].state.executionArn)}/authorizers/other`),
+      setProperty(
+        Types.permission,
+        'orders-api-authorizer-invoke',
+        'sourceArn',
+        `${String(graph.ofType(T.api)[0].state.executionArn)}/authorizers/other`,
+      ),
       // 5
       remove(Types.permission, 'orders-shipment-confirmed-invoke'),
       remove(Types.queuePolicy, 'orders-shipment-confirmed-dlq-policy'),
@@ -52,14 +66,24 @@ describe('IAM mutations of the real stack, end to end: handler calls, targets, t
     const report = run.cloud.iam.report;
     expect(run.cloud.iam.enabled).toBe(true);
     expect(report?.denials.map((d) => d.request.action).sort()).toEqual(
-      ['events:InvokeApiDestination', 'events:PutEvents', 'lambda:InvokeFunction', 'lambda:InvokeFunction', 'sqs:SendMessage'].sort(),
+      [
+        'events:InvokeApiDestination',
+        'events:PutEvents',
+        'lambda:InvokeFunction',
+        'lambda:InvokeFunction',
+        'sqs:SendMessage',
+      ].sort(),
     );
   });
 
   it("1. a handler's table grant removed: its SDK call is denied with AccessDeniedException and the event ends in its failure queue", async () => {
     // Act
     const token = await customerToken(run.dataDir, 'cust-iam-1');
-    const accepted = await fetch(`${run.cloud.urls.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: uploadBody() });
+    const accepted = await fetch(`${run.cloud.urls.api}/uploads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: uploadBody(),
+    });
     const failed = await drain(run.cloud, 'capture-order-failures');
 
     // Assess
@@ -71,55 +95,106 @@ describe('IAM mutations of the real stack, end to end: handler calls, targets, t
       /^User: arn:aws:sts::\d{12}:assumed-role\/capture-order-role-\w+\/capture-order-dev is not authorized to perform: dynamodb:\w+ on resource: arn:aws:dynamodb:[^ ]+:table\/orders-\w+ because no identity-based policy allows the dynamodb:\w+ action$/,
     );
     // Logged once, with the statement that would fix it.
-    const denials = run.lines.filter((l) => l.includes('[iam] DENIED') && l.includes('capture-order-dev is not authorized'));
+    const denials = run.lines.filter(
+      (l) => l.includes('[iam] DENIED') && l.includes('capture-order-dev is not authorized'),
+    );
     expect(denials).toHaveLength(1);
-    expect(denials[0]).toMatch(/Fix: add to an identity policy of arn:aws:iam::\d{12}:role\/capture-order-role-\w+: \{"Effect":"Allow","Action":"dynamodb:\w+","Resource":"arn:aws:dynamodb:/);
+    expect(denials[0]).toMatch(
+      /Fix: add to an identity policy of arn:aws:iam::\d{12}:role\/capture-order-role-\w+: \{"Effect":"Allow","Action":"dynamodb:\w+","Resource":"arn:aws:dynamodb:/,
+    );
   });
 
-  it('2. the API destination role narrowed: the event is dead-lettered with NO_PERMISSIONS and AWS\'s message', async () => {
-    const detail = { orderId: 'o-iam-2', state: 'pending', reason: '', change: 'INSERT', updatedAt: new Date().toISOString(), changeId: 'c-iam-2' };
-    await putEvents(run.cloud, [{ Source: EventSources.ordersTable, DetailType: DetailTypes.orderChanged, Detail: JSON.stringify(detail) }]);
+  it("2. the API destination role narrowed: the event is dead-lettered with NO_PERMISSIONS and AWS's message", async () => {
+    const detail = {
+      orderId: 'o-iam-2',
+      state: 'pending',
+      reason: '',
+      change: 'INSERT',
+      updatedAt: new Date().toISOString(),
+      changeId: 'c-iam-2',
+    };
+    await putEvents(run.cloud, [
+      { Source: EventSources.ordersTable, DetailType: DetailTypes.orderChanged, Detail: JSON.stringify(detail) },
+    ]);
     const dead = await drain(run.cloud, 'orders-order-created-dlq');
     expect(dead).toHaveLength(1);
     expect(dead[0].MessageAttributes?.ERROR_CODE?.StringValue).toBe('NO_PERMISSIONS');
-    expect(dead[0].MessageAttributes?.ERROR_MESSAGE?.StringValue).toMatch(/assumed-role\/orders-order-created-invoke-role-\w+\/events is not authorized to perform: events:InvokeApiDestination/);
+    expect(dead[0].MessageAttributes?.ERROR_MESSAGE?.StringValue).toMatch(
+      /assumed-role\/orders-order-created-invoke-role-\w+\/events is not authorized to perform: events:InvokeApiDestination/,
+    );
     expect(dead[0].MessageAttributes?.RETRY_ATTEMPTS?.StringValue).toBe('0');
     expect((JSON.parse(dead[0].Body) as { detail: { orderId: string } }).detail.orderId).toBe('o-iam-2');
   });
 
   it('3. the pipe role without events:PutEvents: the records go to the pipe DLQ', async () => {
     const table = physical(run.cloud.graph, T.table, 'orders').name;
-    const client = new DynamoDBClient({ endpoint: run.cloud.urls.edge, region: run.cloud.graph.region, credentials: ADMIN });
+    const client = new DynamoDBClient({
+      endpoint: run.cloud.urls.edge,
+      region: run.cloud.graph.region,
+      credentials: ADMIN,
+    });
     try {
-      await client.send(new PutItemCommand({ TableName: table, Item: { id: { S: 'o-iam-3' }, state: { S: 'pending' }, reason: { S: '' }, updatedAt: { S: new Date().toISOString() } } }));
+      await client.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: {
+            id: { S: 'o-iam-3' },
+            state: { S: 'pending' },
+            reason: { S: '' },
+            updatedAt: { S: new Date().toISOString() },
+          },
+        }),
+      );
     } finally {
       client.destroy();
     }
     const dead = await drain(run.cloud, 'order-changes-dlq', 120_000);
     expect(dead).toHaveLength(1);
-    expect(run.lines.some((l) => /\[iam\] DENIED User: arn:aws:sts::\d{12}:assumed-role\/order-changes-role-\w+\/pipes is not authorized to perform: events:PutEvents/.test(l))).toBe(true);
+    expect(
+      run.lines.some((l) =>
+        /\[iam\] DENIED User: arn:aws:sts::\d{12}:assumed-role\/order-changes-role-\w+\/pipes is not authorized to perform: events:PutEvents/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
     expect(run.lines.some((l) => l.includes('AccessDeniedException') && l.includes('[pipes]'))).toBe(true);
   });
 
   it("4. the authorizer's permission for another authorizer: 500, and the access log's authorizerError says why", async () => {
-    const response = await fetch(`${run.cloud.urls.api}/confirm-shipment`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Basic Y2FycmllcjpzZWNyZXQ=' }, body: '{"order_id":"o-iam-4"}' });
+    const response = await fetch(`${run.cloud.urls.api}/confirm-shipment`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Basic Y2FycmllcjpzZWNyZXQ=' },
+      body: '{"order_id":"o-iam-4"}',
+    });
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({ message: 'Internal Server Error' });
-    const entry = await pollUntil(async () => accessLog(run.lines, 'POST /confirm-shipment'), (e) => e !== undefined, 10_000, 100);
+    const entry = await pollUntil(
+      async () => accessLog(run.lines, 'POST /confirm-shipment'),
+      (e) => e !== undefined,
+      10_000,
+      100,
+    );
     expect(entry?.authorizerError).toBe(HttpApiErrors.invokeAuthorizer);
   });
 
   it("5. a DLQ's queue policy removed: the target's failure is dead-lettered, and the dead letter is refused and dropped", async () => {
-    await putEvents(run.cloud, [{ Source: EventSources.carrier, DetailType: DetailTypes.shipmentConfirmed, Detail: JSON.stringify({ order_id: 'o-iam-5', tracking_number: 'T5' }) }]);
+    await putEvents(run.cloud, [
+      {
+        Source: EventSources.carrier,
+        DetailType: DetailTypes.shipmentConfirmed,
+        Detail: JSON.stringify({ order_id: 'o-iam-5', tracking_number: 'T5' }),
+      },
+    ]);
     const dropped = await pollUntil(
       async () => run.lines.find((l) => l.includes('lost, InvocationsFailedToBeSentToDlq')),
       (l) => l !== undefined,
       30_000,
       200,
     );
-    expect(dropped).toMatch(/lost, InvocationsFailedToBeSentToDlq: DLQ arn:aws:sqs:[^ ]+:orders-shipment-confirmed-dlq-\w+ refused it: User: events\.amazonaws\.com is not authorized to perform: sqs:SendMessage/);
+    expect(dropped).toMatch(
+      /lost, InvocationsFailedToBeSentToDlq: DLQ arn:aws:sqs:[^ ]+:orders-shipment-confirmed-dlq-\w+ refused it: User: events\.amazonaws\.com is not authorized to perform: sqs:SendMessage/,
+    );
     const queue = physical(run.cloud.graph, T.queue, 'orders-shipment-confirmed-dlq').arn;
     expect(await run.cloud.services.sqs.receiveMessages(queue, 10, 0, 0)).toEqual([]);
   });
 });
-

@@ -12,7 +12,10 @@ import { customerToken, PROJECT_DIR, RunningCloud, sleep, startCli, tempDataDir 
 jest.setTimeout(240_000);
 
 const ORDERS = 40;
-const example = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<string, unknown>;
+const example = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 interface Accounting {
   shipped: string[];
@@ -27,8 +30,15 @@ async function uploadBatch(cloud: RunningCloud, token: string, count: number, la
   const ids: string[] = [];
   const one = async (n: number): Promise<void> => {
     try {
-      const body = JSON.stringify({ ...example, idempotencyKey: `${label}-${n}-${Math.random().toString(36).slice(2)}` });
-      const response = await fetch(`${cloud.api}/uploads`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
+      const body = JSON.stringify({
+        ...example,
+        idempotencyKey: `${label}-${n}-${Math.random().toString(36).slice(2)}`,
+      });
+      const response = await fetch(`${cloud.api}/uploads`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+      });
       if (response.status !== 200) return;
       const json = (await response.json()) as { Entries?: { EventId?: string }[] };
       const id = json.Entries?.[0]?.EventId;
@@ -46,7 +56,11 @@ async function uploadBatch(cloud: RunningCloud, token: string, count: number, la
 
 /** Where each EventId ended: the order's state through the API, else the DLQs (read through SQS on the edge). */
 async function account(cloud: RunningCloud, token: string, ids: string[], timeoutMs: number): Promise<Accounting> {
-  const sqs = new SQSClient({ endpoint: cloud.edge, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const sqs = new SQSClient({
+    endpoint: cloud.edge,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const dlqBodies: string[] = [];
   const started = Date.now();
   let result: Accounting;
@@ -56,7 +70,9 @@ async function account(cloud: RunningCloud, token: string, ids: string[], timeou
       const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({}));
       for (const QueueUrl of QueueUrls) {
         for (;;) {
-          const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }));
+          const { Messages = [] } = await sqs.send(
+            new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
+          );
           dlqBodies.push(...Messages.map((m) => m.Body ?? ''));
           if (Messages.length === 0) break;
         }
@@ -99,7 +115,11 @@ describe('nothing lost', () => {
       const result = await account(cloud, token, ids, 90_000);
       const summary = `killed after ${killAfterMs} ms, accounted ${Math.round((Date.now() - restarted) / 1000)} s after the restart; ${ids.length} EventIds: ${result.shipped.length} shipped, ${result.rejected.length} rejected, ${result.deadLettered.length} dead-lettered`;
       console.log(`nothing lost (a): ${summary}`);
-      expect({ summary, stranded: result.stranded, missing: result.missing }).toEqual({ summary, stranded: [], missing: [] });
+      expect({ summary, stranded: result.stranded, missing: result.missing }).toEqual({
+        summary,
+        stranded: [],
+        missing: [],
+      });
     } finally {
       await cloud?.stop();
       data.remove();
@@ -113,12 +133,18 @@ describe('nothing lost', () => {
       cloud = await startCli(['--data-dir', data.dir], {}, 150_000);
       const edge = cloud.edge;
       const token = await customerToken(data.dir, 'cust-0042');
-      const health = async (): Promise<{ status: number; body: { status: string; dependencies: { dynamodb: { status: string; pid: number; restarts: number } } } }> => {
+      const health = async (): Promise<{
+        status: number;
+        body: { status: string; dependencies: { dynamodb: { status: string; pid: number; restarts: number } } };
+      }> => {
         const response = await fetch(`${edge}/_local/health`);
         return { status: response.status, body: (await response.json()) as never };
       };
       const before = await health();
-      expect(before).toMatchObject({ status: 200, body: { status: 'ok', dependencies: { dynamodb: { status: 'up', restarts: 0 } } } });
+      expect(before).toMatchObject({
+        status: 200,
+        body: { status: 'ok', dependencies: { dynamodb: { status: 'up', restarts: 0 } } },
+      });
 
       const uploading = uploadBatch(cloud, token, ORDERS, 'ddb');
       await sleep(300 + Math.floor(Math.random() * 1000));
@@ -127,7 +153,10 @@ describe('nothing lost', () => {
       // Noticed within a second, on the edge's health endpoint and on the console.
       let during = await health();
       while (during.body.dependencies.dynamodb.status === 'up' && Date.now() - killedAt < 1000) during = await health();
-      expect(during).toMatchObject({ status: 503, body: { status: 'degraded', dependencies: { dynamodb: { status: 'restarting' } } } });
+      expect(during).toMatchObject({
+        status: 503,
+        body: { status: 'degraded', dependencies: { dynamodb: { status: 'restarting' } } },
+      });
       const ids = await uploading;
 
       // Back without a restart of the local cloud: same port, same data; a new order goes all the way again.
@@ -136,8 +165,13 @@ describe('nothing lost', () => {
         await sleep(250);
         after = await health();
       }
-      expect(after).toMatchObject({ status: 200, body: { status: 'ok', dependencies: { dynamodb: { status: 'up', restarts: 1 } } } });
-      expect(cloud.output()).toMatch(/DynamoDB Local exited unexpectedly \(code null, signal SIGKILL\); restarting it on port \d+ with its data/);
+      expect(after).toMatchObject({
+        status: 200,
+        body: { status: 'ok', dependencies: { dynamodb: { status: 'up', restarts: 1 } } },
+      });
+      expect(cloud.output()).toMatch(
+        /DynamoDB Local exited unexpectedly \(code null, signal SIGKILL\); restarting it on port \d+ with its data/,
+      );
       expect(cloud.output()).toMatch(/DynamoDB Local is back on port \d+/);
       const [fresh] = await uploadBatch(cloud, token, 1, 'ddb-after');
       ids.push(fresh);
@@ -145,7 +179,11 @@ describe('nothing lost', () => {
       expect(result.shipped).toContain(fresh);
       const summary = `accounted ${Math.round((Date.now() - killedAt) / 1000)} s after the kill; ${ids.length} EventIds: ${result.shipped.length} shipped, ${result.rejected.length} rejected, ${result.deadLettered.length} dead-lettered`;
       console.log(`nothing lost (b): ${summary}`);
-      expect({ summary, stranded: result.stranded, missing: result.missing }).toEqual({ summary, stranded: [], missing: [] });
+      expect({ summary, stranded: result.stranded, missing: result.missing }).toEqual({
+        summary,
+        stranded: [],
+        missing: [],
+      });
     } finally {
       await cloud?.stop();
       data.remove();

@@ -12,7 +12,11 @@ export interface LocalDynamo {
 /** A real DynamoDB Local (in memory) with table and streams clients. */
 export async function startLocalDynamo(): Promise<LocalDynamo> {
   const handle = await startDynamoDbLocal({ inMemory: true });
-  const config = { endpoint: handle.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const config = {
+    endpoint: handle.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
   const client = new DynamoDBClient(config);
   const streams = new DynamoDBStreamsClient(config);
   return {

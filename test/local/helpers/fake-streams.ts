@@ -78,7 +78,9 @@ export class FakeStreams {
             ParentShardId: s.parent,
             SequenceNumberRange: {
               StartingSequenceNumber: s.records[0]?.dynamodb?.SequenceNumber ?? '0',
-              EndingSequenceNumber: s.closed ? (s.records[s.records.length - 1]?.dynamodb?.SequenceNumber ?? '0') : undefined,
+              EndingSequenceNumber: s.closed
+                ? (s.records[s.records.length - 1]?.dynamodb?.SequenceNumber ?? '0')
+                : undefined,
             },
           })),
         },

@@ -11,7 +11,11 @@ export class FakeSqs {
   readonly messages: SentMessage[] = [];
   constructor(private readonly failFor: (queue: string) => Error | undefined = () => undefined) {}
 
-  sendMessage(queue: string, body: string, attributes?: Record<string, { DataType: string; StringValue: string }>): { MessageId: string } {
+  sendMessage(
+    queue: string,
+    body: string,
+    attributes?: Record<string, { DataType: string; StringValue: string }>,
+  ): { MessageId: string } {
     const error = this.failFor(queue);
     if (error) throw error;
     this.messages.push({ queue, body, attributes });

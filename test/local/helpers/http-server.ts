@@ -9,7 +9,10 @@ export interface RecordedRequest {
   at: number;
 }
 
-export type Responder = (request: RecordedRequest, index: number) => { status: number; headers?: Record<string, string>; body?: string; delayMs?: number };
+export type Responder = (
+  request: RecordedRequest,
+  index: number,
+) => { status: number; headers?: Record<string, string>; body?: string; delayMs?: number };
 
 export interface TestServer {
   url: string;

@@ -25,7 +25,16 @@ export class TestBundles {
     const entry = path.join(outDir, 'src.ts');
     fs.writeFileSync(entry, source);
     const bundlePath = path.join(outDir, 'index.js');
-    buildSync({ entryPoints: [entry], outfile: bundlePath, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['@aws-sdk/*'], logLevel: 'silent' });
+    buildSync({
+      entryPoints: [entry],
+      outfile: bundlePath,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['@aws-sdk/*'],
+      logLevel: 'silent',
+    });
     return {
       name,
       arn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,

@@ -14,14 +14,17 @@ beforeAll(async () => {
   report = await iamReport(graph);
 }, 60000);
 
-const hop = (r: IamReport, action: string, resourcePart: string) => r.checks.filter((c) => c.request.action === action && c.request.resource.includes(resourcePart));
+const hop = (r: IamReport, action: string, resourcePart: string) =>
+  r.checks.filter((c) => c.request.action === action && c.request.resource.includes(resourcePart));
 
 describe('iamReport on the real stack', () => {
   it('checks every service-to-service hop the local cloud performs', () => {
     const byAction = (action: string) => report.checks.filter((c) => c.request.action === action).length;
     const functions = graph.ofType('aws:lambda/function:Function').length;
     const targets = graph.ofType('aws:cloudwatch/eventTarget:EventTarget');
-    const integrationsWithRole = graph.ofType('aws:apigatewayv2/integration:Integration').filter((i) => i.state.credentialsArn).length;
+    const integrationsWithRole = graph
+      .ofType('aws:apigatewayv2/integration:Integration')
+      .filter((i) => i.state.credentialsArn).length;
     const apiDestinationTargets = targets.filter((t) => String(t.state.arn).includes(':api-destination/')).length;
     // Assume role: every integration role, every target role, the pipe, every function's execution role.
     expect(byAction('sts:AssumeRole')).toBe(integrationsWithRole + apiDestinationTargets + 1 + functions);
@@ -43,7 +46,9 @@ describe('iamReport on the real stack', () => {
 
   it('builds each request from the request-context table: EventBridge sends the rule ARN and account to Lambda', () => {
     const [invoke] = hop(report, 'lambda:InvokeFunction', 'function:capture-order');
-    const target = graph.ofType('aws:cloudwatch/eventTarget:EventTarget').find((t) => String(t.state.arn).includes('capture-order'));
+    const target = graph
+      .ofType('aws:cloudwatch/eventTarget:EventTarget')
+      .find((t) => String(t.state.arn).includes('capture-order'));
     const rule = graph.ofType('aws:cloudwatch/eventRule:EventRule').find((r) => r.state.name === target?.state.rule);
     expect(invoke.request).toEqual({
       caller: { type: 'service', service: 'events.amazonaws.com' },
@@ -56,7 +61,9 @@ describe('iamReport on the real stack', () => {
 
   it('denies nothing on the stack as declared: green locally means green on AWS', () => {
     expect(report.denials.map((d) => d.hop)).toEqual([]);
-    expect(formatIamReport(report).split('\n')[0]).toBe(`IAM: ${report.checks.length} permission checks on this stack's hops, 0 would be denied on AWS`);
+    expect(formatIamReport(report).split('\n')[0]).toBe(
+      `IAM: ${report.checks.length} permission checks on this stack's hops, 0 would be denied on AWS`,
+    );
   });
 
   it('reports policy actions AWS does not know, from iam-data, and grants that can never match', () => {
@@ -68,13 +75,23 @@ describe('iamReport on the real stack', () => {
       graph,
       editPolicy(Types.rolePolicy, 'capture-order-policy', 'policy', (doc) => ({
         ...doc,
-        Statement: [...doc.Statement, { Effect: 'Allow', Action: ['dynamodb:TransactWriteItems', 'dynamodb:ListStreams'], Resource: [String(doc.Statement[1]?.Resource ?? 'arn:aws:dynamodb:us-east-1:123456789012:table/t')] }],
+        Statement: [
+          ...doc.Statement,
+          {
+            Effect: 'Allow',
+            Action: ['dynamodb:TransactWriteItems', 'dynamodb:ListStreams'],
+            Resource: [String(doc.Statement[1]?.Resource ?? 'arn:aws:dynamodb:us-east-1:123456789012:table/t')],
+          },
+        ],
       })),
     );
     return iamReport(ignored).then((r) => {
       const messages = r.catalog.map((f) => `${f.action}: ${f.message}`);
       expect(messages).toHaveLength(2);
-      for (const message of messages) expect(message).toMatch(/^(dynamodb:TransactWriteItems: unknown action|dynamodb:ListStreams: .*supports only Resource "\*")/);
+      for (const message of messages)
+        expect(message).toMatch(
+          /^(dynamodb:TransactWriteItems: unknown action|dynamodb:ListStreams: .*supports only Resource "\*")/,
+        );
     });
     // Every check's resource is of a type its action applies to (a check failing this is a bug in the hops).
     expect(report.catalog.filter((f) => !f.where.startsWith('arn:'))).toEqual([]);

@@ -7,7 +7,9 @@ import {
   secretPlaceholder,
 } from '../../../local/model/config';
 
-const project = parseProjectFile('name: shop\nruntime: nodejs\nconfig:\n  greeting:\n    type: string\n    default: hello\n');
+const project = parseProjectFile(
+  'name: shop\nruntime: nodejs\nconfig:\n  greeting:\n    type: string\n    default: hello\n',
+);
 
 const stackFile = `
 config:
@@ -38,14 +40,21 @@ describe('stack config resolution', () => {
     const again = resolveConfig(project, 'dev', stackFile);
     expect(config.values['shop:password']).toBe(secretPlaceholder('dev', 'shop:password', 'AAABAKx1'));
     expect(config.values['shop:password']).toMatch(/^local-password-[0-9a-f]{8}$/);
-    expect(JSON.parse(config.values['shop:nested'])).toEqual({ user: 'u', token: secretPlaceholder('dev', 'shop:nested', 'AAABAZZ9') });
+    expect(JSON.parse(config.values['shop:nested'])).toEqual({
+      user: 'u',
+      token: secretPlaceholder('dev', 'shop:nested', 'AAABAZZ9'),
+    });
     expect(again.values).toEqual(config.values);
     expect(config.secretKeys.sort()).toEqual(['shop:nested', 'shop:password']);
     expect(placeholderNotice(config)).toContain('shop:password = local-password-');
   });
 
   it('applies --config overrides in the project namespace unless the key has one', () => {
-    const overrides = parseConfigAssignments(['endpoint=http://127.0.0.1:9/x?a=b', 'aws:region=us-west-2', 'password=real']);
+    const overrides = parseConfigAssignments([
+      'endpoint=http://127.0.0.1:9/x?a=b',
+      'aws:region=us-west-2',
+      'password=real',
+    ]);
     const config = resolveConfig(project, 'dev', stackFile, overrides);
     expect(config.values['shop:endpoint']).toBe('http://127.0.0.1:9/x?a=b');
     expect(config.values['aws:region']).toBe('us-west-2');

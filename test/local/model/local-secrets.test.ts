@@ -59,7 +59,9 @@ describe('local secrets', () => {
 
     // Act
     const deterministic = resolveConfig(project, 'dev', file).values['p:token'];
-    const random = resolveConfig(project, 'dev', file, {}, (_stack, key) => `local-${store.value(key, 32)}`).values['p:token'];
+    const random = resolveConfig(project, 'dev', file, {}, (_stack, key) => `local-${store.value(key, 32)}`).values[
+      'p:token'
+    ];
 
     // Assess
     expect(deterministic).toBe(resolveConfig(project, 'dev', file).values['p:token']);

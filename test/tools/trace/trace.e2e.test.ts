@@ -6,7 +6,15 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { customerToken, FakeEndpoint, PROJECT_DIR, pollUntil, RunningCloud, startCli, tempDataDir } from '../../local/e2e/harness';
+import {
+  customerToken,
+  FakeEndpoint,
+  PROJECT_DIR,
+  pollUntil,
+  RunningCloud,
+  startCli,
+  tempDataDir,
+} from '../../local/e2e/harness';
 
 jest.setTimeout(300_000);
 
@@ -14,11 +22,19 @@ const TSX = path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx');
 const data = tempDataDir();
 let cloud: RunningCloud;
 
-function trace(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function trace(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, ['tools/trace/cli.ts', ...args], { cwd: PROJECT_DIR, env: { ...process.env, AWS_ENDPOINT_URL: '', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 2) : 0, stdout, stderr });
-    });
+    execFile(
+      TSX,
+      ['tools/trace/cli.ts', ...args],
+      { cwd: PROJECT_DIR, env: { ...process.env, AWS_ENDPOINT_URL: '', ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 2) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -35,12 +51,27 @@ describe('npm run trace against the local cloud', () => {
   it('shows every hop of a shipped order, in order', async () => {
     // Prepare: an order that ships through the carrier mock.
     const body = readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8');
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${await customerToken(data.dir, 'cust-0042')}` };
-    const accepted = (await (await fetch(`${cloud.api}/uploads`, { method: 'POST', headers, body })).json()) as { Entries: { EventId: string }[] };
+    const headers = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await customerToken(data.dir, 'cust-0042')}`,
+    };
+    const accepted = (await (await fetch(`${cloud.api}/uploads`, { method: 'POST', headers, body })).json()) as {
+      Entries: { EventId: string }[];
+    };
     const id = accepted.Entries[0].EventId;
-    const logs = new CloudWatchLogsClient({ endpoint: cloud.edge, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const logs = new CloudWatchLogsClient({
+      endpoint: cloud.edge,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const shipped = await pollUntil(
-      () => logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/events/orders-dev', filterPattern: `{ $.detail.orderId = "${id}" && $.detail.state = "shipped" }` })),
+      () =>
+        logs.send(
+          new FilterLogEventsCommand({
+            logGroupName: '/aws/events/orders-dev',
+            filterPattern: `{ $.detail.orderId = "${id}" && $.detail.state = "shipped" }`,
+          }),
+        ),
       (out) => (out.events ?? []).length > 0,
       90_000,
     );
@@ -101,10 +132,19 @@ describe('npm run trace when the carrier refuses an order', () => {
 
   it('shows the carrier call dead-lettered, with the error EventBridge recorded', async () => {
     const body = readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8');
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${await customerToken(failing.dir, 'cust-0042')}` };
-    const accepted = (await (await fetch(`${other.api}/uploads`, { method: 'POST', headers, body })).json()) as { Entries: { EventId: string }[] };
+    const headers = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await customerToken(failing.dir, 'cust-0042')}`,
+    };
+    const accepted = (await (await fetch(`${other.api}/uploads`, { method: 'POST', headers, body })).json()) as {
+      Entries: { EventId: string }[];
+    };
     const id = accepted.Entries[0].EventId;
-    await pollUntil(async () => carrier.requests.length, (n) => n > 0, 90_000);
+    await pollUntil(
+      async () => carrier.requests.length,
+      (n) => n > 0,
+      90_000,
+    );
     // --config as the cloud was started: the trace reads the same graph.
     const args = [id, '--endpoint-url', other.edge, '--config', `carrierEndpoint=${carrierUrl}`];
     let result = await trace(args);
@@ -112,7 +152,11 @@ describe('npm run trace when the carrier refuses an order', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     const created = lines.findIndex((l) => /event "Order Changed" .*state=pending/.test(l));
-    const dead = lines.findIndex((l) => /✗ orders-order-created-dlq-\w+ +dead-lettered rule orders-order-created-\w+ target arn:aws:events:\S+:api-destination\/\S+ after 0 retries \(SDK_CLIENT_ERROR: .*400/.test(l));
+    const dead = lines.findIndex((l) =>
+      /✗ orders-order-created-dlq-\w+ +dead-lettered rule orders-order-created-\w+ target arn:aws:events:\S+:api-destination\/\S+ after 0 retries \(SDK_CLIENT_ERROR: .*400/.test(
+        l,
+      ),
+    );
     expect(created).toBeGreaterThan(0);
     expect(dead).toBeGreaterThan(created);
     expect(lines[lines.length - 1]).toBe('final state: pending');

@@ -55,7 +55,11 @@ describe('authorize-carrier', () => {
     ['a wrong token', 'Bearer not-the-token', 'wrong token'],
     ['a token with a suffix', `Bearer ${TEST_ENV.CALLBACK_TOKEN}x`, 'wrong token'],
     ['a token prefix', `Bearer ${TEST_ENV.CALLBACK_TOKEN.slice(0, 5)}`, 'wrong token'],
-    ['another scheme', `Basic ${Buffer.from(`carrier:${TEST_ENV.CALLBACK_TOKEN}`).toString('base64')}`, 'not a bearer token'],
+    [
+      'another scheme',
+      `Basic ${Buffer.from(`carrier:${TEST_ENV.CALLBACK_TOKEN}`).toString('base64')}`,
+      'not a bearer token',
+    ],
     ['the bare token', TEST_ENV.CALLBACK_TOKEN, 'not a bearer token'],
     ['garbage', '\u0000\u0001', 'not a bearer token'],
   ])('denies %s, logging why but not the credential', async (_label, header, why) => {
@@ -76,6 +80,9 @@ describe('authorize-carrier', () => {
 
     // Assess
     expect(result).toEqual({ isAuthorized: false });
-    expect(logger.warn).toHaveBeenCalledWith('Carrier callback denied', expect.objectContaining({ credential: 'missing' }));
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Carrier callback denied',
+      expect.objectContaining({ credential: 'missing' }),
+    );
   });
 });

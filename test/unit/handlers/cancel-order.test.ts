@@ -2,9 +2,21 @@ import { ConditionalCheckFailedException, InternalServerError } from '@aws-sdk/c
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { handler as CancelOrder } from '../../../handlers/cancel-order';
-import type { BusEvent, CancellationRequestedDetail, CustomerRequestDetail, OrderState } from '../../../handlers/contract';
+import type {
+  BusEvent,
+  CancellationRequestedDetail,
+  CustomerRequestDetail,
+  OrderState,
+} from '../../../handlers/contract';
 import type { logger as Logger } from '../../../handlers/logger';
-import { applyTestEnv, CUSTOMER_DATA, everythingLogged, loadEvent, TEST_ENV, useTableHandlerLifecycle } from './helpers';
+import {
+  applyTestEnv,
+  CUSTOMER_DATA,
+  everythingLogged,
+  loadEvent,
+  TEST_ENV,
+  useTableHandlerLifecycle,
+} from './helpers';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let handler: typeof CancelOrder;
@@ -22,7 +34,10 @@ type CancellationEvent = BusEvent<CustomerRequestDetail<CancellationRequestedDet
 
 function cancellationEvent(body?: Partial<CancellationRequestedDetail>, subject = OWNER): CancellationEvent {
   const event = loadEvent<CancellationEvent>('cancellation-requested.json');
-  return { ...event, detail: { customerId: subject, body: { ...event.detail.body, ...body }, customerIdRepeated: subject } };
+  return {
+    ...event,
+    detail: { customerId: subject, body: { ...event.detail.body, ...body }, customerIdRepeated: subject },
+  };
 }
 
 function order(state: OrderState) {
@@ -145,10 +160,13 @@ describe('cancel-order', () => {
 
   it('reports the state that won a race (the conditional update fails after a pending read)', async () => {
     // Prepare
-    ddb.on(GetCommand).resolvesOnce({ Item: order('pending') }).resolves({ Item: order('shipped') });
-    ddb.on(UpdateCommand).rejects(
-      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
-    );
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: order('pending') })
+      .resolves({ Item: order('shipped') });
+    ddb
+      .on(UpdateCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
 
     // Act
     await handler(cancellationEvent());
@@ -220,7 +238,10 @@ describe('cancel-order', () => {
     });
     // No `state`: the pipe's filter keeps the record off the bus.
     expect(put.args[0].input.Item).not.toHaveProperty('state');
-    expect(logger.warn).toHaveBeenCalledWith('Cancellation refused; recorded, nothing changed', expect.objectContaining({ orderId: ORDER_ID, recorded: 'recorded' }));
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Cancellation refused; recorded, nothing changed',
+      expect.objectContaining({ orderId: ORDER_ID, recorded: 'recorded' }),
+    );
   });
 
   it('refuses a request whose subject copies differ (a tampered wrapper) without reading the order', async () => {
@@ -236,20 +257,28 @@ describe('cancel-order', () => {
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
     const item = ddb.commandCalls(PutCommand)[0].args[0].input.Item as Record<string, unknown>;
-    expect(item).toMatchObject({ orderId: ORDER_ID, refusal: expect.stringContaining('did not come through the customer route intact') });
+    expect(item).toMatchObject({
+      orderId: ORDER_ID,
+      refusal: expect.stringContaining('did not come through the customer route intact'),
+    });
     expect(item).not.toHaveProperty('requestedBy');
   });
 
   it('writes nothing new for a redelivered refused request', async () => {
     // Prepare
     ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: order('pending') });
-    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    ddb
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
 
     // Act
     await handler(cancellationEvent({}, SOMEONE_ELSE));
 
     // Assess
-    expect(logger.warn).toHaveBeenCalledWith('Cancellation refused; recorded, nothing changed', expect.objectContaining({ recorded: 'duplicate' }));
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Cancellation refused; recorded, nothing changed',
+      expect.objectContaining({ recorded: 'duplicate' }),
+    );
   });
 
   it('throws DynamoDB errors other than conditional failures', async () => {

@@ -9,7 +9,14 @@ import type { BusEvent, CustomerRequestDetail } from '../../../handlers/contract
 import type { handler as CaptureOrder } from '../../../handlers/capture-order';
 import type { logger as Logger } from '../../../handlers/logger';
 import type { PrintOrderUpload } from '../../../handlers/upload-schema';
-import { applyTestEnv, CUSTOMER_DATA, everythingLogged, loadEvent, TEST_ENV, useTableHandlerLifecycle } from './helpers';
+import {
+  applyTestEnv,
+  CUSTOMER_DATA,
+  everythingLogged,
+  loadEvent,
+  TEST_ENV,
+  useTableHandlerLifecycle,
+} from './helpers';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let handler: typeof CaptureOrder;
@@ -216,7 +223,9 @@ describe('capture-order: the owner is the token subject, not the body', () => {
     });
     // Idempotency keys are per owner: another customer's key cannot be taken.
     expect(claimPut.Put?.Item?.id).toBe('idempotency#c0ffee00-1111-4222-8333-444455556666#upload-2026-11-24-0001');
-    expect(logger.warn).toHaveBeenCalledWith('Upload named another customer id than its token; the token wins', { orderId: event.id });
+    expect(logger.warn).toHaveBeenCalledWith('Upload named another customer id than its token; the token wins', {
+      orderId: event.id,
+    });
   });
 
   it('records no ignored id when the body names its own subject', async () => {
@@ -232,7 +241,10 @@ describe('capture-order: the owner is the token subject, not the body', () => {
   });
 
   it.each([
-    ['copies of the subject that differ (a body that added its own customerId)', { customerId: 'someone-else', body: {}, customerIdRepeated: OWNER }],
+    [
+      'copies of the subject that differ (a body that added its own customerId)',
+      { customerId: 'someone-else', body: {}, customerIdRepeated: OWNER },
+    ],
     ['a member the mapping never writes', { customerId: OWNER, body: {}, customerIdRepeated: OWNER, extra: 1 }],
     ['no subject at all (an event not put by the customer route)', { customer: { id: OWNER } }],
   ])('rejects, owned by nobody, an upload with %s', async (_label, detail) => {
@@ -365,7 +377,10 @@ describe('capture-order: failures that must reach the on-failure destination', (
   it('throws DynamoDB errors other than conditional failures', async () => {
     // Prepare
     ddb.on(PutCommand).rejects(
-      new ProvisionedThroughputExceededException({ message: 'Rate of requests exceeds the allowed throughput', $metadata: {} }),
+      new ProvisionedThroughputExceededException({
+        message: 'Rate of requests exceeds the allowed throughput',
+        $metadata: {},
+      }),
     );
 
     // Act

@@ -110,10 +110,16 @@ describe('carrier-mock: a new order', () => {
 
   it.each([
     ['the callback answers 403', () => Promise.resolve(new Response('{"message":"Forbidden"}', { status: 403 }))],
-    ['the callback answers 500', () => Promise.resolve(new Response('{"message":"Internal Server Error"}', { status: 500 }))],
+    [
+      'the callback answers 500',
+      () => Promise.resolve(new Response('{"message":"Internal Server Error"}', { status: 500 })),
+    ],
     ['the PutEvents entry failed behind a 200', () => Promise.resolve(putEventsAnswer(1))],
     ['the request fails', () => Promise.reject(new TypeError('fetch failed'))],
-    ['the request times out', () => Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))],
+    [
+      'the request times out',
+      () => Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    ],
   ])('answers 502 when %s, so EventBridge retries', async (_label, answer) => {
     // Prepare
     fetchSpy.mockImplementation(answer);
@@ -161,7 +167,9 @@ describe('carrier-mock: credentials', () => {
   it('finds the header whatever its case', async () => {
     // Prepare
     fetchSpy.mockResolvedValue(putEventsAnswer(0));
-    const event = notification({ headers: { 'x-api-key': undefined, 'X-Api-Key': TEST_ENV.CARRIER_AUTH_HEADER_VALUE } });
+    const event = notification({
+      headers: { 'x-api-key': undefined, 'X-Api-Key': TEST_ENV.CARRIER_AUTH_HEADER_VALUE },
+    });
 
     // Act
     const response = await handler(event);

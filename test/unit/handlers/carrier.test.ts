@@ -59,7 +59,10 @@ describe('callbackFailure', () => {
 
   it('fails on a 200 whose PutEvents result has a failed entry (the integration passes it through)', () => {
     expect(
-      callbackFailure(200, '{"Entries":[{"ErrorCode":"MalformedDetail","ErrorMessage":"Detail is malformed."}],"FailedEntryCount":1}'),
+      callbackFailure(
+        200,
+        '{"Entries":[{"ErrorCode":"MalformedDetail","ErrorMessage":"Detail is malformed."}],"FailedEntryCount":1}',
+      ),
     ).toBe("callback's PutEvents reported 1 failed entry");
   });
 
@@ -70,7 +73,9 @@ describe('callbackFailure', () => {
 
 describe('CarrierNotificationSchema', () => {
   it.each(['pending', 'cancelled'])('accepts a %s notification and ignores extra keys', (state) => {
-    expect(CarrierNotificationSchema.safeParse({ order_id: ORDER_ID, state, reason: 'r', extra: 1 }).success).toBe(true);
+    expect(CarrierNotificationSchema.safeParse({ order_id: ORDER_ID, state, reason: 'r', extra: 1 }).success).toBe(
+      true,
+    );
   });
 
   it.each([

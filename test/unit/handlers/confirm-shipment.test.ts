@@ -158,9 +158,9 @@ describe('confirm-shipment', () => {
   it('throws when a conditional update fails yet the order still reads as pending (retry, do not guess)', async () => {
     // Prepare
     ddb.on(GetCommand).resolves({ Item: order('pending') });
-    ddb.on(UpdateCommand).rejects(
-      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
-    );
+    ddb
+      .on(UpdateCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
 
     // Act
     const run = handler(input());

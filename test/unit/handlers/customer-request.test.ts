@@ -2,7 +2,11 @@ import { readCustomerRequest, TAMPERED_REQUEST } from '../../../handlers/custome
 
 describe('readCustomerRequest', () => {
   it("returns the subject and the body of an intact customer route's detail", () => {
-    expect(readCustomerRequest({ customerId: 'c-1', body: { a: 1 }, customerIdRepeated: 'c-1' })).toEqual({ ok: true, customerId: 'c-1', body: { a: 1 } });
+    expect(readCustomerRequest({ customerId: 'c-1', body: { a: 1 }, customerIdRepeated: 'c-1' })).toEqual({
+      ok: true,
+      customerId: 'c-1',
+      body: { a: 1 },
+    });
   });
 
   it.each([

@@ -23,7 +23,11 @@ describe('BusEventEnvelopeSchema', () => {
 
 describe('CancellationRequestedDetailSchema', () => {
   it('accepts the fixture detail', () => {
-    expect(CancellationRequestedDetailSchema.safeParse(loadEvent<BusEvent<{ body: unknown }>>('cancellation-requested.json').detail.body).success).toBe(true);
+    expect(
+      CancellationRequestedDetailSchema.safeParse(
+        loadEvent<BusEvent<{ body: unknown }>>('cancellation-requested.json').detail.body,
+      ).success,
+    ).toBe(true);
   });
 
   it.each([

@@ -44,7 +44,12 @@ describe('event fixtures (test/fixtures/events)', () => {
 
   it('has a fixture for every detail type of the contract', () => {
     // Prepare
-    const names = ['order-uploaded.json', 'cancellation-requested.json', 'shipment-confirmed.json', 'order-changed.json'];
+    const names = [
+      'order-uploaded.json',
+      'cancellation-requested.json',
+      'shipment-confirmed.json',
+      'order-changed.json',
+    ];
 
     // Act
     const detailTypes = names.map((name) => loadEvent<BusEvent>(name)['detail-type']).sort();

@@ -76,7 +76,16 @@ describe('get-order', () => {
     // Prepare
     const errors = [{ path: 'copies', message: 'Too small: expected number to be >=1' }];
     ddb.on(GetCommand).resolves({
-      Item: { id: ORDER_ID, state: 'rejected', reason: 'Invalid upload: copies: ...', createdAt: 't', updatedAt: 't', errors, rawUpload: '{}', ownerId: 'cust-0042' },
+      Item: {
+        id: ORDER_ID,
+        state: 'rejected',
+        reason: 'Invalid upload: copies: ...',
+        createdAt: 't',
+        updatedAt: 't',
+        errors,
+        rawUpload: '{}',
+        ownerId: 'cust-0042',
+      },
     });
 
     // Act
@@ -112,7 +121,9 @@ describe('get-order', () => {
 
   it('follows an alias to the one order', async () => {
     // Prepare
-    ddb.on(GetCommand, { Key: { id: ALIAS_ID } }).resolves({ Item: { id: ALIAS_ID, aliasOf: ORDER_ID, createdAt: 't' } });
+    ddb
+      .on(GetCommand, { Key: { id: ALIAS_ID } })
+      .resolves({ Item: { id: ALIAS_ID, aliasOf: ORDER_ID, createdAt: 't' } });
     ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: SHIPPED_ORDER });
 
     // Act

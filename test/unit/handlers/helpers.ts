@@ -59,7 +59,11 @@ type LoggerModule = typeof import('../../../handlers/logger');
  * The per-test lifecycle of a handler that writes the table: a fresh DynamoDB mock, `Date` frozen at `now`, and the
  * logger's methods spied on (calling through) so tests can assert what was logged. Call at the top of a test file.
  */
-export function useTableHandlerLifecycle(ddb: { reset(): void }, now: string, logger: () => LoggerModule['logger']): void {
+export function useTableHandlerLifecycle(
+  ddb: { reset(): void },
+  now: string,
+  logger: () => LoggerModule['logger'],
+): void {
   beforeEach(() => {
     ddb.reset();
     freezeTime(now);
@@ -72,10 +76,18 @@ export function useTableHandlerLifecycle(ddb: { reset(): void }, now: string, lo
 }
 
 /** The customer data of the upload fixtures: none of it may appear in a log record. */
-export const CUSTOMER_DATA = ['ada@example.com', 'not-an-email', 'Ada Lovelace', "12 St James's Square", 'SW1Y 4JH'] as const;
+export const CUSTOMER_DATA = [
+  'ada@example.com',
+  'not-an-email',
+  'Ada Lovelace',
+  "12 St James's Square",
+  'SW1Y 4JH',
+] as const;
 
 /** Everything the handler passed to the logger, as one string (to search for customer data). */
 export function everythingLogged(logger: Record<'debug' | 'info' | 'warn' | 'error', unknown>): string {
-  const calls = (['debug', 'info', 'warn', 'error'] as const).flatMap((level) => (logger[level] as jest.Mock).mock.calls);
+  const calls = (['debug', 'info', 'warn', 'error'] as const).flatMap(
+    (level) => (logger[level] as jest.Mock).mock.calls,
+  );
   return JSON.stringify(calls);
 }

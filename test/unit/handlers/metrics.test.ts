@@ -77,7 +77,12 @@ describe('business metrics: embedded metric format', () => {
   it('counts a rejection under its reason class, never an order id', () => {
     metrics.recordOrderRejected([{ path: 'shippingAddress.postalCode', message: 'Required' }]);
     expect(published()).toEqual([
-      { name: BusinessMetricNames.ordersRejected, unit: 'Count', value: 1, dimensions: { ...baseDimensions, reason: 'shippingAddress' } },
+      {
+        name: BusinessMetricNames.ordersRejected,
+        unit: 'Count',
+        value: 1,
+        dimensions: { ...baseDimensions, reason: 'shippingAddress' },
+      },
     ]);
   });
 
@@ -85,7 +90,12 @@ describe('business metrics: embedded metric format', () => {
     metrics.recordOrderShipped('2026-11-24T08:00:00.000Z', '2026-11-24T09:30:00.000Z');
     expect(published()).toEqual([
       { name: BusinessMetricNames.ordersShipped, unit: 'Count', value: 1, dimensions: baseDimensions },
-      { name: BusinessMetricNames.uploadToShipped, unit: 'Milliseconds', value: 90 * 60 * 1000, dimensions: baseDimensions },
+      {
+        name: BusinessMetricNames.uploadToShipped,
+        unit: 'Milliseconds',
+        value: 90 * 60 * 1000,
+        dimensions: baseDimensions,
+      },
     ]);
   });
 
@@ -120,7 +130,12 @@ describe('business metrics: emitted by the handlers', () => {
     ddb.on(PutCommand).resolves({});
     await captureOrder(upload((body) => delete (body as Partial<PrintOrderUpload>).document));
     expect(published()).toEqual([
-      { name: BusinessMetricNames.ordersRejected, unit: 'Count', value: 1, dimensions: { ...baseDimensions, reason: 'document' } },
+      {
+        name: BusinessMetricNames.ordersRejected,
+        unit: 'Count',
+        value: 1,
+        dimensions: { ...baseDimensions, reason: 'document' },
+      },
     ]);
   });
 });

@@ -44,7 +44,9 @@ describe('reasons', () => {
     const reason = rejectedReason(errors);
 
     // Assess
-    expect(reason).toBe('Invalid upload: f0: Required; f1: Required; f2: Required; f3: Required; f4: Required; and 2 more');
+    expect(reason).toBe(
+      'Invalid upload: f0: Required; f1: Required; f2: Required; f3: Required; f4: Required; and 2 more',
+    );
   });
 });
 
@@ -73,9 +75,12 @@ describe('templateSafeText', () => {
 });
 
 describe('effectiveShippedAt', () => {
-  it.each(['2026-11-24T08:47:29.512Z', '2026-11-24T09:47:29+01:00'])("prefers the carrier's own timestamp %s", (time) => {
-    expect(effectiveShippedAt(time, '2026-11-24T08:47:30Z')).toEqual({ time });
-  });
+  it.each(['2026-11-24T08:47:29.512Z', '2026-11-24T09:47:29+01:00'])(
+    "prefers the carrier's own timestamp %s",
+    (time) => {
+      expect(effectiveShippedAt(time, '2026-11-24T08:47:30Z')).toEqual({ time });
+    },
+  );
 
   it('falls back to the confirmation time when the carrier sent none (rendered as "")', () => {
     expect(effectiveShippedAt('', '2026-11-24T08:47:30Z')).toEqual({ time: '2026-11-24T08:47:30Z' });
@@ -143,7 +148,13 @@ describe('newPendingOrder', () => {
     const upload = loadEvent<{ detail: { body: PrintOrderUpload } }>('order-uploaded.json').detail.body;
 
     // Act
-    const order = newPendingOrder({ id: ID, ownerId: 'cust-0042', upload, uploadedAt: '2026-11-24T08:45:12Z', now: NOW });
+    const order = newPendingOrder({
+      id: ID,
+      ownerId: 'cust-0042',
+      upload,
+      uploadedAt: '2026-11-24T08:45:12Z',
+      now: NOW,
+    });
 
     // Assess
     expect(order).toEqual({

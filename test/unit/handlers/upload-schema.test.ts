@@ -118,21 +118,53 @@ describe('validateUpload', () => {
     ['fractional copies', (u: PrintOrderUpload) => (u.copies = 1.5), 'copies'],
     ['copies as a string', (u: PrintOrderUpload) => ((u as unknown as Record<string, unknown>).copies = '3'), 'copies'],
     ['zero pages', (u: PrintOrderUpload) => (u.document.pages = 0), 'document.pages'],
-    ['a city over 100 chars', (u: PrintOrderUpload) => (u.shippingAddress.city = 'x'.repeat(101)), 'shippingAddress.city'],
+    [
+      'a city over 100 chars',
+      (u: PrintOrderUpload) => (u.shippingAddress.city = 'x'.repeat(101)),
+      'shippingAddress.city',
+    ],
     ['a blank name', (u: PrintOrderUpload) => (u.shippingAddress.name = '   '), 'shippingAddress.name'],
     ['a customer id with #', (u: PrintOrderUpload) => (u.customer.id = 'a#b'), 'customer.id'],
     ['a customer id over 64 chars', (u: PrintOrderUpload) => (u.customer.id = 'c'.repeat(65)), 'customer.id'],
     ['a bad email', (u: PrintOrderUpload) => (u.customer.email = 'ada@'), 'customer.email'],
-    ['an http document url', (u: PrintOrderUpload) => (u.document.url = 'http://files.example.com/a.pdf'), 'document.url'],
-    ['a document url on an IP address', (u: PrintOrderUpload) => (u.document.url = 'https://10.0.0.1/a.pdf'), 'document.url'],
-    ['a document url over 2048 chars', (u: PrintOrderUpload) => (u.document.url = `https://example.com/${'a'.repeat(2040)}`), 'document.url'],
-    ['an unknown document format', (u: PrintOrderUpload) => ((u.document as { format: string }).format = 'docx'), 'document.format'],
+    [
+      'an http document url',
+      (u: PrintOrderUpload) => (u.document.url = 'http://files.example.com/a.pdf'),
+      'document.url',
+    ],
+    [
+      'a document url on an IP address',
+      (u: PrintOrderUpload) => (u.document.url = 'https://10.0.0.1/a.pdf'),
+      'document.url',
+    ],
+    [
+      'a document url over 2048 chars',
+      (u: PrintOrderUpload) => (u.document.url = `https://example.com/${'a'.repeat(2040)}`),
+      'document.url',
+    ],
+    [
+      'an unknown document format',
+      (u: PrintOrderUpload) => ((u.document as { format: string }).format = 'docx'),
+      'document.format',
+    ],
     ['a lower-case country', (u: PrintOrderUpload) => (u.shippingAddress.country = 'gb'), 'shippingAddress.country'],
-    ['a country code that is not ISO 3166 (UK)', (u: PrintOrderUpload) => (u.shippingAddress.country = 'UK'), 'shippingAddress.country'],
-    ['a postal code with punctuation', (u: PrintOrderUpload) => (u.shippingAddress.postalCode = 'SW1Y;4JH'), 'shippingAddress.postalCode'],
+    [
+      'a country code that is not ISO 3166 (UK)',
+      (u: PrintOrderUpload) => (u.shippingAddress.country = 'UK'),
+      'shippingAddress.country',
+    ],
+    [
+      'a postal code with punctuation',
+      (u: PrintOrderUpload) => (u.shippingAddress.postalCode = 'SW1Y;4JH'),
+      'shippingAddress.postalCode',
+    ],
     ['an empty idempotency key', (u: PrintOrderUpload) => (u.idempotencyKey = ''), 'idempotencyKey'],
     ['an idempotency key with #', (u: PrintOrderUpload) => (u.idempotencyKey = 'k#1'), 'idempotencyKey'],
-    ['an idempotency key over 255 chars', (u: PrintOrderUpload) => (u.idempotencyKey = 'k'.repeat(256)), 'idempotencyKey'],
+    [
+      'an idempotency key over 255 chars',
+      (u: PrintOrderUpload) => (u.idempotencyKey = 'k'.repeat(256)),
+      'idempotencyKey',
+    ],
   ])('rejects %s at its path', (_label, mutate, path) => {
     // Prepare
     const upload = validUpload();

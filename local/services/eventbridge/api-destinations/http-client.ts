@@ -57,9 +57,13 @@ export function sendHttpRequest(request: HttpRequest, timeoutMs: number, signal?
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
-        finish(() => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') })),
+        finish(() =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        ),
       );
-      res.on('error', (err) => finish(() => reject(new HttpConnectionError(err.message, (err as NodeJS.ErrnoException).code))));
+      res.on('error', (err) =>
+        finish(() => reject(new HttpConnectionError(err.message, (err as NodeJS.ErrnoException).code))),
+      );
     });
     const timer = setTimeout(() => {
       finish(() => reject(new HttpTimeoutError(`No response from ${url.origin} within ${timeoutMs} ms`)));
@@ -70,7 +74,9 @@ export function sendHttpRequest(request: HttpRequest, timeoutMs: number, signal?
       req.destroy();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (err) => finish(() => reject(new HttpConnectionError(err.message, (err as NodeJS.ErrnoException).code))));
+    req.on('error', (err) =>
+      finish(() => reject(new HttpConnectionError(err.message, (err as NodeJS.ErrnoException).code))),
+    );
     if (request.body !== undefined) req.write(request.body);
     req.end();
   });

@@ -44,8 +44,17 @@ export function buildApiDestinationRequest(input: ApiDestinationRequestInput): H
   const { event, httpTarget, connection } = input;
   const invocation = connection?.authParameters.invocationHttpParameters;
 
-  const url = new URL(replaceWildcards(input.destination.invocationEndpoint, (httpTarget?.pathParameterValues ?? []).map((v) => resolveJsonPathValue(event, v))));
-  const query = mergeByKey(resolveMap(event, httpTarget?.queryStringParameters), parameterMap(invocation?.queryStrings), false);
+  const url = new URL(
+    replaceWildcards(
+      input.destination.invocationEndpoint,
+      (httpTarget?.pathParameterValues ?? []).map((v) => resolveJsonPathValue(event, v)),
+    ),
+  );
+  const query = mergeByKey(
+    resolveMap(event, httpTarget?.queryStringParameters),
+    parameterMap(invocation?.queryStrings),
+    false,
+  );
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
 
   const headers = fixedHeaders();
@@ -57,12 +66,17 @@ export function buildApiDestinationRequest(input: ApiDestinationRequestInput): H
   if (input.authorization !== undefined) setHeader(headers, input.authorization.name, input.authorization.value);
 
   const method = input.destination.httpMethod.toUpperCase();
-  const body = method === 'GET' || method === 'HEAD' ? undefined : mergeBodyParameters(input.payload, parameterMap(invocation?.bodies));
+  const body =
+    method === 'GET' || method === 'HEAD'
+      ? undefined
+      : mergeBodyParameters(input.payload, parameterMap(invocation?.bodies));
   return { method, url: url.toString(), headers, body };
 }
 
 /** Static authorization header of a BASIC or API_KEY connection; OAuth tokens come from the token cache. */
-export function staticAuthorization(connection: ConnectionDefinition | undefined): { name: string; value: string } | undefined {
+export function staticAuthorization(
+  connection: ConnectionDefinition | undefined,
+): { name: string; value: string } | undefined {
   if (connection === undefined) return undefined;
   const auth = connection.authParameters;
   switch (connection.authorizationType) {
@@ -71,7 +85,10 @@ export function staticAuthorization(connection: ConnectionDefinition | undefined
       return auth.apiKey ? { name: auth.apiKey.key, value: auth.apiKey.value } : undefined;
     case 'BASIC':
       return auth.basic
-        ? { name: 'Authorization', value: `Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}` }
+        ? {
+            name: 'Authorization',
+            value: `Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}`,
+          }
         : undefined;
     default:
       return undefined;
@@ -101,7 +118,11 @@ export function parameterMap(parameters: ConnectionParameter[] | undefined): Rec
 }
 
 /** Target values first, then the connection's, which win on the same key (case-insensitive for headers). */
-function mergeByKey(target: Record<string, string>, connection: Record<string, string>, caseInsensitive: boolean): Record<string, string> {
+function mergeByKey(
+  target: Record<string, string>,
+  connection: Record<string, string>,
+  caseInsensitive: boolean,
+): Record<string, string> {
   const out: Record<string, string> = { ...target };
   for (const [key, value] of Object.entries(connection)) {
     if (caseInsensitive) {
@@ -113,7 +134,8 @@ function mergeByKey(target: Record<string, string>, connection: Record<string, s
 }
 
 function setHeader(headers: Record<string, string>, name: string, value: string): void {
-  for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+  for (const existing of Object.keys(headers))
+    if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
   headers[name] = value;
 }
 
@@ -122,7 +144,8 @@ function mergeBodyParameters(payload: string, bodies: Record<string, string>): s
   if (Object.keys(bodies).length === 0) return payload;
   try {
     const parsed = JSON.parse(payload) as unknown;
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return JSON.stringify({ ...parsed, ...bodies });
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+      return JSON.stringify({ ...parsed, ...bodies });
   } catch {
     // not JSON: unchanged
   }

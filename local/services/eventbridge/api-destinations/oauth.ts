@@ -61,7 +61,11 @@ export class OAuthTokenCache {
     const request: HttpRequest = {
       method,
       url: url.toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json', ...parameterMap(http?.headers) },
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'application/json',
+        ...parameterMap(http?.headers),
+      },
     };
     if (method === 'GET') {
       for (const [key, value] of form) url.searchParams.set(key, value);
@@ -71,7 +75,9 @@ export class OAuthTokenCache {
     }
     const response = await this.send(request);
     if (response.status < 200 || response.status >= 300) {
-      throw new OAuthTokenError(`OAuth token request to ${oauth.authorizationEndpoint} answered HTTP ${response.status}`);
+      throw new OAuthTokenError(
+        `OAuth token request to ${oauth.authorizationEndpoint} answered HTTP ${response.status}`,
+      );
     }
     let parsed: { access_token?: unknown; expires_in?: unknown };
     try {
@@ -82,8 +88,12 @@ export class OAuthTokenCache {
     if (typeof parsed.access_token !== 'string' || parsed.access_token === '') {
       throw new OAuthTokenError('OAuth token response has no access_token');
     }
-    const lifetimeMs = typeof parsed.expires_in === 'number' ? parsed.expires_in * 1000 : Number(parsed.expires_in) * 1000;
-    const expiresAt = Number.isFinite(lifetimeMs) && lifetimeMs > 0 ? this.now() + Math.max(lifetimeMs / 2, lifetimeMs - EXPIRY_MARGIN_MS) : Number.POSITIVE_INFINITY;
+    const lifetimeMs =
+      typeof parsed.expires_in === 'number' ? parsed.expires_in * 1000 : Number(parsed.expires_in) * 1000;
+    const expiresAt =
+      Number.isFinite(lifetimeMs) && lifetimeMs > 0
+        ? this.now() + Math.max(lifetimeMs / 2, lifetimeMs - EXPIRY_MARGIN_MS)
+        : Number.POSITIVE_INFINITY;
     this.token = { value: parsed.access_token, expiresAt };
     return parsed.access_token;
   }

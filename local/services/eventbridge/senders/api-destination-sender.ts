@@ -12,12 +12,25 @@
  * ERROR_CODE / ERROR_MESSAGE texts for HTTP failures are not documented; ours are marked [I].
  */
 import { ApiDestinationDefinition, ConnectionDefinition, EventEnvelope } from '../types';
-import { HttpConnectionError, HttpRequest, HttpResponse, HttpTimeoutError, sendHttpRequest } from '../api-destinations/http-client';
+import {
+  HttpConnectionError,
+  HttpRequest,
+  HttpResponse,
+  HttpTimeoutError,
+  sendHttpRequest,
+} from '../api-destinations/http-client';
 import { buildApiDestinationRequest, staticAuthorization } from '../api-destinations/http-request';
 import { OAuthTokenCache } from '../api-destinations/oauth';
 import { TokenBucket } from '../api-destinations/rate-limiter';
 import { parseRetryAfter } from '../retry-policy';
-import { AttemptContext, DeliveryTarget, SenderEnvironment, SendFailure, SendResult, TargetSender } from './target-sender';
+import {
+  AttemptContext,
+  DeliveryTarget,
+  SenderEnvironment,
+  SendFailure,
+  SendResult,
+  TargetSender,
+} from './target-sender';
 import { TargetDefinition } from '../types';
 import { errorMessage } from '../../shared/errors';
 
@@ -60,7 +73,10 @@ export class ApiDestinationSender extends TargetSender {
   }
 
   /** Waits for a rate-limit token; the event may age out while queued. */
-  protected override async beforeAttempt(_event: EventEnvelope, attempt: AttemptContext): Promise<SendFailure | undefined> {
+  protected override async beforeAttempt(
+    _event: EventEnvelope,
+    attempt: AttemptContext,
+  ): Promise<SendFailure | undefined> {
     const resolved = this.options.lookup();
     if (resolved === undefined) return undefined; // send() reports the missing destination
     const remainingMs = this.target.retryPolicy.maximumEventAgeInSeconds * 1000 - attempt.ageMs;
@@ -78,7 +94,12 @@ export class ApiDestinationSender extends TargetSender {
   protected async send(payload: string, event: EventEnvelope, attempt: AttemptContext): Promise<SendResult> {
     const resolved = this.options.lookup();
     if (resolved === undefined) {
-      return { ok: false, errorCode: 'NO_RESOURCE', errorMessage: `API destination ${this.target.arn} does not exist.`, retryable: false };
+      return {
+        ok: false,
+        errorCode: 'NO_RESOURCE',
+        errorMessage: `API destination ${this.target.arn} does not exist.`,
+        retryable: false,
+      };
     }
     if (resolved.connection === undefined) {
       // An API destination is only ACTIVE with an AUTHORIZED connection (eb-api-destinations.html).
@@ -151,4 +172,3 @@ function connectionFailure(err: unknown): SendFailure {
   }
   return { ok: false, errorCode: 'CONNECTION_FAILURE', errorMessage: errorMessage(err), retryable: true };
 }
-

@@ -13,7 +13,7 @@ import { errorMessage } from '../../shared/errors';
 export interface EventBusPublisher {
   putEvents(request: { Entries: PutEventsRequestEntry[] }): Promise<{
     FailedEntryCount: number;
-    Entries: ({ EventId?: string; ErrorCode?: string; ErrorMessage?: string })[];
+    Entries: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[];
   }>;
   hasBus(nameOrArn: string): boolean;
 }
@@ -29,7 +29,12 @@ export class EventBusTargetSender extends TargetSender {
 
   protected async send(payload: string, event: EventEnvelope): Promise<SendResult> {
     if (!this.bus.hasBus(this.target.arn)) {
-      return { ok: false, errorCode: 'NO_RESOURCE', errorMessage: `Event bus ${this.target.arn} does not exist.`, retryable: false };
+      return {
+        ok: false,
+        errorCode: 'NO_RESOURCE',
+        errorMessage: `Event bus ${this.target.arn} does not exist.`,
+        retryable: false,
+      };
     }
     const entry: PutEventsRequestEntry = {
       Source: event.source,
@@ -43,7 +48,12 @@ export class EventBusTargetSender extends TargetSender {
       const result = await this.bus.putEvents({ Entries: [entry] });
       const first = result.Entries[0];
       if (result.FailedEntryCount > 0 && first?.ErrorCode !== undefined) {
-        return { ok: false, errorCode: 'INVALID_PARAMETER', errorMessage: `${first.ErrorCode}: ${first.ErrorMessage ?? ''}`, retryable: false };
+        return {
+          ok: false,
+          errorCode: 'INVALID_PARAMETER',
+          errorMessage: `${first.ErrorCode}: ${first.ErrorMessage ?? ''}`,
+          retryable: false,
+        };
       }
       return { ok: true };
     } catch (err) {

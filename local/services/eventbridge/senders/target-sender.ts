@@ -111,7 +111,13 @@ export interface SendFailure {
 
 export type DeliveryOutcome =
   | { status: 'delivered'; retries: number }
-  | { status: 'dead-lettered' | 'dropped'; retries: number; errorCode: string; errorMessage: string; condition?: ExhaustedCondition }
+  | {
+      status: 'dead-lettered' | 'dropped';
+      retries: number;
+      errorCode: string;
+      errorMessage: string;
+      condition?: ExhaustedCondition;
+    }
   | { status: 'aborted'; retries: number };
 
 export interface TargetMetrics {
@@ -183,8 +189,14 @@ export abstract class TargetSender {
     });
     if (!rendered.ok) {
       this.metrics.failedInvocations += 1;
-      const code = (DLQ_ERROR_CODES as readonly string[]).includes(rendered.errorCode) ? rendered.errorCode : 'INVALID_JSON';
-      return this.giveUp(event, { ok: false, errorCode: code, errorMessage: rendered.errorMessage, retryable: false }, 0);
+      const code = (DLQ_ERROR_CODES as readonly string[]).includes(rendered.errorCode)
+        ? rendered.errorCode
+        : 'INVALID_JSON';
+      return this.giveUp(
+        event,
+        { ok: false, errorCode: code, errorMessage: rendered.errorMessage, retryable: false },
+        0,
+      );
     }
 
     // AWS time spent waiting beyond what we actually waited locally (compressed back-off).
@@ -192,7 +204,10 @@ export abstract class TargetSender {
     let retries = context.resume?.retries ?? 0;
     const ageMs = (): number => Date.now() - context.receivedAtLocalMs + compressedAwayMs;
     // Resumed after a restart: the retry keeps its due time (the time the process was down counts, as on AWS).
-    if (context.resume && !(await delay(Math.max(0, context.resume.dueAtMs - Date.now()), { signal: this.env.signal }))) {
+    if (
+      context.resume &&
+      !(await delay(Math.max(0, context.resume.dueAtMs - Date.now()), { signal: this.env.signal }))
+    ) {
       return { status: 'aborted', retries };
     }
 
@@ -235,7 +250,9 @@ export abstract class TargetSender {
    */
   private refusedByIam(): SendFailure | undefined {
     const denial = this.env.iam?.eventBridgeTarget(this.target.ruleArn, this.target.arn);
-    return denial ? { ok: false, errorCode: eventBridgeErrorCode(denial.step), errorMessage: denial.message, retryable: false } : undefined;
+    return denial
+      ? { ok: false, errorCode: eventBridgeErrorCode(denial.step), errorMessage: denial.message, retryable: false }
+      : undefined;
   }
 
   /**
@@ -252,7 +269,9 @@ export abstract class TargetSender {
     const dlq = this.target.deadLetterArn;
     if (dlq === undefined || dlq === '' || this.env.sqs === undefined) {
       this.metrics.dropped += 1;
-      this.env.log(`${this.label()}: event ${event.id} dropped after ${retries} retries: ${failure.errorCode} ${failure.errorMessage}`);
+      this.env.log(
+        `${this.label()}: event ${event.id} dropped after ${retries} retries: ${failure.errorCode} ${failure.errorMessage}`,
+      );
       return { status: 'dropped', ...outcome };
     }
     const attributes: Record<string, { DataType: string; StringValue: string }> = {
@@ -268,14 +287,18 @@ export abstract class TargetSender {
       // The queue policy does not let EventBridge send: AWS drops the event and counts InvocationsFailedToBeSentToDlq
       // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
       this.metrics.dropped += 1;
-      this.env.log(`${this.label()}: event ${event.id} lost, InvocationsFailedToBeSentToDlq: DLQ ${dlq} refused it: ${refused.message}`);
+      this.env.log(
+        `${this.label()}: event ${event.id} lost, InvocationsFailedToBeSentToDlq: DLQ ${dlq} refused it: ${refused.message}`,
+      );
       return { status: 'dropped', ...outcome };
     }
     try {
       await this.env.sqs.sendMessage(dlq, JSON.stringify(event), attributes);
       await this.env.sqs.synced?.();
       this.metrics.deadLettered += 1;
-      this.env.log(`${this.label()}: event ${event.id} sent to DLQ ${dlq}: ${failure.errorCode} ${failure.errorMessage}`);
+      this.env.log(
+        `${this.label()}: event ${event.id} sent to DLQ ${dlq}: ${failure.errorCode} ${failure.errorMessage}`,
+      );
       return { status: 'dead-lettered', ...outcome };
     } catch (err) {
       this.metrics.dropped += 1;

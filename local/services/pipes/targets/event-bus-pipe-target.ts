@@ -26,13 +26,22 @@ export class EventBusPipeTarget extends PipeTarget {
     const params = this.pipe.eventBusParameters ?? {};
     const entries = payloads.map((detail, i) => {
       const record = records[i];
-      const entry: { Source: string; DetailType: string; Detail: string; EventBusName: string; Resources?: string[]; Time?: string } = {
+      const entry: {
+        Source: string;
+        DetailType: string;
+        Detail: string;
+        EventBusName: string;
+        Resources?: string[];
+        Time?: string;
+      } = {
         Source: params.source !== undefined ? resolveJsonPathValue(record, params.source) : `Pipe ${this.pipe.name}`,
-        DetailType: params.detailType !== undefined ? resolveJsonPathValue(record, params.detailType) : 'Event from aws:dynamodb',
+        DetailType:
+          params.detailType !== undefined ? resolveJsonPathValue(record, params.detailType) : 'Event from aws:dynamodb',
         Detail: detail,
         EventBusName: this.pipe.targetArn,
       };
-      if (params.resources !== undefined) entry.Resources = params.resources.map((r) => resolveJsonPathValue(record, r));
+      if (params.resources !== undefined)
+        entry.Resources = params.resources.map((r) => resolveJsonPathValue(record, r));
       if (params.time !== undefined) entry.Time = resolveJsonPathValue(record, params.time);
       return entry;
     });
@@ -43,7 +52,13 @@ export class EventBusPipeTarget extends PipeTarget {
       try {
         result = await this.bus.putEvents({ Entries: chunk });
       } catch (err) {
-        return { ok: false, errorCode: 'INTERNAL_ERROR', errorMessage: errorMessage(err), retryable: true, failedFromIndex: start };
+        return {
+          ok: false,
+          errorCode: 'INTERNAL_ERROR',
+          errorMessage: errorMessage(err),
+          retryable: true,
+          failedFromIndex: start,
+        };
       }
       const failedAt = result.Entries.findIndex((e) => e.ErrorCode !== undefined);
       if (failedAt >= 0) {

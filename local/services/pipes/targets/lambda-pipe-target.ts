@@ -35,7 +35,12 @@ export class LambdaPipeTarget extends PipeTarget {
       return { ok: false, errorCode: 'INVOKE_FAILED', errorMessage: errorMessage(err), retryable: true };
     }
     if (response.functionError !== undefined) {
-      return { ok: false, errorCode: response.errorType ?? 'FunctionError', errorMessage: response.errorMessage ?? 'Function error', retryable: true };
+      return {
+        ok: false,
+        errorCode: response.errorType ?? 'FunctionError',
+        errorMessage: response.errorMessage ?? 'Function error',
+        retryable: true,
+      };
     }
     return partialFailure(response.payload, records);
   }
@@ -48,8 +53,14 @@ export class LambdaPipeTarget extends PipeTarget {
 export function partialFailure(payload: unknown, records: StreamRecord[]): PipeTargetResult {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return { ok: true };
   const failures = (payload as { batchItemFailures?: unknown }).batchItemFailures;
-  if (failures === undefined || failures === null || (Array.isArray(failures) && failures.length === 0)) return { ok: true };
-  const complete: PipeTargetResult = { ok: false, errorCode: 'BATCH_ITEM_FAILURE', errorMessage: 'Invalid batchItemFailures response', retryable: true };
+  if (failures === undefined || failures === null || (Array.isArray(failures) && failures.length === 0))
+    return { ok: true };
+  const complete: PipeTargetResult = {
+    ok: false,
+    errorCode: 'BATCH_ITEM_FAILURE',
+    errorMessage: 'Invalid batchItemFailures response',
+    retryable: true,
+  };
   if (!Array.isArray(failures)) return complete;
   let lowest = Number.POSITIVE_INFINITY;
   for (const item of failures) {
@@ -59,5 +70,11 @@ export function partialFailure(payload: unknown, records: StreamRecord[]): PipeT
     if (index < 0) return complete;
     lowest = Math.min(lowest, index);
   }
-  return { ok: false, errorCode: 'BATCH_ITEM_FAILURE', errorMessage: `${failures.length} record(s) reported as failed`, retryable: true, failedFromIndex: lowest };
+  return {
+    ok: false,
+    errorCode: 'BATCH_ITEM_FAILURE',
+    errorMessage: `${failures.length} record(s) reported as failed`,
+    retryable: true,
+    failedFromIndex: lowest,
+  };
 }

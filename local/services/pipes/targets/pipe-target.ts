@@ -41,7 +41,13 @@ export abstract class PipeTarget {
       });
       if (!rendered.ok) {
         // A template that cannot produce the payload fails the same way on every retry.
-        return { ok: false, errorCode: rendered.errorCode, errorMessage: rendered.errorMessage, retryable: false, failedFromIndex: payloads.length };
+        return {
+          ok: false,
+          errorCode: rendered.errorCode,
+          errorMessage: rendered.errorMessage,
+          retryable: false,
+          failedFromIndex: payloads.length,
+        };
       }
       payloads.push(rendered.body);
     }
@@ -52,7 +58,6 @@ export abstract class PipeTarget {
     }
   }
 }
-
 
 export function parseJson(text: string): unknown {
   try {

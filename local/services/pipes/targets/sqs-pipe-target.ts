@@ -21,7 +21,13 @@ export class SqsPipeTarget extends PipeTarget {
         await this.sqs.sendMessage(this.pipe.targetArn, payloads[i]);
         await this.sqs.synced?.();
       } catch (err) {
-        return { ok: false, errorCode: 'SQS_SEND_FAILED', errorMessage: errorMessage(err), retryable: true, failedFromIndex: i };
+        return {
+          ok: false,
+          errorCode: 'SQS_SEND_FAILED',
+          errorMessage: errorMessage(err),
+          retryable: true,
+          failedFromIndex: i,
+        };
       }
     }
     return { ok: true };

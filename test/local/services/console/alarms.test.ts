@@ -7,7 +7,12 @@ const NOW = Date.UTC(2026, 0, 1, 12, 30);
 const dims = { service: 'svc', stack: 'dev' };
 
 function alarmResource(name: string, state: Record<string, unknown>): GraphResource {
-  return { urn: `urn:${name}`, type: 'aws:cloudwatch/metricAlarm:MetricAlarm', name, state } as unknown as GraphResource;
+  return {
+    urn: `urn:${name}`,
+    type: 'aws:cloudwatch/metricAlarm:MetricAlarm',
+    name,
+    state,
+  } as unknown as GraphResource;
 }
 
 const stalled = alarmResource('not-shipping', {
@@ -17,15 +22,48 @@ const stalled = alarmResource('not-shipping', {
   evaluationPeriods: 1,
   treatMissingData: 'notBreaching',
   metricQueries: [
-    { id: 'captured', returnData: false, metric: { namespace: 'Shop', metricName: 'Captured', dimensions: dims, stat: 'Sum', period: 3600 } },
-    { id: 'shipped', returnData: false, metric: { namespace: 'Shop', metricName: 'Shipped', dimensions: dims, stat: 'Sum', period: 3600 } },
+    {
+      id: 'captured',
+      returnData: false,
+      metric: { namespace: 'Shop', metricName: 'Captured', dimensions: dims, stat: 'Sum', period: 3600 },
+    },
+    {
+      id: 'shipped',
+      returnData: false,
+      metric: { namespace: 'Shop', metricName: 'Shipped', dimensions: dims, stat: 'Sum', period: 3600 },
+    },
     { id: 'stalled', returnData: true, expression: 'IF(FILL(captured, 0) > 0 AND FILL(shipped, 0) == 0, 1, 0)' },
   ],
 });
-const depth = alarmResource('dlq', { name: 'dlq', namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: 'q-1' }, statistic: 'Maximum', period: 60, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold' });
-const lambdaErrors = alarmResource('errors', { name: 'errors', namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: { FunctionName: 'f' }, statistic: 'Sum', period: 300, evaluationPeriods: 1, threshold: 0 });
+const depth = alarmResource('dlq', {
+  name: 'dlq',
+  namespace: 'AWS/SQS',
+  metricName: 'ApproximateNumberOfMessagesVisible',
+  dimensions: { QueueName: 'q-1' },
+  statistic: 'Maximum',
+  period: 60,
+  evaluationPeriods: 1,
+  threshold: 0,
+  comparisonOperator: 'GreaterThanThreshold',
+});
+const lambdaErrors = alarmResource('errors', {
+  name: 'errors',
+  namespace: 'AWS/Lambda',
+  metricName: 'Errors',
+  dimensions: { FunctionName: 'f' },
+  statistic: 'Sum',
+  period: 300,
+  evaluationPeriods: 1,
+  threshold: 0,
+});
 
-const point = (metricName: string, at: number, value = 1): MetricDatapoint => ({ namespace: 'Shop', metricName, dimensions: dims, timestamp: at, value });
+const point = (metricName: string, at: number, value = 1): MetricDatapoint => ({
+  namespace: 'Shop',
+  metricName,
+  dimensions: dims,
+  timestamp: at,
+  value,
+});
 
 describe('evaluateExpression', () => {
   it('follows metric math: FILL, IF, AND, arithmetic, comparisons; missing stays missing', () => {
@@ -40,7 +78,11 @@ describe('evaluateExpression', () => {
 });
 
 describe('evaluateAlarm', () => {
-  const [stalledAlarm, depthAlarm, errorsAlarm] = readAlarms([stalled, depth, lambdaErrors]) as [LocalAlarm, LocalAlarm, LocalAlarm];
+  const [stalledAlarm, depthAlarm, errorsAlarm] = readAlarms([stalled, depth, lambdaErrors]) as [
+    LocalAlarm,
+    LocalAlarm,
+    LocalAlarm,
+  ];
 
   it('reads single-metric and metric-math alarms from the graph', () => {
     expect(stalledAlarm.periodSeconds).toBe(3600);
@@ -54,7 +96,10 @@ describe('evaluateAlarm', () => {
     const both = [...captured, point('Shipped', NOW - 5 * 60_000)];
     expect(evaluateAlarm(stalledAlarm, { series: aggregate(both), queueDepth: {} }, NOW).state).toBe('OK');
     // Outside the evaluated period: missing data, not breaching.
-    expect(evaluateAlarm(stalledAlarm, { series: aggregate([point('Captured', NOW - 2 * HOUR)]), queueDepth: {} }, NOW).state).toBe('OK');
+    expect(
+      evaluateAlarm(stalledAlarm, { series: aggregate([point('Captured', NOW - 2 * HOUR)]), queueDepth: {} }, NOW)
+        .state,
+    ).toBe('OK');
   });
 
   it('alarms on a dead-letter queue with visible messages', () => {

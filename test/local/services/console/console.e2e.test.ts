@@ -40,7 +40,15 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 1000 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   page = browser.pages()[0] ?? (await browser.newPage());
 });
@@ -61,14 +69,19 @@ describe('the local console in chromium', () => {
     // Prepare: the page, then an order and an upload whose payload carries markup.
     await page.goto(consoleUrl);
     const token = await customerToken(data.dir, 'console-customer');
-    const order = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<string, unknown>;
+    const order = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     const id = await upload(order, token);
     const hostile = '<script>window.__injected = true</script><img src=x onerror="window.__injected = true">';
     // The catch-all log keeps no upload bodies, but a rejection's reason names the unknown key: user input.
     await upload({ ...order, idempotencyKey: 'console-hostile-1', [hostile]: 1 }, token);
 
     // Act + assess: the order reaches shipped in the table items.
-    const row = page.locator('[data-testid="item"]', { hasText: id }).filter({ has: page.locator('td[data-column="state"]', { hasText: 'shipped' }) });
+    const row = page
+      .locator('[data-testid="item"]', { hasText: id })
+      .filter({ has: page.locator('td[data-column="state"]', { hasText: 'shipped' }) });
     await row.first().waitFor({ timeout: 90_000 });
 
     // Its trace opens, with the journey to shipped.
@@ -81,7 +94,9 @@ describe('the local console in chromium', () => {
     const hostileEvent = page.locator('[data-testid="event"]', { hasText: '__injected' }).first();
     await hostileEvent.waitFor({ timeout: 30_000 });
     expect(await hostileEvent.textContent()).toContain('<script>window.__injected = true</script>');
-    expect(await page.locator('main script, main [data-testid="events"] img, [data-testid="items"] img').count()).toBe(0);
+    expect(await page.locator('main script, main [data-testid="events"] img, [data-testid="items"] img').count()).toBe(
+      0,
+    );
     expect(await page.evaluate(() => (globalThis as { __injected?: boolean }).__injected)).toBeUndefined();
 
     // A dead-letter queue opens with AWS's attributes; its redrive button answers.
@@ -89,8 +104,13 @@ describe('the local console in chromium', () => {
     await queue.locator('summary').click();
     await queue.locator('td', { hasText: 'QueueArn' }).waitFor();
     await queue.locator('[data-testid="redrive"]').click();
-    await page.locator('details[open] [data-testid="redrive-status"]').filter({ hasNotText: /^$|redriving/ }).waitFor({ timeout: 30_000 });
-    expect(await page.locator('details[open] [data-testid="redrive-status"]').first().textContent()).toMatch(/redrive|moved|message/i);
+    await page
+      .locator('details[open] [data-testid="redrive-status"]')
+      .filter({ hasNotText: /^$|redriving/ })
+      .waitFor({ timeout: 30_000 });
+    expect(await page.locator('details[open] [data-testid="redrive-status"]').first().textContent()).toMatch(
+      /redrive|moved|message/i,
+    );
 
     // The metrics show the order captured and shipped (issue 15: the same EMF lines CloudWatch would read).
     const captured = page.locator('[data-metric="OrdersCaptured"] h3');
@@ -101,7 +121,9 @@ describe('the local console in chromium', () => {
 
     mkdirSync(artifacts, { recursive: true });
     // The top of the page: the clicks above moved the focus and the scroll.
-    await page.evaluate("document.activeElement?.blur(); document.querySelectorAll('section').forEach((s) => (s.scrollLeft = 0)); window.scrollTo(0, 0)");
+    await page.evaluate(
+      "document.activeElement?.blur(); document.querySelectorAll('section').forEach((s) => (s.scrollLeft = 0)); window.scrollTo(0, 0)",
+    );
     await page.waitForTimeout(300);
     const top = { fullPage: false };
     const readmeCopy = process.env.CONSOLE_SCREENSHOT; // e.g. docs/console.png; docs/console-metrics.png beside it
@@ -109,6 +131,7 @@ describe('the local console in chromium', () => {
     if (readmeCopy) await page.screenshot({ path: path.resolve(PROJECT_DIR, readmeCopy), ...top });
     const metrics = page.locator('#metrics'); // an element's screenshot scrolls to it: taken last
     await metrics.screenshot({ path: path.join(artifacts, 'console-metrics.png') });
-    if (readmeCopy) await metrics.screenshot({ path: path.resolve(PROJECT_DIR, readmeCopy.replace(/\.png$/, '-metrics.png')) });
+    if (readmeCopy)
+      await metrics.screenshot({ path: path.resolve(PROJECT_DIR, readmeCopy.replace(/\.png$/, '-metrics.png')) });
   });
 });

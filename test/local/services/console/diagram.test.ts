@@ -1,6 +1,14 @@
 import { diagramSvg, parseMermaid } from '../../../../local/services/console/diagram';
 
-const MERMAID = ['flowchart LR', '  n1(["POST /uploads"])', '  n2[["bus #lt;script#gt;"]]', '  n3("λ capture")', '  n1 -- "EventBridge-PutEvents" --> n2', '  n2 --> n3', '  n3 -. "on failure" .-> n1'].join('\n');
+const MERMAID = [
+  'flowchart LR',
+  '  n1(["POST /uploads"])',
+  '  n2[["bus #lt;script#gt;"]]',
+  '  n3("λ capture")',
+  '  n1 -- "EventBridge-PutEvents" --> n2',
+  '  n2 --> n3',
+  '  n3 -. "on failure" .-> n1',
+].join('\n');
 
 describe('the console diagram', () => {
   it('reads nodes and edges back from the Mermaid text', () => {

@@ -2,7 +2,12 @@ import { aggregate, parseEmf, statistic } from '../../../../local/services/conso
 
 const line = (over: Record<string, unknown> = {}): string =>
   JSON.stringify({
-    _aws: { Timestamp: Date.UTC(2026, 0, 1, 12, 0, 30), CloudWatchMetrics: [{ Namespace: 'Shop', Dimensions: [['service', 'stack']], Metrics: [{ Name: 'Orders', Unit: 'Count' }] }] },
+    _aws: {
+      Timestamp: Date.UTC(2026, 0, 1, 12, 0, 30),
+      CloudWatchMetrics: [
+        { Namespace: 'Shop', Dimensions: [['service', 'stack']], Metrics: [{ Name: 'Orders', Unit: 'Count' }] },
+      ],
+    },
     service: 'svc',
     stack: 'dev',
     Orders: 1,
@@ -11,7 +16,16 @@ const line = (over: Record<string, unknown> = {}): string =>
 
 describe('parseEmf', () => {
   it('reads one datapoint per value and dimension set', () => {
-    expect(parseEmf(line())).toEqual([{ namespace: 'Shop', metricName: 'Orders', dimensions: { service: 'svc', stack: 'dev' }, unit: 'Count', timestamp: Date.UTC(2026, 0, 1, 12, 0, 30), value: 1 }]);
+    expect(parseEmf(line())).toEqual([
+      {
+        namespace: 'Shop',
+        metricName: 'Orders',
+        dimensions: { service: 'svc', stack: 'dev' },
+        unit: 'Count',
+        timestamp: Date.UTC(2026, 0, 1, 12, 0, 30),
+        value: 1,
+      },
+    ]);
     expect(parseEmf(line({ Orders: [1, 2, 3] })).map((p) => p.value)).toEqual([1, 2, 3]);
   });
 
@@ -29,7 +43,16 @@ describe('aggregate', () => {
     const points = [
       ...parseEmf(line()),
       ...parseEmf(line({ Orders: 2 })),
-      ...parseEmf(line({ _aws: { Timestamp: Date.UTC(2026, 0, 1, 12, 1, 5), CloudWatchMetrics: [{ Namespace: 'Shop', Dimensions: [['service', 'stack']], Metrics: [{ Name: 'Orders' }] }] } })),
+      ...parseEmf(
+        line({
+          _aws: {
+            Timestamp: Date.UTC(2026, 0, 1, 12, 1, 5),
+            CloudWatchMetrics: [
+              { Namespace: 'Shop', Dimensions: [['service', 'stack']], Metrics: [{ Name: 'Orders' }] },
+            ],
+          },
+        }),
+      ),
       ...parseEmf(line({ stack: 'prod' })),
     ];
     const series = aggregate(points);

@@ -2,7 +2,13 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../../../../local/services/dynamodb-local';
 
 jest.setTimeout(120_000);
@@ -130,7 +136,11 @@ describe('startDynamoDbLocal', () => {
 function runFixture(env: Record<string, string>): { firstLine: Promise<string> } {
   const script = path.join(__dirname, 'fixtures', 'start-dynamodb-local.ts');
   const tsxCli = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const child = spawn(process.execPath, [tsxCli, script], { cwd: REPO, env: { ...env, HOME: process.env.HOME ?? '/tmp' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [tsxCli, script], {
+    cwd: REPO,
+    env: { ...env, HOME: process.env.HOME ?? '/tmp' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const firstLine = new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => {

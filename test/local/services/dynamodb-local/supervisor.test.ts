@@ -53,7 +53,9 @@ describe('superviseDynamoDbLocal', () => {
     processes.crashes[0]();
     await new Promise((r) => setImmediate(r));
     expect(dynamo.state().status).toBe('restarting');
-    expect(reports[0]).toMatch(/DynamoDB Local exited unexpectedly \(code null, signal SIGKILL\); restarting it on port 8123/);
+    expect(reports[0]).toMatch(
+      /DynamoDB Local exited unexpectedly \(code null, signal SIGKILL\); restarting it on port 8123/,
+    );
     await dynamo.whenUp();
 
     expect(dynamo.state()).toMatchObject({ status: 'up', restarts: 1, pid: 1003, lastExit: { signal: 'SIGKILL' } });

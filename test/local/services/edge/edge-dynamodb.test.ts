@@ -1,5 +1,17 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDbLocalHandle, startDynamoDbLocal } from '../../../../local/services/dynamodb-local';
 import { EdgeHandle, startEdge } from '../../../../local/services/edge';
 import { SqsService } from '../../../../local/services/sqs';
@@ -52,31 +64,50 @@ describe('edge: DynamoDB and DynamoDB Streams forwarded to DynamoDB Local', () =
     const streamArn = table.Table?.LatestStreamArn as string;
     const described = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     const shardId = described.StreamDescription?.Shards?.[0]?.ShardId as string;
-    const iterator = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    const iterator = await streams.send(
+      new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
     const records = await streams.send(new GetRecordsCommand({ ShardIterator: iterator.ShardIterator }));
     // Assess
     expect(item.Item).toEqual({ pk: { S: 'r-1' }, state: { S: 'new' } });
-    expect(described.StreamDescription).toMatchObject({ StreamStatus: 'ENABLED', StreamViewType: 'NEW_AND_OLD_IMAGES', TableName: 'records' });
+    expect(described.StreamDescription).toMatchObject({
+      StreamStatus: 'ENABLED',
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+      TableName: 'records',
+    });
     expect(records.Records?.map((r) => r.eventName)).toEqual(['INSERT']);
     expect(records.Records?.[0].dynamodb?.NewImage).toEqual({ pk: { S: 'r-1' }, state: { S: 'new' } });
   });
 
   it('passes DynamoDB Local errors through unchanged', async () => {
     // Act
-    const error = await ddb.send(new GetItemCommand({ TableName: 'absent', Key: { pk: { S: 'x' } } })).catch((e: Error) => e);
+    const error = await ddb
+      .send(new GetItemCommand({ TableName: 'absent', Key: { pk: { S: 'x' } } }))
+      .catch((e: Error) => e);
     // Assess
     expect(error).toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('answers 503 with a clear message when DynamoDB Local is not reachable', async () => {
     // Prepare
-    const lonely = await startEdge({ port: 0, sqs, dynamoDbEndpoint: 'http://127.0.0.1:9', eventBridge: { putEvents: () => ({}), testEventPattern: () => false } });
+    const lonely = await startEdge({
+      port: 0,
+      sqs,
+      dynamoDbEndpoint: 'http://127.0.0.1:9',
+      eventBridge: { putEvents: () => ({}), testEventPattern: () => false },
+    });
     try {
       // Act
-      const res = await fetch(lonely.url, { method: 'POST', headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
+      const res = await fetch(lonely.url, {
+        method: 'POST',
+        headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' },
+        body: '{}',
+      });
       // Assess
       expect(res.status).toBe(503);
-      expect(((await res.json()) as { message: string }).message).toContain('DynamoDB Local at http://127.0.0.1:9 is not reachable');
+      expect(((await res.json()) as { message: string }).message).toContain(
+        'DynamoDB Local at http://127.0.0.1:9 is not reachable',
+      );
     } finally {
       await lonely.stop();
     }

@@ -10,8 +10,19 @@ const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:echo';
 
 beforeAll(async () => {
   lambda = new LambdaService({ lifecycleLogs: false, sleep: async () => undefined });
-  lambda.register(bundles.fn('echo', `export const handler = async (event: { fail?: boolean }) => { if (event.fail) throw new TypeError('bad input'); return { got: event }; };`));
-  edge = await startEdge({ port: 0, sqs: new SqsService(), dynamoDbEndpoint: 'http://127.0.0.1:9', lambda, eventBridge: { putEvents: () => ({}), testEventPattern: () => false } });
+  lambda.register(
+    bundles.fn(
+      'echo',
+      `export const handler = async (event: { fail?: boolean }) => { if (event.fail) throw new TypeError('bad input'); return { got: event }; };`,
+    ),
+  );
+  edge = await startEdge({
+    port: 0,
+    sqs: new SqsService(),
+    dynamoDbEndpoint: 'http://127.0.0.1:9',
+    lambda,
+    eventBridge: { putEvents: () => ({}), testEventPattern: () => false },
+  });
 });
 
 afterAll(async () => {

@@ -1,4 +1,9 @@
-import { EventBridgeClient, ListRulesCommand, PutEventsCommand, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
+import {
+  EventBridgeClient,
+  ListRulesCommand,
+  PutEventsCommand,
+  TestEventPatternCommand,
+} from '@aws-sdk/client-eventbridge';
 import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
@@ -28,7 +33,11 @@ beforeEach(async () => {
   received = [];
   sqs = new SqsService();
   sqs.createQueue({ name: 'target-dlq', arn: QUEUE_ARN, url: GRAPH_URL });
-  sqs.createQueue({ name: 'other-queue', arn: 'arn:aws:sqs:us-east-1:123456789012:other-queue', url: 'https://sqs.us-east-1.amazonaws.com/123456789012/other-queue' });
+  sqs.createQueue({
+    name: 'other-queue',
+    arn: 'arn:aws:sqs:us-east-1:123456789012:other-queue',
+    url: 'https://sqs.us-east-1.amazonaws.com/123456789012/other-queue',
+  });
   edge = await startEdge({
     port: 0,
     host: '127.0.0.1',
@@ -67,7 +76,12 @@ const EVENT = JSON.stringify({
 describe('edge: EventBridge (AWS JSON 1.1)', () => {
   it('delegates PutEvents and returns the service answer to the SDK', async () => {
     // Prepare
-    const entry = { Source: 'com.example.things', DetailType: 'Thing Happened', Detail: '{"size":3}', EventBusName: 'things' };
+    const entry = {
+      Source: 'com.example.things',
+      DetailType: 'Thing Happened',
+      Detail: '{"size":3}',
+      EventBusName: 'things',
+    };
     // Act
     const out = await events.send(new PutEventsCommand({ Entries: [entry] }));
     // Assess
@@ -78,8 +92,12 @@ describe('edge: EventBridge (AWS JSON 1.1)', () => {
 
   it('answers TestEventPattern true and false', async () => {
     // Act
-    const yes = await events.send(new TestEventPatternCommand({ EventPattern: '{"source":["com.example.things"]}', Event: EVENT }));
-    const no = await events.send(new TestEventPatternCommand({ EventPattern: '{"source":["elsewhere"]}', Event: EVENT }));
+    const yes = await events.send(
+      new TestEventPatternCommand({ EventPattern: '{"source":["com.example.things"]}', Event: EVENT }),
+    );
+    const no = await events.send(
+      new TestEventPatternCommand({ EventPattern: '{"source":["elsewhere"]}', Event: EVENT }),
+    );
     // Assess
     expect(yes.Result).toBe(true);
     expect(no.Result).toBe(false);
@@ -87,7 +105,9 @@ describe('edge: EventBridge (AWS JSON 1.1)', () => {
 
   it('returns InvalidEventPatternException as AWS does for an invalid pattern', async () => {
     // Act
-    const error = await events.send(new TestEventPatternCommand({ EventPattern: '{"source":"not-an-array"}', Event: EVENT })).catch((e: Error) => e);
+    const error = await events
+      .send(new TestEventPatternCommand({ EventPattern: '{"source":"not-an-array"}', Event: EVENT }))
+      .catch((e: Error) => e);
     // Assess
     expect(error).toMatchObject({ name: 'InvalidEventPatternException', $metadata: { httpStatusCode: 400 } });
     expect((error as Error).message).toMatch(/^Event pattern is not valid\. Reason: /);
@@ -102,11 +122,17 @@ describe('edge: EventBridge (AWS JSON 1.1)', () => {
     });
     // Act
     const body = (await raw.json()) as { __type: string; message: string };
-    const notAnEvent = await events.send(new TestEventPatternCommand({ EventPattern: '{"source":["x"]}', Event: '{"foo":1}' })).catch((e: Error) => e);
+    const notAnEvent = await events
+      .send(new TestEventPatternCommand({ EventPattern: '{"source":["x"]}', Event: '{"foo":1}' }))
+      .catch((e: Error) => e);
     // Assess
     expect(raw.status).toBe(400);
     expect(raw.headers.get('x-amzn-errortype')).toBe('ValidationException');
-    expect(body).toEqual({ __type: 'ValidationException', message: "1 validation error detected: Value null at 'event' failed to satisfy constraint: Member must not be null" });
+    expect(body).toEqual({
+      __type: 'ValidationException',
+      message:
+        "1 validation error detected: Value null at 'event' failed to satisfy constraint: Member must not be null",
+    });
     expect(notAnEvent).toMatchObject({ name: 'ValidationException' });
   });
 
@@ -143,14 +169,30 @@ describe('edge: SQS (AWS JSON 1.0)', () => {
   it('sends, receives with attributes, and deletes a message', async () => {
     // Prepare
     const { QueueUrl } = await sqsClient.send(new GetQueueUrlCommand({ QueueName: 'target-dlq' }));
-    const attrs = { RULE_ARN: { DataType: 'String', StringValue: 'arn:aws:events:us-east-1:123456789012:rule/b/r' }, Tries: { DataType: 'Number', StringValue: '3' } };
+    const attrs = {
+      RULE_ARN: { DataType: 'String', StringValue: 'arn:aws:events:us-east-1:123456789012:rule/b/r' },
+      Tries: { DataType: 'Number', StringValue: '3' },
+    };
     // Act
-    const sent = await sqsClient.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"hello":"world"}', MessageAttributes: attrs }));
+    const sent = await sqsClient.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: '{"hello":"world"}', MessageAttributes: attrs }),
+    );
     const got = await sqsClient.send(
-      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'], VisibilityTimeout: 30 }),
+      new ReceiveMessageCommand({
+        QueueUrl,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+        VisibilityTimeout: 30,
+      }),
     );
     const message = got.Messages?.[0];
-    const before = await sqsClient.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'QueueArn'] }));
+    const before = await sqsClient.send(
+      new GetQueueAttributesCommand({
+        QueueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'QueueArn'],
+      }),
+    );
     await sqsClient.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message?.ReceiptHandle }));
     const after = await sqsClient.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
     // Assess
@@ -160,15 +202,32 @@ describe('edge: SQS (AWS JSON 1.0)', () => {
     expect(message?.Body).toBe('{"hello":"world"}');
     expect(message?.MessageAttributes).toEqual(attrs);
     expect(message?.MD5OfMessageAttributes).toBe(sent.MD5OfMessageAttributes);
-    expect(message?.Attributes).toEqual({ ApproximateReceiveCount: '1', SentTimestamp: expect.stringMatching(/^\d{13}$/) });
-    expect(before.Attributes).toEqual({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '1', QueueArn: QUEUE_ARN });
-    expect(after.Attributes).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0', CreatedTimestamp: expect.any(String) });
+    expect(message?.Attributes).toEqual({
+      ApproximateReceiveCount: '1',
+      SentTimestamp: expect.stringMatching(/^\d{13}$/),
+    });
+    expect(before.Attributes).toEqual({
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '1',
+      QueueArn: QUEUE_ARN,
+    });
+    expect(after.Attributes).toMatchObject({
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '0',
+      CreatedTimestamp: expect.any(String),
+    });
   });
 
   it('accepts the graph URL of a queue too, and sends batches', async () => {
     // Act
     const batch = await sqsClient.send(
-      new SendMessageBatchCommand({ QueueUrl: GRAPH_URL, Entries: [{ Id: 'a', MessageBody: 'one' }, { Id: 'b', MessageBody: 'two' }] }),
+      new SendMessageBatchCommand({
+        QueueUrl: GRAPH_URL,
+        Entries: [
+          { Id: 'a', MessageBody: 'one' },
+          { Id: 'b', MessageBody: 'two' },
+        ],
+      }),
     );
     const got = await sqsClient.send(new ReceiveMessageCommand({ QueueUrl: GRAPH_URL, MaxNumberOfMessages: 10 }));
     // Assess
@@ -189,7 +248,9 @@ describe('edge: SQS (AWS JSON 1.0)', () => {
 
   it('rejects MaxNumberOfMessages above 10 with InvalidParameterValue', async () => {
     // Act
-    const error = await sqsClient.send(new ReceiveMessageCommand({ QueueUrl: GRAPH_URL, MaxNumberOfMessages: 11 })).catch((e: Error) => e);
+    const error = await sqsClient
+      .send(new ReceiveMessageCommand({ QueueUrl: GRAPH_URL, MaxNumberOfMessages: 11 }))
+      .catch((e: Error) => e);
     // Assess
     expect((error as Error).message).toContain('Must be between 1 and 10');
     expect(error).toMatchObject({ $metadata: { httpStatusCode: 400 } });
@@ -217,14 +278,25 @@ describe('edge: SQS query protocol', () => {
       'MessageAttribute.1.Value.DataType': 'String',
       'MessageAttribute.1.Value.StringValue': 'test',
     });
-    const got = await query({ Action: 'ReceiveMessage', QueueUrl: GRAPH_URL, 'AttributeName.1': 'All', 'MessageAttributeName.1': 'All' });
+    const got = await query({
+      Action: 'ReceiveMessage',
+      QueueUrl: GRAPH_URL,
+      'AttributeName.1': 'All',
+      'MessageAttributeName.1': 'All',
+    });
     const attrs = await query({ Action: 'GetQueueAttributes', QueueUrl: GRAPH_URL, 'AttributeName.1': 'QueueArn' });
     // Assess
-    expect(url.xml).toContain(`<GetQueueUrlResult><QueueUrl>${edge.url}/123456789012/target-dlq</QueueUrl></GetQueueUrlResult>`);
-    expect(sent.xml).toMatch(/<SendMessageResult><MessageId>[0-9a-f-]{36}<\/MessageId><MD5OfMessageBody>[0-9a-f]{32}<\/MD5OfMessageBody><MD5OfMessageAttributes>[0-9a-f]{32}<\/MD5OfMessageAttributes><\/SendMessageResult>/);
+    expect(url.xml).toContain(
+      `<GetQueueUrlResult><QueueUrl>${edge.url}/123456789012/target-dlq</QueueUrl></GetQueueUrlResult>`,
+    );
+    expect(sent.xml).toMatch(
+      /<SendMessageResult><MessageId>[0-9a-f-]{36}<\/MessageId><MD5OfMessageBody>[0-9a-f]{32}<\/MD5OfMessageBody><MD5OfMessageAttributes>[0-9a-f]{32}<\/MD5OfMessageAttributes><\/SendMessageResult>/,
+    );
     expect(got.xml).toContain('<Body>a &lt;b&gt; &amp; c</Body>');
     expect(got.xml).toContain('<Attribute><Name>ApproximateReceiveCount</Name><Value>1</Value></Attribute>');
-    expect(got.xml).toContain('<MessageAttribute><Name>Kind</Name><Value><StringValue>test</StringValue><DataType>String</DataType></Value></MessageAttribute>');
+    expect(got.xml).toContain(
+      '<MessageAttribute><Name>Kind</Name><Value><StringValue>test</StringValue><DataType>String</DataType></Value></MessageAttribute>',
+    );
     expect(attrs.xml).toContain(`<Attribute><Name>QueueArn</Name><Value>${QUEUE_ARN}</Value></Attribute>`);
   });
 
@@ -233,14 +305,20 @@ describe('edge: SQS query protocol', () => {
     const missing = await query({ Action: 'GetQueueUrl', QueueName: 'nope' });
     // Assess
     expect(missing.status).toBe(400);
-    expect(missing.xml).toContain('<Error><Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue</Code><Message>The specified queue does not exist.</Message>');
+    expect(missing.xml).toContain(
+      '<Error><Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue</Code><Message>The specified queue does not exist.</Message>',
+    );
   });
 });
 
 describe('edge: routing', () => {
   it('explains requests it cannot route and serves a health check', async () => {
     // Act
-    const unknownTarget = await fetch(edge.url, { method: 'POST', headers: { 'x-amz-target': 'AWSLambda.Invoke' }, body: '{}' });
+    const unknownTarget = await fetch(edge.url, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AWSLambda.Invoke' },
+      body: '{}',
+    });
     const noSelector = await fetch(`${edge.url}/nothing`);
     const health = await fetch(`${edge.url}/health`);
     // Assess
@@ -273,7 +351,10 @@ describe('edge: routing', () => {
       const up = await fetch(`${other.url}/health`);
       // Assess
       expect(down.status).toBe(503);
-      expect(await down.json()).toMatchObject({ status: 'degraded', dependencies: { dynamodb: { status: 'restarting' } } });
+      expect(await down.json()).toMatchObject({
+        status: 'degraded',
+        dependencies: { dynamodb: { status: 'restarting' } },
+      });
       expect(call.status).toBe(503);
       expect(await call.json()).toMatchObject({ __type: expect.stringContaining('ServiceUnavailable') });
       expect(up.status).toBe(200);
@@ -285,7 +366,9 @@ describe('edge: routing', () => {
 
   it('ends pending long polls when it stops', async () => {
     // Prepare
-    const polling = sqsClient.send(new ReceiveMessageCommand({ QueueUrl: GRAPH_URL, WaitTimeSeconds: 20 })).catch((e: Error) => e);
+    const polling = sqsClient
+      .send(new ReceiveMessageCommand({ QueueUrl: GRAPH_URL, WaitTimeSeconds: 20 }))
+      .catch((e: Error) => e);
     await new Promise((r) => setTimeout(r, 100));
     const started = Date.now();
     // Act

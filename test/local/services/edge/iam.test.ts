@@ -7,7 +7,13 @@ import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynam
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { dynamoDbChecks, lambdaInvokeCheck, putEventsChecks, queueArn, sqsChecks } from '../../../../local/services/edge/iam';
+import {
+  dynamoDbChecks,
+  lambdaInvokeCheck,
+  putEventsChecks,
+  queueArn,
+  sqsChecks,
+} from '../../../../local/services/edge/iam';
 import { EdgeHandle, startEdge } from '../../../../local/services/edge';
 import type { IamGate } from '../../../../local/services/iam';
 import { allowAll } from '../../../../local/services/iam';
@@ -20,7 +26,14 @@ describe('edge IAM checks (pure)', () => {
   it('asks each item of a TransactWriteItems for its own action, as AWS does', () => {
     const checks = dynamoDbChecks(
       'TransactWriteItems',
-      { TransactItems: [{ Put: { TableName: 'orders' } }, { Update: { TableName: 'orders' } }, { ConditionCheck: { TableName: 'other' } }, { Delete: { TableName: table } }] },
+      {
+        TransactItems: [
+          { Put: { TableName: 'orders' } },
+          { Update: { TableName: 'orders' } },
+          { ConditionCheck: { TableName: 'other' } },
+          { Delete: { TableName: table } },
+        ],
+      },
       scope,
     );
     expect(checks).toEqual([
@@ -32,9 +45,15 @@ describe('edge IAM checks (pure)', () => {
   });
 
   it('asks a Query on an index for the index, a batch for each table, a plain call for the table', () => {
-    expect(dynamoDbChecks('Query', { TableName: 'orders', IndexName: 'by-customer' }, scope)).toEqual([{ action: 'dynamodb:Query', resource: `${table}/index/by-customer` }]);
-    expect(dynamoDbChecks('BatchWriteItem', { RequestItems: { orders: [], other: [] } }, scope).map((c) => c.resource)).toEqual([table, 'arn:aws:dynamodb:us-east-1:123456789012:table/other']);
-    expect(dynamoDbChecks('GetItem', { TableName: 'orders' }, scope)).toEqual([{ action: 'dynamodb:GetItem', resource: table }]);
+    expect(dynamoDbChecks('Query', { TableName: 'orders', IndexName: 'by-customer' }, scope)).toEqual([
+      { action: 'dynamodb:Query', resource: `${table}/index/by-customer` },
+    ]);
+    expect(
+      dynamoDbChecks('BatchWriteItem', { RequestItems: { orders: [], other: [] } }, scope).map((c) => c.resource),
+    ).toEqual([table, 'arn:aws:dynamodb:us-east-1:123456789012:table/other']);
+    expect(dynamoDbChecks('GetItem', { TableName: 'orders' }, scope)).toEqual([
+      { action: 'dynamodb:GetItem', resource: table },
+    ]);
     expect(dynamoDbChecks('ListTables', {}, scope)).toEqual([]);
   });
 
@@ -43,9 +62,16 @@ describe('edge IAM checks (pure)', () => {
       { action: 'events:PutEvents', resource: 'arn:aws:events:us-east-1:123456789012:event-bus/orders' },
       { action: 'events:PutEvents', resource: 'arn:aws:events:us-east-1:123456789012:event-bus/default' },
     ]);
-    expect(sqsChecks('SendMessageBatch', { QueueUrl: 'http://127.0.0.1:4566/123456789012/jobs' }, scope)).toEqual([{ action: 'sqs:SendMessage', resource: 'arn:aws:sqs:us-east-1:123456789012:jobs' }]);
-    expect(queueArn('https://sqs.us-east-1.amazonaws.com/210987654321/jobs', scope)).toBe('arn:aws:sqs:us-east-1:210987654321:jobs');
-    expect(lambdaInvokeCheck('worker', scope)).toEqual({ action: 'lambda:InvokeFunction', resource: 'arn:aws:lambda:us-east-1:123456789012:function:worker' });
+    expect(sqsChecks('SendMessageBatch', { QueueUrl: 'http://127.0.0.1:4566/123456789012/jobs' }, scope)).toEqual([
+      { action: 'sqs:SendMessage', resource: 'arn:aws:sqs:us-east-1:123456789012:jobs' },
+    ]);
+    expect(queueArn('https://sqs.us-east-1.amazonaws.com/210987654321/jobs', scope)).toBe(
+      'arn:aws:sqs:us-east-1:210987654321:jobs',
+    );
+    expect(lambdaInvokeCheck('worker', scope)).toEqual({
+      action: 'lambda:InvokeFunction',
+      resource: 'arn:aws:lambda:us-east-1:123456789012:function:worker',
+    });
   });
 });
 
@@ -70,10 +96,15 @@ describe('edge IAM enforcement through the AWS SDK', () => {
   const sqs = new SqsService();
   const fn = { accessKeyId: FUNCTION_KEY, secretAccessKey: 'x', sessionToken: 'y' };
   const user = { accessKeyId: 'AKIAUSER000000000001', secretAccessKey: 'x' };
-  const client = <T>(make: new (config: object) => T, credentials: object): T => new make({ endpoint: edge.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const client = <T>(make: new (config: object) => T, credentials: object): T =>
+    new make({ endpoint: edge.url, region: 'us-east-1', credentials, maxAttempts: 1 });
 
   beforeAll(async () => {
-    sqs.createQueue({ name: 'jobs', arn: 'arn:aws:sqs:us-east-1:123456789012:jobs', url: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs' });
+    sqs.createQueue({
+      name: 'jobs',
+      arn: 'arn:aws:sqs:us-east-1:123456789012:jobs',
+      url: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs',
+    });
     edge = await startEdge({
       port: 0,
       sqs,
@@ -92,7 +123,9 @@ describe('edge IAM enforcement through the AWS SDK', () => {
 
   it("answers a function's denied PutEvents with AccessDeniedException (400) and never calls EventBridge", async () => {
     const events = client(EventBridgeClient, fn);
-    const error = (await events.send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] })).catch((e: unknown) => e)) as { name: string; message: string; $metadata: { httpStatusCode: number } };
+    const error = (await events
+      .send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] }))
+      .catch((e: unknown) => e)) as { name: string; message: string; $metadata: { httpStatusCode: number } };
     expect(error.name).toBe('AccessDeniedException');
     expect(error.$metadata.httpStatusCode).toBe(400);
     expect(error.message).toBe(
@@ -114,13 +147,19 @@ describe('edge IAM enforcement through the AWS SDK', () => {
   it('denies SendMessage and Invoke of a function in their own protocols', async () => {
     const queue = client(SQSClient, fn);
     const lambda = client(LambdaClient, fn);
-    const sent = (await queue.send(new SendMessageCommand({ QueueUrl: `${edge.url}/123456789012/jobs`, MessageBody: 'x' })).catch((e: unknown) => e)) as Error;
+    const sent = (await queue
+      .send(new SendMessageCommand({ QueueUrl: `${edge.url}/123456789012/jobs`, MessageBody: 'x' }))
+      .catch((e: unknown) => e)) as Error;
     const invoked = (await lambda.send(new InvokeCommand({ FunctionName: 'other' })).catch((e: unknown) => e)) as Error;
     expect(sent.name).toBe('AccessDeniedException');
     expect(sent.message).toContain('sqs:SendMessage on resource: arn:aws:sqs:us-east-1:123456789012:jobs');
     expect(invoked.name).toBe('AccessDeniedException');
-    expect(invoked.message).toContain('lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:other');
-    expect(sqs.getQueueAttributes('arn:aws:sqs:us-east-1:123456789012:jobs', ['ApproximateNumberOfMessages'])).toEqual({ ApproximateNumberOfMessages: '0' });
+    expect(invoked.message).toContain(
+      'lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:other',
+    );
+    expect(sqs.getQueueAttributes('arn:aws:sqs:us-east-1:123456789012:jobs', ['ApproximateNumberOfMessages'])).toEqual({
+      ApproximateNumberOfMessages: '0',
+    });
     expect(invoke).not.toHaveBeenCalled();
     queue.destroy();
     lambda.destroy();
@@ -130,10 +169,26 @@ describe('edge IAM enforcement through the AWS SDK', () => {
     asked.length = 0;
     const ddb = client(DynamoDBClient, fn);
     const error = (await ddb
-      .send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'orders', Item: { id: { S: '1' } } } }, { Update: { TableName: 'orders', Key: { id: { S: '1' } }, UpdateExpression: 'SET a = :a', ExpressionAttributeValues: { ':a': { S: 'x' } } } }] }))
+      .send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: 'orders', Item: { id: { S: '1' } } } },
+            {
+              Update: {
+                TableName: 'orders',
+                Key: { id: { S: '1' } },
+                UpdateExpression: 'SET a = :a',
+                ExpressionAttributeValues: { ':a': { S: 'x' } },
+              },
+            },
+          ],
+        }),
+      )
       .catch((e: unknown) => e)) as Error;
     expect(error.name).toBe('AccessDeniedException');
-    expect(error.message).toContain('dynamodb:UpdateItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/orders');
+    expect(error.message).toContain(
+      'dynamodb:UpdateItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/orders',
+    );
     expect(asked.map((a) => a.action)).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
     ddb.destroy();
   });

@@ -33,7 +33,11 @@ describe('API destination targets', () => {
     connection?: ConnectionDefinition;
     rate?: number;
     retryPolicy?: { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number };
-    httpTarget?: { headerParameters?: Record<string, string>; queryStringParameters?: Record<string, string>; pathParameterValues?: string[] };
+    httpTarget?: {
+      headerParameters?: Record<string, string>;
+      queryStringParameters?: Record<string, string>;
+      pathParameterValues?: string[];
+    };
     timeoutMs?: number;
     method?: string;
     resolveUrl?: (url: string) => string;
@@ -77,7 +81,16 @@ describe('API destination targets', () => {
   }
 
   function put(svc: EventBridgeService, detail: object) {
-    return svc.putEvents({ Entries: [{ Source: 'com.example.shop', DetailType: 'Thing Happened', Detail: JSON.stringify(detail), EventBusName: 'shop' }] });
+    return svc.putEvents({
+      Entries: [
+        {
+          Source: 'com.example.shop',
+          DetailType: 'Thing Happened',
+          Detail: JSON.stringify(detail),
+          EventBusName: 'shop',
+        },
+      ],
+    });
   }
 
   beforeEach(() => {
@@ -95,7 +108,10 @@ describe('API destination targets', () => {
     const target = await server(() => ({ status: 200 }));
     const svc = setup({
       endpoint: `${target.url}/things/*/notes/*`,
-      httpTarget: { pathParameterValues: ['$.detail.id', 'fixed'], queryStringParameters: { src: 'eb', who: '$.detail.who' } },
+      httpTarget: {
+        pathParameterValues: ['$.detail.id', 'fixed'],
+        queryStringParameters: { src: 'eb', who: '$.detail.who' },
+      },
     });
     // Act
     const result = await put(svc, { id: 'a 1', who: 'me' });
@@ -123,10 +139,17 @@ describe('API destination targets', () => {
       ...apiKeyConnection,
       authParameters: {
         ...apiKeyConnection.authParameters,
-        invocationHttpParameters: { headers: [{ key: 'X-Tenant', value: 'from-connection' }], bodies: [{ key: 'extra', value: 'yes' }] },
+        invocationHttpParameters: {
+          headers: [{ key: 'X-Tenant', value: 'from-connection' }],
+          bodies: [{ key: 'extra', value: 'yes' }],
+        },
       },
     };
-    const svc = setup({ endpoint: target.url, connection, httpTarget: { headerParameters: { 'x-tenant': 'from-target', 'X-Other': '$.detail.k' } } });
+    const svc = setup({
+      endpoint: target.url,
+      connection,
+      httpTarget: { headerParameters: { 'x-tenant': 'from-target', 'X-Other': '$.detail.k' } },
+    });
     // Act
     await put(svc, { k: 'v' });
     await svc.idle();
@@ -139,7 +162,10 @@ describe('API destination targets', () => {
   it('sends the transformer output as the body', async () => {
     // Prepare
     const target = await server(() => ({ status: 200 }));
-    const svc = setup({ endpoint: target.url, inputTransformer: { inputPaths: { k: '$.detail.k' }, inputTemplate: '{"key":<k>}' } });
+    const svc = setup({
+      endpoint: target.url,
+      inputTransformer: { inputPaths: { k: '$.detail.k' }, inputTemplate: '{"key":<k>}' },
+    });
     // Act
     await put(svc, { k: 'v' });
     await svc.idle();
@@ -150,7 +176,10 @@ describe('API destination targets', () => {
   it('retries 5xx, then dead-letters the original event with the exhausted condition', async () => {
     // Prepare
     const target = await server(() => ({ status: 503 }));
-    const svc = setup({ endpoint: target.url, retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 } });
+    const svc = setup({
+      endpoint: target.url,
+      retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+    });
     // Act
     const result = await put(svc, { k: 'v' });
     await svc.idle();
@@ -171,7 +200,10 @@ describe('API destination targets', () => {
   it('stops at MaximumEventAgeInSeconds when the next back-off would exceed it', async () => {
     // Prepare: back-off doubles from 1 s (jitter 0 gives half): 0.5 s, 1 s, 2 s, 4 s ... age limit 3 s
     const target = await server(() => ({ status: 500 }));
-    const svc = setup({ endpoint: target.url, retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 3 } });
+    const svc = setup({
+      endpoint: target.url,
+      retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 3 },
+    });
     // Act
     await put(svc, {});
     await svc.idle();
@@ -198,7 +230,9 @@ describe('API destination targets', () => {
 
   it('retries 429 and waits at least as long as Retry-After asks', async () => {
     // Prepare
-    const target = await server((_r, i) => (i === 0 ? { status: 429, headers: { 'Retry-After': '7' } } : { status: 200 }));
+    const target = await server((_r, i) =>
+      i === 0 ? { status: 429, headers: { 'Retry-After': '7' } } : { status: 200 },
+    );
     const svc = setup({ endpoint: target.url });
     // Act
     await put(svc, {});
@@ -268,17 +302,29 @@ describe('API destination targets', () => {
   it('lets a queued event age out into the DLQ', async () => {
     // Prepare
     const target = await server(() => ({ status: 200 }));
-    const svc = setup({ endpoint: target.url, rate: 1, retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 0.3 } });
+    const svc = setup({
+      endpoint: target.url,
+      rate: 1,
+      retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 0.3 },
+    });
     // Act
     await svc.putEvents({
-      Entries: [1, 2, 3].map((n) => ({ Source: 'com.example.shop', DetailType: 't', Detail: JSON.stringify({ n }), EventBusName: 'shop' })),
+      Entries: [1, 2, 3].map((n) => ({
+        Source: 'com.example.shop',
+        DetailType: 't',
+        Detail: JSON.stringify({ n }),
+        EventBusName: 'shop',
+      })),
     });
     await svc.idle();
     // Assess
     expect(target.requests).toHaveLength(1);
     const dead = sqs.to(DLQ);
     expect(dead).toHaveLength(2);
-    expect(attributeValues(dead[0].attributes)).toMatchObject({ EXHAUSTED_RETRY_CONDITION: 'MaximumEventAgeInSeconds', ERROR_CODE: 'THROTTLING' });
+    expect(attributeValues(dead[0].attributes)).toMatchObject({
+      EXHAUSTED_RETRY_CONDITION: 'MaximumEventAgeInSeconds',
+      ERROR_CODE: 'THROTTLING',
+    });
   });
 
   it('sends Basic authorization for a BASIC connection', async () => {
@@ -286,7 +332,12 @@ describe('API destination targets', () => {
     const target = await server(() => ({ status: 200 }));
     const svc = setup({
       endpoint: target.url,
-      connection: { name: 'carrier-conn', arn: CONNECTION_ARN, authorizationType: 'BASIC', authParameters: { basic: { username: 'u', password: 'p' } } },
+      connection: {
+        name: 'carrier-conn',
+        arn: CONNECTION_ARN,
+        authorizationType: 'BASIC',
+        authParameters: { basic: { username: 'u', password: 'p' } },
+      },
     });
     // Act
     await put(svc, {});
@@ -300,10 +351,16 @@ describe('API destination targets', () => {
     let issued = 0;
     const auth = await server(() => {
       issued += 1;
-      return { status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ access_token: `token-${issued}`, expires_in: 3600 }) };
+      return {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ access_token: `token-${issued}`, expires_in: 3600 }),
+      };
     });
     const target = await server((request) =>
-      request.headers.authorization === 'Bearer token-1' && issued === 1 && target.requests.length === 2 ? { status: 401 } : { status: 200 },
+      request.headers.authorization === 'Bearer token-1' && issued === 1 && target.requests.length === 2
+        ? { status: 401 }
+        : { status: 200 },
     );
     const svc = setup({
       endpoint: target.url,
@@ -329,8 +386,16 @@ describe('API destination targets', () => {
     await svc.idle();
     // Assess
     const form = new URLSearchParams(auth.requests[0].body);
-    expect(Object.fromEntries(form)).toEqual({ client_id: 'id', client_secret: 'secret', grant_type: 'client_credentials' });
-    expect(target.requests.map((r) => r.headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-1', 'Bearer token-2']);
+    expect(Object.fromEntries(form)).toEqual({
+      client_id: 'id',
+      client_secret: 'secret',
+      grant_type: 'client_credentials',
+    });
+    expect(target.requests.map((r) => r.headers.authorization)).toEqual([
+      'Bearer token-1',
+      'Bearer token-1',
+      'Bearer token-2',
+    ]);
     expect(auth.requests).toHaveLength(2);
     expect(sqs.messages).toEqual([]);
   });
@@ -352,12 +417,18 @@ describe('API destination targets', () => {
   it('does not call an API destination whose connection does not exist', async () => {
     // Prepare
     const target = await server(() => ({ status: 200 }));
-    const svc = setup({ endpoint: target.url, connection: { ...apiKeyConnection, name: 'another-connection', arn: undefined } });
+    const svc = setup({
+      endpoint: target.url,
+      connection: { ...apiKeyConnection, name: 'another-connection', arn: undefined },
+    });
     // Act
     await put(svc, {});
     await svc.idle();
     // Assess
     expect(target.requests).toEqual([]);
-    expect(attributeValues(sqs.to(DLQ)[0].attributes)).toMatchObject({ ERROR_CODE: 'NO_RESOURCE', RETRY_ATTEMPTS: '0' });
+    expect(attributeValues(sqs.to(DLQ)[0].attributes)).toMatchObject({
+      ERROR_CODE: 'NO_RESOURCE',
+      RETRY_ATTEMPTS: '0',
+    });
   });
 });

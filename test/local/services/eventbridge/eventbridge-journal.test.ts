@@ -20,7 +20,10 @@ describe('EventBridgeService with a journal', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   /** A service as a fresh process builds it: the graph's bus, rules and targets, and the journal opened. */
-  function start(sqs: FakeSqs, lambda: FakeLambda): { service: EventBridgeService; records: EventBridgeJournalRecord[] } {
+  function start(
+    sqs: FakeSqs,
+    lambda: FakeLambda,
+  ): { service: EventBridgeService; records: EventBridgeJournalRecord[] } {
     const { journal, records } = Journal.open<EventBridgeJournalRecord>(file, { flushMs: 1 });
     const service = new EventBridgeService({
       account: ACCOUNT,
@@ -36,7 +39,13 @@ describe('EventBridgeService with a journal', () => {
     service.addRule({ name: 'to-queue', eventBusName: 'shop', eventPattern: JSON.stringify({ source: ['shop'] }) });
     service.addTarget({ rule: 'to-queue', eventBusName: 'shop', targetId: 'q', arn: QUEUE });
     service.addRule({ name: 'to-fn', eventBusName: 'shop', eventPattern: JSON.stringify({ source: ['shop'] }) });
-    service.addTarget({ rule: 'to-fn', eventBusName: 'shop', targetId: 'f', arn: FUNCTION, retryPolicy: { maximumRetryAttempts: 5, maximumEventAgeInSeconds: 3600 } });
+    service.addTarget({
+      rule: 'to-fn',
+      eventBusName: 'shop',
+      targetId: 'f',
+      arn: FUNCTION,
+      retryPolicy: { maximumRetryAttempts: 5, maximumEventAgeInSeconds: 3600 },
+    });
     return { service, records };
   }
 
@@ -47,10 +56,16 @@ describe('EventBridgeService with a journal', () => {
       throw new Error('function unavailable');
     });
     const first = start(sqs1, failing);
-    const result = await first.service.putEvents({ Entries: [{ Source: 'shop', DetailType: 'Thing', Detail: '{"n":1}', EventBusName: 'shop' }] });
+    const result = await first.service.putEvents({
+      Entries: [{ Source: 'shop', DetailType: 'Thing', Detail: '{"n":1}', EventBusName: 'shop' }],
+    });
     const id = (result.Entries[0] as { EventId: string }).EventId;
     expect(readJournalFile<EventBridgeJournalRecord>(file).records[0]).toMatchObject({ op: 'event', event: { id } });
-    await waitFor(() => sqs1.messages.length === 1 && readJournalFile<EventBridgeJournalRecord>(file).records.some((r) => r.op === 'retry'));
+    await waitFor(
+      () =>
+        sqs1.messages.length === 1 &&
+        readJournalFile<EventBridgeJournalRecord>(file).records.some((r) => r.op === 'retry'),
+    );
     await first.service.stop(); // the retry is abandoned as by a crash: no end recorded for it
 
     // Second run: the function works again.
@@ -79,8 +94,21 @@ describe('EventBridgeService with a journal', () => {
   });
 
   it('an event accepted but not yet routed when the process died is routed at recovery', async () => {
-    const event = { version: '0', id: 'e-1', 'detail-type': 'Thing', source: 'shop', account: ACCOUNT, time: '2026-01-01T00:00:00Z', region: REGION, resources: [], detail: {} };
-    fs.writeFileSync(file, JSON.stringify({ op: 'event', bus: 'shop', event, at: event.time, local: Date.now() }) + '\n');
+    const event = {
+      version: '0',
+      id: 'e-1',
+      'detail-type': 'Thing',
+      source: 'shop',
+      account: ACCOUNT,
+      time: '2026-01-01T00:00:00Z',
+      region: REGION,
+      resources: [],
+      detail: {},
+    };
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ op: 'event', bus: 'shop', event, at: event.time, local: Date.now() }) + '\n',
+    );
     const sqs = new FakeSqs();
     const lambda = new FakeLambda();
     const { service, records } = start(sqs, lambda);

@@ -11,7 +11,13 @@ const DLQ = `arn:aws:sqs:${REGION}:${ACCOUNT}:target-dlq`;
 const FUNCTION = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn`;
 
 function entry(detail: object, overrides: Record<string, unknown> = {}) {
-  return { Source: 'com.example.shop', DetailType: 'Thing Happened', Detail: JSON.stringify(detail), EventBusName: 'shop', ...overrides };
+  return {
+    Source: 'com.example.shop',
+    DetailType: 'Thing Happened',
+    Detail: JSON.stringify(detail),
+    EventBusName: 'shop',
+    ...overrides,
+  };
 }
 
 describe('EventBridgeService', () => {
@@ -22,7 +28,9 @@ describe('EventBridgeService', () => {
   let service: EventBridgeService;
   let logged: { source: string; message: string }[];
 
-  function makeService(overrides: Partial<ConstructorParameters<typeof EventBridgeService>[0]> = {}): EventBridgeService {
+  function makeService(
+    overrides: Partial<ConstructorParameters<typeof EventBridgeService>[0]> = {},
+  ): EventBridgeService {
     return new EventBridgeService({
       account: ACCOUNT,
       region: REGION,
@@ -54,7 +62,11 @@ describe('EventBridgeService', () => {
   describe('putEvents', () => {
     it('returns an EventId per accepted entry and delivers an envelope whose id is that EventId', async () => {
       // Prepare
-      service.addRule({ name: 'all', eventBusName: 'shop', eventPattern: JSON.stringify({ source: ['com.example.shop'] }) });
+      service.addRule({
+        name: 'all',
+        eventBusName: 'shop',
+        eventPattern: JSON.stringify({ source: ['com.example.shop'] }),
+      });
       service.addTarget({ rule: 'all', eventBusName: 'shop', targetId: 'q', arn: QUEUE });
       // Act
       const result = await service.putEvents({ Entries: [entry({ n: 1 })] });
@@ -63,13 +75,34 @@ describe('EventBridgeService', () => {
       expect(result.FailedEntryCount).toBe(0);
       const eventId = (result.Entries[0] as { EventId: string }).EventId;
       const delivered = JSON.parse(sqs.to(QUEUE)[0].body);
-      expect(Object.keys(delivered)).toEqual(['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail']);
-      expect(delivered).toMatchObject({ id: eventId, source: 'com.example.shop', 'detail-type': 'Thing Happened', account: ACCOUNT, region: REGION, detail: { n: 1 } });
+      expect(Object.keys(delivered)).toEqual([
+        'version',
+        'id',
+        'detail-type',
+        'source',
+        'account',
+        'time',
+        'region',
+        'resources',
+        'detail',
+      ]);
+      expect(delivered).toMatchObject({
+        id: eventId,
+        source: 'com.example.shop',
+        'detail-type': 'Thing Happened',
+        account: ACCOUNT,
+        region: REGION,
+        detail: { n: 1 },
+      });
     });
 
     it('reports entry failures with HTTP-200 semantics, in request order', async () => {
       // Prepare
-      const entries = [entry({ ok: true }), { Source: 'x', DetailType: 'y', Detail: '[]' }, { DetailType: 'y', Detail: '{}' }];
+      const entries = [
+        entry({ ok: true }),
+        { Source: 'x', DetailType: 'y', Detail: '[]' },
+        { DetailType: 'y', Detail: '{}' },
+      ];
       // Act
       const result = await service.putEvents({ Entries: entries });
       // Assess
@@ -94,7 +127,11 @@ describe('EventBridgeService', () => {
 
     it('gives an EventId for an unknown bus and drops the event silently', async () => {
       // Prepare
-      service.addRule({ name: 'all', eventBusName: 'shop', eventPattern: JSON.stringify({ source: ['com.example.shop'] }) });
+      service.addRule({
+        name: 'all',
+        eventBusName: 'shop',
+        eventPattern: JSON.stringify({ source: ['com.example.shop'] }),
+      });
       service.addTarget({ rule: 'all', eventBusName: 'shop', targetId: 'q', arn: QUEUE });
       // Act
       const result = await service.putEvents({ Entries: [entry({}, { EventBusName: 'no-such-bus' })] });
@@ -132,9 +169,22 @@ describe('EventBridgeService', () => {
     it('delivers only to enabled rules whose pattern matches, each target independently', async () => {
       // Prepare
       const other = `arn:aws:sqs:${REGION}:${ACCOUNT}:other`;
-      service.addRule({ name: 'big', eventBusName: 'shop', eventPattern: JSON.stringify({ detail: { total: [{ numeric: ['>', 100] }] } }) });
-      service.addRule({ name: 'off', eventBusName: 'shop', eventPattern: JSON.stringify({ source: ['com.example.shop'] }), state: 'DISABLED' });
-      service.addRule({ name: 'any', eventBusName: 'shop', eventPattern: JSON.stringify({ source: ['com.example.shop'] }) });
+      service.addRule({
+        name: 'big',
+        eventBusName: 'shop',
+        eventPattern: JSON.stringify({ detail: { total: [{ numeric: ['>', 100] }] } }),
+      });
+      service.addRule({
+        name: 'off',
+        eventBusName: 'shop',
+        eventPattern: JSON.stringify({ source: ['com.example.shop'] }),
+        state: 'DISABLED',
+      });
+      service.addRule({
+        name: 'any',
+        eventBusName: 'shop',
+        eventPattern: JSON.stringify({ source: ['com.example.shop'] }),
+      });
       service.addTarget({ rule: 'big', eventBusName: 'shop', targetId: 'q', arn: QUEUE });
       service.addTarget({ rule: 'off', eventBusName: 'shop', targetId: 'q', arn: other });
       service.addTarget({ rule: 'any', eventBusName: 'shop', targetId: 'fn', arn: FUNCTION });
@@ -144,13 +194,24 @@ describe('EventBridgeService', () => {
       await service.idle();
       // Assess
       expect(sqs.to(other)).toEqual([]);
-      expect(sqs.to(QUEUE).map((m) => JSON.parse(m.body).detail.total).sort()).toEqual([150, 150, 5].sort());
-      expect(lambda.invocations.map((i) => (i.payload as { detail: { total: number } }).detail.total).sort()).toEqual([150, 5].sort());
+      expect(
+        sqs
+          .to(QUEUE)
+          .map((m) => JSON.parse(m.body).detail.total)
+          .sort(),
+      ).toEqual([150, 150, 5].sort());
+      expect(lambda.invocations.map((i) => (i.payload as { detail: { total: number } }).detail.total).sort()).toEqual(
+        [150, 5].sort(),
+      );
     });
 
     it('stops matching once a rule is disabled', async () => {
       // Prepare
-      service.addRule({ name: 'r', eventBusName: 'shop', eventPattern: JSON.stringify({ source: ['com.example.shop'] }) });
+      service.addRule({
+        name: 'r',
+        eventBusName: 'shop',
+        eventPattern: JSON.stringify({ source: ['com.example.shop'] }),
+      });
       service.addTarget({ rule: 'r', eventBusName: 'shop', targetId: 'q', arn: QUEUE });
       service.setRuleState('r', 'shop', 'DISABLED');
       // Act
@@ -198,7 +259,10 @@ describe('EventBridgeService', () => {
         eventBusName: 'shop',
         targetId: 'q',
         arn: QUEUE,
-        inputTransformer: { inputPaths: { id: '$.detail.id', list: '$.detail.list' }, inputTemplate: '{"thing":<id>,"list":<list>,"rule":<aws.events.rule-name>}' },
+        inputTransformer: {
+          inputPaths: { id: '$.detail.id', list: '$.detail.list' },
+          inputTemplate: '{"thing":<id>,"list":<list>,"rule":<aws.events.rule-name>}',
+        },
       });
       // Act
       await service.putEvents({ Entries: [entry({ id: 'a-1', list: ['X'] })] });
@@ -212,7 +276,13 @@ describe('EventBridgeService', () => {
       service.addRule({ name: 'r', eventBusName: 'shop', eventPattern: '{"source":["com.example.shop"]}' });
       // Act, Assess
       expect(() =>
-        service.addTarget({ rule: 'r', eventBusName: 'shop', targetId: 'q', arn: QUEUE, inputTransformer: { inputTemplate: '{"a":<nope>}' } }),
+        service.addTarget({
+          rule: 'r',
+          eventBusName: 'shop',
+          targetId: 'q',
+          arn: QUEUE,
+          inputTransformer: { inputTemplate: '{"a":<nope>}' },
+        }),
       ).toThrow('InputTemplate for target q contains invalid placeholder nope.');
     });
 
@@ -295,7 +365,12 @@ describe('EventBridgeService', () => {
     it('writes the event to the log group named by a CloudWatch Logs target', async () => {
       // Prepare
       service.addRule({ name: 'r', eventBusName: 'shop', eventPattern: '{"source":["com.example.shop"]}' });
-      service.addTarget({ rule: 'r', eventBusName: 'shop', targetId: 'log', arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/events/catch-all:*` });
+      service.addTarget({
+        rule: 'r',
+        eventBusName: 'shop',
+        targetId: 'log',
+        arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/events/catch-all:*`,
+      });
       // Act
       await service.putEvents({ Entries: [entry({ n: 7 })] });
       await service.idle();
@@ -317,16 +392,24 @@ describe('EventBridgeService', () => {
       await service.idle();
       // Assess
       const forwarded = JSON.parse(sqs.to(QUEUE)[0].body);
-      expect(forwarded).toMatchObject({ source: 'com.example.shop', 'detail-type': 'Thing Happened', detail: { hop: 1 } });
+      expect(forwarded).toMatchObject({
+        source: 'com.example.shop',
+        'detail-type': 'Thing Happened',
+        detail: { hop: 1 },
+      });
     });
 
     it('refuses target types it does not emulate', () => {
       // Prepare
       service.addRule({ name: 'r', eventBusName: 'shop', eventPattern: '{"source":["a"]}' });
       // Act, Assess
-      expect(() => service.addTarget({ rule: 'r', eventBusName: 'shop', arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:sm` })).toThrow(
-        EventBridgeDefinitionError,
-      );
+      expect(() =>
+        service.addTarget({
+          rule: 'r',
+          eventBusName: 'shop',
+          arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:sm`,
+        }),
+      ).toThrow(EventBridgeDefinitionError);
     });
   });
 
@@ -344,7 +427,12 @@ describe('EventBridgeService', () => {
       const count = sqs.to(QUEUE).length;
       await new Promise((r) => setTimeout(r, 150));
       // Assess
-      expect(JSON.parse(sqs.to(QUEUE)[0].body)).toMatchObject({ source: 'aws.events', 'detail-type': 'Scheduled Event', resources: [rule.arn], detail: {} });
+      expect(JSON.parse(sqs.to(QUEUE)[0].body)).toMatchObject({
+        source: 'aws.events',
+        'detail-type': 'Scheduled Event',
+        resources: [rule.arn],
+        detail: {},
+      });
       expect(sqs.to(DLQ)).toEqual([]);
       expect(sqs.to(QUEUE)).toHaveLength(count);
     });
@@ -354,7 +442,12 @@ describe('EventBridgeService', () => {
     it('appends matching events of its bus to an append-only record', async () => {
       // Prepare
       const bus = service.listBuses().find((b) => b.name === 'shop');
-      service.addArchive({ name: 'shop-archive', eventSourceArn: bus?.arn ?? '', eventPattern: '{"detail":{"keep":[true]}}', retentionDays: 7 });
+      service.addArchive({
+        name: 'shop-archive',
+        eventSourceArn: bus?.arn ?? '',
+        eventPattern: '{"detail":{"keep":[true]}}',
+        retentionDays: 7,
+      });
       // Act
       const first = await service.putEvents({ Entries: [entry({ keep: true, n: 1 }), entry({ keep: false })] });
       await service.idle();
@@ -375,7 +468,15 @@ describe('EventBridgeService', () => {
   describe('testEventPattern', () => {
     it('matches through the engine', () => {
       // Prepare
-      const event = JSON.stringify({ id: '1', account: ACCOUNT, source: 'a', time: '2025-01-15T12:00:00Z', region: REGION, 'detail-type': 't', detail: {} });
+      const event = JSON.stringify({
+        id: '1',
+        account: ACCOUNT,
+        source: 'a',
+        time: '2025-01-15T12:00:00Z',
+        region: REGION,
+        'detail-type': 't',
+        detail: {},
+      });
       // Act, Assess
       expect(service.testEventPattern('{"source":["a"]}', event)).toBe(true);
       expect(service.testEventPattern('{"source":["b"]}', event)).toBe(false);

@@ -1,4 +1,8 @@
-import { buildApiDestinationRequest, replaceWildcards, staticAuthorization } from '../../../../local/services/eventbridge/api-destinations/http-request';
+import {
+  buildApiDestinationRequest,
+  replaceWildcards,
+  staticAuthorization,
+} from '../../../../local/services/eventbridge/api-destinations/http-request';
 import { ConnectionDefinition } from '../../../../local/services/eventbridge/types';
 
 const event = { id: 'e-1', 'detail-type': 't', source: 's', detail: { orderId: 'o-1', n: 5 } };
@@ -6,7 +10,11 @@ const event = { id: 'e-1', 'detail-type': 't', source: 's', detail: { orderId: '
 describe('API destination request', () => {
   it('builds the example request of the API destinations guide', () => {
     // Prepare
-    const connection: ConnectionDefinition = { name: 'c', authorizationType: 'API_KEY', authParameters: { apiKey: { key: 'x-api-key', value: 's3cr3t' } } };
+    const connection: ConnectionDefinition = {
+      name: 'c',
+      authorizationType: 'API_KEY',
+      authParameters: { apiKey: { key: 'x-api-key', value: 's3cr3t' } },
+    };
     // Act
     const request = buildApiDestinationRequest({
       destination: { invocationEndpoint: 'https://api.example.com/orders/*', httpMethod: 'post' },
@@ -37,7 +45,10 @@ describe('API destination request', () => {
     const connection: ConnectionDefinition = {
       name: 'c',
       authorizationType: 'BASIC',
-      authParameters: { basic: { username: 'u', password: 'p' }, invocationHttpParameters: { queryStrings: [{ key: 'mode', value: 'conn' }] } },
+      authParameters: {
+        basic: { username: 'u', password: 'p' },
+        invocationHttpParameters: { queryStrings: [{ key: 'mode', value: 'conn' }] },
+      },
     };
     // Act
     const request = buildApiDestinationRequest({
@@ -76,7 +87,11 @@ describe('API destination request', () => {
 
   it('encodes Basic credentials', () => {
     // Prepare, Act
-    const header = staticAuthorization({ name: 'c', authorizationType: 'BASIC', authParameters: { basic: { username: 'user', password: 'pa:ss' } } });
+    const header = staticAuthorization({
+      name: 'c',
+      authorizationType: 'BASIC',
+      authParameters: { basic: { username: 'user', password: 'pa:ss' } },
+    });
     // Assess
     expect(header).toEqual({ name: 'Authorization', value: `Basic ${Buffer.from('user:pa:ss').toString('base64')}` });
   });

@@ -5,8 +5,21 @@ import { SyncInvoker } from '../../../../local/services/http-api';
 const fnArn = 'arn:aws:lambda:us-east-1:123456789012:function:echo';
 
 function urlResource(authorizationType: string): GraphResource {
-  const state = { functionName: 'echo', authorizationType, urlId: 'abc123xyz', functionUrl: 'https://abc123xyz.lambda-url.us-east-1.on.aws/', functionArn: fnArn };
-  return { type: 'aws:lambda/functionUrl:FunctionUrl', name: 'echo-url', id: 'echo', urn: 'urn:echo-url', inputs: state, state };
+  const state = {
+    functionName: 'echo',
+    authorizationType,
+    urlId: 'abc123xyz',
+    functionUrl: 'https://abc123xyz.lambda-url.us-east-1.on.aws/',
+    functionArn: fnArn,
+  };
+  return {
+    type: 'aws:lambda/functionUrl:FunctionUrl',
+    name: 'echo-url',
+    id: 'echo',
+    urn: 'urn:echo-url',
+    inputs: state,
+    state,
+  };
 }
 
 describe('Function URLs', () => {
@@ -26,8 +39,18 @@ describe('Function URLs', () => {
   });
 
   async function serve(authorizationType: string, ready?: Promise<void>): Promise<string> {
-    const [definition] = readFunctionUrls(new ResourceGraph([urlResource(authorizationType)]), '123456789012', 'us-east-1');
-    const service = new FunctionUrlService({ definition, accountId: '123456789012', region: 'us-east-1', lambda, ready });
+    const [definition] = readFunctionUrls(
+      new ResourceGraph([urlResource(authorizationType)]),
+      '123456789012',
+      'us-east-1',
+    );
+    const service = new FunctionUrlService({
+      definition,
+      accountId: '123456789012',
+      region: 'us-east-1',
+      lambda,
+      ready,
+    });
     services.push(service);
     return service.start(0);
   }
@@ -36,7 +59,11 @@ describe('Function URLs', () => {
     // Prepare
     const base = await serve('NONE');
     // Act
-    const response = await fetch(`${base}orders/1?x=1`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+    const response = await fetch(`${base}orders/1?x=1`, {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/json' },
+    });
     // Assess
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(response.status).toBe(200);
@@ -47,7 +74,12 @@ describe('Function URLs', () => {
       rawPath: '/orders/1',
       rawQueryString: 'x=1',
       body: '{"a":1}',
-      requestContext: { apiId: 'abc123xyz', domainName: 'abc123xyz.lambda-url.us-east-1.on.aws', stage: '$default', routeKey: '$default' },
+      requestContext: {
+        apiId: 'abc123xyz',
+        domainName: 'abc123xyz.lambda-url.us-east-1.on.aws',
+        stage: '$default',
+        routeKey: '$default',
+      },
     });
     expect(events[0]).not.toHaveProperty('pathParameters');
     expect(events[0]).not.toHaveProperty('stageVariables');

@@ -25,13 +25,19 @@ const routeArn = 'arn:aws:execute-api:us-east-1:123456789012:abc/$default/POST/t
 
 describe('Lambda authorizer decisions', () => {
   it('resolves identity sources case-insensitively for headers, and reports a missing one', () => {
-    expect(resolveIdentity(config, lookup({ authorization: 'Bearer x' }, { tenant: 't1' }))).toEqual(['Bearer x', 't1']);
+    expect(resolveIdentity(config, lookup({ authorization: 'Bearer x' }, { tenant: 't1' }))).toEqual([
+      'Bearer x',
+      't1',
+    ]);
     expect(resolveIdentity(config, lookup({ authorization: 'Bearer x' }))).toBeUndefined();
     expect(resolveIdentity(config, lookup({ authorization: '' }, { tenant: 't1' }))).toBeUndefined();
   });
 
   it('reads simple responses', () => {
-    expect(interpretAuthorizerResponse(config, { isAuthorized: true, context: { tenant: 't1' } }, routeArn)).toEqual({ outcome: 'allow', context: { tenant: 't1' } });
+    expect(interpretAuthorizerResponse(config, { isAuthorized: true, context: { tenant: 't1' } }, routeArn)).toEqual({
+      outcome: 'allow',
+      context: { tenant: 't1' },
+    });
     expect(interpretAuthorizerResponse(config, { isAuthorized: false }, routeArn)).toEqual({ outcome: 'deny' });
     expect(interpretAuthorizerResponse(config, { isAuthorized: 'yes' }, routeArn).outcome).toBe('error');
     expect(interpretAuthorizerResponse(config, 'allow', routeArn).outcome).toBe('error');
@@ -39,10 +45,28 @@ describe('Lambda authorizer decisions', () => {
 
   it('reads IAM policies when simple responses are off', () => {
     const policyConfig = { ...config, enableSimpleResponses: false };
-    const policy = (effect: string, resource: string) => ({ principalId: 'p', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }] } });
-    expect(interpretAuthorizerResponse(policyConfig, policy('Allow', 'arn:aws:execute-api:us-east-1:123456789012:abc/*'), routeArn).outcome).toBe('allow');
+    const policy = (effect: string, resource: string) => ({
+      principalId: 'p',
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }],
+      },
+    });
+    expect(
+      interpretAuthorizerResponse(
+        policyConfig,
+        policy('Allow', 'arn:aws:execute-api:us-east-1:123456789012:abc/*'),
+        routeArn,
+      ).outcome,
+    ).toBe('allow');
     expect(interpretAuthorizerResponse(policyConfig, policy('Deny', '*'), routeArn).outcome).toBe('deny');
-    expect(interpretAuthorizerResponse(policyConfig, policy('Allow', 'arn:aws:execute-api:us-east-1:123456789012:other/*'), routeArn).outcome).toBe('deny');
+    expect(
+      interpretAuthorizerResponse(
+        policyConfig,
+        policy('Allow', 'arn:aws:execute-api:us-east-1:123456789012:other/*'),
+        routeArn,
+      ).outcome,
+    ).toBe('deny');
     expect(interpretAuthorizerResponse(policyConfig, { isAuthorized: true }, routeArn).outcome).toBe('error');
   });
 

@@ -33,11 +33,33 @@ function graph(): ResourceGraph {
       apiId: api,
       integrationType: 'AWS_PROXY',
       integrationSubtype: 'EventBridge-PutEvents',
-      requestParameters: { Source: 'test.api', DetailType: 'T', EventBusName: 'bus', Detail: '{"who":"${context.authorizer.claims.sub}","body":${request.body}}' },
+      requestParameters: {
+        Source: 'test.api',
+        DetailType: 'T',
+        EventBusName: 'bus',
+        Detail: '{"who":"${context.authorizer.claims.sub}","body":${request.body}}',
+      },
     }),
-    resource('aws:apigatewayv2/integration:Integration', 'echo', 'int-echo', { apiId: api, integrationType: 'AWS_PROXY', integrationUri: fnArn, payloadFormatVersion: '2.0' }),
-    resource('aws:apigatewayv2/route:Route', 'r1', 'r1', { apiId: api, routeKey: 'POST /events', target: 'integrations/int-events', authorizationType: 'JWT', authorizerId: 'jwt1' }),
-    resource('aws:apigatewayv2/route:Route', 'r2', 'r2', { apiId: api, routeKey: 'GET /me', target: 'integrations/int-echo', authorizationType: 'JWT', authorizerId: 'jwt1' }),
+    resource('aws:apigatewayv2/integration:Integration', 'echo', 'int-echo', {
+      apiId: api,
+      integrationType: 'AWS_PROXY',
+      integrationUri: fnArn,
+      payloadFormatVersion: '2.0',
+    }),
+    resource('aws:apigatewayv2/route:Route', 'r1', 'r1', {
+      apiId: api,
+      routeKey: 'POST /events',
+      target: 'integrations/int-events',
+      authorizationType: 'JWT',
+      authorizerId: 'jwt1',
+    }),
+    resource('aws:apigatewayv2/route:Route', 'r2', 'r2', {
+      apiId: api,
+      routeKey: 'GET /me',
+      target: 'integrations/int-echo',
+      authorizationType: 'JWT',
+      authorizerId: 'jwt1',
+    }),
     resource('aws:apigatewayv2/route:Route', 'r3', 'r3', {
       apiId: api,
       routeKey: 'GET /admin',
@@ -72,13 +94,25 @@ describe('HTTP API routes behind a JWT authorizer', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'http-api-jwt-'));
-    issuers = new LocalIssuerService({ pools: [{ id: 'us-east-1_Jwt123abc', name: 'pool', issuer: ISSUER, clientIds: ['client-1'] }], keyDir: dir, dataDir: dir });
+    issuers = new LocalIssuerService({
+      pools: [{ id: 'us-east-1_Jwt123abc', name: 'pool', issuer: ISSUER, clientIds: ['client-1'] }],
+      keyDir: dir,
+      dataDir: dir,
+    });
     const [record] = await issuers.start(0);
     key = JSON.parse(readFileSync(record.keyFile, 'utf8')) as JWK;
     const urls = new UrlMap();
     urls.add(ISSUER, record.local);
     const [api] = readHttpApis(graph());
-    service = new HttpApiService({ api, accountId: account, region: 'us-east-1', lambda, eventBridge, mapParameters: evaluateParameterMapping, resolveUrl: (url) => urls.rewrite(url) });
+    service = new HttpApiService({
+      api,
+      accountId: account,
+      region: 'us-east-1',
+      lambda,
+      eventBridge,
+      mapParameters: evaluateParameterMapping,
+      resolveUrl: (url) => urls.rewrite(url),
+    });
     base = await service.start(0);
   });
 
@@ -88,12 +122,18 @@ describe('HTTP API routes behind a JWT authorizer', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const token = (scope?: string) => mintAccessToken({ privateJwk: key, issuer: ISSUER, clientId: 'client-1', subject: 'alice', scope });
+  const token = (scope?: string) =>
+    mintAccessToken({ privateJwk: key, issuer: ISSUER, clientId: 'client-1', subject: 'alice', scope });
 
-  it('reads the JWT authorizer and each route\'s scopes from the graph', () => {
+  it("reads the JWT authorizer and each route's scopes from the graph", () => {
     const [api] = readHttpApis(graph());
     const admin = api.routes.find((r) => r.routeKey === 'GET /admin');
-    expect(admin?.jwtAuthorizer).toEqual({ id: 'jwt1', identitySources: ['$request.header.Authorization'], issuer: ISSUER, audiences: ['client-1'] });
+    expect(admin?.jwtAuthorizer).toEqual({
+      id: 'jwt1',
+      identitySources: ['$request.header.Authorization'],
+      issuer: ISSUER,
+      audiences: ['client-1'],
+    });
     expect(admin?.authorizationScopes).toEqual(['shop/admin']);
   });
 
@@ -109,7 +149,11 @@ describe('HTTP API routes behind a JWT authorizer', () => {
 
   it("maps the token's subject into the PutEvents entry ($context.authorizer.claims.sub)", async () => {
     // Act
-    const response = await fetch(`${base}/events`, { method: 'POST', headers: { authorization: `Bearer ${await token()}` }, body: '{"n":1}' });
+    const response = await fetch(`${base}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await token()}` },
+      body: '{"n":1}',
+    });
 
     // Assess
     expect(response.status).toBe(200);
@@ -121,7 +165,9 @@ describe('HTTP API routes behind a JWT authorizer', () => {
     await fetch(`${base}/me`, { headers: { authorization: await token() } });
 
     // Assess
-    const context = invocations[invocations.length - 1].requestContext as { authorizer: { jwt: { claims: Record<string, string>; scopes: string[] } } };
+    const context = invocations[invocations.length - 1].requestContext as {
+      authorizer: { jwt: { claims: Record<string, string>; scopes: string[] } };
+    };
     expect(context.authorizer.jwt.claims).toMatchObject({ sub: 'alice', client_id: 'client-1', token_use: 'access' });
     expect(context.authorizer.jwt.scopes).toEqual(['aws.cognito.signin.user.admin']);
   });
@@ -129,7 +175,9 @@ describe('HTTP API routes behind a JWT authorizer', () => {
   it("answers 403 when the token lacks the route's scopes, and passes one that has them", async () => {
     // Act
     const without = await fetch(`${base}/admin`, { headers: { authorization: `Bearer ${await token()}` } });
-    const withScope = await fetch(`${base}/admin`, { headers: { authorization: `Bearer ${await token('shop/admin')}` } });
+    const withScope = await fetch(`${base}/admin`, {
+      headers: { authorization: `Bearer ${await token('shop/admin')}` },
+    });
 
     // Assess
     expect(without.status).toBe(403);

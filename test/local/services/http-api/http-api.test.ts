@@ -5,7 +5,8 @@ import { EventPutter, HttpApiService, readHttpApis, SyncInvoker } from '../../..
 
 const account = '123456789012';
 const fnArn = (name: string) => `arn:aws:lambda:us-east-1:${account}:function:${name}`;
-const invokeArn = (name: string) => `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fnArn(name)}/invocations`;
+const invokeArn = (name: string) =>
+  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fnArn(name)}/invocations`;
 
 function resource(type: string, name: string, id: string, state: Record<string, unknown>): GraphResource {
   return { type, name, id, urn: `urn:pulumi:test::p::${type}::${name}`, inputs: state, state };
@@ -15,7 +16,11 @@ function resource(type: string, name: string, id: string, state: Record<string, 
 function graph(): ResourceGraph {
   const api = 'api1';
   return new ResourceGraph([
-    resource('aws:apigatewayv2/api:Api', 'api', api, { name: 'api', protocolType: 'HTTP', apiEndpoint: `https://${api}.execute-api.us-east-1.amazonaws.com` }),
+    resource('aws:apigatewayv2/api:Api', 'api', api, {
+      name: 'api',
+      protocolType: 'HTTP',
+      apiEndpoint: `https://${api}.execute-api.us-east-1.amazonaws.com`,
+    }),
     resource('aws:apigatewayv2/stage:Stage', 'default', '$default', {
       apiId: api,
       name: '$default',
@@ -23,19 +28,40 @@ function graph(): ResourceGraph {
       routeSettings: [{ routeKey: 'GET /limited', throttlingBurstLimit: 1, throttlingRateLimit: 0.001 }],
       accessLogSettings: {
         destinationArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/apigw/access',
-        format: '{"route":"$context.routeKey","status":"$context.status","error":"$context.integrationErrorMessage","ip":"$context.identity.sourceIp"}',
+        format:
+          '{"route":"$context.routeKey","status":"$context.status","error":"$context.integrationErrorMessage","ip":"$context.identity.sourceIp"}',
       },
     }),
-    resource('aws:apigatewayv2/stage:Stage', 'beta', 'beta', { apiId: api, name: 'beta', stageVariables: { color: 'blue' } }),
+    resource('aws:apigatewayv2/stage:Stage', 'beta', 'beta', {
+      apiId: api,
+      name: 'beta',
+      stageVariables: { color: 'blue' },
+    }),
     resource('aws:apigatewayv2/integration:Integration', 'events', 'int-events', {
       apiId: api,
       integrationType: 'AWS_PROXY',
       integrationSubtype: 'EventBridge-PutEvents',
       payloadFormatVersion: '1.0',
-      requestParameters: { Source: 'test.api', DetailType: '$request.header.x-type', Detail: '$request.body', EventBusName: 'bus' },
+      requestParameters: {
+        Source: 'test.api',
+        DetailType: '$request.header.x-type',
+        Detail: '$request.body',
+        EventBusName: 'bus',
+      },
     }),
-    resource('aws:apigatewayv2/integration:Integration', 'echo', 'int-echo', { apiId: api, integrationType: 'AWS_PROXY', integrationUri: invokeArn('echo'), payloadFormatVersion: '2.0' }),
-    resource('aws:apigatewayv2/integration:Integration', 'slow', 'int-slow', { apiId: api, integrationType: 'AWS_PROXY', integrationUri: fnArn('slow'), payloadFormatVersion: '2.0', timeoutMilliseconds: 100 }),
+    resource('aws:apigatewayv2/integration:Integration', 'echo', 'int-echo', {
+      apiId: api,
+      integrationType: 'AWS_PROXY',
+      integrationUri: invokeArn('echo'),
+      payloadFormatVersion: '2.0',
+    }),
+    resource('aws:apigatewayv2/integration:Integration', 'slow', 'int-slow', {
+      apiId: api,
+      integrationType: 'AWS_PROXY',
+      integrationUri: fnArn('slow'),
+      payloadFormatVersion: '2.0',
+      timeoutMilliseconds: 100,
+    }),
     resource('aws:apigatewayv2/authorizer:Authorizer', 'auth', 'auth1', {
       apiId: api,
       authorizerType: 'REQUEST',
@@ -45,11 +71,33 @@ function graph(): ResourceGraph {
       enableSimpleResponses: true,
       authorizerResultTtlInSeconds: 0,
     }),
-    resource('aws:apigatewayv2/route:Route', 'r1', 'r1', { apiId: api, routeKey: 'POST /events', target: 'integrations/int-events' }),
-    resource('aws:apigatewayv2/route:Route', 'r2', 'r2', { apiId: api, routeKey: 'ANY /echo/{proxy+}', target: 'integrations/int-echo' }),
-    resource('aws:apigatewayv2/route:Route', 'r3', 'r3', { apiId: api, routeKey: 'POST /secure', target: 'integrations/int-echo', authorizationType: 'CUSTOM', authorizerId: 'auth1' }),
-    resource('aws:apigatewayv2/route:Route', 'r4', 'r4', { apiId: api, routeKey: 'GET /slow', target: 'integrations/int-slow' }),
-    resource('aws:apigatewayv2/route:Route', 'r5', 'r5', { apiId: api, routeKey: 'GET /limited', target: 'integrations/int-echo' }),
+    resource('aws:apigatewayv2/route:Route', 'r1', 'r1', {
+      apiId: api,
+      routeKey: 'POST /events',
+      target: 'integrations/int-events',
+    }),
+    resource('aws:apigatewayv2/route:Route', 'r2', 'r2', {
+      apiId: api,
+      routeKey: 'ANY /echo/{proxy+}',
+      target: 'integrations/int-echo',
+    }),
+    resource('aws:apigatewayv2/route:Route', 'r3', 'r3', {
+      apiId: api,
+      routeKey: 'POST /secure',
+      target: 'integrations/int-echo',
+      authorizationType: 'CUSTOM',
+      authorizerId: 'auth1',
+    }),
+    resource('aws:apigatewayv2/route:Route', 'r4', 'r4', {
+      apiId: api,
+      routeKey: 'GET /slow',
+      target: 'integrations/int-slow',
+    }),
+    resource('aws:apigatewayv2/route:Route', 'r5', 'r5', {
+      apiId: api,
+      routeKey: 'GET /limited',
+      target: 'integrations/int-echo',
+    }),
   ]);
 }
 
@@ -62,8 +110,16 @@ describe('HTTP API service (hand-built graph, real HTTP)', () => {
       invocations.push({ arn, payload: payload as Record<string, unknown> });
       if (arn === fnArn('auth')) return { payload: authorizerAnswer };
       if (arn === fnArn('slow')) return new Promise((resolve) => setTimeout(() => resolve({ payload: 'late' }), 1_000));
-      if ((payload as { rawPath: string }).rawPath.endsWith('/fail')) return { functionError: 'Unhandled', errorMessage: 'boom', errorType: 'Error' };
-      return { payload: { statusCode: 200, body: JSON.stringify(payload), headers: { 'content-type': 'application/json' }, cookies: ['s=1'] } };
+      if ((payload as { rawPath: string }).rawPath.endsWith('/fail'))
+        return { functionError: 'Unhandled', errorMessage: 'boom', errorType: 'Error' };
+      return {
+        payload: {
+          statusCode: 200,
+          body: JSON.stringify(payload),
+          headers: { 'content-type': 'application/json' },
+          cookies: ['s=1'],
+        },
+      };
     },
   };
   const eventBridge: EventPutter = {
@@ -88,7 +144,16 @@ describe('HTTP API service (hand-built graph, real HTTP)', () => {
 
   beforeAll(async () => {
     const [api] = readHttpApis(graph());
-    service = new HttpApiService({ api, accountId: account, region: 'us-east-1', lambda, eventBridge, mapParameters: evaluateParameterMapping, log: (m) => logged.push(m), writeLog: (source, message) => accessLines.push({ source, message }) });
+    service = new HttpApiService({
+      api,
+      accountId: account,
+      region: 'us-east-1',
+      lambda,
+      eventBridge,
+      mapParameters: evaluateParameterMapping,
+      log: (m) => logged.push(m),
+      writeLog: (source, message) => accessLines.push({ source, message }),
+    });
     base = await service.start(0);
   });
 
@@ -104,18 +169,38 @@ describe('HTTP API service (hand-built graph, real HTTP)', () => {
 
   it('maps a PutEvents integration and passes the PutEvents answer through with 200', async () => {
     // Act
-    const ok = await fetch(`${base}/events`, { method: 'POST', headers: { 'x-type': 'Thing Happened' }, body: '{"a":1}' });
-    const failed = await fetch(`${base}/events`, { method: 'POST', headers: { 'x-type': 'Thing Happened' }, body: 'hello' });
+    const ok = await fetch(`${base}/events`, {
+      method: 'POST',
+      headers: { 'x-type': 'Thing Happened' },
+      body: '{"a":1}',
+    });
+    const failed = await fetch(`${base}/events`, {
+      method: 'POST',
+      headers: { 'x-type': 'Thing Happened' },
+      body: 'hello',
+    });
     // Assess
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ Entries: [{ EventId: 'e-1' }], FailedEntryCount: 0 });
     expect(failed.status).toBe(200);
-    expect(await failed.json()).toEqual({ Entries: [{ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' }], FailedEntryCount: 1 });
-    expect(entries[0]).toEqual({ Source: 'test.api', DetailType: 'Thing Happened', Detail: '{"a":1}', EventBusName: 'bus' });
+    expect(await failed.json()).toEqual({
+      Entries: [{ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' }],
+      FailedEntryCount: 1,
+    });
+    expect(entries[0]).toEqual({
+      Source: 'test.api',
+      DetailType: 'Thing Happened',
+      Detail: '{"a":1}',
+      EventBusName: 'bus',
+    });
   });
 
   it('invokes a Lambda proxy route with a 2.0 event and writes its structured response', async () => {
-    const response = await fetch(`${base}/echo/a/b?x=1&x=2`, { method: 'PUT', headers: { Cookie: 'c=1' }, body: 'text' });
+    const response = await fetch(`${base}/echo/a/b?x=1&x=2`, {
+      method: 'PUT',
+      headers: { Cookie: 'c=1' },
+      body: 'text',
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('set-cookie')).toBe('s=1');
     const event = (await response.json()) as Record<string, unknown>;
@@ -135,7 +220,11 @@ describe('HTTP API service (hand-built graph, real HTTP)', () => {
 
   it('serves a named stage under its prefix with its stage variables, keeping the prefix in rawPath', async () => {
     const response = await fetch(`${base}/beta/echo/x`);
-    const event = (await response.json()) as { rawPath: string; stageVariables: unknown; requestContext: { stage: string } };
+    const event = (await response.json()) as {
+      rawPath: string;
+      stageVariables: unknown;
+      requestContext: { stage: string };
+    };
     expect(event.rawPath).toBe('/beta/echo/x');
     expect(event.stageVariables).toEqual({ color: 'blue' });
     expect(event.requestContext.stage).toBe('beta');
@@ -161,17 +250,37 @@ describe('HTTP API service (hand-built graph, real HTTP)', () => {
   });
 
   it('passes the authorizer context on allow, 403 on deny, 500 on a malformed answer', async () => {
-    const allowed = await fetch(`${base}/secure`, { method: 'POST', headers: { Authorization: 'Bearer t' }, body: '{}' });
+    const allowed = await fetch(`${base}/secure`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer t' },
+      body: '{}',
+    });
     expect(allowed.status).toBe(200);
-    expect(((await allowed.json()) as { requestContext: { authorizer: unknown } }).requestContext.authorizer).toEqual({ lambda: { who: 'tester' } });
-    expect(invocations[0].payload).toMatchObject({ version: '2.0', type: 'REQUEST', identitySource: ['Bearer t'], routeKey: 'POST /secure', routeArn: `arn:aws:execute-api:us-east-1:${account}:api1/$default/POST/secure` });
+    expect(((await allowed.json()) as { requestContext: { authorizer: unknown } }).requestContext.authorizer).toEqual({
+      lambda: { who: 'tester' },
+    });
+    expect(invocations[0].payload).toMatchObject({
+      version: '2.0',
+      type: 'REQUEST',
+      identitySource: ['Bearer t'],
+      routeKey: 'POST /secure',
+      routeArn: `arn:aws:execute-api:us-east-1:${account}:api1/$default/POST/secure`,
+    });
     expect(invocations[0].payload).not.toHaveProperty('body');
     authorizerAnswer = { isAuthorized: false };
-    const denied = await fetch(`${base}/secure`, { method: 'POST', headers: { Authorization: 'Bearer t' }, body: '{}' });
+    const denied = await fetch(`${base}/secure`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer t' },
+      body: '{}',
+    });
     expect(denied.status).toBe(403);
     expect(await denied.json()).toEqual({ message: 'Forbidden' });
     authorizerAnswer = 'yes';
-    const broken = await fetch(`${base}/secure`, { method: 'POST', headers: { Authorization: 'Bearer t' }, body: '{}' });
+    const broken = await fetch(`${base}/secure`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer t' },
+      body: '{}',
+    });
     expect(broken.status).toBe(500);
   });
 
@@ -183,11 +292,16 @@ describe('HTTP API service (hand-built graph, real HTTP)', () => {
     expect(await second.json()).toEqual({ message: 'Too Many Requests' });
   });
 
-  it('writes one access-log line per request into the stage\'s log group', async () => {
+  it("writes one access-log line per request into the stage's log group", async () => {
     accessLines.length = 0;
     await fetch(`${base}/slow`);
     await fetch(`${base}/beta/echo/x`);
-    expect(accessLines).toEqual([{ source: '/aws/apigw/access', message: '{"route":"GET /slow","status":"503","error":"Integration timeout","ip":"127.0.0.1"}' }]);
+    expect(accessLines).toEqual([
+      {
+        source: '/aws/apigw/access',
+        message: '{"route":"GET /slow","status":"503","error":"Integration timeout","ip":"127.0.0.1"}',
+      },
+    ]);
   });
 
   it('rejects a body over 10 MB with 413', async () => {

@@ -3,21 +3,42 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { UrlMap } from '../../../../local/model/url-map';
-import { ISSUERS_FILE, LocalIssuerService, mintAccessToken, type IssuerRecord } from '../../../../local/services/cognito-issuer';
-import { audienceMatches, JwtVerifier, jwtRefusal, tokenFromIdentity, type JwtAuthorizerConfig } from '../../../../local/services/http-api/jwt-authorizer';
+import {
+  ISSUERS_FILE,
+  LocalIssuerService,
+  mintAccessToken,
+  type IssuerRecord,
+} from '../../../../local/services/cognito-issuer';
+import {
+  audienceMatches,
+  JwtVerifier,
+  jwtRefusal,
+  tokenFromIdentity,
+  type JwtAuthorizerConfig,
+} from '../../../../local/services/http-api/jwt-authorizer';
 
 /**
  * The JWT authorizer against a real local issuer (discovery document and JWKS over HTTP), reached through the URL
  * map as the local cloud wires it.
  */
-const POOL = { id: 'us-east-1_Abc123xyz', name: 'customers-pool', issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc123xyz', clientIds: ['client-1'] };
+const POOL = {
+  id: 'us-east-1_Abc123xyz',
+  name: 'customers-pool',
+  issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc123xyz',
+  clientIds: ['client-1'],
+};
 
 let dir: string;
 let issuers: LocalIssuerService;
 let record: IssuerRecord;
 let key: JWK;
 let verifier: JwtVerifier;
-const config: JwtAuthorizerConfig = { id: 'a1', identitySources: ['$request.header.Authorization'], issuer: POOL.issuer, audiences: ['client-1'] };
+const config: JwtAuthorizerConfig = {
+  id: 'a1',
+  identitySources: ['$request.header.Authorization'],
+  issuer: POOL.issuer,
+  audiences: ['client-1'],
+};
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'jwt-authorizer-'));
@@ -40,7 +61,10 @@ const token = (overrides: Partial<Parameters<typeof mintAccessToken>[0]> = {}) =
 describe('the local issuer of a user pool', () => {
   it('serves the discovery document and a JWKS with the public key only', async () => {
     // Act
-    const discovery = (await (await fetch(`${record.local}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    const discovery = (await (await fetch(`${record.local}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      string
+    >;
     const jwks = (await (await fetch(`${record.local}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
 
     // Assess
@@ -54,7 +78,12 @@ describe('the local issuer of a user pool', () => {
     // Assess
     expect(statSync(record.keyFile).mode & 0o777).toBe(0o600);
     const written = JSON.parse(readFileSync(path.join(dir, ISSUERS_FILE), 'utf8')) as { issuers: IssuerRecord[] };
-    expect(written.issuers[0]).toMatchObject({ id: POOL.id, issuer: POOL.issuer, clientIds: ['client-1'], keyFile: record.keyFile });
+    expect(written.issuers[0]).toMatchObject({
+      id: POOL.id,
+      issuer: POOL.issuer,
+      clientIds: ['client-1'],
+      keyFile: record.keyFile,
+    });
   });
 
   it('reuses the kept key on the next start', async () => {
@@ -78,7 +107,12 @@ describe('JWT authorizer', () => {
     // Assess
     expect(decision.outcome).toBe('allow');
     if (decision.outcome !== 'allow') return;
-    expect(decision.authorization.claims).toMatchObject({ sub: 'alice', client_id: 'client-1', token_use: 'access', iss: POOL.issuer });
+    expect(decision.authorization.claims).toMatchObject({
+      sub: 'alice',
+      client_id: 'client-1',
+      token_use: 'access',
+      iss: POOL.issuer,
+    });
     expect(typeof decision.authorization.claims.exp).toBe('string');
     expect(decision.authorization.scopes).toEqual(['aws.cognito.signin.user.admin']);
   });
@@ -93,7 +127,11 @@ describe('JWT authorizer', () => {
   it.each([
     ['another audience', { clientId: 'client-2' }, 'the token does not have a valid audience'],
     ['an expired token', { expiresInSeconds: -5 }, 'the token has expired'],
-    ['another issuer', { issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' }, 'the token does not have a valid issuer'],
+    [
+      'another issuer',
+      { issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' },
+      'the token does not have a valid issuer',
+    ],
   ])('refuses %s with 401', async (_label, overrides, description) => {
     // Act
     const decision = await verifier.verify(config, await token(overrides), []);
@@ -113,7 +151,11 @@ describe('JWT authorizer', () => {
     // Prepare
     const now = Math.floor(Date.now() / 1000);
     const sign = (claims: Record<string, unknown>) =>
-      new SignJWT({ client_id: 'client-1', ...claims }).setProtectedHeader({ alg: 'RS256', kid: String(key.kid) }).setIssuer(POOL.issuer).setSubject('alice').sign(keyObject);
+      new SignJWT({ client_id: 'client-1', ...claims })
+        .setProtectedHeader({ alg: 'RS256', kid: String(key.kid) })
+        .setIssuer(POOL.issuer)
+        .setSubject('alice')
+        .sign(keyObject);
     const { importJWK } = await import('jose');
     const keyObject = await importJWK(key, 'RS256');
 
@@ -128,10 +170,15 @@ describe('JWT authorizer', () => {
     expect(noExp.outcome).toBe('unauthorized');
   });
 
-  it("refuses a token signed by another key, and one signed with a shared secret (only RSA)", async () => {
+  it('refuses a token signed by another key, and one signed with a shared secret (only RSA)', async () => {
     // Prepare
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-    const forged = await mintAccessToken({ privateJwk: { ...(await exportJWK(privateKey)), kid: String(key.kid) }, issuer: POOL.issuer, clientId: 'client-1', subject: 'mallory' });
+    const forged = await mintAccessToken({
+      privateJwk: { ...(await exportJWK(privateKey)), kid: String(key.kid) },
+      issuer: POOL.issuer,
+      clientId: 'client-1',
+      subject: 'mallory',
+    });
     const hmac = await new SignJWT({ client_id: 'client-1' })
       .setProtectedHeader({ alg: 'HS256', kid: String(key.kid) })
       .setIssuer(POOL.issuer)
@@ -148,13 +195,19 @@ describe('JWT authorizer', () => {
   });
 
   it('refuses what is not a JWT', async () => {
-    expect(await verifier.verify(config, 'Bearer not-a-token', [])).toEqual({ outcome: 'unauthorized', description: 'the token is not a JWT' });
+    expect(await verifier.verify(config, 'Bearer not-a-token', [])).toEqual({
+      outcome: 'unauthorized',
+      description: 'the token is not a JWT',
+    });
   });
 
   it("answers 403 insufficient_scope when the route's scopes are not in the token, and allows one of them", async () => {
     // Act
     const missing = await verifier.verify(config, await token(), ['orders:write']);
-    const present = await verifier.verify(config, await token({ scope: 'openid orders:write' }), ['orders:read', 'orders:write']);
+    const present = await verifier.verify(config, await token({ scope: 'openid orders:write' }), [
+      'orders:read',
+      'orders:write',
+    ]);
 
     // Assess
     expect(missing.outcome).toBe('forbidden');
@@ -169,7 +222,9 @@ describe('JWT authorizer', () => {
     // Assess
     expect(unauthorized.statusCode).toBe(401);
     expect(JSON.parse(unauthorized.body.toString())).toEqual({ message: 'Unauthorized' });
-    expect(unauthorized.headers['www-authenticate']).toBe('Bearer scope="" error="invalid_token" error_description="the token has expired"');
+    expect(unauthorized.headers['www-authenticate']).toBe(
+      'Bearer scope="" error="invalid_token" error_description="the token has expired"',
+    );
     expect(forbidden.statusCode).toBe(403);
     expect(JSON.parse(forbidden.body.toString())).toEqual({ message: 'Forbidden' });
     expect(forbidden.headers['www-authenticate']).toContain('error="insufficient_scope"');

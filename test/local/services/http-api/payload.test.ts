@@ -10,7 +10,20 @@ function request(overrides: Partial<IncomingHttpRequest> = {}): IncomingHttpRequ
     method: 'POST',
     rawPath: '/dev/orders/o-1',
     rawQueryString: 'a=1&a=2&b=x',
-    rawHeaders: ['Content-Type', 'application/json', 'X-Multi', 'v1', 'x-multi', 'v2', 'Cookie', 'c1=v1; c2=v2', 'User-Agent', 'curl/8', 'Host', 'abc123.example.com'],
+    rawHeaders: [
+      'Content-Type',
+      'application/json',
+      'X-Multi',
+      'v1',
+      'x-multi',
+      'v2',
+      'Cookie',
+      'c1=v1; c2=v2',
+      'User-Agent',
+      'curl/8',
+      'Host',
+      'abc123.example.com',
+    ],
     body: Buffer.from('{"qty":2}'),
     sourceIp: '192.0.2.1',
     protocol: 'HTTP/1.1',
@@ -20,12 +33,23 @@ function request(overrides: Partial<IncomingHttpRequest> = {}): IncomingHttpRequ
   };
 }
 
-const contextOptions = { accountId: '123456789012', apiId: 'abc123', domainName: 'abc123.example.com', routeKey: 'POST /orders/{id}', stage: 'dev' };
+const contextOptions = {
+  accountId: '123456789012',
+  apiId: 'abc123',
+  domainName: 'abc123.example.com',
+  routeKey: 'POST /orders/{id}',
+  stage: 'dev',
+};
 
 describe('payload format 2.0 request', () => {
   it('maps a request as API Gateway does', () => {
     // Act
-    const event = buildV2Event(request(), { ...contextOptions, pathParameters: { id: 'o-1' }, stageVariables: { k: 'v' }, authorizer: { lambda: { tenant: 't1' } } });
+    const event = buildV2Event(request(), {
+      ...contextOptions,
+      pathParameters: { id: 'o-1' },
+      stageVariables: { k: 'v' },
+      authorizer: { lambda: { tenant: 't1' } },
+    });
     // Assess
     expect(event).toEqual({
       version: '2.0',
@@ -33,7 +57,12 @@ describe('payload format 2.0 request', () => {
       rawPath: '/dev/orders/o-1',
       rawQueryString: 'a=1&a=2&b=x',
       cookies: ['c1=v1', 'c2=v2'],
-      headers: { 'content-type': 'application/json', 'x-multi': 'v1,v2', 'user-agent': 'curl/8', host: 'abc123.example.com' },
+      headers: {
+        'content-type': 'application/json',
+        'x-multi': 'v1,v2',
+        'user-agent': 'curl/8',
+        host: 'abc123.example.com',
+      },
       queryStringParameters: { a: '1,2', b: 'x' },
       pathParameters: { id: 'o-1' },
       stageVariables: { k: 'v' },
@@ -43,7 +72,13 @@ describe('payload format 2.0 request', () => {
         authorizer: { lambda: { tenant: 't1' } },
         domainName: 'abc123.example.com',
         domainPrefix: 'abc123',
-        http: { method: 'POST', path: '/dev/orders/o-1', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'curl/8' },
+        http: {
+          method: 'POST',
+          path: '/dev/orders/o-1',
+          protocol: 'HTTP/1.1',
+          sourceIp: '192.0.2.1',
+          userAgent: 'curl/8',
+        },
         requestId: 'JKJaXmPLvHcESHA=',
         routeKey: 'POST /orders/{id}',
         stage: 'dev',
@@ -56,14 +91,28 @@ describe('payload format 2.0 request', () => {
   });
 
   it('omits keys with nothing to report instead of emitting null', () => {
-    const event = buildV2Event(request({ rawQueryString: '', rawHeaders: ['Host', 'h'], body: Buffer.alloc(0) }), contextOptions);
-    expect(Object.keys(event)).toEqual(['version', 'routeKey', 'rawPath', 'rawQueryString', 'headers', 'requestContext', 'isBase64Encoded']);
+    const event = buildV2Event(
+      request({ rawQueryString: '', rawHeaders: ['Host', 'h'], body: Buffer.alloc(0) }),
+      contextOptions,
+    );
+    expect(Object.keys(event)).toEqual([
+      'version',
+      'routeKey',
+      'rawPath',
+      'rawQueryString',
+      'headers',
+      'requestContext',
+      'isBase64Encoded',
+    ]);
     expect(event.requestContext).not.toHaveProperty('authorizer');
   });
 
   it('base64-encodes a binary body', () => {
     const binary = Buffer.from([0xff, 0x00, 0xfe]);
-    const event = buildV2Event(request({ rawHeaders: ['Content-Type', 'application/octet-stream'], body: binary }), contextOptions);
+    const event = buildV2Event(
+      request({ rawHeaders: ['Content-Type', 'application/octet-stream'], body: binary }),
+      contextOptions,
+    );
     expect(event.isBase64Encoded).toBe(true);
     expect(Buffer.from(event.body ?? '', 'base64')).toEqual(binary);
   });
@@ -71,8 +120,19 @@ describe('payload format 2.0 request', () => {
 
 describe('payload format 2.0 response inference', () => {
   it('reads an object with statusCode as a structured response, cookies and base64 body included', () => {
-    const response = interpretLambdaResponse({ statusCode: 201, headers: { 'X-A': 1 }, cookies: ['a=1', 'b=2'], body: Buffer.from('hi').toString('base64'), isBase64Encoded: true });
-    expect(response).toEqual({ statusCode: 201, headers: { 'x-a': '1' }, cookies: ['a=1', 'b=2'], body: Buffer.from('hi') });
+    const response = interpretLambdaResponse({
+      statusCode: 201,
+      headers: { 'X-A': 1 },
+      cookies: ['a=1', 'b=2'],
+      body: Buffer.from('hi').toString('base64'),
+      isBase64Encoded: true,
+    });
+    expect(response).toEqual({
+      statusCode: 201,
+      headers: { 'x-a': '1' },
+      cookies: ['a=1', 'b=2'],
+      body: Buffer.from('hi'),
+    });
   });
 
   it.each([
@@ -88,7 +148,9 @@ describe('payload format 2.0 response inference', () => {
   });
 
   it('rejects a structured response AWS would reject', () => {
-    expect(() => interpretLambdaResponse({ statusCode: 200, body: { not: 'a string' } })).toThrow(MalformedLambdaResponseError);
+    expect(() => interpretLambdaResponse({ statusCode: 200, body: { not: 'a string' } })).toThrow(
+      MalformedLambdaResponseError,
+    );
     expect(() => interpretLambdaResponse({ statusCode: 'abc' })).toThrow(MalformedLambdaResponseError);
   });
 });

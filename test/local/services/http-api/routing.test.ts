@@ -22,7 +22,10 @@ describe('HTTP API route selection', () => {
   it('lets more specific static segments beat variables', () => {
     const routes = table('GET /pets/{kind}/{id}', 'GET /pets/dog/{id}', 'GET /pets/dog/1');
     expect(routes.match('GET', '/pets/dog/1')?.route.routeKey).toBe('GET /pets/dog/1');
-    expect(routes.match('GET', '/pets/dog/2')).toEqual({ route: expect.objectContaining({ routeKey: 'GET /pets/dog/{id}' }), pathParameters: { id: '2' } });
+    expect(routes.match('GET', '/pets/dog/2')).toEqual({
+      route: expect.objectContaining({ routeKey: 'GET /pets/dog/{id}' }),
+      pathParameters: { id: '2' },
+    });
     expect(routes.match('GET', '/pets/cat/2')?.pathParameters).toEqual({ kind: 'cat', id: '2' });
   });
 

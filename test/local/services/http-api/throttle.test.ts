@@ -18,7 +18,12 @@ describe('HTTP API stage throttling (token bucket)', () => {
     const now = 0;
     const throttle = new StageThrottle({ burstLimit: 1, rateLimit: 1 }, { 'POST /b': { burstLimit: 3 } }, () => now);
     expect([throttle.allow('GET /a'), throttle.allow('GET /a')]).toEqual([true, false]);
-    expect([throttle.allow('POST /b'), throttle.allow('POST /b'), throttle.allow('POST /b'), throttle.allow('POST /b')]).toEqual([true, true, true, false]);
+    expect([
+      throttle.allow('POST /b'),
+      throttle.allow('POST /b'),
+      throttle.allow('POST /b'),
+      throttle.allow('POST /b'),
+    ]).toEqual([true, true, true, false]);
     expect(throttle.settingsFor('POST /b')).toEqual({ burstLimit: 3, rateLimit: 1 });
   });
 

@@ -13,16 +13,31 @@ const fnArn = `arn:aws:lambda:us-east-1:${account}:function:worker`;
 const ruleArn = `arn:aws:events:us-east-1:${account}:rule/bus/on-job`;
 const dlq = `arn:aws:sqs:us-east-1:${account}:on-job-dlq`;
 
-const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
-const identity = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: table }] });
+const trust = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+const identity = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: table }],
+});
 
 function enforcer(lines: string[]): IamEnforcer {
   const graph = graphOf(
     resource('aws:iam/role:Role', 'worker-role', { arn: roleArn, name: 'worker-role', assumeRolePolicy: trust }),
-    resource('aws:iam/rolePolicy:RolePolicy', 'worker-policy', { role: 'worker-role', name: 'worker-policy', policy: identity }),
+    resource('aws:iam/rolePolicy:RolePolicy', 'worker-policy', {
+      role: 'worker-role',
+      name: 'worker-policy',
+      policy: identity,
+    }),
     resource('aws:lambda/function:Function', 'worker', { arn: fnArn, name: 'worker', role: roleArn }),
     resource('aws:cloudwatch/eventRule:EventRule', 'on-job', { arn: ruleArn, name: 'on-job', eventBusName: 'bus' }),
-    resource('aws:cloudwatch/eventTarget:EventTarget', 'on-job-target', { rule: 'on-job', eventBusName: 'bus', arn: fnArn, deadLetterConfig: { arn: dlq } }),
+    resource('aws:cloudwatch/eventTarget:EventTarget', 'on-job-target', {
+      rule: 'on-job',
+      eventBusName: 'bus',
+      arn: fnArn,
+      deadLetterConfig: { arn: dlq },
+    }),
     resource('aws:sqs/queue:Queue', 'on-job-dlq', { arn: dlq, name: 'on-job-dlq' }),
   );
   return new IamEnforcer(graph, account, 'us-east-1', (line) => lines.push(line));
@@ -50,7 +65,9 @@ describe('IamEnforcer', () => {
       `User: arn:aws:sts::${account}:assumed-role/worker-role/worker is not authorized to perform: dynamodb:PutItem on resource: ${table} because no identity-based policy allows the dynamodb:PutItem action`,
     );
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`Fix: add to an identity policy of ${roleArn}: {"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"${table}"}`);
+    expect(lines[0]).toContain(
+      `Fix: add to an identity policy of ${roleArn}: {"Effect":"Allow","Action":"dynamodb:PutItem","Resource":"${table}"}`,
+    );
   });
 
   it("treats a key no function holds as the account's own user: allowed", () => {
@@ -59,8 +76,16 @@ describe('IamEnforcer', () => {
 
   it('refuses an EventBridge target without the Lambda permission, and its dead letter without a queue policy', () => {
     const gate = enforcer([]);
-    expect(gate.eventBridgeTarget(ruleArn, fnArn)).toMatchObject({ step: 'invoke', message: expect.stringContaining('User: events.amazonaws.com is not authorized to perform: lambda:InvokeFunction') });
-    expect(gate.eventBridgeDeadLetter(ruleArn, dlq)).toMatchObject({ step: 'invoke', message: expect.stringContaining('sqs:SendMessage') });
+    expect(gate.eventBridgeTarget(ruleArn, fnArn)).toMatchObject({
+      step: 'invoke',
+      message: expect.stringContaining(
+        'User: events.amazonaws.com is not authorized to perform: lambda:InvokeFunction',
+      ),
+    });
+    expect(gate.eventBridgeDeadLetter(ruleArn, dlq)).toMatchObject({
+      step: 'invoke',
+      message: expect.stringContaining('sqs:SendMessage'),
+    });
     expect(gate.eventBridgeTarget(ruleArn, 'arn:aws:lambda:us-east-1:123456789012:function:unknown')).toBeUndefined();
   });
 });

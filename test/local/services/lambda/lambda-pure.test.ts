@@ -1,4 +1,9 @@
-import { buildInvocationRecord, deadLetterAttributes, eventBridgeDestinationEntry, truncateUtf8 } from '../../../../local/services/lambda/async-records';
+import {
+  buildInvocationRecord,
+  deadLetterAttributes,
+  eventBridgeDestinationEntry,
+  truncateUtf8,
+} from '../../../../local/services/lambda/async-records';
 import { buildFunctionEnvironment, logStreamName } from '../../../../local/services/lambda/environment';
 
 const FN = {
@@ -27,14 +32,20 @@ describe('buildFunctionEnvironment', () => {
 
   it('leaves a declared AWS_ENDPOINT_URL alone when no endpoint is configured', () => {
     // Act
-    const env = buildFunctionEnvironment({ ...FN, environment: { AWS_ENDPOINT_URL: 'http://elsewhere' } }, { region: 'us-east-1' }, 's');
+    const env = buildFunctionEnvironment(
+      { ...FN, environment: { AWS_ENDPOINT_URL: 'http://elsewhere' } },
+      { region: 'us-east-1' },
+      's',
+    );
     // Assess
     expect(env.AWS_ENDPOINT_URL).toBe('http://elsewhere');
   });
 
   it('names log streams as Lambda does', () => {
     // Act / Assess
-    expect(logStreamName(new Date('2025-03-04T05:06:07Z'), 'ab'.repeat(16))).toBe(`2025/03/04/[$LATEST]${'ab'.repeat(16)}`);
+    expect(logStreamName(new Date('2025-03-04T05:06:07Z'), 'ab'.repeat(16))).toBe(
+      `2025/03/04/[$LATEST]${'ab'.repeat(16)}`,
+    );
   });
 });
 
@@ -55,7 +66,11 @@ describe('async invocation records', () => {
     expect(JSON.stringify(record)).toBe(
       '{"version":"1.0","timestamp":"2025-01-01T00:00:00.000Z","requestContext":{"requestId":"r","functionArn":"arn:aws:lambda:us-east-1:1:function:f:$LATEST","condition":"RetriesExhausted","approximateInvokeCount":3},"requestPayload":{"a":1},"responseContext":{"statusCode":200,"executedVersion":"$LATEST","functionError":"Unhandled"},"responsePayload":{"errorMessage":"x"}}',
     );
-    expect(eventBridgeDestinationEntry(record, 'arn:aws:events:us-east-1:1:event-bus/b')).toMatchObject({ Source: 'lambda', DetailType: 'Lambda Function Invocation Result - Failure', Detail: JSON.stringify(record) });
+    expect(eventBridgeDestinationEntry(record, 'arn:aws:events:us-east-1:1:event-bus/b')).toMatchObject({
+      Source: 'lambda',
+      DetailType: 'Lambda Function Invocation Result - Failure',
+      Detail: JSON.stringify(record),
+    });
   });
 
   it('truncates the DLQ ErrorMessage to 1 KB without splitting characters', () => {

@@ -3,7 +3,13 @@ import { AddressInfo } from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InvocationRecord, LambdaJournalRecord, LambdaService, LambdaServiceOptions, StringOrNumberAttribute } from '../../../../local/services/lambda';
+import {
+  InvocationRecord,
+  LambdaJournalRecord,
+  LambdaService,
+  LambdaServiceOptions,
+  StringOrNumberAttribute,
+} from '../../../../local/services/lambda';
 import { Journal, readJournalFile } from '../../../../local/services/shared/journal';
 import { SqsService } from '../../../../local/services/sqs';
 import { TestBundles } from '../../helpers/lambda-bundles';
@@ -73,13 +79,24 @@ describe('LambdaService', () => {
   it('gives each function its own environment with the reserved Lambda variables', async () => {
     // Prepare
     const lambda = start();
-    lambda.register(bundles.fn('alpha', ENV_ECHO, { environment: { ONLY_ALPHA: 'a', SHARED: 'from-alpha' }, memoryMb: 256, timeoutSeconds: 7 }));
+    lambda.register(
+      bundles.fn('alpha', ENV_ECHO, {
+        environment: { ONLY_ALPHA: 'a', SHARED: 'from-alpha' },
+        memoryMb: 256,
+        timeoutSeconds: 7,
+      }),
+    );
     lambda.register(bundles.fn('beta', ENV_ECHO, { environment: { SHARED: 'from-beta' } }));
     // Act
     const a = await lambda.invoke('alpha', {});
     const b = await lambda.invoke('arn:aws:lambda:us-east-1:123456789012:function:beta', {});
     // Assess
-    const alpha = a.payload as { env: Record<string, string>; requestId: string; functionName: string; remaining: number };
+    const alpha = a.payload as {
+      env: Record<string, string>;
+      requestId: string;
+      functionName: string;
+      remaining: number;
+    };
     const beta = b.payload as { env: Record<string, string> };
     expect(alpha.env).toMatchObject({
       ONLY_ALPHA: 'a',
@@ -126,20 +143,37 @@ describe('LambdaService', () => {
     // Act
     const result = await lambda.invoke('failing', { a: 1 });
     // Assess
-    expect(result).toMatchObject({ functionError: 'Unhandled', errorType: 'PaymentDeclined', errorMessage: 'card declined' });
-    expect(result.payload).toMatchObject({ errorType: 'PaymentDeclined', errorMessage: 'card declined', trace: expect.arrayContaining([expect.stringContaining('PaymentDeclined: card declined')]) });
+    expect(result).toMatchObject({
+      functionError: 'Unhandled',
+      errorType: 'PaymentDeclined',
+      errorMessage: 'card declined',
+    });
+    expect(result.payload).toMatchObject({
+      errorType: 'PaymentDeclined',
+      errorMessage: 'card declined',
+      trace: expect.arrayContaining([expect.stringContaining('PaymentDeclined: card declined')]),
+    });
     const own = lines.filter((l) => l.source === 'failing').map((l) => l.message);
     expect(own[0]).toBe(`START RequestId: ${result.requestId} Version: $LATEST`);
-    expect(own).toContainEqual(expect.stringMatching(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[^\\t]+Z\\t${result.requestId}\\tINFO\\tabout to fail$`)));
+    expect(own).toContainEqual(
+      expect.stringMatching(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[^\\t]+Z\\t${result.requestId}\\tINFO\\tabout to fail$`)),
+    );
     expect(own).toContainEqual(expect.stringContaining(`\tERROR\tInvoke Error`));
     expect(own.at(-2)).toBe(`END RequestId: ${result.requestId}`);
-    expect(own.at(-1)).toMatch(/^REPORT RequestId: .*\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB$/);
+    expect(own.at(-1)).toMatch(
+      /^REPORT RequestId: .*\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB$/,
+    );
   });
 
   it('supports callback handlers and reports thrown non-Error values by type', async () => {
     // Prepare
     const lambda = start();
-    lambda.register(bundles.fn('cb', `export const handler = (event: { n: number }, _ctx: unknown, cb: (e: unknown, v?: unknown) => void) => { setTimeout(() => cb(null, { doubled: event.n * 2 }), 10); };`));
+    lambda.register(
+      bundles.fn(
+        'cb',
+        `export const handler = (event: { n: number }, _ctx: unknown, cb: (e: unknown, v?: unknown) => void) => { setTimeout(() => cb(null, { doubled: event.n * 2 }), 10); };`,
+      ),
+    );
     lambda.register(bundles.fn('throws-string', `export const handler = async () => { throw 'plain text'; };`));
     // Act
     const ok = await lambda.invoke('cb', { n: 21 });
@@ -160,7 +194,9 @@ describe('LambdaService', () => {
     // Assess
     expect(timedOut).toMatchObject({ functionError: 'Unhandled', errorType: 'Sandbox.Timedout' });
     expect(timedOut.errorMessage).toContain('Task timed out after 1.00 seconds');
-    expect(lines.map((l) => l.message)).toContainEqual(expect.stringContaining(`${timedOut.requestId} Task timed out after 1.00 seconds`));
+    expect(lines.map((l) => l.message)).toContainEqual(
+      expect.stringContaining(`${timedOut.requestId} Task timed out after 1.00 seconds`),
+    );
     expect(lines.map((l) => l.message)).toContainEqual(expect.stringMatching(/Status: timeout$/));
     expect(after).toMatchObject({ payload: { count: 1 } }); // cold again: the timed-out environment is gone
   });
@@ -174,7 +210,11 @@ describe('LambdaService', () => {
     const missing = await lambda.invoke('no-export', {});
     const exited = await lambda.invoke('exits', {});
     // Assess
-    expect(missing).toMatchObject({ functionError: 'Unhandled', errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.handler is undefined or not exported' });
+    expect(missing).toMatchObject({
+      functionError: 'Unhandled',
+      errorType: 'Runtime.HandlerNotFound',
+      errorMessage: 'index.handler is undefined or not exported',
+    });
     expect(exited).toMatchObject({ functionError: 'Unhandled', errorType: 'Runtime.ExitError' });
     expect(exited.errorMessage).toContain('exit status 3');
   });
@@ -182,7 +222,12 @@ describe('LambdaService', () => {
   it('replaces a warm worker that died between invocations', async () => {
     // Prepare: the worker exits shortly after answering
     const lambda = start();
-    lambda.register(bundles.fn('fragile', `export const handler = async () => { setTimeout(() => process.exit(0), 20); return 'ok'; };`));
+    lambda.register(
+      bundles.fn(
+        'fragile',
+        `export const handler = async () => { setTimeout(() => process.exit(0), 20); return 'ok'; };`,
+      ),
+    );
     await lambda.invoke('fragile', {});
     await new Promise((r) => setTimeout(r, 200));
     // Act
@@ -196,11 +241,14 @@ describe('LambdaService', () => {
     // Prepare
     const lambda = start();
     // Act / Assess
-    await expect(lambda.invoke('nope', {})).rejects.toMatchObject({ name: 'ResourceNotFoundException', message: 'Function not found: nope' });
+    await expect(lambda.invoke('nope', {})).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      message: 'Function not found: nope',
+    });
     await expect(lambda.invokeAsync('nope', {})).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
-  it('lets bundles require the AWS SDK, whose calls go to AWS_ENDPOINT_URL with the function\'s region', async () => {
+  it("lets bundles require the AWS SDK, whose calls go to AWS_ENDPOINT_URL with the function's region", async () => {
     // Prepare: a stand-in edge that records what the SDK sends
     const seen: { target?: string; auth?: string }[] = [];
     const edge = http.createServer((req, res) => {
@@ -270,7 +318,11 @@ describe('LambdaService', () => {
     // Prepare
     const lambda = start();
     const fn = bundles.fn('async-fail', FAILING, {
-      asyncConfig: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21600, onFailureArn: 'arn:aws:sqs:us-east-1:123456789012:on-failure' },
+      asyncConfig: {
+        maximumRetryAttempts: 2,
+        maximumEventAgeInSeconds: 21600,
+        onFailureArn: 'arn:aws:sqs:us-east-1:123456789012:on-failure',
+      },
       deadLetterTargetArn: 'arn:aws:sqs:us-east-1:123456789012:dlq',
     });
     lambda.register(fn);
@@ -284,10 +336,19 @@ describe('LambdaService', () => {
     expect(record).toEqual({
       version: '1.0',
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-      requestContext: { requestId, functionArn: `${fn.arn}:$LATEST`, condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      requestContext: {
+        requestId,
+        functionArn: `${fn.arn}:$LATEST`,
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 3,
+      },
       requestPayload: { job: 7 },
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-      responsePayload: { errorType: 'PaymentDeclined', errorMessage: 'card declined', trace: expect.arrayContaining([expect.stringContaining('PaymentDeclined: card declined')]) },
+      responsePayload: {
+        errorType: 'PaymentDeclined',
+        errorMessage: 'card declined',
+        trace: expect.arrayContaining([expect.stringContaining('PaymentDeclined: card declined')]),
+      },
     });
     const dlq = sent.find((s) => s.arn.endsWith(':dlq'));
     expect(dlq?.message).toEqual({ job: 7 });
@@ -303,13 +364,30 @@ describe('LambdaService', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-journal-'));
     const file = path.join(dir, 'lambda.jsonl');
     const fn = bundles.fn('async-resume', FAILING, {
-      asyncConfig: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 21600, onFailureArn: 'arn:aws:sqs:us-east-1:123456789012:on-failure' },
+      asyncConfig: {
+        maximumRetryAttempts: 2,
+        maximumEventAgeInSeconds: 21600,
+        onFailureArn: 'arn:aws:sqs:us-east-1:123456789012:on-failure',
+      },
     });
-    const first = start({ journal: Journal.open<LambdaJournalRecord>(file, { flushMs: 1 }).journal, sleep: (_ms, signal) => new Promise((r) => signal.addEventListener('abort', () => r())) });
+    const first = start({
+      journal: Journal.open<LambdaJournalRecord>(file, { flushMs: 1 }).journal,
+      sleep: (_ms, signal) => new Promise((r) => signal.addEventListener('abort', () => r())),
+    });
     first.register(fn);
     const { requestId } = await first.invokeAsync(fn.arn, { job: 8 });
-    expect(readJournalFile<LambdaJournalRecord>(file).records[0]).toEqual({ op: 'invoke', id: requestId, fn: fn.arn, payload: { job: 8 } });
-    for (let i = 0; i < 200 && !readJournalFile<LambdaJournalRecord>(file).records.some((r) => r.op === 'retry'); i += 1) await new Promise((r) => setTimeout(r, 25));
+    expect(readJournalFile<LambdaJournalRecord>(file).records[0]).toEqual({
+      op: 'invoke',
+      id: requestId,
+      fn: fn.arn,
+      payload: { job: 8 },
+    });
+    for (
+      let i = 0;
+      i < 200 && !readJournalFile<LambdaJournalRecord>(file).records.some((r) => r.op === 'retry');
+      i += 1
+    )
+      await new Promise((r) => setTimeout(r, 25));
     await first.stop();
     // Act: a new service on the same journal.
     const opened = Journal.open<LambdaJournalRecord>(file, { flushMs: 1 });
@@ -319,11 +397,20 @@ describe('LambdaService', () => {
     await second.drain();
     // Assess: one attempt before the stop, two after; then nothing is left to resume.
     const record = sent.find((s) => s.arn.endsWith(':on-failure'))?.message as InvocationRecord;
-    expect(record.requestContext).toMatchObject({ requestId, condition: 'RetriesExhausted', approximateInvokeCount: 3 });
+    expect(record.requestContext).toMatchObject({
+      requestId,
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: 3,
+    });
     expect(sleeps).toEqual([120_000]);
     await second.stop();
     await opened.journal.close();
-    expect(readJournalFile<LambdaJournalRecord>(file).records.map((r) => r.op)).toEqual(['invoke', 'retry', 'retry', 'done']);
+    expect(readJournalFile<LambdaJournalRecord>(file).records.map((r) => r.op)).toEqual([
+      'invoke',
+      'retry',
+      'retry',
+      'done',
+    ]);
     const third = Journal.open<LambdaJournalRecord>(file);
     const lambda3 = start({ journal: third.journal });
     lambda3.register(fn);
@@ -335,21 +422,46 @@ describe('LambdaService', () => {
   it('stops retrying when the next retry would exceed MaximumEventAgeInSeconds (EventAgeExceeded)', async () => {
     // Prepare
     const lambda = start();
-    const fn = bundles.fn('too-old', FAILING, { asyncConfig: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 60, onFailureArn: 'arn:aws:sqs:us-east-1:123456789012:f' } });
+    const fn = bundles.fn('too-old', FAILING, {
+      asyncConfig: {
+        maximumRetryAttempts: 2,
+        maximumEventAgeInSeconds: 60,
+        onFailureArn: 'arn:aws:sqs:us-east-1:123456789012:f',
+      },
+    });
     lambda.register(fn);
     // Act
     await lambda.invokeAsync('too-old', {});
     await lambda.drain();
     // Assess
     expect(sleeps).toEqual([]);
-    expect((sent[0].message as InvocationRecord).requestContext).toMatchObject({ condition: 'EventAgeExceeded', approximateInvokeCount: 1 });
+    expect((sent[0].message as InvocationRecord).requestContext).toMatchObject({
+      condition: 'EventAgeExceeded',
+      approximateInvokeCount: 1,
+    });
   });
 
   it('honours MaximumRetryAttempts 0 and sends an on-success record when configured', async () => {
     // Prepare
     const lambda = start();
-    lambda.register(bundles.fn('no-retry', FAILING, { asyncConfig: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 3600, onFailureArn: 'arn:aws:sqs:us-east-1:123456789012:f' } }));
-    lambda.register(bundles.fn('fine', COUNTER, { asyncConfig: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600, onSuccessArn: 'arn:aws:events:us-east-1:123456789012:event-bus/b' } }));
+    lambda.register(
+      bundles.fn('no-retry', FAILING, {
+        asyncConfig: {
+          maximumRetryAttempts: 0,
+          maximumEventAgeInSeconds: 3600,
+          onFailureArn: 'arn:aws:sqs:us-east-1:123456789012:f',
+        },
+      }),
+    );
+    lambda.register(
+      bundles.fn('fine', COUNTER, {
+        asyncConfig: {
+          maximumRetryAttempts: 2,
+          maximumEventAgeInSeconds: 3600,
+          onSuccessArn: 'arn:aws:events:us-east-1:123456789012:event-bus/b',
+        },
+      }),
+    );
     // Act
     await lambda.invokeAsync('no-retry', {});
     await lambda.invokeAsync('fine', { x: 1 });
@@ -358,18 +470,27 @@ describe('LambdaService', () => {
     const failure = sent.find((s) => s.arn.endsWith(':f'))?.message as InvocationRecord;
     const success = sent.find((s) => s.arn.includes('event-bus'))?.message as InvocationRecord;
     expect(failure.requestContext).toMatchObject({ condition: 'RetriesExhausted', approximateInvokeCount: 1 });
-    expect(success).toMatchObject({ requestContext: { condition: 'Success', approximateInvokeCount: 1 }, requestPayload: { x: 1 }, responseContext: { statusCode: 200, executedVersion: '$LATEST' } });
+    expect(success).toMatchObject({
+      requestContext: { condition: 'Success', approximateInvokeCount: 1 },
+      requestPayload: { x: 1 },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST' },
+    });
     expect(success.responseContext.functionError).toBeUndefined();
     expect(success.responsePayload).toMatchObject({ count: 1 });
   });
 
-  it('puts a failed async event into a real SQS dead-letter queue with Lambda\'s attributes', async () => {
+  it("puts a failed async event into a real SQS dead-letter queue with Lambda's attributes", async () => {
     // Prepare
     const sqs = new SqsService();
     const dlqArn = 'arn:aws:sqs:us-east-1:123456789012:fn-dlq';
     sqs.createQueue({ name: 'fn-dlq', arn: dlqArn, url: 'https://sqs.us-east-1.amazonaws.com/123456789012/fn-dlq' });
     const lambda = start({ sqs });
-    lambda.register(bundles.fn('to-dlq', FAILING, { deadLetterTargetArn: dlqArn, asyncConfig: { maximumRetryAttempts: 1, maximumEventAgeInSeconds: 3600 } }));
+    lambda.register(
+      bundles.fn('to-dlq', FAILING, {
+        deadLetterTargetArn: dlqArn,
+        asyncConfig: { maximumRetryAttempts: 1, maximumEventAgeInSeconds: 3600 },
+      }),
+    );
     // Act
     const { requestId } = await lambda.invokeAsync('to-dlq', { order: 'x' });
     await lambda.drain();

@@ -100,7 +100,9 @@ describe('LogSink', () => {
     await sink.flush();
     // Assess
     const lines = fs.readFileSync(path.join(dir, 'fn.log'), 'utf8').trimEnd().split('\n');
-    expect(lines.map((l) => l.split(' ').slice(2).join(' '))).toEqual(Array.from({ length: 50 }, (_, i) => `line ${i}`));
+    expect(lines.map((l) => l.split(' ').slice(2).join(' '))).toEqual(
+      Array.from({ length: 50 }, (_, i) => `line ${i}`),
+    );
   });
 
   it('prints nothing when quiet', () => {

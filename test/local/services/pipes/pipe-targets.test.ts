@@ -58,14 +58,23 @@ describe('pipe targets', () => {
     // Assess
     expect(result).toEqual({ ok: true });
     expect(bus.calls.map((c) => c.length)).toEqual([10, 10, 3]);
-    expect(bus.calls[0][0]).toMatchObject({ Source: 'Pipe p', DetailType: 'Event from aws:dynamodb', EventBusName: BUS });
+    expect(bus.calls[0][0]).toMatchObject({
+      Source: 'Pipe p',
+      DetailType: 'Event from aws:dynamodb',
+      EventBusName: BUS,
+    });
     expect(JSON.parse(bus.calls[0][0].Detail ?? '')).toMatchObject({ eventID: 'e0' });
   });
 
   it('resolves whole-value JSONPaths of the bus parameters against each record', async () => {
     // Prepare
     const bus = new RecordingBus();
-    const target = new EventBusPipeTarget(pipe({ eventBusParameters: { source: 'com.example', detailType: '$.eventName', resources: ['$.dynamodb.Keys.pk.S'] } }), bus);
+    const target = new EventBusPipeTarget(
+      pipe({
+        eventBusParameters: { source: 'com.example', detailType: '$.eventName', resources: ['$.dynamodb.Keys.pk.S'] },
+      }),
+      bus,
+    );
     // Act
     await target.sendBatch(records(2), new Date());
     // Assess
@@ -77,18 +86,29 @@ describe('pipe targets', () => {
 
   it('reports the first failed entry as a partial failure, retryable only for transient codes', async () => {
     // Prepare
-    const bus = new RecordingBus((e) => (JSON.parse(e.Detail ?? '{}').eventID === 'e12' ? 'MalformedDetail' : undefined));
+    const bus = new RecordingBus((e) =>
+      JSON.parse(e.Detail ?? '{}').eventID === 'e12' ? 'MalformedDetail' : undefined,
+    );
     const target = new EventBusPipeTarget(pipe(), bus);
     // Act
     const result = await target.sendBatch(records(15), new Date());
     // Assess
-    expect(result).toEqual({ ok: false, errorCode: 'MalformedDetail', errorMessage: 'no', retryable: false, failedFromIndex: 12 });
+    expect(result).toEqual({
+      ok: false,
+      errorCode: 'MalformedDetail',
+      errorMessage: 'no',
+      retryable: false,
+      failedFromIndex: 12,
+    });
   });
 
   it('renders the input template per record', async () => {
     // Prepare
     const bus = new RecordingBus();
-    const target = new EventBusPipeTarget(pipe({ inputTemplate: '{"key":<$.dynamodb.Keys.pk.S>,"pipe":<aws.pipes.pipe-name>}' }), bus);
+    const target = new EventBusPipeTarget(
+      pipe({ inputTemplate: '{"key":<$.dynamodb.Keys.pk.S>,"pipe":<aws.pipes.pipe-name>}' }),
+      bus,
+    );
     // Act
     await target.sendBatch(records(2), new Date());
     // Assess
@@ -113,10 +133,16 @@ describe('pipe targets', () => {
     // Act, Assess
     expect(partialFailure(null, batch)).toEqual({ ok: true });
     expect(partialFailure({ batchItemFailures: [] }, batch)).toEqual({ ok: true });
-    expect(partialFailure({ batchItemFailures: [{ itemIdentifier: 'e2' }, { itemIdentifier: '2' }] }, batch)).toMatchObject({ ok: false, failedFromIndex: 1 });
+    expect(
+      partialFailure({ batchItemFailures: [{ itemIdentifier: 'e2' }, { itemIdentifier: '2' }] }, batch),
+    ).toMatchObject({ ok: false, failedFromIndex: 1 });
     // complete failures: the whole batch is retried
-    expect(partialFailure({ batchItemFailures: [{ itemIdentifier: '' }] }, batch)).not.toHaveProperty('failedFromIndex');
+    expect(partialFailure({ batchItemFailures: [{ itemIdentifier: '' }] }, batch)).not.toHaveProperty(
+      'failedFromIndex',
+    );
     expect(partialFailure({ batchItemFailures: [{ itemIdentifier: 'unknown' }] }, batch)).toMatchObject({ ok: false });
-    expect(partialFailure({ batchItemFailures: [{ itemIdentifier: 'unknown' }] }, batch)).not.toHaveProperty('failedFromIndex');
+    expect(partialFailure({ batchItemFailures: [{ itemIdentifier: 'unknown' }] }, batch)).not.toHaveProperty(
+      'failedFromIndex',
+    );
   });
 });

@@ -48,9 +48,19 @@ describe('PipesService with DynamoDB Local', () => {
   }
 
   function bus(): EventBridgeService {
-    const eventBridge = new EventBridgeService({ account: ACCOUNT, region: REGION, sqs, clock: recordingClock(), log: () => undefined });
+    const eventBridge = new EventBridgeService({
+      account: ACCOUNT,
+      region: REGION,
+      sqs,
+      clock: recordingClock(),
+      log: () => undefined,
+    });
     eventBridge.addBus({ name: 'shop', arn: BUS_ARN });
-    eventBridge.addRule({ name: 'from-pipe', eventBusName: 'shop', eventPattern: JSON.stringify({ source: [{ prefix: '' }] }) });
+    eventBridge.addRule({
+      name: 'from-pipe',
+      eventBusName: 'shop',
+      eventPattern: JSON.stringify({ source: [{ prefix: '' }] }),
+    });
     eventBridge.addTarget({ rule: 'from-pipe', eventBusName: 'shop', targetId: 'q', arn: EVENTS_QUEUE });
     services.push(eventBridge);
     return eventBridge;
@@ -75,25 +85,42 @@ describe('PipesService with DynamoDB Local', () => {
     return service;
   }
 
-  function pipeDefinition(tableName: string, overrides: Partial<PipeDefinition> = {}, streamOverrides: Record<string, unknown> = {}): PipeDefinition {
+  function pipeDefinition(
+    tableName: string,
+    overrides: Partial<PipeDefinition> = {},
+    streamOverrides: Record<string, unknown> = {},
+  ): PipeDefinition {
     return {
       name: 'table-pipe',
       source: graphStreamArn(tableName),
       target: BUS_ARN,
       sourceParameters: {
-        dynamodbStreamParameters: { startingPosition: 'LATEST', batchSize: 10, maximumRetryAttempts: 2, deadLetterConfig: { arn: DLQ }, ...streamOverrides },
+        dynamodbStreamParameters: {
+          startingPosition: 'LATEST',
+          batchSize: 10,
+          maximumRetryAttempts: 2,
+          deadLetterConfig: { arn: DLQ },
+          ...streamOverrides,
+        },
       },
       ...overrides,
     };
   }
 
   async function put(tableName: string, pk: string, status: string): Promise<void> {
-    await dynamo.client.send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: pk }, status: { S: status } } }));
+    await dynamo.client.send(
+      new PutItemCommand({ TableName: tableName, Item: { pk: { S: pk }, status: { S: status } } }),
+    );
   }
 
   async function waitUntilPositioned(): Promise<void> {
     // LATEST: the pipe positions itself on the stream first; writes before that are not delivered (as on AWS).
-    await waitFor(() => fs.existsSync(path.join(stateDir, 'table-pipe.checkpoints.json')) && fs.readFileSync(path.join(stateDir, 'table-pipe.checkpoints.json'), 'utf8').includes('"initialised": true'), 10_000);
+    await waitFor(
+      () =>
+        fs.existsSync(path.join(stateDir, 'table-pipe.checkpoints.json')) &&
+        fs.readFileSync(path.join(stateDir, 'table-pipe.checkpoints.json'), 'utf8').includes('"initialised": true'),
+      10_000,
+    );
   }
 
   /** The sequence number of the newest record, read straight from the stream. */
@@ -101,7 +128,13 @@ describe('PipesService with DynamoDB Local', () => {
     const description = await dynamo.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     let last = '';
     for (const shard of description.StreamDescription?.Shards ?? []) {
-      const { ShardIterator } = await dynamo.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+      const { ShardIterator } = await dynamo.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
       const { Records } = await dynamo.streams.send(new GetRecordsCommand({ ShardIterator }));
       last = Records?.[Records.length - 1]?.dynamodb?.SequenceNumber ?? last;
     }
@@ -119,7 +152,8 @@ describe('PipesService with DynamoDB Local', () => {
     service.addPipe(
       pipeDefinition(tableName, {
         targetParameters: {
-          inputTemplate: '{"id":<$.dynamodb.Keys.pk.S>,"op":"<$.eventName>","status":<$.dynamodb.NewImage.status.S>,"pipe":<aws.pipes.pipe-name>}',
+          inputTemplate:
+            '{"id":<$.dynamodb.Keys.pk.S>,"op":"<$.eventName>","status":<$.dynamodb.NewImage.status.S>,"pipe":<aws.pipes.pipe-name>}',
           eventbridgeEventBusParameters: { source: 'com.example.table', detailType: '$.eventName' },
         },
       }),
@@ -129,7 +163,13 @@ describe('PipesService with DynamoDB Local', () => {
     // Act
     await put(tableName, 'a-1', 'pending');
     await dynamo.client.send(
-      new UpdateItemCommand({ TableName: tableName, Key: { pk: { S: 'a-1' } }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': { S: 'shipped' } } }),
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: 'a-1' } },
+        UpdateExpression: 'SET #s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': { S: 'shipped' } },
+      }),
     );
     await waitFor(() => deliveredDetails().length >= 2, 15_000);
     // Assess
@@ -162,7 +202,11 @@ describe('PipesService with DynamoDB Local', () => {
       eventSource: 'aws:dynamodb',
       awsRegion: REGION,
       eventSourceARN: graphStreamArn(tableName),
-      dynamodb: { Keys: { pk: { S: 'b-1' } }, NewImage: { pk: { S: 'b-1' }, status: { S: 'new' } }, ApproximateCreationDateTime: expect.any(Number) },
+      dynamodb: {
+        Keys: { pk: { S: 'b-1' } },
+        NewImage: { pk: { S: 'b-1' }, status: { S: 'new' } },
+        ApproximateCreationDateTime: expect.any(Number),
+      },
     });
   });
 
@@ -173,7 +217,9 @@ describe('PipesService with DynamoDB Local', () => {
     service.addPipe(
       pipeDefinition(tableName, {
         sourceParameters: {
-          filterCriteria: { filters: [{ pattern: JSON.stringify({ dynamodb: { NewImage: { status: { S: ['pending'] } } } }) }] },
+          filterCriteria: {
+            filters: [{ pattern: JSON.stringify({ dynamodb: { NewImage: { status: { S: ['pending'] } } } }) }],
+          },
           dynamodbStreamParameters: { startingPosition: 'LATEST', batchSize: 10 },
         },
       }),
@@ -186,9 +232,17 @@ describe('PipesService with DynamoDB Local', () => {
     await put(tableName, 'c-3', 'rejected');
     const lastSequence = await lastSequenceNumber(streamArn);
     const checkpointFile = path.join(stateDir, 'table-pipe.checkpoints.json');
-    await waitFor(() => JSON.stringify(JSON.parse(fs.readFileSync(checkpointFile, 'utf8'))).includes(`"sequenceNumber":"${lastSequence}"`), 15_000);
+    await waitFor(
+      () =>
+        JSON.stringify(JSON.parse(fs.readFileSync(checkpointFile, 'utf8'))).includes(
+          `"sequenceNumber":"${lastSequence}"`,
+        ),
+      15_000,
+    );
     // Assess
-    expect(deliveredDetails().map((e) => (e.detail as { dynamodb: { Keys: { pk: { S: string } } } }).dynamodb.Keys.pk.S)).toEqual(['c-2']);
+    expect(
+      deliveredDetails().map((e) => (e.detail as { dynamodb: { Keys: { pk: { S: string } } } }).dynamodb.Keys.pk.S),
+    ).toEqual(['c-2']);
   });
 
   it('retries a failing target, then sends the batch metadata to the DLQ and moves on', async () => {
@@ -199,7 +253,9 @@ describe('PipesService with DynamoDB Local', () => {
       invoke: async (_arn: string, payload: unknown) => {
         calls.push(payload);
         const first = (payload as { dynamodb: { Keys: { pk: { S: string } } } }[])[0];
-        return first.dynamodb.Keys.pk.S === 'poison' ? { functionError: 'Unhandled', errorMessage: 'boom', errorType: 'Error' } : { payload: null };
+        return first.dynamodb.Keys.pk.S === 'poison'
+          ? { functionError: 'Unhandled', errorMessage: 'boom', errorType: 'Error' }
+          : { payload: null };
       },
       invokeAsync: async () => undefined,
     };
@@ -218,9 +274,18 @@ describe('PipesService with DynamoDB Local', () => {
     const [dead] = sqs.to(DLQ);
     const message = JSON.parse(dead.body);
     expect(message).toMatchObject({
-      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3, pipeArn: `arn:aws:pipes:${REGION}:${ACCOUNT}:pipe/table-pipe` },
+      requestContext: {
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 3,
+        pipeArn: `arn:aws:pipes:${REGION}:${ACCOUNT}:pipe/table-pipe`,
+      },
       version: '1.0',
-      DDBStreamBatchInfo: { batchSize: 1, streamArn: graphStreamArn(tableName), startSequenceNumber: expect.any(String), shardId: expect.stringMatching(/^shardId-/) },
+      DDBStreamBatchInfo: {
+        batchSize: 1,
+        streamArn: graphStreamArn(tableName),
+        startSequenceNumber: expect.any(String),
+        shardId: expect.stringMatching(/^shardId-/),
+      },
     });
     expect(message.DDBStreamBatchInfo.startSequenceNumber).toBe(message.DDBStreamBatchInfo.endSequenceNumber);
   });
@@ -241,7 +306,16 @@ describe('PipesService with DynamoDB Local', () => {
     // A 60 s batching window (1 s locally with this clock) gathers the three writes into one batch.
     const service = pipes(streamArn, { lambda, clock: recordingClock(60) });
     service.addPipe(
-      pipeDefinition(tableName, { target: FUNCTION }, { maximumRetryAttempts: 0, batchSize: 10, maximumBatchingWindowInSeconds: 60, onPartialBatchItemFailure: 'AUTOMATIC_BISECT' }),
+      pipeDefinition(
+        tableName,
+        { target: FUNCTION },
+        {
+          maximumRetryAttempts: 0,
+          batchSize: 10,
+          maximumBatchingWindowInSeconds: 60,
+          onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
+        },
+      ),
     );
     service.start();
     await waitUntilPositioned();
@@ -296,7 +370,9 @@ describe('PipesService with DynamoDB Local', () => {
     service.start();
     await waitFor(() => deliveredDetails().length >= 1, 15_000);
     // Assess
-    expect((deliveredDetails()[0].detail as { dynamodb: { Keys: { pk: { S: string } } } }).dynamodb.Keys.pk.S).toBe('old');
+    expect((deliveredDetails()[0].detail as { dynamodb: { Keys: { pk: { S: string } } } }).dynamodb.Keys.pk.S).toBe(
+      'old',
+    );
   });
 
   it('does not deliver records written before a LATEST pipe first started', async () => {
@@ -312,7 +388,9 @@ describe('PipesService with DynamoDB Local', () => {
     await waitFor(() => deliveredDetails().length >= 1, 15_000);
     await new Promise((r) => setTimeout(r, 300));
     // Assess
-    expect(deliveredDetails().map((e) => (e.detail as { dynamodb: { Keys: { pk: { S: string } } } }).dynamodb.Keys.pk.S)).toEqual(['new']);
+    expect(
+      deliveredDetails().map((e) => (e.detail as { dynamodb: { Keys: { pk: { S: string } } } }).dynamodb.Keys.pk.S),
+    ).toEqual(['new']);
   });
 
   it('keeps records written while a LATEST pipe that never saw a record was stopped', async () => {

@@ -12,7 +12,14 @@ describe('stream records', () => {
       dynamodb: {
         ApproximateCreationDateTime: new Date('2025-01-15T12:00:00Z'),
         Keys: { pk: { S: 'u#1' } },
-        NewImage: { pk: { S: 'u#1' }, n: { N: '5' }, bin: { B: Buffer.from('foo') }, m: { M: { x: { BOOL: true } } }, z: { NULL: true }, l: { L: [{ B: Buffer.from('a') }] } },
+        NewImage: {
+          pk: { S: 'u#1' },
+          n: { N: '5' },
+          bin: { B: Buffer.from('foo') },
+          m: { M: { x: { BOOL: true } } },
+          z: { NULL: true },
+          l: { L: [{ B: Buffer.from('a') }] },
+        },
         OldImage: { pk: { S: 'u#1' }, n: { N: '4' } },
         SequenceNumber: '4421584500000000017450439091',
         SizeBytes: 70,
@@ -20,7 +27,10 @@ describe('stream records', () => {
       },
     };
     // Act
-    const record = toPipeRecord(sdkRecord, { sourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/T/stream/x', region: 'us-east-1' });
+    const record = toPipeRecord(sdkRecord, {
+      sourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/T/stream/x',
+      region: 'us-east-1',
+    });
     // Assess
     expect(JSON.parse(JSON.stringify(record))).toEqual({
       eventID: 'e1',
@@ -31,7 +41,14 @@ describe('stream records', () => {
       dynamodb: {
         ApproximateCreationDateTime: 1736942400,
         Keys: { pk: { S: 'u#1' } },
-        NewImage: { pk: { S: 'u#1' }, n: { N: '5' }, bin: { B: 'Zm9v' }, m: { M: { x: { BOOL: true } } }, z: { NULL: true }, l: { L: [{ B: 'YQ==' }] } },
+        NewImage: {
+          pk: { S: 'u#1' },
+          n: { N: '5' },
+          bin: { B: 'Zm9v' },
+          m: { M: { x: { BOOL: true } } },
+          z: { NULL: true },
+          l: { L: [{ B: 'YQ==' }] },
+        },
         OldImage: { pk: { S: 'u#1' }, n: { N: '4' } },
         SequenceNumber: '4421584500000000017450439091',
         SizeBytes: 70,
@@ -39,7 +56,15 @@ describe('stream records', () => {
       },
       eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/T/stream/x',
     });
-    expect(Object.keys(record.dynamodb)).toEqual(['ApproximateCreationDateTime', 'Keys', 'NewImage', 'OldImage', 'SequenceNumber', 'SizeBytes', 'StreamViewType']);
+    expect(Object.keys(record.dynamodb)).toEqual([
+      'ApproximateCreationDateTime',
+      'Keys',
+      'NewImage',
+      'OldImage',
+      'SequenceNumber',
+      'SizeBytes',
+      'StreamViewType',
+    ]);
   });
 
   it('orders sequence numbers numerically, whatever their length', () => {
@@ -51,7 +76,11 @@ describe('stream records', () => {
 
   it('describes a dead-lettered batch by its metadata, not its records', () => {
     // Prepare
-    const record = (seq: string, seconds: number) => toPipeRecord({ eventID: seq, dynamodb: { SequenceNumber: seq, ApproximateCreationDateTime: new Date(seconds * 1000) } }, { sourceArn: 'arn:s', region: 'r' });
+    const record = (seq: string, seconds: number) =>
+      toPipeRecord(
+        { eventID: seq, dynamodb: { SequenceNumber: seq, ApproximateCreationDateTime: new Date(seconds * 1000) } },
+        { sourceArn: 'arn:s', region: 'r' },
+      );
     // Act
     const message = buildDlqMessage({
       requestId: 'req-1',
@@ -65,7 +94,12 @@ describe('stream records', () => {
     });
     // Assess
     expect(message).toEqual({
-      requestContext: { requestId: 'req-1', pipeArn: 'arn:aws:pipes:r:a:pipe/p', condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 },
+      requestContext: {
+        requestId: 'req-1',
+        pipeArn: 'arn:aws:pipes:r:a:pipe/p',
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 3,
+      },
       version: '1.0',
       timestamp: '2025-01-15T12:00:05.000Z',
       DDBStreamBatchInfo: {

@@ -90,7 +90,9 @@ describe('Pipes shard handling (in-memory Streams API)', () => {
     await waitFor(() => seen.length >= 3);
     // Assess
     expect(seen).toEqual(['a1', 'b1', 'b2']);
-    expect(streams.calls.find((c) => c.op === 'GetShardIterator' && c.shardId === 'shard-b')?.type).toBe('TRIM_HORIZON');
+    expect(streams.calls.find((c) => c.op === 'GetShardIterator' && c.shardId === 'shard-b')?.type).toBe(
+      'TRIM_HORIZON',
+    );
   });
 
   it('re-initialises from the checkpoint after an expired iterator and DynamoDB Local quirks, without replaying', async () => {
@@ -100,7 +102,11 @@ describe('Pipes shard handling (in-memory Streams API)', () => {
     start();
     await waitFor(() => seen.length === 1);
     // Act
-    streams.getRecordsErrors.push(FakeStreams.expired(), Object.assign(new Error('Invalid ShardId in ShardIterator'), { name: 'ResourceNotFoundException' }), FakeStreams.trimmed());
+    streams.getRecordsErrors.push(
+      FakeStreams.expired(),
+      Object.assign(new Error('Invalid ShardId in ShardIterator'), { name: 'ResourceNotFoundException' }),
+      FakeStreams.trimmed(),
+    );
     streams.write('shard-a', 'k2');
     await waitFor(() => seen.length === 2);
     streams.dropNextIterator = 1; // open shard answered without NextShardIterator
@@ -110,7 +116,11 @@ describe('Pipes shard handling (in-memory Streams API)', () => {
     // Assess
     expect(seen).toEqual(['k1', 'k2', 'k3']);
     expect(streams.calls.some((c) => c.op === 'GetShardIterator' && c.type === 'AFTER_SEQUENCE_NUMBER')).toBe(true);
-    expect(streams.calls.filter((c) => c.op === 'GetShardIterator' && c.type === 'AFTER_SEQUENCE_NUMBER').map((c) => c.sequence)).toContain(checkpoint);
+    expect(
+      streams.calls
+        .filter((c) => c.op === 'GetShardIterator' && c.type === 'AFTER_SEQUENCE_NUMBER')
+        .map((c) => c.sequence),
+    ).toContain(checkpoint);
     expect(logs.some((l) => l.includes('ExpiredIteratorException'))).toBe(true);
   });
 
@@ -137,7 +147,14 @@ describe('Pipes shard handling (in-memory Streams API)', () => {
     streams.closeShard('shard-a');
     start();
     await waitFor(() => seen.length === 1);
-    await waitFor(() => JSON.parse(fs.readFileSync(path.join(stateDir, 'poller-pipe.checkpoints.json'), 'utf8')).streams[Object.keys(JSON.parse(fs.readFileSync(path.join(stateDir, 'poller-pipe.checkpoints.json'), 'utf8')).streams)[0]].shards['shard-a'].finished === true);
+    await waitFor(
+      () =>
+        JSON.parse(fs.readFileSync(path.join(stateDir, 'poller-pipe.checkpoints.json'), 'utf8')).streams[
+          Object.keys(
+            JSON.parse(fs.readFileSync(path.join(stateDir, 'poller-pipe.checkpoints.json'), 'utf8')).streams,
+          )[0]
+        ].shards['shard-a'].finished === true,
+    );
     await service?.stop();
     const before = streams.calls.length;
     // Act

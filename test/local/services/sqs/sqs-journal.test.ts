@@ -9,7 +9,10 @@ const arn = (name: string): string => `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`
 const url = (name: string): string => `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${name}`;
 
 /** A service as a fresh process would build it: queues from the graph, then the journal replayed. */
-async function start(file: string, now: () => number): Promise<{ sqs: SqsService; journal: Journal<SqsJournalRecord>; restored: number }> {
+async function start(
+  file: string,
+  now: () => number,
+): Promise<{ sqs: SqsService; journal: Journal<SqsJournalRecord>; restored: number }> {
   const { journal, records } = Journal.open<SqsJournalRecord>(file, { flushMs: 1 });
   const sqs = new SqsService({ journal, now });
   sqs.createQueue({ name: 'dlq', arn: arn('dlq'), url: url('dlq') });
@@ -33,7 +36,10 @@ describe('SqsService with a journal', () => {
     const now = (): number => clock;
     const file = path.join(dir, 'sqs.journal');
     const first = await start(file, now);
-    const kept = first.sqs.sendMessage(arn('dlq'), 'kept', { ERROR_CODE: { DataType: 'String', StringValue: 'TIMEOUT' }, Bin: { DataType: 'Binary', BinaryValue: new Uint8Array([1, 2]) } });
+    const kept = first.sqs.sendMessage(arn('dlq'), 'kept', {
+      ERROR_CODE: { DataType: 'String', StringValue: 'TIMEOUT' },
+      Bin: { DataType: 'Binary', BinaryValue: new Uint8Array([1, 2]) },
+    });
     const deleted = first.sqs.sendMessage(arn('dlq'), 'deleted');
     first.sqs.sendMessage(arn('work'), 'redriven');
     const [received] = await first.sqs.receiveMessages(arn('dlq'), 10, 0, 0, {});
@@ -48,7 +54,10 @@ describe('SqsService with a journal', () => {
     clock += 60_000; // the 30 s visibility timeout has passed
     const second = await start(file, now);
     expect(second.restored).toBe(2);
-    const messages = await second.sqs.receiveMessages(arn('dlq'), 10, 0, 30, { attributeNames: ['All'], messageAttributeNames: ['All'] });
+    const messages = await second.sqs.receiveMessages(arn('dlq'), 10, 0, 30, {
+      attributeNames: ['All'],
+      messageAttributeNames: ['All'],
+    });
     const byBody = Object.fromEntries(messages.map((m) => [m.Body, m]));
     expect(Object.keys(byBody).sort()).toEqual(['kept', 'redriven']);
     expect(byBody.kept.MessageId).toBe(kept.MessageId);
@@ -60,7 +69,11 @@ describe('SqsService with a journal', () => {
     await second.journal.close();
 
     // Compacted at start-up: one record per message kept, then the receives since.
-    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SqsJournalRecord);
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SqsJournalRecord);
     expect(lines.filter((l) => l.op === 'send')).toHaveLength(2);
   });
 

@@ -23,23 +23,34 @@ describe('SqsService', () => {
     expect(received.MessageId).toBe(sent.MessageId);
     expect(received.Body).toBe('hello');
     expect(received.MD5OfBody).toBe(sent.MD5OfMessageBody);
-    expect(sqs.getQueueAttributes(URL, ['ApproximateNumberOfMessagesNotVisible'])).toEqual({ ApproximateNumberOfMessagesNotVisible: '1' });
+    expect(sqs.getQueueAttributes(URL, ['ApproximateNumberOfMessagesNotVisible'])).toEqual({
+      ApproximateNumberOfMessagesNotVisible: '1',
+    });
   });
 
   it('computes MD5OfMessageAttributes with the length-prefixed encoding SQS documents', () => {
     // Prepare: name, type, transport byte 1, value; each string 4-byte big-endian length prefixed
     const expectedBytes = Buffer.concat([
-      Buffer.from([0, 0, 0, 1]), Buffer.from('a'),
-      Buffer.from([0, 0, 0, 6]), Buffer.from('String'),
+      Buffer.from([0, 0, 0, 1]),
+      Buffer.from('a'),
+      Buffer.from([0, 0, 0, 6]),
+      Buffer.from('String'),
       Buffer.from([1]),
-      Buffer.from([0, 0, 0, 2]), Buffer.from('xy'),
-      Buffer.from([0, 0, 0, 1]), Buffer.from('b'),
-      Buffer.from([0, 0, 0, 6]), Buffer.from('Binary'),
+      Buffer.from([0, 0, 0, 2]),
+      Buffer.from('xy'),
+      Buffer.from([0, 0, 0, 1]),
+      Buffer.from('b'),
+      Buffer.from([0, 0, 0, 6]),
+      Buffer.from('Binary'),
       Buffer.from([2]),
-      Buffer.from([0, 0, 0, 1]), Buffer.from([7]),
+      Buffer.from([0, 0, 0, 1]),
+      Buffer.from([7]),
     ]);
     // Act: given out of order, must be sorted by name
-    const md5 = md5OfMessageAttributes({ b: { DataType: 'Binary', BinaryValue: new Uint8Array([7]) }, a: { DataType: 'String', StringValue: 'xy' } });
+    const md5 = md5OfMessageAttributes({
+      b: { DataType: 'Binary', BinaryValue: new Uint8Array([7]) },
+      a: { DataType: 'String', StringValue: 'xy' },
+    });
     // Assess
     expect(md5).toBe(createHash('md5').update(expectedBytes).digest('hex'));
   });
@@ -80,7 +91,9 @@ describe('SqsService', () => {
     const [all] = await sqs.receiveMessages(URL, 1, 0, 0, { messageAttributeNames: ['All'] });
     // Assess
     expect(m.MessageAttributes).toEqual({ 'err.code': attrs['err.code'], Count: attrs.Count });
-    expect(m.MD5OfMessageAttributes).toBe(md5OfMessageAttributes({ 'err.code': attrs['err.code'], Count: attrs.Count }));
+    expect(m.MD5OfMessageAttributes).toBe(
+      md5OfMessageAttributes({ 'err.code': attrs['err.code'], Count: attrs.Count }),
+    );
     expect(all.MessageAttributes).toEqual(attrs);
   });
 
@@ -93,7 +106,9 @@ describe('SqsService', () => {
     sqs.deleteMessage(URL, m.ReceiptHandle);
     // Assess
     expect(sqs.getQueueAttributes(URL, ['ApproximateNumberOfMessages']).ApproximateNumberOfMessages).toBe('0');
-    expect(() => sqs.deleteMessage(URL, 'garbage')).toThrow(expect.objectContaining({ code: 'ReceiptHandleIsInvalid' }));
+    expect(() => sqs.deleteMessage(URL, 'garbage')).toThrow(
+      expect.objectContaining({ code: 'ReceiptHandleIsInvalid' }),
+    );
   });
 
   it('long polls until a message arrives', async () => {
@@ -125,14 +140,20 @@ describe('SqsService', () => {
     // Act / Assess
     await expect(sqs.receiveMessages(URL, 11)).rejects.toThrow('Must be between 1 and 10');
     expect(() => sqs.getQueueUrl('nope')).toThrow(SqsError);
-    expect(() => sqs.getQueueUrl('nope')).toThrow(expect.objectContaining({ code: 'QueueDoesNotExist', queryCode: 'AWS.SimpleQueueService.NonExistentQueue' }));
+    expect(() => sqs.getQueueUrl('nope')).toThrow(
+      expect.objectContaining({ code: 'QueueDoesNotExist', queryCode: 'AWS.SimpleQueueService.NonExistentQueue' }),
+    );
     expect(() => sqs.getQueueAttributes(URL, ['Bogus'])).toThrow('Unknown Attribute Bogus.');
   });
 
   it('lists queues by prefix and answers GetQueueAttributes with the queue facts', () => {
     // Prepare
     const sqs = serviceWithQueue({ VisibilityTimeout: '45' });
-    sqs.createQueue({ name: 'other', arn: 'arn:aws:sqs:us-east-1:123456789012:other', url: 'https://sqs.us-east-1.amazonaws.com/123456789012/other' });
+    sqs.createQueue({
+      name: 'other',
+      arn: 'arn:aws:sqs:us-east-1:123456789012:other',
+      url: 'https://sqs.us-east-1.amazonaws.com/123456789012/other',
+    });
     // Act
     const listed = sqs.listQueues('jobs');
     const attributes = sqs.getQueueAttributes(ARN, ['All']);
@@ -140,13 +161,20 @@ describe('SqsService', () => {
     expect(listed).toEqual([URL]);
     expect(sqs.listQueues()).toHaveLength(2);
     expect(sqs.getQueueUrl('other')).toBe('https://sqs.us-east-1.amazonaws.com/123456789012/other');
-    expect(attributes).toMatchObject({ QueueArn: ARN, VisibilityTimeout: '45', ApproximateNumberOfMessages: '0', CreatedTimestamp: expect.stringMatching(/^\d{10}$/) });
+    expect(attributes).toMatchObject({
+      QueueArn: ARN,
+      VisibilityTimeout: '45',
+      ApproximateNumberOfMessages: '0',
+      CreatedTimestamp: expect.stringMatching(/^\d{10}$/),
+    });
   });
 
   it('moves a message to the RedrivePolicy DLQ after maxReceiveCount receives', async () => {
     // Prepare
     const dlqArn = 'arn:aws:sqs:us-east-1:123456789012:dead';
-    const sqs = serviceWithQueue({ RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) });
+    const sqs = serviceWithQueue({
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }),
+    });
     sqs.createQueue({ name: 'dead', arn: dlqArn, url: 'https://sqs.us-east-1.amazonaws.com/123456789012/dead' });
     sqs.sendMessage(URL, 'poison');
     // Act
