@@ -101,7 +101,8 @@ export class Wiring {
       dataDir: inMemory ? undefined : path.join(this.dataDir, 'dynamodb'),
       onProgress: this.progress,
       onSpawned,
-      report: (message) => this.report(message),
+      // Its death and return are failures worth a line on the quiet console (a warning), not only in the files.
+      report: (message) => this.warn(message),
       afterRestart: async () => {
         if (this.tables) await createTables(this.tables.client, this.tables.tables, () => undefined);
       },
