@@ -427,9 +427,10 @@ async function main(): Promise<void> {
   // Quiet by default (console-lines.ts); the files keep every line.
   const rules = readConsoleRules(projectDir);
   const shown = (line: string): string | undefined => (options.verbose ? line : quietLine(line, rules));
-  const print = (line: string): void => {
-    const text = shown(line);
-    if (text !== undefined) console.log(text);
+  // The log sink hands the console a batch of lines at a time (one write per batch); each line is judged alone.
+  const print = (batch: string): void => {
+    const kept = batch.split('\n').flatMap((line) => shown(line) ?? []);
+    if (kept.length > 0) console.log(kept.join('\n'));
   };
   let handle: CloudHandle;
   try {

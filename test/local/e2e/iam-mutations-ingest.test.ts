@@ -106,13 +106,10 @@ describe('IAM mutations of the real stack, end to end: the integration role, a L
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ Message: 'Forbidden' });
-    expect(
-      run.lines.some((l) =>
-        l.includes(
-          '[iam] DENIED User: anonymous is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:',
-        ),
-      ),
-    ).toBe(true);
+    // The log sink writes in batches (every 50 ms): the line may follow the answer by a moment.
+    const denial =
+      '[iam] DENIED User: anonymous is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:';
+    expect(await pollUntil(async () => run.lines.some((l) => l.includes(denial)), Boolean, 5_000, 50)).toBe(true);
   });
 
   it("9. a proxy route's Lambda permission removed: 500, and the access log's integrationError says why", async () => {
