@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ListQueuesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { customerToken, PROJECT_DIR, RunningCloud, sleep, startCli, tempDataDir } from './harness';
+import { customerToken, pollUntil, PROJECT_DIR, RunningCloud, sleep, startCli, tempDataDir } from './harness';
 
 jest.setTimeout(240_000);
 
@@ -172,7 +172,10 @@ describe('nothing lost', () => {
       expect(cloud.output()).toMatch(
         /DynamoDB Local exited unexpectedly \(code null, signal SIGKILL\); restarting it on port \d+ with its data/,
       );
-      expect(cloud.output()).toMatch(/DynamoDB Local is back on port \d+/);
+      // The console is written in batches (every 50 ms): the line may follow the health answer by a moment.
+      const running = cloud;
+      const back = () => /DynamoDB Local is back on port \d+/.test(running.output());
+      expect(await pollUntil(async () => back(), Boolean, 5_000, 50)).toBe(true);
       const [fresh] = await uploadBatch(cloud, token, 1, 'ddb-after');
       ids.push(fresh);
       const result = await account(cloud, token, ids, 90_000);
