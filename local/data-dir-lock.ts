@@ -40,13 +40,27 @@ export class DataDirLockedError extends Error {
   }
 }
 
-/** Whether a process with this PID exists (EPERM: it exists but belongs to someone else). */
+/**
+ * Whether a process with this PID is alive (EPERM: it exists but belongs to someone else). A zombie (killed, not yet
+ * reaped by its parent: after `kill -9` of a process group whose parent is slow to reap, or in a container whose
+ * PID 1 never reaps) still answers signal 0 but holds nothing, so on Linux its /proc state `Z` counts as gone.
+ */
 export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ..."; comm may contain spaces or parentheses, so read after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false; // no /proc (not Linux): signal 0 is all there is
   }
 }
 

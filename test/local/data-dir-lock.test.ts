@@ -1,7 +1,14 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { acquireDataDirLock, DataDirLockedError, LOCK_FILE, readDataDirLock } from '../../local/data-dir-lock';
+import {
+  acquireDataDirLock,
+  DataDirLockedError,
+  LOCK_FILE,
+  processExists,
+  readDataDirLock,
+} from '../../local/data-dir-lock';
 
 describe('the data directory lock (one local cloud per data directory)', () => {
   let dir: string;
@@ -69,5 +76,21 @@ describe('the data directory lock (one local cloud per data directory)', () => {
     expect(() => acquireDataDirLock(dir, { stack: 'dev', ports: {}, pid: process.pid + 1 })).toThrow(
       DataDirLockedError,
     );
+  });
+});
+
+describe('processExists', () => {
+  it('counts a zombie (killed, never reaped) as gone, though it still answers signal 0', async () => {
+    // Prepare: `true` exits at once, and its parent then execs `sleep`, which never reaps it: a zombie for 3 s.
+    const child = spawn('sh', ['-c', 'true & echo $!; exec sleep 3'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const zombie = Number(
+      await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString()))),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Act / Assess
+    expect(() => process.kill(zombie, 0)).not.toThrow();
+    expect(processExists(zombie)).toBe(false);
+    expect(processExists(process.pid)).toBe(true);
+    child.kill('SIGKILL');
   });
 });
