@@ -3,11 +3,11 @@
  *
  * AWS documents "exponential back off and jitter" and that delivery stops at whichever of MaximumRetryAttempts and
  * MaximumEventAgeInSeconds is reached first (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html),
- * but not the constants. The model uses the local cloud's constants (local/services/shared/backoff.ts:
+ * but not the constants. The model uses the local cloud's constants (local/services/kernel/backoff.ts:
  * 1 s doubling per retry, capped at 3 minutes, "equal jitter") and, being deterministic, the jitter's mean: three
  * quarters of the exponential step.
  */
-import { BACKOFF_BASE_MS, BACKOFF_CAP_MS } from '../local/services/shared/backoff';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS } from '../local/services/kernel/backoff';
 
 export interface RetryBudget {
   maximumRetryAttempts: number;

@@ -19,7 +19,7 @@ import { GraphResource, physicalName } from './model/graph';
 import { readHttpApis } from './services/http-api';
 import { parseConfigAssignments, placeholderNotice } from './model/config';
 import { formatIamReport } from './iam';
-import { LocalCloudError } from './services/shared/errors';
+import { LocalCloudError } from './services/kernel/errors';
 
 export class CliUsageError extends LocalCloudError {}
 

@@ -7,7 +7,7 @@
  * Start order: DynamoDB Local boots (a JVM: the longest phase) while the program runs under mocks and esbuild
  * bundles the handlers, and while the bundles are written → logs, SQS, EventBridge → edge → Lambda →
  * HTTP API and Function URL servers (their local URLs are needed to rewrite URLs) → functions, tables, bus
- * resources, pipes → work the journals hold unfinished (services/shared/journal.ts). `stop()` undoes it in reverse.
+ * resources, pipes → work the journals hold unfinished (services/kernel/journal.ts). `stop()` undoes it in reverse.
  *
  * URLs: every AWS URL the graph declares (an API's endpoint, a Function URL, a queue URL) and every `urlOverrides`
  * entry maps to the local server that plays it (UrlMap); a function's environment and API destination / OAuth

@@ -19,7 +19,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { compileFilterPattern, CompiledFilterPattern } from './engine/log-filter-pattern';
 import { parseLogLine } from './services/logs';
-import { isRecord } from './services/shared/values';
+import { isRecord } from './services/kernel/values';
 
 export interface ConsoleLineRules {
   stateChanges: CompiledFilterPattern[];

@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import { followLogLines, LogLine, readLogLines } from './services/logs';
-import { errorMessage, LocalCloudError } from './services/shared/errors';
+import { errorMessage, LocalCloudError } from './services/kernel/errors';
 import { readStackOutputs } from './stack-outputs';
 
 export const LOGS_USAGE = `Usage: npm run logs -- [--follow] [--source NAME] [--since DURATION|DATE] [--data-dir DIR] [--stack NAME]

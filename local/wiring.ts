@@ -26,9 +26,9 @@ import { destinationRouter } from './services/lambda/destinations';
 import { LogSink } from './services/logs';
 import { FileLogStore, logGroupsFromGraph } from './services/logs/store';
 import { PipesService, readPipes } from './services/pipes';
-import { errorMessage } from './services/shared/errors';
-import { Journal } from './services/shared/journal';
-import type { LambdaInvoker } from './services/shared/ports';
+import { errorMessage } from './services/kernel/errors';
+import { Journal } from './services/kernel/journal';
+import type { LambdaInvoker } from './services/kernel/ports';
 import { SqsJournalRecord, SqsService } from './services/sqs';
 import { allowAll, IamEnforcer, IamGate } from './services/iam';
 import { formatIamReport, iamReport, IamReport } from './iam';
@@ -145,7 +145,7 @@ export class Wiring {
   }
 
   /**
-   * The journal of one service (services/shared/journal.ts) under `<dataDir>/state/journal/`, and the records it
+   * The journal of one service (services/kernel/journal.ts) under `<dataDir>/state/journal/`, and the records it
    * holds; closed last-but-one (after its service stops). With `--in-memory`, a journal that keeps nothing.
    */
   openJournal<R>(service: string): { journal: Journal<R>; records: R[] } {

@@ -5,7 +5,7 @@
  * return (the edge server puts it in the `__type` of the JSON error body). `statusCode` is the HTTP status AWS
  * answers with, so a caller never maps names to statuses itself.
  */
-import { LocalCloudError } from '../services/shared/errors';
+import { LocalCloudError } from '../services/kernel/errors';
 
 export class EngineError extends LocalCloudError {
   constructor(message: string, statusCode = 400) {

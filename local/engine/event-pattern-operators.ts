@@ -6,7 +6,7 @@
  * Behaviour is copied from https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
  * and, where the page is silent, from aws/event-ruler (the library EventBridge runs; docs/aws-behaviour.md#event-patterns [ER]).
  */
-import { LocalCloudError } from '../services/shared/errors';
+import { LocalCloudError } from '../services/kernel/errors';
 
 /** A validation failure carrying AWS's reason text (the part after `Event pattern is not valid. Reason: `). */
 export class PatternReasonError extends LocalCloudError {}

@@ -5,8 +5,8 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { isRecord } from '../services/shared/values';
-import { LocalCloudError } from '../services/shared/errors';
+import { isRecord } from '../services/kernel/values';
+import { LocalCloudError } from '../services/kernel/errors';
 
 export class UnsupportedAssetError extends LocalCloudError {}
 

@@ -9,8 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
-import { isRecord } from '../services/shared/values';
-import { LocalCloudError } from '../services/shared/errors';
+import { isRecord } from '../services/kernel/values';
+import { LocalCloudError } from '../services/kernel/errors';
 
 export interface ResolvedConfig {
   project: string;

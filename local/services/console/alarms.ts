@@ -15,7 +15,7 @@
  *   evaluated rather than guessed.
  */
 import type { GraphResource } from '../../model/graph';
-import { isRecord } from '../shared/values';
+import { isRecord } from '../kernel/values';
 import { MetricSeries, seriesKey, statistic } from './emf';
 
 export interface LocalAlarmMetric {

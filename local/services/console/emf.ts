@@ -7,7 +7,7 @@
  * is epoch milliseconds. One datapoint per value, per dimension set.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
-import { isRecord } from '../shared/values';
+import { isRecord } from '../kernel/values';
 
 export interface MetricDatapoint {
   namespace: string;

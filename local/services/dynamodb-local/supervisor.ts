@@ -9,8 +9,8 @@
  * ServiceUnavailable, HTTP 503), so the SDK's retries, Lambda's async retries and the DLQs do their usual job.
  * Nothing the other services buffer lives in DynamoDB Local (their journals are files), so a restart loses none.
  */
-import { delay } from '../shared/delay';
-import { errorMessage } from '../shared/errors';
+import { delay } from '../kernel/delay';
+import { errorMessage } from '../kernel/errors';
 import { DynamoDbLocalHandle, DynamoDbLocalOptions, startDynamoDbLocal } from '.';
 
 export type DependencyStatus = 'up' | 'restarting' | 'stopped';

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { errorMessage, LocalCloudError } from '../shared/errors';
+import { errorMessage, LocalCloudError } from '../kernel/errors';
 
 /** Largest request body the edge accepts (SQS and EventBridge limits are far below; DynamoDB is streamed). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;

@@ -142,7 +142,7 @@ export async function callSqs(
           delaySeconds: int(input, 'DelaySeconds'),
         },
       );
-      await sqs.synced(); // acknowledged only once durable (local/services/shared/journal.ts)
+      await sqs.synced(); // acknowledged only once durable (local/services/kernel/journal.ts)
       return { ...result };
     }
     case 'SendMessageBatch': {

@@ -4,7 +4,7 @@
  * them. https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Operations.html
  */
 import { GraphResource, physicalName, ResourceGraph } from '../../model/graph';
-import { optionalString } from '../shared/values';
+import { optionalString } from '../kernel/values';
 import type {
   ApiDestinationDefinition,
   ArchiveDefinition,

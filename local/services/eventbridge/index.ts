@@ -31,9 +31,9 @@ import {
   validatePutEventsRequest,
   validateTargetInput,
 } from '../../engine';
-import { targetKindOf, type TargetKind } from '../shared/arns';
-import { Clock, compressed } from '../shared/clock';
-import type { LambdaInvoker, LogRecordWriter, SqsMessageSender } from '../shared/ports';
+import { targetKindOf, type TargetKind } from '../kernel/arns';
+import { Clock, compressed } from '../kernel/clock';
+import type { LambdaInvoker, LogRecordWriter, SqsMessageSender } from '../kernel/ports';
 import { OAuthTokenCache } from './api-destinations/oauth';
 import { sendHttpRequest } from './api-destinations/http-client';
 import { TokenBucket } from './api-destinations/rate-limiter';
@@ -74,12 +74,12 @@ import {
   RuleDefinition,
   TargetDefinition,
 } from './types';
-import { errorMessage, LocalCloudError } from '../shared/errors';
-import { Journal } from '../shared/journal';
+import { errorMessage, LocalCloudError } from '../kernel/errors';
+import { Journal } from '../kernel/journal';
 
 export * from './types';
 export { readEventBridge, type EventBridgeResource } from './definition';
-export { targetKindOf, type TargetKind } from '../shared/arns';
+export { targetKindOf, type TargetKind } from '../kernel/arns';
 export type { DeliveryContext, DeliveryOutcome, TargetMetrics } from './senders/target-sender';
 
 export interface EventBridgeServiceOptions {
@@ -95,7 +95,7 @@ export interface EventBridgeServiceOptions {
   logs?: LogRecordWriter;
   /** maps real AWS URLs of API destinations and OAuth endpoints to local ones (default identity) */
   resolveUrl?: (url: string) => string;
-  /** AWS-delay compression (default local/services/shared/clock.ts) */
+  /** AWS-delay compression (default local/services/kernel/clock.ts) */
   clock?: Clock;
   /** API destination timeout in real ms (default AWS's 5000) */
   apiDestinationTimeoutMs?: number;

@@ -5,11 +5,11 @@
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
  * - MaximumRetryAttempts 0..185, default 185; MaximumEventAgeInSeconds 60..86400, default 86400.
  * - "exponential back off and jitter"; delivery stops at whichever limit is reached first.
- * The back-off itself is shared with Pipes (../shared/backoff.ts); 185 retries at its cap spread over roughly the
+ * The back-off itself is shared with Pipes (../kernel/backoff.ts); 185 retries at its cap spread over roughly the
  * documented 24 hours.
  */
 
-import { backoffDelayMs } from '../shared/backoff';
+import { backoffDelayMs } from '../kernel/backoff';
 
 export const DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 185;
 export const DEFAULT_MAXIMUM_EVENT_AGE_SECONDS = 86_400;

@@ -5,7 +5,7 @@
  * - The event: source `aws.events`, detail-type `Scheduled Event`, resources `[<rule ARN>]`, detail `{}`.
  * The interval is AWS time; the service waits its compressed equivalent (clock.ts).
  */
-import { LocalCloudError } from '../shared/errors';
+import { LocalCloudError } from '../kernel/errors';
 
 const UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 

@@ -17,7 +17,7 @@ import {
   jsonMessage,
 } from '../http-api/payload';
 import { LocalHttpServer } from '../http-api/server';
-import { errorMessage } from '../shared/errors';
+import { errorMessage } from '../kernel/errors';
 import type { FunctionUrlDefinition } from './definition';
 
 export { FUNCTION_URL_TYPE, readFunctionUrls, type FunctionUrlDefinition } from './definition';

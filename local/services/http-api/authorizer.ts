@@ -8,7 +8,7 @@
  * - Results are cached by the identity-source values for AuthorizerResultTtlInSeconds (0 = no caching).
  * The decision logic here is pure; invoking the function is the caller's job.
  */
-import { isRecord } from '../shared/values';
+import { isRecord } from '../kernel/values';
 
 export interface AuthorizerConfig {
   id: string;

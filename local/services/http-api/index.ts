@@ -8,7 +8,7 @@
 import { HttpApiErrors } from '../../iam/messages';
 import type { IamGate } from '../iam';
 import type { HttpRequestContext, PutEventsRequestEntry } from '../../engine';
-import type { LambdaInvoker } from '../shared/ports';
+import type { LambdaInvoker } from '../kernel/ports';
 import {
   AuthorizerCache,
   AuthorizerConfig,
@@ -32,7 +32,7 @@ import {
 import { RouteTable, compileRoute } from './routing';
 import { LocalHttpServer } from './server';
 import { StageThrottle } from './throttle';
-import { errorMessage, LocalCloudError } from '../shared/errors';
+import { errorMessage, LocalCloudError } from '../kernel/errors';
 
 export { readHttpApis, unemulatedHttpApiParts } from './definition';
 export type { ApiDefinition } from './definition';

@@ -5,8 +5,8 @@
  * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
  */
 import { randomBytes } from 'node:crypto';
-import { isRecord } from '../shared/values';
-import { LocalCloudError } from '../shared/errors';
+import { isRecord } from '../kernel/values';
+import { LocalCloudError } from '../kernel/errors';
 
 /** What the server knows about an incoming request, before any route is chosen. */
 export interface IncomingHttpRequest {

@@ -6,7 +6,7 @@
  * `$default` route; otherwise 404.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
  */
-import { LocalCloudError } from '../shared/errors';
+import { LocalCloudError } from '../kernel/errors';
 
 export type Segment =
   { kind: 'static'; value: string } | { kind: 'param'; name: string } | { kind: 'greedy'; name: string };

@@ -5,7 +5,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import { HttpResponse, IncomingHttpRequest, jsonMessage, newRequestId } from './payload';
-import { LocalCloudError } from '../shared/errors';
+import { LocalCloudError } from '../kernel/errors';
 
 /** HTTP API payload quota: 10 MB. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;

@@ -21,7 +21,7 @@ import {
 } from '../../iam';
 import type { ResourceGraph } from '../../model/graph';
 import { physicalName } from '../../model/graph';
-import { LocalCloudError } from '../shared/errors';
+import { LocalCloudError } from '../kernel/errors';
 import { functionCredentials } from './credentials';
 
 export { accessKeyOf, functionCredentials } from './credentials';

@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html
  */
 import { GraphResource, physicalName, ResourceGraph } from '../../model/graph';
-import { optionalNumber, optionalString } from '../shared/values';
+import { optionalNumber, optionalString } from '../kernel/values';
 import type { LocalFunction } from '.';
 
 export const FUNCTION_TYPE = 'aws:lambda/function:Function';

@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
  */
 import type { PutEventsRequestEntry } from '../../engine';
-import type { LambdaInvoker, SqsMessageSender } from '../shared/ports';
+import type { LambdaInvoker, SqsMessageSender } from '../kernel/ports';
 import type { DestinationSender } from '.';
 import { eventBridgeDestinationEntry, InvocationRecord } from './async-records';
 

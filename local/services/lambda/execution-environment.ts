@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import * as readline from 'node:readline';
 import { Worker } from 'node:worker_threads';
-import { delay } from '../shared/delay';
+import { delay } from '../kernel/delay';
 import { buildFunctionEnvironment, logStreamName } from './environment';
 import { LOG_FLUSH_MARKER, WORKER_BOOTSTRAP_SOURCE } from './worker-bootstrap';
 

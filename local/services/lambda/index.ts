@@ -33,9 +33,9 @@
  */
 import type { IamGate } from '../iam';
 import { randomUUID } from 'node:crypto';
-import { compressed } from '../shared/clock';
-import { delay } from '../shared/delay';
-import type { LogRecordWriter } from '../shared/ports';
+import { compressed } from '../kernel/clock';
+import { delay } from '../kernel/delay';
+import type { LogRecordWriter } from '../kernel/ports';
 import type { SqsService } from '../sqs';
 import {
   buildInvocationRecord,
@@ -44,8 +44,8 @@ import {
   StringOrNumberAttribute,
 } from './async-records';
 import { ErrorPayload, ExecutionEnvironment, ExecutionOutcome, FunctionSpec } from './execution-environment';
-import { LocalCloudError } from '../shared/errors';
-import { Journal } from '../shared/journal';
+import { LocalCloudError } from '../kernel/errors';
+import { Journal } from '../kernel/journal';
 
 export {
   buildInvocationRecord,

@@ -12,15 +12,15 @@
  * Back-off constants are EventBridge's (eventbridge/retry-policy.ts); Pipes do not publish theirs [I].
  */
 import { randomUUID } from 'node:crypto';
-import { delay } from '../shared/delay';
-import { backoffDelayMs } from '../shared/backoff';
-import type { Clock } from '../shared/clock';
-import type { SqsMessageSender } from '../shared/ports';
+import { delay } from '../kernel/delay';
+import { backoffDelayMs } from '../kernel/backoff';
+import type { Clock } from '../kernel/clock';
+import type { SqsMessageSender } from '../kernel/ports';
 import { PipeExecutionLog } from './execution-log';
 import { buildDlqMessage, DlqCondition } from './records';
 import { PipeTarget } from './targets/pipe-target';
 import { ResolvedPipe, StreamRecord } from './types';
-import { errorMessage } from '../shared/errors';
+import { errorMessage } from '../kernel/errors';
 import type { IamGate } from '../iam';
 
 export interface BatchItem {

@@ -4,7 +4,7 @@
  * https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_CreatePipe.html
  */
 import { physicalName, ResourceGraph } from '../../model/graph';
-import { optionalString } from '../shared/values';
+import { optionalString } from '../kernel/values';
 import type { PipeDefinition } from './types';
 
 export const PIPE_TYPE = 'aws:pipes/pipe:Pipe';

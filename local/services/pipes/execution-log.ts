@@ -5,8 +5,8 @@
  * Only the execution-level message types are emitted (ExecutionStarted/Succeeded at INFO; TargetInvocationFailed,
  * ExecutionFailed at ERROR); the field set follows the guide's examples [I].
  */
-import { logGroupNameOf } from '../shared/arns';
-import type { LogRecordWriter } from '../shared/ports';
+import { logGroupNameOf } from '../kernel/arns';
+import type { LogRecordWriter } from '../kernel/ports';
 
 export type PipeLogLevel = 'OFF' | 'ERROR' | 'INFO' | 'TRACE';
 

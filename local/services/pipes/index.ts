@@ -14,9 +14,9 @@ import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { compilePipeFilter, validatePipeTemplate } from '../../engine';
-import { targetKindOf } from '../shared/arns';
-import { Clock, compressed } from '../shared/clock';
-import type { LambdaInvoker, LogRecordWriter, SqsMessageSender } from '../shared/ports';
+import { targetKindOf } from '../kernel/arns';
+import { Clock, compressed } from '../kernel/clock';
+import type { LambdaInvoker, LogRecordWriter, SqsMessageSender } from '../kernel/ports';
 import { BatchDelivery, BatchMetrics } from './batch-delivery';
 import { CheckpointStore } from './checkpoint-store';
 import { PipeExecutionLog } from './execution-log';
@@ -26,7 +26,7 @@ import { LambdaPipeTarget } from './targets/lambda-pipe-target';
 import { PipeTarget } from './targets/pipe-target';
 import { SqsPipeTarget } from './targets/sqs-pipe-target';
 import { EventBusPutter, PipeDefinition, ResolvedPipe } from './types';
-import { errorMessage, LocalCloudError } from '../shared/errors';
+import { errorMessage, LocalCloudError } from '../kernel/errors';
 
 export * from './types';
 export { readPipes } from './definition';
@@ -52,7 +52,7 @@ export interface PipesServiceOptions {
   logs?: LogRecordWriter;
   /** checkpoint files (default `.local/state/pipes`) */
   stateDir?: string;
-  /** AWS-delay compression (back-off, batching window); default local/services/shared/clock.ts */
+  /** AWS-delay compression (back-off, batching window); default local/services/kernel/clock.ts */
   clock?: Clock;
   log?: (message: string) => void;
   random?: () => number;

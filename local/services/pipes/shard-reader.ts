@@ -19,13 +19,13 @@ import {
   Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import { CompiledEventPattern } from '../../engine';
-import { delay } from '../shared/delay';
-import type { Clock } from '../shared/clock';
+import { delay } from '../kernel/delay';
+import type { Clock } from '../kernel/clock';
 import { BatchDelivery, BatchItem } from './batch-delivery';
 import { CheckpointStore } from './checkpoint-store';
 import { compareSequenceNumbers, toPipeRecord } from './records';
 import { ResolvedPipe } from './types';
-import { errorMessage } from '../shared/errors';
+import { errorMessage } from '../kernel/errors';
 
 export interface ShardReaderHost {
   client: DynamoDBStreamsClient;

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { CheckpointStore } from './checkpoint-store';
 import { ShardReader, ShardReaderHost, errorName } from './shard-reader';
-import { errorMessage } from '../shared/errors';
+import { errorMessage } from '../kernel/errors';
 
 export interface StreamPollerOptions extends Omit<ShardReaderHost, 'describeShard'> {
   /** maps the pipe's declared source ARN to the stream ARN the endpoint serves (e.g. DynamoDB Local's) */

@@ -24,8 +24,8 @@
  * require); retention is enforced lazily, on receive.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { LocalCloudError } from '../shared/errors';
-import { Journal } from '../shared/journal';
+import { LocalCloudError } from '../kernel/errors';
+import { Journal } from '../kernel/journal';
 
 export interface SqsMessageAttributeValue {
   DataType: string;

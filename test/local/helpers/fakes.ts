@@ -1,4 +1,4 @@
-import type { Clock } from '../../../local/services/shared/clock';
+import type { Clock } from '../../../local/services/kernel/clock';
 
 export interface SentMessage {
   queue: string;

@@ -4,7 +4,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { LocalCloudError } from '../../shared/errors';
+import { LocalCloudError } from '../../kernel/errors';
 
 export interface HttpRequest {
   method: string;

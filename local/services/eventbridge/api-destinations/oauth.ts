@@ -9,7 +9,7 @@
 import { ConnectionDefinition } from '../types';
 import { parameterMap } from './http-request';
 import { HttpRequest, HttpResponse } from './http-client';
-import { LocalCloudError } from '../../shared/errors';
+import { LocalCloudError } from '../../kernel/errors';
 
 export class OAuthTokenError extends LocalCloudError {}
 

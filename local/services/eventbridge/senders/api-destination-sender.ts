@@ -32,7 +32,7 @@ import {
   TargetSender,
 } from './target-sender';
 import { TargetDefinition } from '../types';
-import { errorMessage } from '../../shared/errors';
+import { errorMessage } from '../../kernel/errors';
 
 /** AWS's invocation timeout for API destinations (eb-api-destinations.html). */
 export const API_DESTINATION_TIMEOUT_MS = 5_000;

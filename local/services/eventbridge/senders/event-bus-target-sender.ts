@@ -8,7 +8,7 @@
 import { PutEventsRequestEntry } from '../../../engine';
 import { EventEnvelope } from '../types';
 import { DeliveryTarget, SenderEnvironment, SendResult, TargetSender } from './target-sender';
-import { errorMessage } from '../../shared/errors';
+import { errorMessage } from '../../kernel/errors';
 
 export interface EventBusPublisher {
   putEvents(request: { Entries: PutEventsRequestEntry[] }): Promise<{

@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html ;
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
  */
-import type { LambdaInvoker } from '../../shared/ports';
+import type { LambdaInvoker } from '../../kernel/ports';
 import { EventEnvelope } from '../types';
 import { classifyServiceError, DeliveryTarget, SenderEnvironment, SendResult, TargetSender } from './target-sender';
 

@@ -3,11 +3,11 @@
  * whose source is the log group name, so `npm run logs` shows it).
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html (CloudWatch log group)
  */
-import { logGroupNameOf } from '../../shared/arns';
-import type { LogRecordWriter } from '../../shared/ports';
+import { logGroupNameOf } from '../../kernel/arns';
+import type { LogRecordWriter } from '../../kernel/ports';
 import { EventEnvelope } from '../types';
 import { DeliveryTarget, SenderEnvironment, SendResult, TargetSender } from './target-sender';
-import { errorMessage } from '../../shared/errors';
+import { errorMessage } from '../../kernel/errors';
 
 export class LogGroupTargetSender extends TargetSender {
   private readonly groupName: string;

@@ -2,7 +2,7 @@
  * SQS queue targets: the message body is the payload's JSON text.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html (Amazon SQS queues)
  */
-import type { SqsMessageSender } from '../../shared/ports';
+import type { SqsMessageSender } from '../../kernel/ports';
 import { EventEnvelope } from '../types';
 import { classifyServiceError, DeliveryTarget, SenderEnvironment, SendResult, TargetSender } from './target-sender';
 

@@ -12,12 +12,12 @@
  * Failures are logged and counted, never thrown: PutEvents has long since answered (docs/aws-behaviour.md#delivery-is-asynchronous).
  */
 import { renderTargetInput, TargetInputConfig } from '../../../engine';
-import { delay } from '../../shared/delay';
+import { delay } from '../../kernel/delay';
 import { ExhaustedCondition, nextRetry, RetryPolicy } from '../retry-policy';
-import type { Clock } from '../../shared/clock';
-import type { SqsMessageSender } from '../../shared/ports';
+import type { Clock } from '../../kernel/clock';
+import type { SqsMessageSender } from '../../kernel/ports';
 import { EventEnvelope } from '../types';
-import { errorMessage, LocalCloudError } from '../../shared/errors';
+import { errorMessage, LocalCloudError } from '../../kernel/errors';
 import type { IamGate } from '../../iam';
 import { eventBridgeErrorCode } from '../../../iam/messages';
 

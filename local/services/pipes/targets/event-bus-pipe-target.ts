@@ -8,7 +8,7 @@
 import { resolveJsonPathValue } from '../../../engine';
 import { EventBusPutter, ResolvedPipe, StreamRecord } from '../types';
 import { PipeTarget, PipeTargetResult } from './pipe-target';
-import { errorMessage } from '../../shared/errors';
+import { errorMessage } from '../../kernel/errors';
 
 const MAX_ENTRIES_PER_CALL = 10;
 /** PutEvents entry codes worth retrying (API_PutEventsResultEntry). */

@@ -5,10 +5,10 @@
  * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-batching-concurrency.html). FIRE_AND_FORGET
  * succeeds once Lambda accepted the event.
  */
-import type { LambdaInvoker } from '../../shared/ports';
+import type { LambdaInvoker } from '../../kernel/ports';
 import { ResolvedPipe, StreamRecord } from '../types';
 import { parseJson, PipeTarget, PipeTargetResult } from './pipe-target';
-import { errorMessage } from '../../shared/errors';
+import { errorMessage } from '../../kernel/errors';
 
 export class LambdaPipeTarget extends PipeTarget {
   constructor(

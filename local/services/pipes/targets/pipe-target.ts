@@ -6,7 +6,7 @@
  */
 import { renderPipeTemplate } from '../../../engine';
 import { ResolvedPipe, StreamRecord } from '../types';
-import { errorMessage } from '../../shared/errors';
+import { errorMessage } from '../../kernel/errors';
 
 export type PipeTargetResult =
   | { ok: true }

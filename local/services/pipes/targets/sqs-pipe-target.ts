@@ -2,10 +2,10 @@
  * SQS targets of a pipe: one message per record (or template output), in order.
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-event-target.html
  */
-import type { SqsMessageSender } from '../../shared/ports';
+import type { SqsMessageSender } from '../../kernel/ports';
 import { ResolvedPipe, StreamRecord } from '../types';
 import { PipeTarget, PipeTargetResult } from './pipe-target';
-import { errorMessage } from '../../shared/errors';
+import { errorMessage } from '../../kernel/errors';
 
 export class SqsPipeTarget extends PipeTarget {
   constructor(

@@ -1,5 +1,5 @@
 import { busNameOf, ruleArn } from '../../../../local/services/eventbridge/arns';
-import { logGroupNameOf, targetKindOf } from '../../../../local/services/shared/arns';
+import { logGroupNameOf, targetKindOf } from '../../../../local/services/kernel/arns';
 
 describe('EventBridge ARNs', () => {
   it('tells target types from ARNs', () => {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EventBridgeJournalRecord, EventBridgeService } from '../../../../local/services/eventbridge';
-import { Journal, readJournalFile } from '../../../../local/services/shared/journal';
+import { Journal, readJournalFile } from '../../../../local/services/kernel/journal';
 import { FakeLambda, FakeSqs, waitFor } from '../../helpers/fakes';
 
 const ACCOUNT = '123456789012';

@@ -1,5 +1,5 @@
 import { nextRetry, parseRetryAfter, resolveRetryPolicy } from '../../../../local/services/eventbridge/retry-policy';
-import { backoffDelayMs } from '../../../../local/services/shared/backoff';
+import { backoffDelayMs } from '../../../../local/services/kernel/backoff';
 
 describe('retry policy', () => {
   it("defaults to AWS's 185 retries and 24 hours", () => {

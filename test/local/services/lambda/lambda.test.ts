@@ -10,7 +10,7 @@ import {
   LambdaServiceOptions,
   StringOrNumberAttribute,
 } from '../../../../local/services/lambda';
-import { Journal, readJournalFile } from '../../../../local/services/shared/journal';
+import { Journal, readJournalFile } from '../../../../local/services/kernel/journal';
 import { SqsService } from '../../../../local/services/sqs';
 import { TestBundles } from '../../helpers/lambda-bundles';
 

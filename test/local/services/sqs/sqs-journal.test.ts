@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Journal } from '../../../../local/services/shared/journal';
+import { Journal } from '../../../../local/services/kernel/journal';
 import { SqsJournalRecord, SqsService } from '../../../../local/services/sqs';
 
 const ACCOUNT = '123456789012';

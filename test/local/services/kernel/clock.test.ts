@@ -1,4 +1,4 @@
-import * as clockModule from '../../../../local/services/shared/clock';
+import * as clockModule from '../../../../local/services/kernel/clock';
 
 type Clock = typeof clockModule;
 
@@ -10,7 +10,7 @@ function loadClockWith(env: string | undefined): Clock {
     let loaded: Clock | undefined;
     jest.isolateModules(() => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      loaded = require('../../../../local/services/shared/clock') as Clock;
+      loaded = require('../../../../local/services/kernel/clock') as Clock;
     });
     return loaded as Clock;
   } finally {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Journal, readJournalFile } from '../../../../local/services/shared/journal';
+import { Journal, readJournalFile } from '../../../../local/services/kernel/journal';
 
 describe('Journal', () => {
   let dir: string;

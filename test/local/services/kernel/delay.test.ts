@@ -1,4 +1,4 @@
-import { delay } from '../../../../local/services/shared/delay';
+import { delay } from '../../../../local/services/kernel/delay';
 
 describe('delay', () => {
   it('resolves true when the time runs out', async () => {
