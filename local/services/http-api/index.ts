@@ -73,9 +73,6 @@ export interface HttpApiServiceOptions {
 /** AWS gives an authorizer 10 seconds. */
 export const AUTHORIZER_TIMEOUT_MS = 10_000;
 
-/** The body a mapping expression sees is truncated to 100 KB. */
-const MAPPING_BODY_LIMIT = 100 * 1024;
-
 class IntegrationTimeout extends LocalCloudError {
   constructor() {
     super('Integration timeout', { statusCode: 503 });
@@ -397,7 +394,10 @@ export class HttpApiService {
     }
     const query = parseQuery(routed.request.rawQueryString);
     const mapped = this.options.mapParameters(requestParameters, {
-      body: routed.request.body.subarray(0, MAPPING_BODY_LIMIT).toString('utf8'),
+      // Whole: API Gateway truncates at 100 KB only before a JSON-path selection (`$request.body.x`, done in the
+      // engine); `$request.body` passes whole up to the 10 MB payload limit, and PutEvents applies its 256 KB limit.
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-aws-services.html
+      body: routed.request.body.toString('utf8'),
       headers: multiHeaders,
       query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v.length === 1 ? v[0] : v])),
       pathParameters: routed.pathParameters,

@@ -304,6 +304,19 @@ describe('HTTP API service (hand-built graph, real HTTP)', () => {
     ]);
   });
 
+  it('passes $request.body whole past 100 KB (API Gateway truncates only before a JSON-path selection)', async () => {
+    // Prepare: well-formed JSON of about 150 KB
+    const body = JSON.stringify({ pad: 'x'.repeat(150 * 1024) });
+
+    // Act
+    const response = await fetch(`${base}/events`, { method: 'POST', headers: { 'x-type': 'Thing Happened' }, body });
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ Entries: [{ EventId: 'e-1' }], FailedEntryCount: 0 });
+    expect(entries[0].Detail).toBe(body);
+  });
+
   it('rejects a body over 10 MB with 413', async () => {
     const response = await fetch(`${base}/events`, { method: 'POST', body: Buffer.alloc(10 * 1024 * 1024 + 1, 'a') });
     expect(response.status).toBe(413);
