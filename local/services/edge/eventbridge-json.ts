@@ -5,6 +5,7 @@
  * AWS's UnknownOperationException so clients fail clearly instead of hanging.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkDepth, checkPutEventsEntries } from './eventbridge-input';
 import { AwsProtocolError, parseJsonObject, readBody, sendJson, sendJsonError, toAwsError } from './http-util';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -35,6 +36,7 @@ export async function handleEventBridge(
       case 'PutEvents': {
         // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
         if (!Array.isArray(input.Entries)) throw missing('entries');
+        checkPutEventsEntries(input.Entries);
         const output = await service.putEvents({ ...input, Entries: input.Entries as object[] });
         sendJson(res, 200, CONTENT_TYPE, output);
         return;
@@ -43,6 +45,8 @@ export async function handleEventBridge(
         // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_TestEventPattern.html
         if (typeof input.EventPattern !== 'string') throw missing('eventPattern');
         if (typeof input.Event !== 'string') throw missing('event');
+        checkDepth('EventPattern', input.EventPattern);
+        checkDepth('Event', input.Event);
         const result = await service.testEventPattern(input.EventPattern, input.Event);
         sendJson(res, 200, CONTENT_TYPE, { Result: result });
         return;
