@@ -9,6 +9,10 @@ import { errorMessage, LocalCloudError } from '../kernel/errors';
 /** Largest request body the edge accepts (SQS and EventBridge limits are far below; DynamoDB is streamed). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Reads a request body. One over MAX_BODY_BYTES is read to its end and discarded, then refused with 413 (as AWS's
+ * front ends answer an oversized request), so the client gets an answer instead of a connection reset.
+ */
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -16,13 +20,15 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        req.destroy();
+        chunks.length = 0;
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) reject(new AwsProtocolError('RequestEntityTooLarge', `Request body of ${size} bytes exceeds ${MAX_BODY_BYTES} bytes`, 413, { connection: 'close' }));
+      else resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }

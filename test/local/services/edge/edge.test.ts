@@ -136,6 +136,39 @@ describe('edge: EventBridge (AWS JSON 1.1)', () => {
     expect(notAnEvent).toMatchObject({ name: 'ValidationException' });
   });
 
+  it.each([
+    ['a null entry', { Entries: [null] }],
+    ['a numeric Source', { Entries: [{ Source: 1 }] }],
+    ['an object Detail', { Entries: [{ Detail: {} }] }],
+    ['a numeric Resources', { Entries: [{ Resources: 5 }] }],
+  ])('answers PutEvents with %s with a 400, not a 500', async (_label, input) => {
+    // Act
+    const raw = await fetch(edge.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
+      body: JSON.stringify(input),
+    });
+    // Assess
+    expect(raw.status).toBe(400);
+  });
+
+  it('answers a 5,000-deep TestEventPattern and a 17 MiB request with 4xx, not a 500 or a reset', async () => {
+    // Act
+    const deep = await fetch(edge.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.TestEventPattern' },
+      body: JSON.stringify({ EventPattern: '{"a":'.repeat(5000) + '["x"]' + '}'.repeat(5000), Event: '{}' }),
+    });
+    const huge = await fetch(edge.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
+      body: Buffer.alloc(17 * 1024 * 1024, 'a'),
+    });
+    // Assess
+    expect(deep.status).toBe(400);
+    expect(huge.status).toBe(413);
+  });
+
   it('refuses operations it does not emulate with UnknownOperationException', async () => {
     // Act
     const error = await events.send(new ListRulesCommand({})).catch((e: Error) => e);
