@@ -1,8 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { loadTableConfig } from './config';
 import type { BusEvent } from './contract';
-import { readCustomerRequest } from './customer-request';
-import { CancellationRequestedDetailSchema, describeIssues } from './event-schemas';
+import { type CustomerRequest, readCustomerRequest } from './customer-request';
+import { UnplaceableCallbackError } from './errors';
+import { CancellationRequestedDetailSchema, describeIssues, OrderIdSchema } from './event-schemas';
 import { logger } from './logger';
 import { recordOrderCancelled } from './metrics';
 import { NOT_OWNER_REFUSAL, refusedCancellationId, templateSafeText } from './order-model';
@@ -10,12 +11,13 @@ import { createDocumentClient, OrdersRepository } from './orders';
 
 /**
  * Target of the `Order Cancellation Requested` rule. Only a pending order can be cancelled, and only by its owner
- * (the verified token's subject API Gateway put beside the request). A cancellation of an unknown, shipped,
- * rejected or already cancelled order changes nothing and is logged, not thrown (a retry would not change the
- * answer). A request by someone who does not own the order, or one whose wrapper was tampered with, is refused and
- * kept in the table as a refused cancellation. An invalid request has no order to be recorded on, so it is logged by
- * its event id and the validation issues, never by its body: a client may post anything, customer data included,
- * and customer data stays in the table.
+ * (the verified token's subject API Gateway put beside the request). A cancellation of a shipped, rejected or
+ * already cancelled order changes nothing and is logged (the order's state says why, and a redelivery must not
+ * fail). Nothing else is only a log line (README, "What happens to a bad callback"): a request by someone who does
+ * not own the order, one whose wrapper was tampered with, or an invalid one that names a known order is kept in
+ * the table as a refused cancellation; one that names no known order is thrown, so the function's DLQ keeps the
+ * event. Logs name the event id and the validation issues, never the body: a client may post anything, customer
+ * data included, and customer data stays in the table.
  */
 
 /** How much of a refused request's reason is kept. */
@@ -29,17 +31,13 @@ export const handler = async (event: BusEvent, context?: Context): Promise<void>
   const customer = readCustomerRequest(event?.detail);
   const request = CancellationRequestedDetailSchema.safeParse(customer.body);
   if (!request.success) {
-    logger.error('Invalid cancellation request; ignored', {
-      issues: describeIssues(request.error),
-      eventId: event?.id,
-      source: event?.source,
-    });
+    await refuseInvalid(event, customer, describeIssues(request.error));
     return;
   }
   const { orderId, reason } = request.data;
   const now = new Date();
   const refuse = async (refusal: string, requestedBy: string | undefined): Promise<void> => {
-    const recorded = await orders.recordRefusedCancellation({
+    const recorded = await orders.recordRejectedCallback({
       id: refusedCancellationId(event.id),
       orderId,
       ...(requestedBy !== undefined ? { requestedBy } : {}),
@@ -63,8 +61,8 @@ export const handler = async (event: BusEvent, context?: Context): Promise<void>
       recordOrderCancelled();
       return;
     case 'unknown-order':
-      logger.warn('Cancellation of an unknown order; nothing changed', { orderId, eventId: event.id });
-      return;
+      logger.error('Cancellation of an unknown order; sent to the DLQ', { orderId, eventId: event.id });
+      throw new UnplaceableCallbackError(`Cancellation ${event.id} names an unknown order ${orderId}`);
     case 'already-done':
       logger.info('Order already cancelled; nothing changed', { orderId: outcome.orderId, eventId: event.id });
       return;
@@ -77,3 +75,39 @@ export const handler = async (event: BusEvent, context?: Context): Promise<void>
       return;
   }
 };
+
+/**
+ * An invalid request: refused and recorded beside its order when it names a known one (and has an event id to key
+ * the record), thrown otherwise. The issues are kept and logged; of the body, only a bounded reason when it is text.
+ */
+async function refuseInvalid(event: BusEvent, customer: CustomerRequest, issues: string[]): Promise<void> {
+  const body = (typeof customer.body === 'object' && customer.body !== null ? customer.body : {}) as Record<
+    string,
+    unknown
+  >;
+  const orderId = OrderIdSchema.safeParse(body.orderId);
+  const eventId = typeof event?.id === 'string' && event.id !== '' ? event.id : undefined;
+  const found = orderId.success && eventId !== undefined ? await orders.findOrder(orderId.data) : undefined;
+  if (found === undefined || eventId === undefined) {
+    logger.error('Invalid cancellation request without a known order; sent to the DLQ', {
+      issues,
+      eventId: event?.id,
+      source: event?.source,
+    });
+    throw new UnplaceableCallbackError(`Invalid cancellation request ${String(event?.id)}: ${issues.join('; ')}`);
+  }
+  const recorded = await orders.recordRejectedCallback({
+    id: refusedCancellationId(eventId),
+    orderId: found.order.id,
+    ...(customer.ok ? { requestedBy: customer.customerId } : {}),
+    refusal: templateSafeText(`Invalid request: ${issues.join('; ')}`, MAX_REFUSED_REASON_LENGTH),
+    requestedReason: typeof body.reason === 'string' ? templateSafeText(body.reason, MAX_REFUSED_REASON_LENGTH) : '',
+    refusedAt: new Date().toISOString(),
+  });
+  logger.error('Invalid cancellation request; recorded beside the order, nothing changed', {
+    orderId: found.order.id,
+    eventId,
+    issues,
+    recorded,
+  });
+}

@@ -1,15 +1,20 @@
 import type { Context } from 'aws-lambda';
 import { loadTableConfig } from './config';
 import type { ConfirmShipmentInput } from './contract';
-import { ConfirmShipmentInputSchema, describeIssues } from './event-schemas';
+import { UnplaceableCallbackError } from './errors';
+import { ConfirmShipmentInputSchema, describeIssues, OrderIdSchema } from './event-schemas';
 import { logger } from './logger';
 import { recordOrderShipped } from './metrics';
-import { effectiveShippedAt } from './order-model';
+import { effectiveShippedAt, rejectedConfirmationId } from './order-model';
 import { createDocumentClient, OrdersRepository } from './orders';
 
 /**
  * Target of the `Shipment Confirmed` rule, whose input transformer has already reshaped the carrier's callback
- * into a ConfirmShipmentInput. Only a pending order ships; anything else changes nothing and is logged.
+ * into a ConfirmShipmentInput. Only a pending order ships; a confirmation of an order that already shipped, was
+ * cancelled or rejected changes nothing and is logged (the order's state says why, and a redelivery must not
+ * fail). A confirmation is never only a log line (README, "What happens to a bad callback"): an invalid one that
+ * names a known order is kept in the table as a rejected confirmation; one that names no known order is thrown,
+ * so the function's DLQ keeps it.
  */
 
 const config = loadTableConfig();
@@ -19,7 +24,7 @@ export const handler = async (input: ConfirmShipmentInput, context?: Context): P
   if (context !== undefined) logger.addContext(context);
   const parsed = ConfirmShipmentInputSchema.safeParse(input);
   if (!parsed.success) {
-    logger.error('Invalid shipment confirmation; ignored', { issues: describeIssues(parsed.error), input });
+    await rejectInvalid(input, describeIssues(parsed.error));
     return;
   }
   const { orderId, trackingNumber, shippedAt, confirmedAt, confirmationId } = parsed.data;
@@ -46,8 +51,8 @@ export const handler = async (input: ConfirmShipmentInput, context?: Context): P
       recordOrderShipped(outcome.order.uploadedAt, shipped.time);
       return;
     case 'unknown-order':
-      logger.warn('Shipment confirmation for an unknown order; nothing changed', { orderId, confirmationId });
-      return;
+      logger.error('Shipment confirmation for an unknown order; sent to the DLQ', { orderId, confirmationId });
+      throw new UnplaceableCallbackError(`Shipment confirmation ${confirmationId} names an unknown order ${orderId}`);
     case 'already-done':
       logger.info('Order already shipped; nothing changed', { orderId: outcome.orderId, confirmationId });
       return;
@@ -60,3 +65,32 @@ export const handler = async (input: ConfirmShipmentInput, context?: Context): P
       return;
   }
 };
+
+/**
+ * An invalid confirmation: recorded beside its order when it names a known one and carries its event id (the
+ * item's key), thrown otherwise. The issues are kept and logged, the values are not.
+ */
+async function rejectInvalid(input: unknown, issues: string[]): Promise<void> {
+  const fields = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const orderId = OrderIdSchema.safeParse(fields.orderId);
+  const eventId = ConfirmShipmentInputSchema.shape.confirmationId.safeParse(fields.confirmationId);
+  const confirmationId = eventId.success ? eventId.data : '';
+  const found = orderId.success && eventId.success ? await orders.findOrder(orderId.data) : undefined;
+  if (found === undefined) {
+    logger.error('Invalid shipment confirmation without a known order; sent to the DLQ', { issues, confirmationId });
+    throw new UnplaceableCallbackError(`Invalid shipment confirmation ${confirmationId}: ${issues.join('; ')}`);
+  }
+  const recorded = await orders.recordRejectedCallback({
+    id: rejectedConfirmationId(confirmationId),
+    orderId: found.order.id,
+    confirmationId,
+    issues,
+    rejectedAt: new Date().toISOString(),
+  });
+  logger.error('Invalid shipment confirmation; recorded beside the order, nothing changed', {
+    orderId: found.order.id,
+    confirmationId,
+    issues,
+    recorded,
+  });
+}

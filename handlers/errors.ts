@@ -52,3 +52,17 @@ export class CallbackFailedError extends OrderGatewayError {
     this.name = 'CallbackFailedError';
   }
 }
+
+/**
+ * An authorized callback (a carrier's confirmation, a customer's cancellation) that cannot be applied and has no
+ * order to be recorded on: its order id is invalid or unknown. Thrown so it is never only a log line: after
+ * Lambda's asynchronous retries, the function's on-failure destination (its DLQ) keeps the event, where an operator
+ * sees it and `npm run redrive` sends it back once the cause is fixed. The message names the reason, never the
+ * body (a client may post customer data).
+ */
+export class UnplaceableCallbackError extends OrderGatewayError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnplaceableCallbackError';
+  }
+}

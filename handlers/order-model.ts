@@ -74,6 +74,29 @@ export function refusedCancellationId(eventId: string): string {
   return `refused-cancellation#${eventId}`;
 }
 
+/**
+ * An authorized shipment confirmation that names a known order but cannot be applied (its tracking number or
+ * timestamps are invalid): kept in the table beside the order, never applied, for whoever talks to the carrier.
+ * A bookkeeping item for the same reason as a refused cancellation, keyed by the confirmation's event id, so a
+ * redelivery writes nothing new. It holds the validation issues, not the values: they came from outside.
+ */
+export interface RejectedConfirmationItem {
+  id: string;
+  orderId: string;
+  /** The confirmation's EventBridge event id. */
+  confirmationId: string;
+  /** What was wrong, as `path: message` issues. */
+  issues: string[];
+  rejectedAt: string;
+}
+
+export function rejectedConfirmationId(confirmationId: string): string {
+  return `rejected-confirmation#${confirmationId}`;
+}
+
+/** The callbacks that are kept in the table, not applied. */
+export type RejectedCallbackItem = RefusedCancellationItem | RejectedConfirmationItem;
+
 /** The refusal recorded when the requester does not own the order. */
 export const NOT_OWNER_REFUSAL = 'The requester does not own the order';
 

@@ -17,7 +17,7 @@ import {
   type AliasItem,
   type IdempotencyClaimItem,
   type OrderItem,
-  type RefusedCancellationItem,
+  type RejectedCallbackItem,
 } from './order-model';
 
 /**
@@ -272,8 +272,11 @@ export class OrdersRepository {
     }
   }
 
-  /** Keeps a refused cancellation in the table; a redelivered request (same event id) writes nothing new. */
-  async recordRefusedCancellation(item: RefusedCancellationItem): Promise<'recorded' | 'duplicate'> {
+  /**
+   * Keeps a callback that was refused or rejected in the table; a redelivered callback (same event id, same item id)
+   * writes nothing new.
+   */
+  async recordRejectedCallback(item: RejectedCallbackItem): Promise<'recorded' | 'duplicate'> {
     try {
       await this.client.send(
         new PutCommand({

@@ -146,16 +146,17 @@ describe('cancel-order', () => {
     expect(logger.info).toHaveBeenCalledWith('Order already cancelled; nothing changed', expect.anything());
   });
 
-  it('logs an unknown order without throwing', async () => {
+  it('throws a cancellation of an unknown order, so the DLQ keeps it', async () => {
     // Prepare
     ddb.on(GetCommand).resolves({});
 
     // Act
-    await handler(cancellationEvent());
+    const run = handler(cancellationEvent());
 
     // Assess
+    await expect(run).rejects.toMatchObject({ name: 'UnplaceableCallbackError' });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
-    expect(logger.warn).toHaveBeenCalledWith('Cancellation of an unknown order; nothing changed', expect.anything());
+    expect(logger.error).toHaveBeenCalledWith('Cancellation of an unknown order; sent to the DLQ', expect.anything());
   });
 
   it('reports the state that won a race (the conditional update fails after a pending read)', async () => {
@@ -179,18 +180,50 @@ describe('cancel-order', () => {
   });
 
   it.each([
-    ['an order id that is not a UUID', { orderId: 'o-1' }],
     ['a blank reason', { reason: ' ' }],
-  ])('logs an invalid request (%s) by its event id and issues, and returns', async (_label, detail) => {
+    ['a numeric reason', { reason: 42 }],
+    ['an unknown member', { priority: 'high' }],
+  ])('refuses an invalid request (%s) of a known order and records it beside the order', async (_label, detail) => {
     // Prepare
-    const event = cancellationEvent(detail);
+    ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: order('pending') });
+    ddb.on(PutCommand).resolves({});
+    const event = cancellationEvent(detail as Partial<CancellationRequestedDetail>);
 
     // Act
     await handler(event);
 
     // Assess
-    expect(ddb.calls()).toHaveLength(0);
-    expect(logger.error).toHaveBeenCalledWith('Invalid cancellation request; ignored', {
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    const item = ddb.commandCalls(PutCommand)[0].args[0].input.Item as Record<string, unknown>;
+    expect(item).toMatchObject({
+      id: `refused-cancellation#${event.id}`,
+      orderId: ORDER_ID,
+      requestedBy: OWNER,
+      refusal: expect.stringMatching(/^Invalid request: /),
+      refusedAt: NOW,
+    });
+    expect(item).not.toHaveProperty('state');
+    expect(logger.error).toHaveBeenCalledWith(
+      'Invalid cancellation request; recorded beside the order, nothing changed',
+      expect.objectContaining({ orderId: ORDER_ID, eventId: event.id, issues: expect.any(Array) }),
+    );
+  });
+
+  it.each([
+    ['an order id that is not a UUID', { orderId: 'o-1' }, undefined],
+    ['a blank reason for an unknown order', { reason: ' ' }, {}],
+  ])('throws an invalid request with no order to record it on (%s)', async (_label, detail, read) => {
+    // Prepare
+    if (read !== undefined) ddb.on(GetCommand).resolves(read);
+    const event = cancellationEvent(detail);
+
+    // Act
+    const run = handler(event);
+
+    // Assess
+    await expect(run).rejects.toMatchObject({ name: 'UnplaceableCallbackError' });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(logger.error).toHaveBeenCalledWith('Invalid cancellation request without a known order; sent to the DLQ', {
       issues: expect.any(Array),
       eventId: event.id,
       source: event.source,
@@ -203,11 +236,12 @@ describe('cancel-order', () => {
     const event = { ...cancellationEvent(), detail: upload.detail } as unknown as BusEvent<CancellationRequestedDetail>;
 
     // Act
-    await handler(event);
+    const run = handler(event);
 
     // Assess
+    await expect(run).rejects.toMatchObject({ name: 'UnplaceableCallbackError' });
     expect(logger.error).toHaveBeenCalledTimes(1);
-    const logged = everythingLogged(logger);
+    const logged = everythingLogged(logger) + String(await run.catch((error: Error) => error.message));
     for (const value of CUSTOMER_DATA) expect(logged).not.toContain(value);
   });
 

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, InternalServerError } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { handler as ConfirmShipment } from '../../../handlers/confirm-shipment';
 import type { ConfirmShipmentInput, OrderState } from '../../../handlers/contract';
@@ -125,16 +125,18 @@ describe('confirm-shipment', () => {
     expect(logger.info).toHaveBeenCalledWith('Order already shipped; nothing changed', expect.anything());
   });
 
-  it('logs a confirmation for an unknown order without throwing', async () => {
+  it('throws a confirmation for an unknown order, so the DLQ keeps it', async () => {
     // Prepare
     ddb.on(GetCommand).resolves({});
 
     // Act
-    await handler(input());
+    const run = handler(input());
 
     // Assess
-    expect(logger.warn).toHaveBeenCalledWith(
-      'Shipment confirmation for an unknown order; nothing changed',
+    await expect(run).rejects.toMatchObject({ name: 'UnplaceableCallbackError' });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(logger.error).toHaveBeenCalledWith(
+      'Shipment confirmation for an unknown order; sent to the DLQ',
       expect.objectContaining({ orderId: ORDER_ID }),
     );
   });
@@ -145,14 +147,11 @@ describe('confirm-shipment', () => {
     ddb.on(GetCommand, { Key: { id: 'gone' } }).resolves({});
 
     // Act
-    await handler(input());
+    const run = handler(input());
 
     // Assess
+    await expect(run).rejects.toMatchObject({ name: 'UnplaceableCallbackError' });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
-    expect(logger.warn).toHaveBeenCalledWith(
-      'Shipment confirmation for an unknown order; nothing changed',
-      expect.anything(),
-    );
   });
 
   it('throws when a conditional update fails yet the order still reads as pending (retry, do not guess)', async () => {
@@ -187,16 +186,77 @@ describe('confirm-shipment', () => {
   });
 
   it.each([
-    ['a confirmedAt that is not a time', { confirmedAt: 'soon' }],
-    ['a missing confirmation id', { confirmationId: '' }],
-    ['an order id that is not a UUID', { orderId: 'o-1' }],
-  ])('logs invalid input (%s) and returns', async (_label, change) => {
+    ['a tracking number of 65 characters', { trackingNumber: 'T'.repeat(65) }, 'trackingNumber'],
+    ['a non-ASCII tracking number', { trackingNumber: 'TRK-Ü1' }, 'trackingNumber'],
+    ['a numeric tracking number', { trackingNumber: 12345 }, 'trackingNumber'],
+    ['a numeric shippedAt', { shippedAt: 1764000000 }, 'shippedAt'],
+    ['a confirmedAt that is not a time', { confirmedAt: 'soon' }, 'confirmedAt'],
+  ])(
+    'records an invalid confirmation (%s) of a known order beside it and changes nothing',
+    async (_l, change, path) => {
+      // Prepare
+      ddb.on(GetCommand).resolves({ Item: order('pending') });
+      ddb.on(PutCommand).resolves({});
+
+      // Act
+      await handler(input(change as Partial<ConfirmShipmentInput>));
+
+      // Assess
+      expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+      const [put] = ddb.commandCalls(PutCommand);
+      expect(put.args[0].input).toMatchObject({
+        Item: {
+          id: `rejected-confirmation#${input().confirmationId}`,
+          orderId: ORDER_ID,
+          confirmationId: input().confirmationId,
+          issues: [expect.stringMatching(new RegExp(`^${path}: `))],
+          rejectedAt: NOW,
+        },
+        ConditionExpression: 'attribute_not_exists(#key)',
+      });
+      expect(put.args[0].input.Item).not.toHaveProperty('state');
+    },
+  );
+
+  it('writes nothing new when a rejected confirmation is redelivered', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({ Item: order('pending') });
+    ddb
+      .on(PutCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+
     // Act
-    await handler(input(change));
+    await handler(input({ trackingNumber: 'T'.repeat(65) }));
 
     // Assess
+    expect(logger.error).toHaveBeenCalledWith(
+      'Invalid shipment confirmation; recorded beside the order, nothing changed',
+      expect.objectContaining({ recorded: 'duplicate' }),
+    );
+  });
+
+  it.each([
+    ['an order id that is not a UUID', { orderId: 'o-1', trackingNumber: 'T'.repeat(65) }],
+    ['a missing confirmation id', { confirmationId: '', trackingNumber: 'T'.repeat(65) }],
+  ])('throws an invalid confirmation with no order to record it on (%s)', async (_label, change) => {
+    // Act
+    const run = handler(input(change));
+
+    // Assess
+    await expect(run).rejects.toMatchObject({ name: 'UnplaceableCallbackError' });
     expect(ddb.calls()).toHaveLength(0);
-    expect(logger.error).toHaveBeenCalledWith('Invalid shipment confirmation; ignored', expect.anything());
+  });
+
+  it('throws an invalid confirmation of an unknown order', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({});
+
+    // Act
+    const run = handler(input({ trackingNumber: 'T'.repeat(65) }));
+
+    // Assess
+    await expect(run).rejects.toMatchObject({ name: 'UnplaceableCallbackError' });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('throws DynamoDB errors other than conditional failures', async () => {
