@@ -68,7 +68,8 @@ const confirmShipment = new HandlerFunction('confirm-shipment', {
   handler: 'confirm-shipment',
   logRetentionDays,
   environment: tableEnv,
-  grants: [table.grant(['GetItem', 'UpdateItem'])],
+  // An invalid confirmation of a known order is recorded as an item of its own (PutItem).
+  grants: [table.grant(['GetItem', 'PutItem', 'UpdateItem'])],
   asyncInvocation,
   alarmActions,
 });

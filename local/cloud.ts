@@ -19,7 +19,6 @@ import { loadStackGraph, StackGraph } from './model/load';
 import { LocalSecretStore } from './model/local-secrets';
 import { UrlMap } from './model/url-map';
 import { EventBridgeService, readEventBridge } from './services/eventbridge';
-import type { ConsoleActions } from './services/console';
 import { LambdaService } from './services/lambda';
 import type { IssuerRecord } from './services/cognito-issuer';
 import { LogSink } from './services/logs';
@@ -52,8 +51,6 @@ export interface CloudOptions {
   urlOverrides?: Record<string, string>;
   /** The console's port on 127.0.0.1 (default 0: any free port). */
   consolePort?: number;
-  /** What the console's redrive and replay buttons do (none: they answer 501). */
-  consoleActions?: ConsoleActions;
   /** Start-up progress lines. */
   onProgress?: (message: string) => void;
   /** Where log lines go besides the files (default console.log); `null` keeps them in the files only. */

@@ -271,10 +271,7 @@ export class Wiring {
     eventBridge: EventBridgeService,
   ): Promise<string> {
     const readArchive = (name: string): unknown[] => eventBridge.readArchive(name);
-    const service = this.stoppers.add(
-      'console',
-      new ConsoleService({ graph, edgeUrl, logs, readArchive, actions: this.options.consoleActions }),
-    );
+    const service = this.stoppers.add('console', new ConsoleService({ graph, edgeUrl, logs, readArchive }));
     return service.start(this.options.consolePort ?? 0);
   }
 

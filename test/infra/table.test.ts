@@ -43,7 +43,7 @@ describe('OrdersTable', () => {
     expect(grantsOf('capture-order')).toEqual([['dynamodb:GetItem', 'dynamodb:PutItem']]);
     // A refused cancellation is an item of its own.
     expect(grantsOf('cancel-order')).toEqual([['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']]);
-    expect(grantsOf('confirm-shipment')).toEqual([['dynamodb:GetItem', 'dynamodb:UpdateItem']]);
+    expect(grantsOf('confirm-shipment')).toEqual([['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']]);
     expect(grantsOf('get-order')).toEqual([['dynamodb:GetItem']]);
     expect(grantsOf('authorize-carrier')).toEqual([]);
     expect(grantsOf('carrier-mock')).toEqual([]);

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadStackGraph } from '../../local/model/load';
+import { awsClientConfig } from '../aws-clients';
 import { collectTrace } from './collect';
 import { traceSourcesFromGraph } from './sources';
 import { assembleTrace, formatTrace } from './timeline';
@@ -85,16 +86,7 @@ export async function runTrace(
   const graph = await loadStackGraph({ stack: args.stack, projectDir: args.projectDir, configOverrides: args.config });
   const sources = traceSourcesFromGraph(graph.resources);
   const region = args.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? graph.region;
-  // The local edge does not check signatures; without credentials in the environment, any will do there.
-  const credentials =
-    args.endpointUrl && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE
-      ? { accessKeyId: 'local', secretAccessKey: 'local' }
-      : undefined;
-  const config = {
-    region,
-    ...(args.endpointUrl ? { endpoint: args.endpointUrl } : {}),
-    ...(credentials ? { credentials } : {}),
-  };
+  const config = awsClientConfig(args.endpointUrl, region, env);
   const logs = new CloudWatchLogsClient(config);
   const sqs = new SQSClient(config);
   try {

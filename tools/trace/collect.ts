@@ -11,7 +11,8 @@ import {
   FilterLogEventsCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { ListQueuesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { findStackQueues } from '../aws-clients';
 import type { DeadLetter, TraceGroup, TraceLogEvent } from './timeline';
 
 export interface CollectOptions {
@@ -85,43 +86,38 @@ export async function collectTrace(options: CollectOptions): Promise<Collected> 
 
 async function peekQueues(sqs: SQSClient, logicalNames: string[], id: string): Promise<DeadLetter[]> {
   const letters: DeadLetter[] = [];
-  for (const logical of logicalNames) {
-    const listed = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: `${logical}-` }));
-    for (const url of listed.QueueUrls ?? []) {
-      const queueName = url.split('/').pop() ?? url;
-      if (!new RegExp(`^${logical.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[0-9a-f]{7}$`).test(queueName)) continue;
-      const seen = new Set<string>();
-      // Receives return a sample; a few rounds with VisibilityTimeout 0 see a small queue whole.
-      for (let round = 0; round < 5; round += 1) {
-        const out = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: url,
-            MaxNumberOfMessages: 10,
-            VisibilityTimeout: 0,
-            WaitTimeSeconds: 0,
-            MessageAttributeNames: ['All'],
-            MessageSystemAttributeNames: ['SentTimestamp'],
-          }),
+  for (const { queueName, url } of await findStackQueues(sqs, logicalNames)) {
+    const seen = new Set<string>();
+    // Receives return a sample; a few rounds with VisibilityTimeout 0 see a small queue whole.
+    for (let round = 0; round < 5; round += 1) {
+      const out = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 0,
+          WaitTimeSeconds: 0,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['SentTimestamp'],
+        }),
+      );
+      const messages = out.Messages ?? [];
+      let fresh = 0;
+      for (const m of messages) {
+        if (!m.MessageId || seen.has(m.MessageId)) continue;
+        seen.add(m.MessageId);
+        fresh += 1;
+        if (!(m.Body ?? '').includes(id)) continue;
+        const attributes = Object.fromEntries(
+          Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']),
         );
-        const messages = out.Messages ?? [];
-        let fresh = 0;
-        for (const m of messages) {
-          if (!m.MessageId || seen.has(m.MessageId)) continue;
-          seen.add(m.MessageId);
-          fresh += 1;
-          if (!(m.Body ?? '').includes(id)) continue;
-          const attributes = Object.fromEntries(
-            Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']),
-          );
-          letters.push({
-            queueName,
-            sentTimestamp: Number(m.Attributes?.SentTimestamp ?? 0),
-            body: m.Body ?? '',
-            attributes,
-          });
-        }
-        if (messages.length < 10 && fresh === 0) break;
+        letters.push({
+          queueName,
+          sentTimestamp: Number(m.Attributes?.SentTimestamp ?? 0),
+          body: m.Body ?? '',
+          attributes,
+        });
       }
+      if (messages.length < 10 && fresh === 0) break;
     }
   }
   return letters;

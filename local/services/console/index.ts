@@ -9,7 +9,7 @@
  * - trace: tools/trace's collectTrace + assembleTrace, the very code of `npm run trace`, against the edge;
  * - queues: attributes and a peek at the messages (ReceiveMessage with VisibilityTimeout 0: they stay visible, but
  *   each peek counts in ApproximateReceiveCount, as on AWS);
- * - redrive and archive replay: actions the caller provides (ConsoleActions); without them the buttons answer 501;
+ * - redrive and archive replay: tools/redrive, the very code of `npm run redrive`, against the edge;
  * - metrics: the embedded-metric-format lines of every log group, per minute (emf.ts); alarms: the graph's metric
  *   alarms evaluated over them and the queues' depth (alarms.ts).
  *
@@ -24,6 +24,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ListQueuesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mermaidFromGraph } from '../../../tools/diagram/mermaid';
+import { redriveClients, redriveQueue, replayArchive } from '../../../tools/redrive/redrive';
 import { collectTrace } from '../../../tools/trace/collect';
 import { traceSourcesFromGraph } from '../../../tools/trace/sources';
 import { assembleTrace } from '../../../tools/trace/timeline';
@@ -38,18 +39,11 @@ import { diagramSvg } from './diagram';
 import { aggregate, parseEmf } from './emf';
 import { CONSOLE_CSS, CONSOLE_HTML, CONSOLE_JS } from './page';
 
-/** What the redrive and replay buttons do; a message for the page, or a thrown error. */
-export interface ConsoleActions {
-  redrive?: (queueUrl: string) => Promise<string>;
-  replay?: (archiveName: string, from: Date, to: Date) => Promise<string>;
-}
-
 export interface ConsoleOptions {
   graph: StackGraph;
   edgeUrl: string;
   logs: LogStore;
   readArchive: (name: string) => unknown[];
-  actions?: ConsoleActions;
   /** How far back the console looks (default one hour for events and metrics). */
   windowMs?: number;
 }
@@ -73,6 +67,7 @@ export class ConsoleService {
   private readonly dynamo: DynamoDBClient;
   private readonly sqs: SQSClient;
   private readonly cloudWatchLogs: CloudWatchLogsClient;
+  private readonly redrive: ReturnType<typeof redriveClients>;
   private readonly svg: string;
 
   constructor(private readonly options: ConsoleOptions) {
@@ -84,6 +79,7 @@ export class ConsoleService {
     this.dynamo = new DynamoDBClient(config);
     this.sqs = new SQSClient(config);
     this.cloudWatchLogs = new CloudWatchLogsClient(config);
+    this.redrive = redriveClients(config);
     this.svg = diagramSvg(mermaidFromGraph(options.graph.resources));
   }
 
@@ -101,6 +97,7 @@ export class ConsoleService {
     this.dynamo.destroy();
     this.sqs.destroy();
     this.cloudWatchLogs.destroy();
+    this.redrive.destroy();
     const server = this.server;
     if (!server) return;
     await new Promise<void>((resolve) => {
@@ -170,21 +167,20 @@ export class ConsoleService {
       throw new HttpError(400, 'The body is not JSON.');
     }
     if (!isRecord(body)) throw new HttpError(400, 'The body must be a JSON object.');
-    const { actions = {} } = this.options;
     if (pathname === '/api/redrive') {
       if (typeof body.queueUrl !== 'string') throw new HttpError(400, 'queueUrl is required.');
-      if (!actions.redrive)
-        throw new HttpError(501, 'Redrive is not wired into this local cloud (ConsoleActions.redrive).');
-      return { message: await actions.redrive(body.queueUrl) };
+      const report = await redriveQueue(this.redrive, body.queueUrl);
+      const refusals = report.refused.map((r) => `; ${r.messageId} refused: ${r.reason}`).join('');
+      return { message: `placed ${report.placed}, refused ${report.refused.length}${refusals}` };
     }
     if (pathname === '/api/replay') {
       const minutes = Number(body.minutes ?? 60);
       if (typeof body.archive !== 'string' || !Number.isFinite(minutes) || minutes <= 0)
         throw new HttpError(400, 'archive and a positive number of minutes are required.');
-      if (!actions.replay)
-        throw new HttpError(501, 'Archive replay is not wired into this local cloud (ConsoleActions.replay).');
       const to = new Date();
-      return { message: await actions.replay(body.archive, new Date(to.getTime() - minutes * 60_000), to) };
+      const from = new Date(to.getTime() - minutes * 60_000);
+      const replay = await replayArchive(this.redrive.events, { archiveName: body.archive, from, to });
+      return { message: `replay ${replay.replayName}: ${replay.state}${replay.reason ? ` (${replay.reason})` : ''}` };
     }
     throw new HttpError(404, `Nothing at ${pathname}.`);
   }
