@@ -60,12 +60,12 @@ function confirm(body: Record<string, unknown>): Promise<Response> {
   });
 }
 
-async function upload(): Promise<string> {
+async function upload(extra: Record<string, unknown> = {}): Promise<string> {
   const body = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as object;
   const response = await fetch(`${cloud.api}/uploads`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...auth },
-    body: JSON.stringify({ ...body, idempotencyKey: randomUUID() }),
+    body: JSON.stringify({ ...body, idempotencyKey: randomUUID(), ...extra }),
   });
   return ((await response.json()) as { Entries: { EventId: string }[] }).Entries[0].EventId;
 }
@@ -185,6 +185,21 @@ describe('bad callbacks are kept, never only logged', () => {
         responsePayload: { errorType: 'UnplaceableCallbackError' },
       });
     }
+  });
+});
+
+describe('bad uploads are kept as rejected orders', () => {
+  it('keeps a well-formed 150 KB upload whole through the HTTP API and rejects it with its reasons', async () => {
+    // Act: API Gateway passes `$request.body` whole (it truncates at 100 KB only before a JSON-path selection).
+    const id = await upload({ instructions: 'x'.repeat(150 * 1024) });
+    const state = await pollUntil(
+      () => orderState(id),
+      (s) => s !== undefined,
+      60_000,
+    );
+
+    // Assess
+    expect(state).toBe('rejected');
   });
 });
 
