@@ -1,14 +1,18 @@
 /**
  * The console in a real browser: Debian's chromium driven by playwright-core, against the local cloud started as
  * `npm start` starts it. An order goes in through the API (with a customer token), reaches `shipped` in the table
- * items, its trace opens, a dead-letter queue opens and its redrive button answers; an upload carrying a
+ * items, its trace opens, a dead-letter queue opens and its redrive button turns what it holds into an order; an upload carrying a
  * `<script>` shows as text; the metrics show one order captured and one shipped (issue 15.4). Screenshots go to
  * .local/artifacts/ (and to CONSOLE_SCREENSHOT, e.g. docs/console.png, when set).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { randomUUID } from 'node:crypto';
 import { BrowserContext, chromium, Page } from 'playwright-core';
+import { findStackQueues } from '../../../../tools/aws-clients';
 import { customerToken, freePort, PROJECT_DIR, RunningCloud, startCli, tempDataDir } from '../../e2e/harness';
 
 jest.setTimeout(300_000);
@@ -21,6 +25,40 @@ let cloud: RunningCloud;
 let consoleUrl: string;
 let browser: BrowserContext;
 let page: Page;
+
+/** An upload event as the bus delivers it (the fixture), to play a dead-lettered one. */
+const uploadEvent = JSON.parse(
+  readFileSync(path.join(PROJECT_DIR, 'test', 'fixtures', 'events', 'order-uploaded.json'), 'utf8'),
+) as { id: string; detail: Record<string, unknown> };
+
+/** Puts a Lambda on-failure record for the function `functionPrefix-*` into its `-failures` queue. */
+async function deadLetter(functionPrefix: string, payload: unknown): Promise<void> {
+  const config = { endpoint: cloud.edge, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } };
+  const sqs = new SQSClient(config);
+  const lambda = new LambdaClient(config);
+  try {
+    const functions = await lambda.send(new ListFunctionsCommand({}));
+    const fn = functions.Functions?.find((f) => f.FunctionName?.startsWith(`${functionPrefix}-`));
+    const [queue] = await findStackQueues(sqs, [`${functionPrefix}-failures`]);
+    const record = {
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      requestContext: {
+        requestId: randomUUID(),
+        functionArn: `${fn?.FunctionArn}:$LATEST`,
+        condition: 'RetriesExhausted',
+        approximateInvokeCount: 3,
+      },
+      requestPayload: payload,
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      responsePayload: { errorType: 'Error', errorMessage: 'played by the test' },
+    };
+    await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(record) }));
+  } finally {
+    sqs.destroy();
+    lambda.destroy();
+  }
+}
 
 async function upload(body: unknown, token: string): Promise<string> {
   const response = await fetch(`${cloud.api}/uploads`, {
@@ -99,19 +137,23 @@ describe('the local console in chromium', () => {
     );
     expect(await page.evaluate(() => (globalThis as { __injected?: boolean }).__injected)).toBeUndefined();
 
-    // A dead-letter queue opens with AWS's attributes; its redrive button answers.
-    const queue = page.locator('details[data-queue]', { hasText: 'dead-letter queue' }).first();
+    // A dead-letter queue opens with AWS's attributes; its redrive button sends what it holds back: here an upload
+    // capture-order failed on (a Lambda on-failure record), which becomes an order.
+    const lost = {
+      ...uploadEvent,
+      id: randomUUID(),
+      detail: { ...uploadEvent.detail, customerId: 'console-customer' },
+    };
+    await deadLetter('capture-order', lost);
+    const queue = page.locator('details[data-queue^="capture-order-failures-"]');
+    await queue.locator('summary', { hasText: '1 visible' }).waitFor({ timeout: 30_000 });
     await queue.locator('summary').click();
     await queue.locator('td', { hasText: 'QueueArn' }).waitFor();
     await queue.locator('[data-testid="redrive"]').click();
-    await page
-      .locator('details[open] [data-testid="redrive-status"]')
-      .filter({ hasNotText: /^$|redriving/ })
+    await queue
+      .locator('[data-testid="redrive-status"]', { hasText: 'placed 1, refused 0' })
       .waitFor({ timeout: 30_000 });
-    // The queue is empty: the redrive (tools/redrive against the edge) places nothing and refuses nothing.
-    expect(await page.locator('details[open] [data-testid="redrive-status"]').first().textContent()).toBe(
-      'placed 0, refused 0',
-    );
+    await page.locator('[data-testid="item"]', { hasText: lost.id }).first().waitFor({ timeout: 60_000 });
 
     // The metrics show the order captured and shipped (issue 15: the same EMF lines CloudWatch would read).
     const captured = page.locator('[data-metric="OrdersCaptured"] h3');
