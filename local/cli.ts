@@ -14,7 +14,7 @@ import { controlPlaneBanner } from './control-plane';
 import { CloudHandle, CloudOptions, startCloud } from './cloud';
 import { acquireDataDirLock, DataDirLock, DataDirLockedError } from './data-dir-lock';
 import { writeStackOutputs } from './stack-outputs';
-import { EMULATED_TYPES } from './model/emulation';
+import { emulatingService } from './model/emulation';
 import { GraphResource, physicalName } from './model/graph';
 import { readHttpApis } from './services/http-api';
 import { parseConfigAssignments, placeholderNotice } from './model/config';
@@ -138,12 +138,21 @@ function names(resources: GraphResource[], max = 4): string {
   return all.length <= max ? all.join(', ') : `${all.slice(0, max).join(', ')}, … (+${all.length - max})`;
 }
 
-export function formatResources(handle: Pick<CloudHandle, 'classification'>): string[] {
+export function formatResources(handle: Pick<CloudHandle, 'classification' | 'iam'>): string[] {
   const lines: string[] = [];
   const emulated = [...handle.classification.emulated.entries()].sort(([a], [b]) => a.localeCompare(b));
   const total = emulated.reduce((n, [, rs]) => n + rs.length, 0);
   lines.push(`Emulated resources (${total}):`);
-  lines.push(...table(emulated.map(([type, rs]) => [`${rs.length} ×`, type, `[${EMULATED_TYPES[type]}]`, names(rs)])));
+  lines.push(
+    ...table(
+      emulated.map(([type, rs]) => [
+        `${rs.length} ×`,
+        type,
+        `[${emulatingService(type, { iamEnforced: handle.iam.enabled })}]`,
+        names(rs),
+      ]),
+    ),
+  );
   const notEmulated = [...handle.classification.notEmulated.entries()].sort(([a], [b]) => a.localeCompare(b));
   if (notEmulated.length > 0) {
     const count = notEmulated.reduce((n, [, rs]) => n + rs.length, 0);

@@ -160,7 +160,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     return {
       graph,
       iam: { enabled: iam.gate.enabled, report: iam.report },
-      classification: classifyResources(graph),
+      classification: classifyResources(graph, { iamEnforced: iam.gate.enabled }),
       urls: {
         console: consoleUrl,
         api: apis[0]?.local,

@@ -35,6 +35,26 @@ export const EMULATED_TYPES: Readonly<Record<string, string>> = {
   'time:index/sleep:Sleep': 'model',
 };
 
+/**
+ * Policies and permissions the local cloud's IAM evaluation reads on every hop it checks (docs/iam.md): enforced
+ * while IAM enforcement is on, inert with `--iam off`.
+ */
+export const IAM_ENFORCED_TYPES: Readonly<Record<string, string>> = {
+  'aws:iam/role:Role': 'IAM, enforced',
+  'aws:iam/rolePolicy:RolePolicy': 'IAM, enforced',
+  'aws:iam/rolePolicyAttachment:RolePolicyAttachment': 'IAM, enforced',
+  'aws:iam/policy:Policy': 'IAM, enforced',
+  'aws:lambda/permission:Permission': 'IAM, enforced',
+  'aws:sqs/queuePolicy:QueuePolicy': 'IAM, enforced',
+  'aws:cloudwatch/logResourcePolicy:LogResourcePolicy': 'IAM, enforced',
+  'aws:cloudwatch/eventBusPolicy:EventBusPolicy': 'IAM, enforced',
+};
+
+/** What runs a type locally, or undefined when nothing does. */
+export function emulatingService(type: string, options: { iamEnforced: boolean }): string | undefined {
+  return EMULATED_TYPES[type] ?? (options.iamEnforced ? IAM_ENFORCED_TYPES[type] : undefined);
+}
+
 export interface ResourceClassification {
   /** Type → resources the local cloud runs. */
   emulated: Map<string, GraphResource[]>;
@@ -56,11 +76,14 @@ function isComponent(resource: GraphResource): boolean {
   return custom === false || resource.type.startsWith('pulumi:');
 }
 
-export function classifyResources(graph: ResourceGraph): ResourceClassification {
+export function classifyResources(
+  graph: ResourceGraph,
+  options: { iamEnforced: boolean } = { iamEnforced: false },
+): ResourceClassification {
   const result: ResourceClassification = { emulated: new Map(), notEmulated: new Map(), components: [] };
   for (const resource of graph.resources) {
     if (isComponent(resource)) result.components.push(resource);
-    else if (resource.type in EMULATED_TYPES) add(result.emulated, resource);
+    else if (emulatingService(resource.type, options) !== undefined) add(result.emulated, resource);
     else add(result.notEmulated, resource);
   }
   return result;
