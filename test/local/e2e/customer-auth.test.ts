@@ -4,7 +4,6 @@
  * refused cancellation is refused for its owner, not for the order's state. Then a second local cloud on another
  * data dir shows that generated secrets differ per data dir and that a --config secret is never echoed.
  */
-import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +14,7 @@ import {
   PROJECT_DIR,
   pollUntil,
   RunningCloud,
+  scanTable,
   sleep,
   startCli,
   tempDataDir,
@@ -55,20 +55,7 @@ async function upload(token: string, body: string = uploadBody): Promise<string>
 
 const orderOf = async (id: string, token: string) => call('GET', `/orders/${id}`, token);
 
-async function tableItems(): Promise<Record<string, unknown>[]> {
-  const client = new DynamoDBClient({
-    endpoint: cloud.edge,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  try {
-    const tables = await client.send(new ListTablesCommand({}));
-    const items = await client.send(new ScanCommand({ TableName: tables.TableNames?.[0], ConsistentRead: true }));
-    return (items.Items ?? []).map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.S ?? v])));
-  } finally {
-    client.destroy();
-  }
-}
+const tableItems = () => scanTable(cloud);
 
 beforeAll(async () => {
   const local = await carrier.start();

@@ -5,7 +5,6 @@
  * One start-up with a persistent data dir (the callback token lives there), time compressed so that a target's
  * 185 retries run out in seconds.
  */
-import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +19,7 @@ import {
   pollUntil,
   RecordedRequest,
   RunningCloud,
+  scanTable,
   startCli,
   tempDataDir,
 } from './harness';
@@ -75,16 +75,7 @@ async function orderState(id: string): Promise<string | undefined> {
   return response.status === 200 ? ((await response.json()) as { state: string }).state : undefined;
 }
 
-async function tableItems(): Promise<Record<string, unknown>[]> {
-  const client = new DynamoDBClient({ endpoint: cloud.edge, region: 'us-east-1', credentials: CREDENTIALS });
-  try {
-    const tables = await client.send(new ListTablesCommand({}));
-    const items = await client.send(new ScanCommand({ TableName: tables.TableNames?.[0], ConsistentRead: true }));
-    return (items.Items ?? []).map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.S ?? v])));
-  } finally {
-    client.destroy();
-  }
-}
+const tableItems = () => scanTable(cloud);
 
 async function queueUrl(logicalName: string): Promise<string> {
   const [queue] = await findStackQueues(sqs, [logicalName]);

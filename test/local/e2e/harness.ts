@@ -2,6 +2,7 @@
  * Starts the local cloud the way a user does (`tsx local/cli.ts`, i.e. `npm start`) on free ports, waits for it to
  * say it is ready, and stops it with SIGTERM as Ctrl-C would. Shared by the end-to-end tests.
  */
+import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -113,6 +114,22 @@ export function customerToken(
   options: Partial<Omit<TokenOptions, 'customer' | 'dataDir'>> = {},
 ): Promise<string> {
   return tokenFor({ customer, dataDir, expiresIn: 3600, ...options }, PROJECT_DIR);
+}
+
+/** Every item of the stack's table, through the edge (a consistent Scan), string attributes unwrapped. */
+export async function scanTable(cloud: Pick<RunningCloud, 'edge'>): Promise<Record<string, unknown>[]> {
+  const client = new DynamoDBClient({
+    endpoint: cloud.edge,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const tables = await client.send(new ListTablesCommand({}));
+    const items = await client.send(new ScanCommand({ TableName: tables.TableNames?.[0], ConsistentRead: true }));
+    return (items.Items ?? []).map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.S ?? v])));
+  } finally {
+    client.destroy();
+  }
 }
 
 export function sleep(ms: number): Promise<void> {
