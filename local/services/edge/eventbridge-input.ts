@@ -29,6 +29,9 @@ export function jsonDepth(text: string): number {
 /** Refuses a JSON member nested deeper than MAX_JSON_DEPTH with a 400 before it is parsed by a recursive reader. */
 export function checkDepth(member: string, text: string): void {
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
-    throw new AwsProtocolError('InvalidEventPatternException', `${member} is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    throw new AwsProtocolError(
+      'InvalidEventPatternException',
+      `${member} is nested deeper than ${MAX_JSON_DEPTH} levels`,
+    );
   }
 }

@@ -30,7 +30,13 @@ export interface EdgeEventBridge {
   testEventPattern(pattern: string, event: string): Promise<boolean> | boolean;
   startReplay?(input: EdgeStartReplayInput): unknown;
   describeReplay?(name: string): unknown;
-  listReplays?(query: { NamePrefix?: string; State?: string; EventSourceArn?: string; Limit?: number; NextToken?: string }): unknown;
+  listReplays?(query: {
+    NamePrefix?: string;
+    State?: string;
+    EventSourceArn?: string;
+    Limit?: number;
+    NextToken?: string;
+  }): unknown;
   cancelReplay?(name: string): unknown;
 }
 

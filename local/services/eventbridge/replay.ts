@@ -100,7 +100,8 @@ export interface StartReplayCheck {
  * (ValidationException) or no bus at all (ResourceNotFoundException).
  */
 export function checkStartReplay(check: StartReplayCheck): void {
-  if (check.exists(check.name)) throw new ReplayError('ResourceAlreadyExistsException', `Replay ${check.name} already exists.`);
+  if (check.exists(check.name))
+    throw new ReplayError('ResourceAlreadyExistsException', `Replay ${check.name} already exists.`);
   if (!(check.endMs > check.startMs))
     throw new ReplayError(
       'ValidationException',
