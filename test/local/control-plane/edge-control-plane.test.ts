@@ -26,6 +26,7 @@ import {
   ListArchivesCommand,
   ListConnectionsCommand,
   ListEventBusesCommand,
+  ListEndpointsCommand,
   ListReplaysCommand,
   ListRuleNamesByTargetCommand,
   ListRulesCommand,
@@ -276,6 +277,8 @@ describe('EventBridge control plane (AWS JSON 1.1)', () => {
     const put = await clients.events.send(
       new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] }),
     );
+    const endpoints = await failure(clients.events.send(new ListEndpointsCommand({})));
+    // The replay API is the data plane's (this edge's EventBridge has no replay: answered unknown there).
     const replays = await failure(clients.events.send(new ListReplaysCommand({})));
     // Assess
     expect(putRule.name).toBe('AccessDeniedException');
@@ -286,8 +289,10 @@ describe('EventBridge control plane (AWS JSON 1.1)', () => {
     expect(putTargets.message).toContain('events:PutTargets is refused');
     expect(put.Entries).toEqual([{ EventId: 'e-1' }]);
     expect(putEvents).toHaveLength(1);
+    expect(endpoints.name).toBe('UnknownOperationException');
+    expect(endpoints.message).toContain('events:ListEndpoints is not emulated by the local edge');
     expect(replays.name).toBe('UnknownOperationException');
-    expect(replays.message).toContain('events:ListReplays is not emulated by the local edge');
+    expect(replays.message).toContain('Operation AWSEvents.ListReplays is not emulated by the local edge');
   });
 });
 
