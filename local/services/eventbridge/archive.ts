@@ -40,14 +40,19 @@ export class EventArchive {
     return true;
   }
 
-  /** The archived events, oldest first. */
+  /** The archived events, oldest first. A line torn by a crash mid-append is skipped, not fatal to a replay. */
   read(): EventEnvelope[] {
     if (!fs.existsSync(this.file)) return [];
-    return fs
-      .readFileSync(this.file, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as EventEnvelope);
+    const events: EventEnvelope[] = [];
+    for (const line of fs.readFileSync(this.file, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        events.push(JSON.parse(line) as EventEnvelope);
+      } catch {
+        // torn by a kill mid-write: the event was never fully archived
+      }
+    }
+    return events;
   }
 
   private ensureDir(): void {

@@ -538,6 +538,18 @@ export class EventBridgeService {
    * delivers what was taken and the replay resumes after it (at least once, as every delivery).
    */
   private async runReplay(name: string): Promise<void> {
+    try {
+      await this.replayEvents(name);
+    } catch (error) {
+      // The replay cannot go on (its archive unreadable, its state not writable): FAILED, as AWS reports it.
+      this.env.log(`[eventbridge] replay ${name}: ${errorMessage(error)}`);
+      const record = this.replays.get(name);
+      if (record && !this.abort.signal.aborted)
+        this.replays.put({ ...record, state: 'FAILED', stateReason: errorMessage(error), replayEndTime: Date.now() });
+    }
+  }
+
+  private async replayEvents(name: string): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     const current = (): ReplayRecord | undefined => this.replays.get(name);
     const end = (state: 'COMPLETED' | 'CANCELLED' | 'FAILED', reason: string): void => {

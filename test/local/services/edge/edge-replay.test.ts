@@ -286,6 +286,31 @@ describe('edge: EventBridge archive replay', () => {
     await eventBridge.stop();
   });
 
+  it('skips a line of the archive torn by a crash mid-append and replays the rest', async () => {
+    const targets = new FakeSqs();
+    const eventBridge = service(targets);
+    await eventBridge.putEvents({ Entries: [entry(1, '2026-01-01T10:00:00Z')] });
+    await eventBridge.idle();
+    fs.appendFileSync(path.join(dir, 'archives', 'shop-archive.jsonl'), '{"version":"0","id":"torn","ti');
+    targets.messages.length = 0;
+
+    eventBridge.startReplay({
+      ReplayName: 'after-crash',
+      EventSourceArn: ARCHIVE_ARN,
+      EventStartTime: new Date('2026-01-01T00:00:00Z'),
+      EventEndTime: new Date('2026-01-02T00:00:00Z'),
+      Destination: { Arn: BUS_ARN, FilterArns: [RULE_A] },
+    });
+    await waitFor(() => targets.messages.length === 1);
+    await eventBridge.idle();
+
+    expect(bodies(targets, QUEUE_A)).toEqual([
+      expect.objectContaining({ detail: { n: 1 }, 'replay-name': 'after-crash' }),
+    ]);
+    expect(eventBridge.describeReplay('after-crash')).toMatchObject({ State: 'COMPLETED' });
+    await eventBridge.stop();
+  });
+
   it('lists replays after a restart, and a replay cut short by a crash resumes through the journal', async () => {
     const journalFile = path.join(dir, 'eventbridge.jsonl');
     // First run: an archived event, a replay accepted, then the process stops before the replay ran.
