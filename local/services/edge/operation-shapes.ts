@@ -1,7 +1,8 @@
 /**
  * The input shapes of every JSON-protocol operation the edge serves, member by member as the API references give
  * them (held to by input-shapes.ts before the request reaches a service):
- * - EventBridge: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Operations.html
+ * - EventBridge: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Operations.html (the data plane's
+ *   operations and the read-only control plane's, local/control-plane/http.ts holds those to this table too)
  * - SQS (AWS JSON 1.0): https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_Operations.html
  *   (required members are left to the SQS operations, which answer them with SQS's MissingParameter)
  * - CloudWatch Logs: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Operations.html
@@ -12,6 +13,9 @@ import { OperationShapes, shapes } from './input-shapes';
 const { string, integer, long, boolean, timestamp, list, map, structure } = shapes;
 
 const replayName = structure('ReplayNameInput', { ReplayName: string }, ['ReplayName']);
+
+/** A list call's paging members (the EventBridge read APIs answered by local/control-plane). */
+const paging = { NextToken: string, Limit: integer };
 
 export const EVENTBRIDGE_SHAPES: OperationShapes = {
   PutEvents: structure(
@@ -50,6 +54,33 @@ export const EVENTBRIDGE_SHAPES: OperationShapes = {
   ),
   DescribeReplay: replayName,
   CancelReplay: replayName,
+  // The read-only control plane (local/control-plane/eventbridge.ts) answers these from the graph; their required
+  // members are its own to report.
+  ListEventBuses: structure('ListEventBusesRequest', { NamePrefix: string, ...paging }),
+  DescribeEventBus: structure('DescribeEventBusRequest', { Name: string }),
+  ListRules: structure('ListRulesRequest', { NamePrefix: string, EventBusName: string, ...paging }),
+  DescribeRule: structure('DescribeRuleRequest', { Name: string, EventBusName: string }),
+  ListTargetsByRule: structure('ListTargetsByRuleRequest', { Rule: string, EventBusName: string, ...paging }),
+  ListRuleNamesByTarget: structure('ListRuleNamesByTargetRequest', {
+    TargetArn: string,
+    EventBusName: string,
+    ...paging,
+  }),
+  ListArchives: structure('ListArchivesRequest', {
+    NamePrefix: string,
+    EventSourceArn: string,
+    State: string,
+    ...paging,
+  }),
+  DescribeArchive: structure('DescribeArchiveRequest', { ArchiveName: string }),
+  ListConnections: structure('ListConnectionsRequest', { NamePrefix: string, ConnectionState: string, ...paging }),
+  DescribeConnection: structure('DescribeConnectionRequest', { Name: string }),
+  ListApiDestinations: structure('ListApiDestinationsRequest', {
+    NamePrefix: string,
+    ConnectionArn: string,
+    ...paging,
+  }),
+  DescribeApiDestination: structure('DescribeApiDestinationRequest', { Name: string }),
   ListReplays: structure('ListReplaysRequest', {
     NamePrefix: string,
     State: string,
@@ -107,6 +138,7 @@ export const SQS_SHAPES: OperationShapes = {
     VisibilityTimeout: integer,
   }),
   PurgeQueue: structure('PurgeQueueRequest', { QueueUrl: string }),
+  ListQueueTags: structure('ListQueueTagsRequest', { QueueUrl: string }),
 };
 
 const group = { logGroupName: string, logGroupIdentifier: string };

@@ -578,3 +578,30 @@ describe('SQS ListQueueTags (AWS JSON 1.0)', () => {
     expect(missing).toBeInstanceOf(QueueDoesNotExist);
   });
 });
+
+describe('control-plane input held to the edge shape table', () => {
+  it('answers a wrong-typed member of an EventBridge read call or ListQueueTags with 400 SerializationException', async () => {
+    // Act
+    const post = async (target: string, body: unknown, version: string) => {
+      const res = await fetch(edge.url, {
+        method: 'POST',
+        headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amz-target': target },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as { __type: string; message: string } };
+    };
+    const rules = await post('AWSEvents.ListRules', { EventBusName: 'shop', Limit: 'ten' }, '1.1');
+    const describe = await post('AWSEvents.DescribeRule', { Name: { rule: 'rule-a' } }, '1.1');
+    const tags = await post('AmazonSQS.ListQueueTags', { QueueUrl: 5 }, '1.0');
+    // Assess
+    expect(rules).toEqual({
+      status: 400,
+      body: { __type: 'SerializationException', message: 'STRING_VALUE can not be converted to an Integer' },
+    });
+    expect(describe.status).toBe(400);
+    expect(describe.body.message).toBe('Start of structure or map found where not expected.');
+    expect(tags.status).toBe(400);
+    expect(tags.body).toMatchObject({ message: 'NUMBER_VALUE can not be converted to a String' });
+    expect(tags.body.__type).toMatch(/SerializationException$/);
+  });
+});
