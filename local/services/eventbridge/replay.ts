@@ -100,6 +100,20 @@ export interface StartReplayCheck {
  * (ValidationException) or no bus at all (ResourceNotFoundException).
  */
 export function checkStartReplay(check: StartReplayCheck): void {
+  // ReplayName: 1 to 64 of [.\-_A-Za-z0-9] (API_StartReplay.html), in the validation layer's wording.
+  const invalidName = (constraint: string): ReplayError =>
+    new ReplayError(
+      'ValidationException',
+      `1 validation error detected: Value '${check.name}' at 'replayName' failed to satisfy constraint: ${constraint}`,
+    );
+  if (check.name.length < 1 || check.name.length > 64)
+    throw invalidName(
+      check.name.length < 1
+        ? 'Member must have length greater than or equal to 1'
+        : 'Member must have length less than or equal to 64',
+    );
+  if (!/^[.\-_A-Za-z0-9]+$/.test(check.name))
+    throw invalidName('Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+');
   if (check.exists(check.name))
     throw new ReplayError('ResourceAlreadyExistsException', `Replay ${check.name} already exists.`);
   if (!(check.endMs > check.startMs))

@@ -75,6 +75,18 @@ describe('replay: StartReplay checks', () => {
   };
 
   it.each([
+    [
+      'a name with a space',
+      { name: 'my replay' },
+      'ValidationException',
+      "1 validation error detected: Value 'my replay' at 'replayName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+",
+    ],
+    [
+      'a name of 65 characters',
+      { name: 'r'.repeat(65) },
+      'ValidationException',
+      `1 validation error detected: Value '${'r'.repeat(65)}' at 'replayName' failed to satisfy constraint: Member must have length less than or equal to 64`,
+    ],
     ['a name in use', { exists: () => true }, 'ResourceAlreadyExistsException', 'Replay r already exists.'],
     [
       'an end before the start',
