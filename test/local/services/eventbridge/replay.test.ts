@@ -11,6 +11,7 @@ import {
   selectReplayEvents,
   StartReplayCheck,
 } from '../../../../local/services/eventbridge/replay';
+import { testEventPattern } from '../../../../local/engine';
 import type { EventEnvelope } from '../../../../local/services/eventbridge';
 
 const event = (id: string, time: string): EventEnvelope => ({
@@ -50,6 +51,17 @@ describe('replay: which events, where to', () => {
     const original = event('e', '2026-01-01T10:00:00Z');
     expect(replayedEvent(original, 'r1')).toEqual({ ...original, 'replay-name': 'r1' });
     expect(original).not.toHaveProperty('replay-name');
+  });
+
+  it("is told apart by the archive's managed-rule pattern, which a rule of one's own may use too", () => {
+    // eb-archive.html: the managed rule matches {"replay-name": [{"exists": false}]}.
+    const pattern = JSON.stringify({ 'replay-name': [{ exists: false }] });
+    const original = event('e', '2026-01-01T10:00:00Z');
+    expect(testEventPattern(pattern, JSON.stringify(original))).toBe(true);
+    expect(testEventPattern(pattern, JSON.stringify(replayedEvent(original, 'r1')))).toBe(false);
+    expect(
+      testEventPattern(JSON.stringify({ 'replay-name': ['r1'] }), JSON.stringify(replayedEvent(original, 'r1'))),
+    ).toBe(true);
   });
 
   it('sends to every rule without FilterArns, otherwise only to the named rules', () => {
