@@ -186,6 +186,9 @@ export class Wiring {
         log: this.report,
         iam,
         journal,
+        // Replay records outlive a restart, as on AWS; `--in-memory` keeps them only for the run.
+        replayFile:
+          this.options.inMemory === true ? undefined : path.join(this.dataDir, 'state', 'eventbridge-replays.json'),
       }),
     );
   }

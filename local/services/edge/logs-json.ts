@@ -7,6 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { callLogsApi, LogsApiError } from '../logs/api';
 import type { LogStore } from '../logs/store';
 import { AwsProtocolError, parseJsonObject, readBody, sendJson, sendJsonError, toAwsError } from './http-util';
+import { checkOperationInput } from './input-shapes';
+import { LOGS_SHAPES } from './operation-shapes';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
@@ -18,6 +20,9 @@ export async function handleLogsJson(
 ): Promise<void> {
   try {
     const input = parseJsonObject(await readBody(req));
+    // Member types first, as the JSON protocol's deserializer does (input-shapes.ts); CloudWatch Logs answers a
+    // missing required member with InvalidParameterException (logs/api.ts).
+    checkOperationInput(LOGS_SHAPES, operation, input, 'InvalidParameterException');
     if (!store)
       throw new AwsProtocolError(
         'UnknownOperationException',

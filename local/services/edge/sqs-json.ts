@@ -7,6 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SqsError, SqsService } from '../sqs';
 import { AwsProtocolError, parseJsonObject, readBody, sendJson, sendJsonError } from './http-util';
+import { checkOperationInput } from './input-shapes';
+import { SQS_SHAPES } from './operation-shapes';
 import { callSqs, SqsCallContext } from './sqs-operations';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -20,6 +22,8 @@ export async function handleSqsJson(
 ): Promise<void> {
   try {
     const input = parseJsonObject(await readBody(req));
+    // Member types as the JSON protocol's deserializer holds them (input-shapes.ts); SQS itself checks the rest.
+    checkOperationInput(SQS_SHAPES, operation, input);
     const output = await callSqs(sqs, operation, input, ctx);
     if (!res.writableEnded && !res.destroyed) sendJson(res, 200, CONTENT_TYPE, output);
   } catch (error) {

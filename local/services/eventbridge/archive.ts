@@ -3,7 +3,10 @@
  * JSON-lines file, one event per line, never rewritten (what the archive is for: replay).
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-archive.html
  * Retention (retentionDays, 0/absent = indefinitely) is recorded in the archive's metadata file; the local cloud does
- * not purge old events. Replay (StartReplay) is not emulated.
+ * not purge old events. Replayed events (those carrying `replay-name`) are never archived again: the bus does not
+ * hand them to archives, as AWS's managed archive rule excludes them (eb-archive.html). Replay itself
+ * (StartReplay and the other replay operations) lives in eventbridge/replay.ts and the service
+ * (docs/aws-behaviour.md#archive-replay).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -37,14 +40,19 @@ export class EventArchive {
     return true;
   }
 
-  /** The archived events, oldest first. */
+  /** The archived events, oldest first. A line torn by a crash mid-append is skipped, not fatal to a replay. */
   read(): EventEnvelope[] {
     if (!fs.existsSync(this.file)) return [];
-    return fs
-      .readFileSync(this.file, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as EventEnvelope);
+    const events: EventEnvelope[] = [];
+    for (const line of fs.readFileSync(this.file, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        events.push(JSON.parse(line) as EventEnvelope);
+      } catch {
+        // torn by a kill mid-write: the event was never fully archived
+      }
+    }
+    return events;
   }
 
   private ensureDir(): void {

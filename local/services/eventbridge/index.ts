@@ -14,6 +14,9 @@
  *   (rule, target) delivery records its scheduled retries and its end, so after a crash `recover` resumes every
  *   delivery that had not ended, with its retry count and due time (waits in an API destination's rate-limit queue
  *   included). Delivery is at least once, as on AWS (eb-rule-retry-policy.html).
+ * - Archive replay (eventbridge/replay.ts): StartReplay answers STARTING and replays afterwards; each replayed event
+ *   takes PutEvents' durable path (journaled before it is routed, retries, DLQs) restricted to the replay's rules, and
+ *   the replay's progress is recorded, so a restart resumes it (docs/aws-behaviour.md#archive-replay).
  * Nothing here knows what the events mean.
  */
 import { randomUUID } from 'node:crypto';
@@ -49,6 +52,20 @@ import {
   ruleArn,
 } from './arns';
 import { EventArchive } from './archive';
+import {
+  archiveNameOf,
+  checkStartReplay,
+  describeReplay,
+  listReplays,
+  ListReplaysQuery,
+  replayedEvent,
+  ReplayError,
+  ReplayRecord,
+  ReplayStore,
+  replaySummary,
+  ruleReceivesReplay,
+  selectReplayEvents,
+} from './replay';
 import type { EventBridgeResource } from './definition';
 import { resolveRetryPolicy } from './retry-policy';
 import { parseRateExpression } from './schedule';
@@ -81,6 +98,7 @@ export * from './types';
 export { readEventBridge, type EventBridgeResource } from './definition';
 export { targetKindOf, type TargetKind } from '../kernel/arns';
 export type { DeliveryContext, DeliveryOutcome, TargetMetrics } from './senders/target-sender';
+export { ReplayError, type ReplayRecord, type ReplayState } from './replay';
 
 export interface EventBridgeServiceOptions {
   /** default 123456789012 */
@@ -109,6 +127,18 @@ export interface EventBridgeServiceOptions {
   iam?: Pick<IamGate, 'eventBridgeTarget' | 'eventBridgeDeadLetter'>;
   /** where accepted events and delivery progress are recorded (default: nowhere, in memory) */
   journal?: Journal<EventBridgeJournalRecord>;
+  /** where replay records are kept across restarts (default: in memory only) */
+  replayFile?: string;
+}
+
+/** StartReplay's input (API_StartReplay.html), times already read from the wire. */
+export interface StartReplayInput {
+  ReplayName: string;
+  Description?: string;
+  EventSourceArn: string;
+  EventStartTime: Date;
+  EventEndTime: Date;
+  Destination: { Arn: string; FilterArns?: string[] };
 }
 
 /** An accepted event, a delivery's scheduled retry, a delivery's end (delivered, dead-lettered or dropped). */
@@ -122,6 +152,8 @@ export type EventBridgeJournalRecord =
       trace?: string;
       /** written by a compaction: the deliveries still pending (the others had ended) */
       only?: { rule: string; target: string }[];
+      /** a replayed event: the only rules it goes to (ReplayDestination.FilterArns) */
+      rules?: string[];
     }
   | ({ op: 'retry'; id: string; rule: string; target: string } & RetryState)
   | { op: 'done'; id: string; rule: string; target: string };
@@ -139,6 +171,13 @@ interface LiveEvent {
 const COMPACT_AFTER_RECORDS = 20_000;
 
 const deliveryKey = (ruleArn: string, targetId: string): string => `${ruleArn}\n${targetId}`;
+
+/** A replayed event keeps its id, so its journal key also names the replay (it may be live twice). */
+const liveKey = (event: EventEnvelope): string =>
+  typeof event['replay-name'] === 'string' ? `${event.id}\n${event['replay-name']}` : event.id;
+
+/** Replayed events are journaled this many at a time before the replay's progress is recorded. */
+const REPLAY_BATCH = 100;
 
 export interface PutEventsResponse {
   FailedEntryCount: number;
@@ -189,6 +228,7 @@ export class EventBridgeService {
   private readonly archiveDir: string;
   private readonly journal: Journal<EventBridgeJournalRecord>;
   private readonly live = new Map<string, LiveEvent>();
+  private readonly replays: ReplayStore;
 
   constructor(private readonly options: EventBridgeServiceOptions = {}) {
     this.account = options.account ?? '123456789012';
@@ -196,6 +236,7 @@ export class EventBridgeService {
     this.resolveUrl = options.resolveUrl ?? ((url) => url);
     this.archiveDir = options.archiveDir ?? path.join('.local', 'archives');
     this.journal = options.journal ?? Journal.inMemory();
+    this.replays = new ReplayStore(options.replayFile);
     // Every back-off, rate-limit wait and HTTP call listens to the one stop signal.
     setMaxListeners(0, this.abort.signal);
     this.env = {
@@ -205,7 +246,7 @@ export class EventBridgeService {
       sqs: options.sqs,
       signal: this.abort.signal,
       iam: options.iam,
-      onRetry: (event, target, state) => this.recordRetry(event.id, target.ruleArn, target.id, state),
+      onRetry: (event, target, state) => this.recordRetry(liveKey(event), target.ruleArn, target.id, state),
     };
     // Every account has the default bus (eb-event-bus.html).
     this.addBus({ name: DEFAULT_BUS_NAME });
@@ -390,21 +431,157 @@ export class EventBridgeService {
       // A bus that does not exist: the entry succeeds and the event goes nowhere (docs/aws-behaviour.md#putevents-entry-validation [V]).
       if (bus === undefined) continue;
       const event = buildEventEnvelope(entry, { id, account: this.account, region: this.region, receivedAt });
-      const record: EventRecord = {
-        op: 'event',
-        bus: bus.name,
-        event,
-        at: receivedAt.toISOString(),
-        local: receivedAtLocalMs,
-        trace: entry.TraceHeader,
-      };
-      this.live.set(id, { record });
-      journaled.push(this.journal.append(record));
-      this.dispatch(bus, event, { receivedAt, receivedAtLocalMs, traceHeader: entry.TraceHeader });
+      journaled.push(this.accept(bus, event, { receivedAt, receivedAtLocalMs, traceHeader: entry.TraceHeader }));
     }
     // AWS: an event is durable once PutEvents answers; so here, once the batch holding it is fsync'd.
     await Promise.all(journaled);
     return { FailedEntryCount: failed, Entries: results };
+  }
+
+  /**
+   * An event the bus has taken on: journaled (the promise resolves once it is durable), then archived and routed
+   * after the caller has answered. `rules` restricts it to those rules (a replay's FilterArns).
+   */
+  private accept(bus: Bus, event: EventEnvelope, context: DeliveryContext, rules?: string[]): Promise<void> {
+    const record: EventRecord = {
+      op: 'event',
+      bus: bus.name,
+      event,
+      at: context.receivedAt.toISOString(),
+      local: context.receivedAtLocalMs,
+      trace: context.traceHeader,
+      ...(rules && rules.length > 0 ? { rules } : {}),
+    };
+    this.live.set(liveKey(event), { record });
+    const journaled = this.journal.append(record);
+    this.dispatch(bus, event, context, record.rules);
+    return journaled;
+  }
+
+  // ----- replay (eventbridge/replay.ts) ----------------------------------------------------------------------
+
+  /** StartReplay: checked as AWS checks it, recorded as STARTING, replayed after the answer. */
+  startReplay(input: StartReplayInput): Record<string, unknown> {
+    const found = this.findArchive(input.EventSourceArn);
+    checkStartReplay({
+      name: input.ReplayName,
+      startMs: input.EventStartTime.getTime(),
+      endMs: input.EventEndTime.getTime(),
+      exists: (name) => this.replays.get(name) !== undefined,
+      archiveBusArn: found?.bus.arn,
+      archiveName: archiveNameOf(input.EventSourceArn),
+      destinationArn: input.Destination.Arn,
+      destinationBusArn: [...this.buses.values()].find((b) => b.arn === input.Destination.Arn)?.arn,
+    });
+    const record: ReplayRecord = {
+      name: input.ReplayName,
+      arn: `arn:aws:events:${this.region}:${this.account}:replay/${input.ReplayName}`,
+      ...(input.Description !== undefined ? { description: input.Description } : {}),
+      eventSourceArn: input.EventSourceArn,
+      destination: {
+        Arn: input.Destination.Arn,
+        ...(input.Destination.FilterArns ? { FilterArns: input.Destination.FilterArns } : {}),
+      },
+      eventStartTime: input.EventStartTime.getTime(),
+      eventEndTime: input.EventEndTime.getTime(),
+      state: 'STARTING',
+      stateReason: 'Replay is starting.',
+      replayStartTime: Date.now(),
+      progress: 0,
+    };
+    this.replays.put(record);
+    this.track(this.runReplay(record.name));
+    return {
+      ReplayArn: record.arn,
+      State: record.state,
+      StateReason: record.stateReason,
+      ReplayStartTime: record.replayStartTime / 1000,
+    };
+  }
+
+  describeReplay(name: string): Record<string, unknown> {
+    return describeReplay(this.requireReplay(name));
+  }
+
+  listReplays(query: ListReplaysQuery): Record<string, unknown> {
+    const { page, nextToken } = listReplays(this.replays.all(), query);
+    return { Replays: page.map(replaySummary), ...(nextToken !== undefined ? { NextToken: nextToken } : {}) };
+  }
+
+  /** CancelReplay: a STARTING or RUNNING replay becomes CANCELLING, then CANCELLED once its loop sees it. */
+  cancelReplay(name: string): Record<string, unknown> {
+    const record = this.requireReplay(name);
+    if (record.state !== 'STARTING' && record.state !== 'RUNNING')
+      throw new ReplayError('IllegalStatusException', `Replay ${name} is not in a valid state for this operation.`);
+    const cancelling: ReplayRecord = { ...record, state: 'CANCELLING', stateReason: 'Replay is being cancelled.' };
+    this.replays.put(cancelling);
+    return { ReplayArn: record.arn, State: cancelling.state, StateReason: cancelling.stateReason };
+  }
+
+  private requireReplay(name: string): ReplayRecord {
+    const record = this.replays.get(name);
+    if (record === undefined) throw new ReplayError('ResourceNotFoundException', `Replay ${name} does not exist.`);
+    return record;
+  }
+
+  private findArchive(arn: string): { bus: Bus; archive: EventArchive } | undefined {
+    for (const bus of this.buses.values()) {
+      const archive = bus.archives.find((a) => a.definition.arn === arn);
+      if (archive) return { bus, archive };
+    }
+    return undefined;
+  }
+
+  /**
+   * Replays the window's events after `progress` (the ones already journaled), a batch at a time: each batch is
+   * journaled like accepted PutEvents entries before the progress is recorded, so after a crash the journal
+   * delivers what was taken and the replay resumes after it (at least once, as every delivery).
+   */
+  private async runReplay(name: string): Promise<void> {
+    try {
+      await this.replayEvents(name);
+    } catch (error) {
+      // The replay cannot go on (its archive unreadable, its state not writable): FAILED, as AWS reports it.
+      this.env.log(`[eventbridge] replay ${name}: ${errorMessage(error)}`);
+      const record = this.replays.get(name);
+      if (record && !this.abort.signal.aborted)
+        this.replays.put({ ...record, state: 'FAILED', stateReason: errorMessage(error), replayEndTime: Date.now() });
+    }
+  }
+
+  private async replayEvents(name: string): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const current = (): ReplayRecord | undefined => this.replays.get(name);
+    const end = (state: 'COMPLETED' | 'CANCELLED' | 'FAILED', reason: string): void => {
+      const record = current();
+      if (record) this.replays.put({ ...record, state, stateReason: reason, replayEndTime: Date.now() });
+    };
+    const first = current();
+    if (first === undefined || this.abort.signal.aborted) return;
+    if (first.state === 'CANCELLING') return end('CANCELLED', 'Replay was cancelled.');
+    const found = this.findArchive(first.eventSourceArn);
+    if (found === undefined) return end('FAILED', `Archive ${archiveNameOf(first.eventSourceArn)} does not exist.`);
+    this.replays.put({ ...first, state: 'RUNNING', stateReason: 'Replay is running.' });
+    const events = selectReplayEvents(found.archive.read(), first.eventStartTime, first.eventEndTime);
+    const rules = first.destination.FilterArns;
+    for (let next = first.progress; next < events.length; next += REPLAY_BATCH) {
+      if (this.abort.signal.aborted) return; // resumed at the next start
+      if (current()?.state === 'CANCELLING') return end('CANCELLED', 'Replay was cancelled.');
+      const batch = events.slice(next, next + REPLAY_BATCH);
+      const receivedAt = new Date();
+      const context: DeliveryContext = { receivedAt, receivedAtLocalMs: Date.now() };
+      await Promise.all(batch.map((event) => this.accept(found.bus, replayedEvent(event, name), context, rules)));
+      const record = current();
+      if (record === undefined) return;
+      this.replays.put({
+        ...record,
+        progress: next + batch.length,
+        eventLastReplayedTime: Date.parse(batch[batch.length - 1].time),
+      });
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (current()?.state === 'CANCELLING') return end('CANCELLED', 'Replay was cancelled.');
+    end('COMPLETED', 'Replay completed.');
   }
 
   /** TestEventPattern: the engine's validation and matching (InvalidEventPatternException / ValidationException). */
@@ -429,35 +606,45 @@ export class EventBridgeService {
   // ----- delivery --------------------------------------------------------------------------------------------
 
   /** Archive and rule evaluation happen after PutEvents has answered (docs/aws-behaviour.md#delivery-is-asynchronous). */
-  private dispatch(bus: Bus, event: EventEnvelope, context: DeliveryContext): void {
+  private dispatch(bus: Bus, event: EventEnvelope, context: DeliveryContext, rules?: string[]): void {
     if (this.abort.signal.aborted) return;
-    const work = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.route(bus, event, context));
+    const work = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      this.route(bus, event, context, rules),
+    );
     this.track(work);
   }
 
-  private route(bus: Bus, event: EventEnvelope, context: DeliveryContext): void {
-    for (const archive of bus.archives) {
+  private route(bus: Bus, event: EventEnvelope, context: DeliveryContext, rules?: string[]): void {
+    // Replayed events never reach an archive: the archive's managed rule matches only events without
+    // `replay-name` (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-archive.html).
+    const archives = event['replay-name'] === undefined ? bus.archives : [];
+    for (const archive of archives) {
       try {
         archive.record(event);
       } catch (err) {
         this.env.log(`[eventbridge] archive ${archive.definition.name}: ${errorMessage(err)}`);
       }
     }
-    const matched = this.matchingTargets(bus, event);
-    const live = this.live.get(event.id);
+    const matched = this.matchingTargets(bus, event, rules);
+    const live = this.live.get(liveKey(event));
     if (live) {
-      if (matched.length === 0) this.live.delete(event.id);
+      if (matched.length === 0) this.live.delete(liveKey(event));
       else
         live.pending = new Map(matched.map(({ rule, sender }) => [deliveryKey(rule.arn, sender.target.id), undefined]));
     }
     for (const { rule, sender } of matched) this.track(this.deliver(rule, sender, event, context));
   }
 
-  /** Every (rule, target) whose ENABLED rule matches the event. */
-  private matchingTargets(bus: Bus, event: EventEnvelope): { rule: Rule; sender: TargetSender }[] {
+  /** Every (rule, target) whose ENABLED rule matches the event (among `rules` when given: a replay's FilterArns). */
+  private matchingTargets(
+    bus: Bus,
+    event: EventEnvelope,
+    rules?: readonly string[],
+  ): { rule: Rule; sender: TargetSender }[] {
     const prepared = prepareEvent(event);
     const matched: { rule: Rule; sender: TargetSender }[] = [];
     for (const rule of bus.rules.values()) {
+      if (!ruleReceivesReplay(rule.arn, rules)) continue;
       // Only ENABLED rules match (ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS is enabled too).
       if (!rule.state.startsWith('ENABLED') || rule.pattern === undefined || !rule.pattern.matches(prepared)) continue;
       for (const sender of rule.targets.values()) matched.push({ rule, sender });
@@ -475,10 +662,10 @@ export class EventBridgeService {
     const outcome = await sender.sendEvent(event, context);
     if (outcome.status === 'aborted') return;
     const key = deliveryKey(rule.arn, sender.target.id);
-    const live = this.live.get(event.id);
+    const live = this.live.get(liveKey(event));
     live?.pending?.delete(key);
-    if (live?.pending?.size === 0) this.live.delete(event.id);
-    await this.journal.append({ op: 'done', id: event.id, rule: rule.arn, target: sender.target.id });
+    if (live?.pending?.size === 0) this.live.delete(liveKey(event));
+    await this.journal.append({ op: 'done', id: liveKey(event), rule: rule.arn, target: sender.target.id });
     if (this.journal.appendedSinceCompaction > COMPACT_AFTER_RECORDS) await this.journal.compact(this.liveRecords());
   }
 
@@ -508,7 +695,8 @@ export class EventBridgeService {
    * Resumes what the journal says was accepted and not finished (call once the rules and targets are added, before
    * requests are let in): each event's rules are evaluated again, deliveries that ended are skipped, the others
    * resume with their retry count and due time. The journal is then compacted to that live state. Archives are not
-   * written again. Returns the number of deliveries resumed.
+   * written again. Replays that had not ended resume after their recorded progress (a CANCELLING one ends
+   * CANCELLED). Returns the number of deliveries resumed.
    */
   async recover(records: EventBridgeJournalRecord[]): Promise<number> {
     const found = new Map<
@@ -524,7 +712,7 @@ export class EventBridgeService {
           retries: new Map<string, RetryRecord>(),
           only: only && new Set(only.map((o) => deliveryKey(o.rule, o.target))),
         };
-        found.set(record.event.id, entry);
+        found.set(liveKey(record.event), entry);
       } else if (record.op === 'done') found.get(record.id)?.done.add(deliveryKey(record.rule, record.target));
       else found.get(record.id)?.retries.set(deliveryKey(record.rule, record.target), record);
     }
@@ -538,7 +726,7 @@ export class EventBridgeService {
         traceHeader: record.trace,
       };
       const pending = new Map<string, RetryRecord | undefined>();
-      for (const { rule, sender } of this.matchingTargets(bus, record.event)) {
+      for (const { rule, sender } of this.matchingTargets(bus, record.event, record.rules)) {
         const key = deliveryKey(rule.arn, sender.target.id);
         if (done.has(key) || (only !== undefined && !only.has(key))) continue;
         const retry = retries.get(key);
@@ -546,10 +734,13 @@ export class EventBridgeService {
         const resume = retry && { retries: retry.retries, dueAtMs: retry.dueAtMs, awayMs: retry.awayMs };
         resumed.push(() => this.track(this.deliver(rule, sender, record.event, { ...context, resume })));
       }
-      if (pending.size > 0) this.live.set(record.event.id, { record, pending });
+      if (pending.size > 0) this.live.set(liveKey(record.event), { record, pending });
     }
     await this.journal.compact(this.liveRecords());
     for (const start of resumed) start();
+    for (const replay of this.replays.all())
+      if (replay.state === 'STARTING' || replay.state === 'RUNNING' || replay.state === 'CANCELLING')
+        this.track(this.runReplay(replay.name));
     return resumed.length;
   }
 

@@ -26,6 +26,7 @@ import {
   ListArchivesCommand,
   ListConnectionsCommand,
   ListEventBusesCommand,
+  ListEndpointsCommand,
   ListReplaysCommand,
   ListRuleNamesByTargetCommand,
   ListRulesCommand,
@@ -276,6 +277,8 @@ describe('EventBridge control plane (AWS JSON 1.1)', () => {
     const put = await clients.events.send(
       new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] }),
     );
+    const endpoints = await failure(clients.events.send(new ListEndpointsCommand({})));
+    // The replay API is the data plane's (this edge's EventBridge has no replay: answered unknown there).
     const replays = await failure(clients.events.send(new ListReplaysCommand({})));
     // Assess
     expect(putRule.name).toBe('AccessDeniedException');
@@ -286,8 +289,10 @@ describe('EventBridge control plane (AWS JSON 1.1)', () => {
     expect(putTargets.message).toContain('events:PutTargets is refused');
     expect(put.Entries).toEqual([{ EventId: 'e-1' }]);
     expect(putEvents).toHaveLength(1);
+    expect(endpoints.name).toBe('UnknownOperationException');
+    expect(endpoints.message).toContain('events:ListEndpoints is not emulated by the local edge');
     expect(replays.name).toBe('UnknownOperationException');
-    expect(replays.message).toContain('events:ListReplays is not emulated by the local edge');
+    expect(replays.message).toContain('Operation AWSEvents.ListReplays is not emulated by the local edge');
   });
 });
 
@@ -571,5 +576,32 @@ describe('SQS ListQueueTags (AWS JSON 1.0)', () => {
     expect(byEdgeUrl.Tags).toEqual({ team: 'shop' });
     expect(byGraphUrl.Tags).toEqual({ team: 'shop' });
     expect(missing).toBeInstanceOf(QueueDoesNotExist);
+  });
+});
+
+describe('control-plane input held to the edge shape table', () => {
+  it('answers a wrong-typed member of an EventBridge read call or ListQueueTags with 400 SerializationException', async () => {
+    // Act
+    const post = async (target: string, body: unknown, version: string) => {
+      const res = await fetch(edge.url, {
+        method: 'POST',
+        headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amz-target': target },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as { __type: string; message: string } };
+    };
+    const rules = await post('AWSEvents.ListRules', { EventBusName: 'shop', Limit: 'ten' }, '1.1');
+    const describe = await post('AWSEvents.DescribeRule', { Name: { rule: 'rule-a' } }, '1.1');
+    const tags = await post('AmazonSQS.ListQueueTags', { QueueUrl: 5 }, '1.0');
+    // Assess
+    expect(rules).toEqual({
+      status: 400,
+      body: { __type: 'SerializationException', message: 'STRING_VALUE can not be converted to an Integer' },
+    });
+    expect(describe.status).toBe(400);
+    expect(describe.body.message).toBe('Start of structure or map found where not expected.');
+    expect(tags.status).toBe(400);
+    expect(tags.body).toMatchObject({ message: 'NUMBER_VALUE can not be converted to a String' });
+    expect(tags.body.__type).toMatch(/SerializationException$/);
   });
 });

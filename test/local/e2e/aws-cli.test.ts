@@ -1,6 +1,6 @@
 /**
- * The AWS CLI against `npm start`'s edge: list and describe the stack's resources with the stack's ARNs, and a
- * change refused. Needs the `aws` CLI (v1 or v2) on the PATH; without it this suite is skipped and says why.
+ * The AWS CLI against `npm start`'s edge: list and describe the stack's resources with the stack's ARNs, a replay
+ * of the archive, and a change refused. Needs the `aws` CLI (v1 or v2) on the PATH; without it this suite is skipped and says why.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { PROJECT_DIR, RunningCloud, startCli, tempDataDir } from './harness';
@@ -123,6 +123,50 @@ describeWithCli('the AWS CLI inspects the local stack', () => {
     expect(streams.Streams.map((s) => s.StreamArn)).toContain(pipe.Source);
     expect(JSON.stringify(streams)).not.toContain('ddblocal');
     expect(role.Role.Arn).toBe(pipe.RoleArn);
+  });
+
+  it('replays the archive with start-replay and describe-replay, and refuses a window that ends before it starts', async () => {
+    // Prepare
+    const { Archives } = await awsJson<{ Archives: { ArchiveName: string; EventSourceArn: string }[] }>(
+      'events',
+      'list-archives',
+    );
+    const { ArchiveArn } = await awsJson<{ ArchiveArn: string }>(
+      'events',
+      'describe-archive',
+      '--archive-name',
+      Archives[0].ArchiveName,
+    );
+    const window = (from: number, to: number): string[] => [
+      '--event-source-arn',
+      ArchiveArn,
+      '--event-start-time',
+      new Date(Date.now() + from).toISOString(),
+      '--event-end-time',
+      new Date(Date.now() + to).toISOString(),
+      '--destination',
+      `Arn=${Archives[0].EventSourceArn}`,
+    ];
+    // Act
+    const started = await awsJson<{ State: string }>(
+      'events',
+      'start-replay',
+      '--replay-name',
+      'cli',
+      ...window(-3_600_000, 0),
+    );
+    let described = await awsJson<{ State: string }>('events', 'describe-replay', '--replay-name', 'cli');
+    for (let i = 0; i < 50 && described.State !== 'COMPLETED'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      described = await awsJson<{ State: string }>('events', 'describe-replay', '--replay-name', 'cli');
+    }
+    const backwards = await aws('events', 'start-replay', '--replay-name', 'cli-bad', ...window(0, -3_600_000));
+    // Assess
+    expect(started.State).toBe('STARTING');
+    expect(described.State).toBe('COMPLETED');
+    expect(backwards.code).not.toBe(0);
+    expect(backwards.stderr).toContain('ValidationException');
+    expect(backwards.stderr).toContain('EventStartTime must be before EventEndTime');
   });
 
   it('refuses a change with the message that says where the stack is defined', async () => {

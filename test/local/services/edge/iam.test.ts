@@ -9,6 +9,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   dynamoDbChecks,
+  eventBridgeChecks,
   lambdaInvokeCheck,
   putEventsChecks,
   queueArn,
@@ -72,6 +73,20 @@ describe('edge IAM checks (pure)', () => {
       action: 'lambda:InvokeFunction',
       resource: 'arn:aws:lambda:us-east-1:123456789012:function:worker',
     });
+  });
+
+  it('asks StartReplay for the archive, the destination bus and the replay; Describe/Cancel for the replay', () => {
+    const archive = 'arn:aws:events:us-east-1:123456789012:archive/a';
+    const bus = 'arn:aws:events:us-east-1:123456789012:event-bus/orders';
+    const replay = 'arn:aws:events:us-east-1:123456789012:replay/r';
+    expect(
+      eventBridgeChecks('StartReplay', { ReplayName: 'r', EventSourceArn: archive, Destination: { Arn: bus } }, scope),
+    ).toEqual([archive, bus, replay].map((resource) => ({ action: 'events:StartReplay', resource })));
+    expect(eventBridgeChecks('CancelReplay', { ReplayName: 'r' }, scope)).toEqual([
+      { action: 'events:CancelReplay', resource: replay },
+    ]);
+    expect(eventBridgeChecks('ListReplays', {}, scope)).toEqual([{ action: 'events:ListReplays', resource: '*' }]);
+    expect(eventBridgeChecks('PutEvents', { Entries: [{}] }, scope)).toEqual(putEventsChecks({ Entries: [{}] }, scope));
   });
 });
 
