@@ -277,6 +277,19 @@ describe('capture-order: duplicates and idempotency', () => {
     expect(logger.info).toHaveBeenCalledWith('Duplicate delivery of an upload; nothing changed', { orderId: event.id });
   });
 
+  it('takes a replayed upload (its original id, plus `replay-name`) for the duplicate it is', async () => {
+    // Prepare: the order the original delivery wrote is there, so the conditional create fails.
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    const event = { ...uploadEvent((detail) => delete detail.idempotencyKey), 'replay-name': 'after-the-outage' };
+
+    // Act
+    await handler(event);
+
+    // Assess
+    expect(ddb.commandCalls(PutCommand)[0].args[0].input.Item).toMatchObject({ id: event.id });
+    expect(logger.info).toHaveBeenCalledWith('Duplicate delivery of an upload; nothing changed', { orderId: event.id });
+  });
+
   it('ignores a redelivered event with a key (the order put fails in the transaction)', async () => {
     // Prepare
     ddb.on(TransactWriteCommand).rejects(transactionCancelled('ConditionalCheckFailed', 'ConditionalCheckFailed'));

@@ -1,7 +1,8 @@
 /**
  * The console in a real browser: Debian's chromium driven by playwright-core, against the local cloud started as
  * `npm start` starts it. An order goes in through the API (with a customer token), reaches `shipped` in the table
- * items, its trace opens, a dead-letter queue opens and its redrive button turns what it holds into an order; an upload carrying a
+ * items, its trace opens, a dead-letter queue opens and its redrive button turns what it holds into an order, the
+ * archive's replay button replays the last hour; an upload carrying a
  * `<script>` shows as text; the metrics show one order captured and one shipped (issue 15.4). Screenshots go to
  * .local/artifacts/ (and to CONSOLE_SCREENSHOT, e.g. docs/console.png, when set).
  */
@@ -154,6 +155,13 @@ describe('the local console in chromium', () => {
       .locator('[data-testid="redrive-status"]', { hasText: 'placed 1, refused 0' })
       .waitFor({ timeout: 30_000 });
     await page.locator('[data-testid="item"]', { hasText: lost.id }).first().waitFor({ timeout: 60_000 });
+
+    // The archive's replay button replays the last hour onto the bus (StartReplay on the edge) to the end.
+    await page.locator('[data-testid="replay"]').first().click();
+    await page
+      .locator('[data-testid="replay-status"]', { hasText: /^replay [\w.-]+: COMPLETED/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
 
     // The metrics show the order captured and shipped (issue 15: the same EMF lines CloudWatch would read).
     const captured = page.locator('[data-metric="OrdersCaptured"] h3');
