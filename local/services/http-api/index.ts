@@ -416,7 +416,22 @@ export class HttpApiService {
     if (text('TraceHeader') !== undefined) entry.TraceHeader = text('TraceHeader');
     const resources = text('Resources');
     if (resources !== undefined) entry.Resources = parseList(resources);
-    const result = await this.options.eventBridge.putEvents({ Entries: [entry] });
+    let result: Awaited<ReturnType<typeof this.options.eventBridge.putEvents>>;
+    try {
+      result = await this.options.eventBridge.putEvents({ Entries: [entry] });
+    } catch (error) {
+      // A request the service refuses (PutEvents over 256 KB, say) reaches the client with the service's own 4xx
+      // status and error body; API Gateway does not turn an AWS service's client error into a 500
+      // (github.com/serverless/serverless/issues/11486: an SQS-SendMessage integration answering 400).
+      if (!(error instanceof LocalCloudError) || error.statusCode >= 500) throw error;
+      const refusal = JSON.stringify({ __type: error.code, message: error.message });
+      return {
+        statusCode: error.statusCode,
+        headers: { 'content-type': 'application/x-amz-json-1.1' },
+        cookies: [],
+        body: Buffer.from(refusal),
+      };
+    }
     const body = JSON.stringify({ Entries: result.Entries, FailedEntryCount: result.FailedEntryCount });
     return { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(body) };
   }

@@ -182,6 +182,50 @@ describe('bad callbacks are kept, never only logged', () => {
   });
 });
 
+describe('bad input to the API never gets a 5xx', () => {
+  const deep = '['.repeat(5000) + ']'.repeat(5000);
+  it.each([
+    ['an upload that is not JSON', 'POST', '/uploads', 'customer', '{'],
+    ['an empty upload', 'POST', '/uploads', 'customer', ''],
+    ['an upload that is a list', 'POST', '/uploads', 'customer', '[1,2]'],
+    ['an upload that is a string', 'POST', '/uploads', 'customer', '"text"'],
+    ['an upload nested 5,000 deep', 'POST', '/uploads', 'customer', deep],
+    [
+      'an upload of 300 KB (over PutEvents’ 256 KB)',
+      'POST',
+      '/uploads',
+      'customer',
+      JSON.stringify({ pad: 'x'.repeat(300 * 1024) }),
+    ],
+    ['an upload of 11 MB (over the 10 MB payload limit)', 'POST', '/uploads', 'customer', 'x'.repeat(11 * 1024 * 1024)],
+    ['a cancellation that is not JSON', 'POST', '/cancellations', 'customer', '{"orderId":'],
+    ['a cancellation that is null', 'POST', '/cancellations', 'customer', 'null'],
+    ['a confirmation that is not JSON', 'POST', '/confirm-shipment', 'carrier', '{'],
+    ['a confirmation that is a list', 'POST', '/confirm-shipment', 'carrier', '[]'],
+    ['a confirmation nested 5,000 deep', 'POST', '/confirm-shipment', 'carrier', deep],
+    [
+      'a confirmation of the wrong types',
+      'POST',
+      '/confirm-shipment',
+      'carrier',
+      JSON.stringify({ order_id: 5, tracking_number: { a: 1 } }),
+    ],
+    ['an order id that is not one', 'GET', '/orders/not-an-order-id', 'customer', undefined],
+    ['an order id of 5,000 characters', 'GET', `/orders/${'a'.repeat(5000)}`, 'customer', undefined],
+  ])('%s answers below 500', async (_label, method, route, caller, body) => {
+    // Act
+    const response = await fetch(`${cloud.api}${route}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(caller === 'carrier' ? callbackAuth() : auth) },
+      ...(body !== undefined ? { body } : {}),
+    });
+
+    // Assess
+    expect(response.status).toBeGreaterThanOrEqual(200);
+    expect(response.status).toBeLessThan(500);
+  });
+});
+
 describe('bad uploads are kept as rejected orders', () => {
   it('keeps a well-formed 150 KB upload whole through the HTTP API and rejects it with its reasons', async () => {
     // Act: API Gateway passes `$request.body` whole (it truncates at 100 KB only before a JSON-path selection).

@@ -1,6 +1,6 @@
 import { evaluateParameterMapping } from '../../../../local/engine/parameter-mapping';
 import { GraphResource, ResourceGraph } from '../../../../local/model/graph';
-import type { PutEventsRequestEntry } from '../../../../local/engine';
+import { type PutEventsRequestEntry, validatePutEventsRequest } from '../../../../local/engine';
 import { EventPutter, HttpApiService, readHttpApis, SyncInvoker } from '../../../../local/services/http-api';
 
 const account = '123456789012';
@@ -124,6 +124,7 @@ describe('HTTP API service (hand-built graph, real HTTP)', () => {
   };
   const eventBridge: EventPutter = {
     async putEvents(request) {
+      validatePutEventsRequest(request.Entries); // the service's own request limits, as the real PutEvents applies
       entries.push(...request.Entries);
       const detailOk = (() => {
         try {
@@ -315,6 +316,19 @@ describe('HTTP API service (hand-built graph, real HTTP)', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ Entries: [{ EventId: 'e-1' }], FailedEntryCount: 0 });
     expect(entries[0].Detail).toBe(body);
+  });
+
+  it("answers with the service's own 400 when PutEvents refuses the request (over 256 KB), not a 500", async () => {
+    // Act
+    const body = JSON.stringify({ pad: 'x'.repeat(300 * 1024) });
+    const response = await fetch(`${base}/events`, { method: 'POST', headers: { 'x-type': 'Thing Happened' }, body });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      __type: 'ValidationException',
+      message: 'Total size of the entries in the request is over the limit.',
+    });
   });
 
   it('rejects a body over 10 MB with 413', async () => {
