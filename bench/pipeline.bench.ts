@@ -309,6 +309,8 @@ async function orderAtRest(api: string, table: DynamoDBClient, tableName: string
  */
 class ShippedWatcher {
   readonly shippedAt = new Map<string, number>();
+  /** When each order first appeared in the stream (its capture): splits upload→shipped in two. */
+  readonly capturedAt = new Map<string, number>();
   polls = 0;
   private readonly iterators = new Map<string, string | undefined>();
   private stopped = false;
@@ -359,6 +361,7 @@ class ShippedWatcher {
         for (const record of page.Records ?? []) {
           const image = record.dynamodb?.NewImage;
           const id = image?.id?.S;
+          if (id && !this.capturedAt.has(id)) this.capturedAt.set(id, now);
           if (id && image?.state?.S === 'shipped' && !this.shippedAt.has(id)) this.shippedAt.set(id, now);
         }
         this.iterators.set(shardId, page.NextShardIterator);
@@ -475,6 +478,16 @@ async function main(): Promise<void> {
       .filter(([id]) => shippedAt.has(id))
       .map(([id, sent]) => (shippedAt.get(id) as number) - sent)
       .sort((a, b) => a - b);
+    // Where orders wait: before their capture (the API, the bus, the capturing function's queue) or after it (the
+    // stream, the pipe, the carrier, the confirmation).
+    const stages = [...accepted]
+      .filter(([id]) => shippedAt.has(id) && watcher.capturedAt.has(id))
+      .map(([id, sent]) => {
+        const captured = watcher.capturedAt.get(id) as number;
+        return { toCapture: captured - sent, toShipped: (shippedAt.get(id) as number) - captured };
+      });
+    const toCapture = stages.map((s) => s.toCapture).sort((a, b) => a - b);
+    const toShipped = stages.map((s) => s.toShipped).sort((a, b) => a - b);
     const lastShipped = Math.max(...[...accepted.keys()].map((id) => shippedAt.get(id) ?? 0));
     const shipped = latencies.length;
     const seconds = (lastShipped - burstStart) / 1000;
@@ -504,6 +517,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `  upload→shipped under the burst:      p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies[latencies.length - 1])}`,
+    );
+    console.log(
+      `    of which upload→captured:          p50 ${ms(percentile(toCapture, 50))}, p95 ${ms(percentile(toCapture, 95))}; captured→shipped: p50 ${ms(percentile(toShipped, 50))}, p95 ${ms(percentile(toShipped, 95))}`,
     );
     console.log(
       `  upload→shipped, one order at rest:   ${atRest.map(ms).join(', ')} (the first pays the functions' cold starts)`,

@@ -15,7 +15,7 @@
  */
 import * as path from 'node:path';
 import { classifyResources, ResourceClassification } from './model/emulation';
-import { loadStackGraph, StackGraph } from './model/load';
+import type { StackGraph } from './model/load';
 import { LocalSecretStore } from './model/local-secrets';
 import { UrlMap } from './model/url-map';
 import { EventBridgeService, readEventBridge } from './services/eventbridge';
@@ -120,6 +120,9 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     wiring.progress('running the Pulumi program under mocks, DynamoDB Local booting meanwhile');
     // Made-up secrets are random per data dir (kept there), or per run with --in-memory (model/local-secrets.ts).
     const secrets = options.inMemory === true ? new LocalSecretStore() : LocalSecretStore.inDataDir(wiring.dataDir);
+    // Loaded here, not at the top: @pulumi/pulumi alone takes about 0.7 s to load, which DynamoDB Local's boot,
+    // spawned above, now overlaps.
+    const { loadStackGraph } = await import('./model/load');
     const loaded = await loadStackGraph({
       stack: options.stack,
       configOverrides: options.configOverrides,

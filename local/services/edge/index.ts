@@ -128,7 +128,7 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
           if (dynamoDbDown(req, res)) return;
           if (options.controlPlane?.dynamoDbArns.translates(target))
             return forwardTranslated(req, res, options.dynamoDbEndpoint, options.controlPlane.dynamoDbArns);
-          return forwardToDynamoDb(req, res, options.dynamoDbEndpoint);
+          return forwardToDynamoDb(req, res, options.dynamoDbEndpoint, bodies.get(req));
         case 'Logs_20140328':
           return handleLogsJson(operation, req, res, options.logs);
         case 'AmazonSQS':
@@ -266,16 +266,21 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeHandle> {
   };
 }
 
+/** The bodies the edge read to authorize a call, by the replayed request: DynamoDB sends them on as they are. */
+const bodies = new WeakMap<http.IncomingMessage, Buffer>();
+
 /** The request again, its body already read: what the services read from. */
 function replay(req: http.IncomingMessage, body: Buffer): http.IncomingMessage {
   const stream = new PassThrough();
   stream.end(body);
-  return Object.assign(stream, {
+  const replayed = Object.assign(stream, {
     headers: req.headers,
     method: req.method,
     url: req.url,
     rawHeaders: req.rawHeaders,
   }) as unknown as http.IncomingMessage;
+  bodies.set(replayed, body);
+  return replayed;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -9,7 +9,7 @@ import {
   ListTablesCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { startDynamoDbLocal } from '../../../../local/services/dynamodb-local';
+import { dynamoDbLocalJavaOptions, startDynamoDbLocal } from '../../../../local/services/dynamodb-local';
 
 jest.setTimeout(120_000);
 
@@ -68,6 +68,35 @@ describe('startDynamoDbLocal', () => {
       await ddb.stop();
     }
     expect(await portOpen(ddb.port)).toBe(false);
+  });
+
+  it("runs the JVM with C1 only and the serial collector, the user's JDK_JAVA_OPTIONS after them, and leaves this process's environment as it was", async () => {
+    // Prepare
+    const before = process.env.JDK_JAVA_OPTIONS;
+    process.env.JDK_JAVA_OPTIONS = '-Xmx512m';
+    let ddb: Awaited<ReturnType<typeof startDynamoDbLocal>> | undefined;
+    try {
+      // Act
+      ddb = await startDynamoDbLocal({});
+      const environ = fs.readFileSync(`/proc/${ddb.pid}/environ`, 'utf8').split('\0');
+      const flags = fs.readFileSync(`/proc/${ddb.pid}/cmdline`, 'utf8');
+      // Assess: the java process itself got the options (the launcher reads them from its environment).
+      expect(flags).toContain('DynamoDBLocal.jar');
+      expect(environ).toContain('JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx512m');
+      expect(process.env.JDK_JAVA_OPTIONS).toBe('-Xmx512m');
+    } finally {
+      await ddb?.stop();
+      if (before === undefined) delete process.env.JDK_JAVA_OPTIONS;
+      else process.env.JDK_JAVA_OPTIONS = before;
+    }
+  });
+
+  it('puts its JVM options first, so that options the user sets win', () => {
+    expect(dynamoDbLocalJavaOptions(undefined)).toBe('-XX:TieredStopAtLevel=1 -XX:+UseSerialGC');
+    expect(dynamoDbLocalJavaOptions('  ')).toBe('-XX:TieredStopAtLevel=1 -XX:+UseSerialGC');
+    expect(dynamoDbLocalJavaOptions(' -XX:TieredStopAtLevel=4 ')).toBe(
+      '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:TieredStopAtLevel=4',
+    );
   });
 
   it('keeps tables under dataDir across a restart', async () => {

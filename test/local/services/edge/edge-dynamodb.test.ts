@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDbLocalHandle, startDynamoDbLocal } from '../../../../local/services/dynamodb-local';
 import { EdgeHandle, startEdge } from '../../../../local/services/edge';
+import { allowAll, type IamGate } from '../../../../local/services/iam';
 import { SqsService } from '../../../../local/services/sqs';
 
 jest.setTimeout(90_000);
@@ -86,6 +87,60 @@ describe('edge: DynamoDB and DynamoDB Streams forwarded to DynamoDB Local', () =
       .catch((e: Error) => e);
     // Assess
     expect(error).toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it("sends a function's authorized call on from the body it read, and its answers back whole (large and failed ones too)", async () => {
+    // Prepare: a function's key is authorized (so the edge reads the body first), and allowed.
+    const functionKey = 'ASIAFUNCTIONKEY00002';
+    const asked: string[] = [];
+    const gate: IamGate = {
+      ...allowAll,
+      enabled: true,
+      knowsKey: (key) => key === functionKey,
+      sdkCall: (_key, action) => void asked.push(action),
+    };
+    const guarded = await startEdge({
+      port: 0,
+      sqs,
+      dynamoDbEndpoint: ddbLocal.endpoint,
+      eventBridge: { putEvents: () => ({}), testEventPattern: () => false },
+      iam: { gate, scope: { account: '123456789012', region: 'us-east-1' } },
+    });
+    const fn = new DynamoDBClient({
+      endpoint: guarded.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: functionKey, secretAccessKey: 'x', sessionToken: 'y' },
+      maxAttempts: 1,
+    });
+    // An answer of several hundred KB arrives in many chunks from DynamoDB Local.
+    const big = 'é'.repeat(150_000);
+    try {
+      // Act
+      await fn.send(
+        new PutItemCommand({
+          TableName: 'records',
+          Item: { pk: { S: 'r-big' }, body: { S: big } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      const again = await fn
+        .send(
+          new PutItemCommand({
+            TableName: 'records',
+            Item: { pk: { S: 'r-big' } },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        .catch((e: Error) => e);
+      const read = await fn.send(new GetItemCommand({ TableName: 'records', Key: { pk: { S: 'r-big' } } }));
+      // Assess: the SDK checked each answer's CRC32, so the bytes are DynamoDB Local's own.
+      expect(asked).toEqual(['dynamodb:PutItem', 'dynamodb:PutItem', 'dynamodb:GetItem']);
+      expect(read.Item?.body?.S).toBe(big);
+      expect((again as Error).name).toBe('ConditionalCheckFailedException');
+    } finally {
+      fn.destroy();
+      await guarded.stop();
+    }
   });
 
   it('answers 503 with a clear message when DynamoDB Local is not reachable', async () => {
