@@ -93,7 +93,11 @@ describe('npm run trace against the local cloud', () => {
     ];
     const positions = steps.map((step) => lines.findIndex((line) => step.test(line)));
     expect(positions.every((p) => p > 0)).toBe(true);
-    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    // Causal order. The last two are not ordered among themselves: confirm-shipment logs "Order shipped" after its
+    // write returns, while the write's stream record may already be on the bus (on AWS as here).
+    const causal = positions.slice(0, 5);
+    expect([...causal].sort((a, b) => a - b)).toEqual(causal);
+    expect(positions[5]).toBeGreaterThan(positions[3]);
     expect(lines[lines.length - 1]).toBe('final state: shipped');
   });
 
