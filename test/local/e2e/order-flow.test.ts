@@ -88,7 +88,9 @@ describe('the dev stack in the local cloud', () => {
   it('prints what it built, the URLs and a ready-to-paste curl', () => {
     const output = cloud.output();
     expect(output).toContain('aws:apigatewayv2/route:Route');
-    expect(output).toMatch(/Not emulated .*\n(.*\n)*.*aws:iam\/role:Role/);
+    // IAM enforcement is on by default, so the roles count as emulated (enforced); alarms are only declared.
+    expect(output).toMatch(/\d+ ×\s+aws:iam\/role:Role\s+\[IAM, enforced\]/);
+    expect(output).toMatch(/Not emulated .*\n(.*\n)*.*aws:cloudwatch\/metricAlarm:MetricAlarm/);
     expect(output).toContain(`HTTP API`);
     expect(output).toContain(cloud.api);
     expect(output).toContain(cloud.edge);
