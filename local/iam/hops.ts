@@ -442,30 +442,19 @@ function lambdaChecks(ctx: Ctx): void {
     const fact = factById('lambda-url-invoke');
     const hop = `Function URL of ${fnArn} (auth type NONE)`;
     // https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html: both actions, each with its own condition key.
-    ctx.checks.push({
-      hop: `${hop}: lambda:InvokeFunctionUrl`,
-      fact: fact.id,
-      request: {
-        caller: { type: 'anonymous' },
-        action: 'lambda:InvokeFunctionUrl',
-        resource: fnArn,
-        context: { 'lambda:FunctionUrlAuthType': 'NONE' },
-      },
-      failure: 'the caller gets 403 Forbidden',
-      urn: url.urn,
-    });
-    ctx.checks.push({
-      hop: `${hop}: lambda:InvokeFunction`,
-      fact: fact.id,
-      request: {
-        caller: { type: 'anonymous' },
-        action: 'lambda:InvokeFunction',
-        resource: fnArn,
-        context: { 'lambda:InvokedViaFunctionUrl': 'true' },
-      },
-      failure: 'the caller gets 403 Forbidden',
-      urn: url.urn,
-    });
+    const actions: [string, Record<string, string>][] = [
+      ['lambda:InvokeFunctionUrl', { 'lambda:FunctionUrlAuthType': 'NONE' }],
+      ['lambda:InvokeFunction', { 'lambda:InvokedViaFunctionUrl': 'true' }],
+    ];
+    for (const [action, context] of actions) {
+      ctx.checks.push({
+        hop: `${hop}: ${action}`,
+        fact: fact.id,
+        request: { caller: { type: 'anonymous' }, action, resource: fnArn, context },
+        failure: 'the caller gets 403 Forbidden',
+        urn: url.urn,
+      });
+    }
   }
 }
 

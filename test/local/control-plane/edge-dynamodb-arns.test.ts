@@ -12,42 +12,31 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { ControlPlane } from '../../../local/control-plane';
 import { createTableInput } from '../../../local/model/tables';
-import { DynamoDbLocalHandle, startDynamoDbLocal } from '../../../local/services/dynamodb-local';
-import { EdgeHandle, startEdge } from '../../../local/services/edge';
-import { SqsService } from '../../../local/services/sqs';
+import { startEdge } from '../../../local/services/edge';
+import {
+  DynamoDbEdge,
+  LOCAL_CREDENTIALS,
+  NO_EVENTBRIDGE,
+  startDynamoDbEdge,
+} from '../services/edge/dynamodb-edge-fixture';
 import { ACCOUNT, fixtureGraph, REGION, TABLE_STREAM_ARN } from './fixture-stack';
 
 jest.setTimeout(90_000);
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-let ddbLocal: DynamoDbLocalHandle;
-let edge: EdgeHandle;
-let sqs: SqsService;
+let fixture: DynamoDbEdge;
 let ddb: DynamoDBClient;
 let streams: DynamoDBStreamsClient;
 
 beforeAll(async () => {
-  ddbLocal = await startDynamoDbLocal({ inMemory: true });
-  sqs = new SqsService();
   const graph = fixtureGraph();
-  edge = await startEdge({
-    port: 0,
-    sqs,
-    dynamoDbEndpoint: ddbLocal.endpoint,
-    eventBridge: { putEvents: () => ({ FailedEntryCount: 0, Entries: [] }), testEventPattern: () => false },
-    controlPlane: new ControlPlane(graph),
-  });
-  ddb = new DynamoDBClient({ endpoint: edge.url, region: REGION, credentials });
-  streams = new DynamoDBStreamsClient({ endpoint: edge.url, region: REGION, credentials });
+  fixture = await startDynamoDbEdge(REGION, { controlPlane: new ControlPlane(graph) });
+  ({ ddb, streams } = fixture);
   const [table] = graph.ofType('aws:dynamodb/table:Table');
   await ddb.send(new CreateTableCommand(createTableInput(table)));
 });
 
 afterAll(async () => {
-  ddb?.destroy();
-  streams?.destroy();
-  await edge?.stop();
-  await ddbLocal?.stop();
+  await fixture?.stop();
 });
 
 describe('edge: DynamoDB Local ARNs translated to the stack’s', () => {
@@ -84,12 +73,12 @@ describe('edge: DynamoDB Local ARNs translated to the stack’s', () => {
     // Prepare: a fresh edge, which has seen no answer naming the stream yet.
     const fresh = await startEdge({
       port: 0,
-      sqs,
-      dynamoDbEndpoint: ddbLocal.endpoint,
-      eventBridge: { putEvents: () => ({ FailedEntryCount: 0, Entries: [] }), testEventPattern: () => false },
+      sqs: fixture.sqs,
+      dynamoDbEndpoint: fixture.ddbLocal.endpoint,
+      eventBridge: NO_EVENTBRIDGE,
       controlPlane: new ControlPlane(fixtureGraph()),
     });
-    const client = new DynamoDBStreamsClient({ endpoint: fresh.url, region: REGION, credentials });
+    const client = new DynamoDBStreamsClient({ endpoint: fresh.url, region: REGION, credentials: LOCAL_CREDENTIALS });
     try {
       // Act
       const stream = await client.send(new DescribeStreamCommand({ StreamArn: TABLE_STREAM_ARN }));

@@ -12,38 +12,23 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { DynamoDbLocalHandle, startDynamoDbLocal } from '../../../../local/services/dynamodb-local';
-import { EdgeHandle, startEdge } from '../../../../local/services/edge';
+import { startEdge } from '../../../../local/services/edge';
 import { allowAll, type IamGate } from '../../../../local/services/iam';
-import { SqsService } from '../../../../local/services/sqs';
+import { DynamoDbEdge, NO_EVENTBRIDGE, startDynamoDbEdge } from './dynamodb-edge-fixture';
 
 jest.setTimeout(90_000);
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-let ddbLocal: DynamoDbLocalHandle;
-let edge: EdgeHandle;
-let sqs: SqsService;
+let fixture: DynamoDbEdge;
 let ddb: DynamoDBClient;
 let streams: DynamoDBStreamsClient;
 
 beforeAll(async () => {
-  ddbLocal = await startDynamoDbLocal({ inMemory: true });
-  sqs = new SqsService();
-  edge = await startEdge({
-    port: 0,
-    sqs,
-    dynamoDbEndpoint: ddbLocal.endpoint,
-    eventBridge: { putEvents: () => ({ FailedEntryCount: 0, Entries: [] }), testEventPattern: () => false },
-  });
-  ddb = new DynamoDBClient({ endpoint: edge.url, region: 'us-east-1', credentials });
-  streams = new DynamoDBStreamsClient({ endpoint: edge.url, region: 'us-east-1', credentials });
+  fixture = await startDynamoDbEdge('us-east-1');
+  ({ ddb, streams } = fixture);
 });
 
 afterAll(async () => {
-  ddb?.destroy();
-  streams?.destroy();
-  await edge?.stop();
-  await ddbLocal?.stop();
+  await fixture?.stop();
 });
 
 describe('edge: DynamoDB and DynamoDB Streams forwarded to DynamoDB Local', () => {
@@ -101,9 +86,9 @@ describe('edge: DynamoDB and DynamoDB Streams forwarded to DynamoDB Local', () =
     };
     const guarded = await startEdge({
       port: 0,
-      sqs,
-      dynamoDbEndpoint: ddbLocal.endpoint,
-      eventBridge: { putEvents: () => ({}), testEventPattern: () => false },
+      sqs: fixture.sqs,
+      dynamoDbEndpoint: fixture.ddbLocal.endpoint,
+      eventBridge: NO_EVENTBRIDGE,
       iam: { gate, scope: { account: '123456789012', region: 'us-east-1' } },
     });
     const fn = new DynamoDBClient({
@@ -147,9 +132,9 @@ describe('edge: DynamoDB and DynamoDB Streams forwarded to DynamoDB Local', () =
     // Prepare
     const lonely = await startEdge({
       port: 0,
-      sqs,
+      sqs: fixture.sqs,
       dynamoDbEndpoint: 'http://127.0.0.1:9',
-      eventBridge: { putEvents: () => ({}), testEventPattern: () => false },
+      eventBridge: NO_EVENTBRIDGE,
     });
     try {
       // Act
