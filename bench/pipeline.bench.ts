@@ -20,7 +20,6 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import {
@@ -40,6 +39,7 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import { tokenFor } from '../local/token-cli';
+import { findFreePort } from '../local/services/kernel/free-port';
 import {
   BenchUsageError,
   byName,
@@ -71,18 +71,6 @@ const AT_REST_ORDERS = 3;
 
 const sleep = (msecs: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, msecs));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 // ----- the local cloud, as a child process ----------------------------------------------------------------------
 
 interface Cloud {
@@ -99,8 +87,8 @@ interface Cloud {
 let authorization = '';
 
 async function startCloud(cpuProfileDir: string | undefined, persistent: boolean): Promise<Cloud> {
-  const port = await freePort();
-  const edgePort = await freePort();
+  const port = await findFreePort();
+  const edgePort = await findFreePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-pipeline-'));
   const args = [
     'local/cli.ts',

@@ -12,27 +12,15 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startDynamoDbLocal } from '../local/services/dynamodb-local';
+import { findFreePort } from '../local/services/kernel/free-port';
 
 const PROJECT_DIR = path.resolve(__dirname, '..');
 const TSX = path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx');
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves with the status of one GET, or undefined when nothing listens yet. */
 function answer(url: string): Promise<number | undefined> {
@@ -57,8 +45,8 @@ async function dynamoDbAlone(): Promise<number> {
 
 async function npmStart(): Promise<{ ms: number; phases: string[] }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-start-'));
-  const port = await freePort();
-  const edgePort = await freePort();
+  const port = await findFreePort();
+  const edgePort = await findFreePort();
   const began = performance.now();
   const child = spawn(TSX, ['local/cli.ts', '--data-dir', dataDir], {
     cwd: PROJECT_DIR,

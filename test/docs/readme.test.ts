@@ -7,11 +7,11 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PlainConfigKeys, SecretConfigKeys } from '../../infra/config';
 import { LOCK_FILE } from '../../local/data-dir-lock';
+import { findFreePort } from '../../local/services/kernel/free-port';
 import {
   configKeysNamed,
   npmScriptsNamed,
@@ -83,17 +83,6 @@ describe('README commands: checked', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 interface Background {
   block: ShellBlock;
   child: ChildProcess;
@@ -139,7 +128,7 @@ describe('README commands: the local ones run', () => {
   let ports: Record<number, number>;
 
   beforeAll(async () => {
-    ports = { 3000: await freePort(), 4566: await freePort(), 9000: await freePort() };
+    ports = { 3000: await findFreePort(), 4566: await findFreePort(), 9000: await findFreePort() };
     // Nothing of this machine's AWS or local-cloud settings: only what the README sets.
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(([k]) => !/^AWS_|^PORT$|^LOCAL_DATA_DIR$/.test(k)),

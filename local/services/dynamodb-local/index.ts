@@ -17,6 +17,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { delay } from '../kernel/delay';
+import { findFreePort } from '../kernel/free-port';
 import { LocalCloudError } from '../kernel/errors';
 
 export interface DynamoDbLocalOptions {
@@ -98,22 +99,6 @@ function spawnJava(dbPath: string | null, port: number): ChildProcess {
       env: { ...process.env, JDK_JAVA_OPTIONS: dynamoDbLocalJavaOptions(process.env.JDK_JAVA_OPTIONS) },
     },
   );
-}
-
-/** Asks the OS for a free port on loopback, then releases it for the child to bind. */
-export function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('could not determine a free port'));
-      });
-    });
-  });
 }
 
 /** One ListTables request; resolves true on a DynamoDB answer. Any credentials do with -sharedDb. */

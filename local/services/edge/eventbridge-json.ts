@@ -7,6 +7,7 @@
  * clearly instead of hanging.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { StartReplayInput } from '../eventbridge';
 import { checkDepth } from './eventbridge-input';
 import { AwsProtocolError, parseJsonObject, readBody, sendJson, sendJsonError, toAwsError } from './http-util';
 import { checkOperationInput, timestampValue } from './input-shapes';
@@ -14,21 +15,11 @@ import { EVENTBRIDGE_SHAPES } from './operation-shapes';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
-/** StartReplay's input once checked (API_StartReplay.html). */
-export interface EdgeStartReplayInput {
-  ReplayName: string;
-  Description?: string;
-  EventSourceArn: string;
-  EventStartTime: Date;
-  EventEndTime: Date;
-  Destination: { Arn: string; FilterArns?: string[] };
-}
-
 /** What the edge needs from the local EventBridge (local/services/eventbridge provides it). */
 export interface EdgeEventBridge {
   putEvents(request: { Entries: object[] }): Promise<unknown> | unknown;
   testEventPattern(pattern: string, event: string): Promise<boolean> | boolean;
-  startReplay?(input: EdgeStartReplayInput): unknown;
+  startReplay?(input: StartReplayInput): unknown;
   describeReplay?(name: string): unknown;
   listReplays?(query: {
     NamePrefix?: string;

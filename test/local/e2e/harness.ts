@@ -9,21 +9,14 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { findFreePort } from '../../../local/services/kernel/free-port';
 import { tokenFor, type TokenOptions } from '../../../local/token-cli';
+
+/** A free loopback port (the local cloud's own helper). */
+export const freePort = findFreePort;
 
 export const PROJECT_DIR = path.resolve(__dirname, '..', '..', '..');
 const TSX = path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export function tempDataDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'local-cloud-e2e-'));
