@@ -5,6 +5,7 @@ import {
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { OrderStates, OrdersTableKey, type OrderState } from './contract';
 import { InconsistentStateError } from './errors';
@@ -74,6 +75,46 @@ function isOrderItem(item: Record<string, unknown> | undefined): item is Record<
   return (
     item !== undefined && typeof item.state === 'string' && (OrderStates as readonly string[]).includes(item.state)
   );
+}
+
+type TransitionUpdate = Pick<
+  UpdateCommandInput,
+  'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+>;
+
+/**
+ * The update that makes a transition: the target state and the fields set (undefined ones left out), under the
+ * condition that the order is in a state the target may be reached from and, with a requester, that it is theirs.
+ * An alias or a bookkeeping item has no state, so the condition fails on it as on a missing item.
+ */
+function transitionUpdate(
+  target: OrderState,
+  fields: Record<string, string | undefined>,
+  requesterId?: string,
+): TransitionUpdate {
+  const names: Record<string, string> = { '#state': 'state' };
+  const values: Record<string, unknown> = { ':target': target };
+  const sets = ['#state = :target'];
+  Object.entries(fields).forEach(([name, value], index) => {
+    if (value === undefined) return;
+    names[`#f${index}`] = name;
+    values[`:f${index}`] = value;
+    sets.push(`#f${index} = :f${index}`);
+  });
+  const from = sourceStatesOf(target);
+  from.forEach((state, index) => (values[`:from${index}`] = state));
+  const conditions = [`#state IN (${from.map((_, index) => `:from${index}`).join(', ')})`];
+  if (requesterId !== undefined) {
+    names['#owner'] = 'ownerId';
+    values[':requester'] = requesterId;
+    conditions.push('#owner = :requester');
+  }
+  return {
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
 export class OrdersRepository {
@@ -215,9 +256,11 @@ export class OrdersRepository {
   }
 
   /**
-   * Reads the order (following an alias), decides with the pure state machine, then updates under a condition on
-   * the state it read from, so a concurrent transition that got there first makes this one fail instead of
-   * overwriting it. On a lost race the order is read again to report what it became.
+   * One conditional update first: the order must be in a state the transition may leave (and, for a requester, be
+   * theirs). Nearly every transition names a pending order, so this is usually the only request: no consistent read
+   * before it. Only when the condition fails (an alias, an unknown id, another owner, a state the transition may not
+   * leave) is the order read, following an alias, and the pure state machine decides what to report or which order
+   * to update. A race lost on that second update is read again to report what the order became.
    */
   private async transition(
     id: string,
@@ -225,6 +268,10 @@ export class OrdersRepository {
     guard: { requesterId?: string },
     fields: Record<string, string | undefined>,
   ): Promise<TransitionOutcome> {
+    const update = transitionUpdate(target, fields, guard.requesterId);
+    const applied = await this.updateIfAllowed(id, update);
+    if (applied !== undefined) return { kind: 'applied', order: applied };
+
     const found = await this.findOrder(id);
     if (found !== undefined && guard.requesterId !== undefined && found.order.ownerId !== guard.requesterId) {
       return { kind: 'not-owner', orderId: found.order.id };
@@ -233,42 +280,35 @@ export class OrdersRepository {
     if (found === undefined || plan.kind === 'unknown-order') return { kind: 'unknown-order' };
     if (plan.kind !== 'apply') return { ...plan, orderId: found.order.id };
 
-    const names: Record<string, string> = { '#state': 'state' };
-    const values: Record<string, unknown> = { ':target': target };
-    const sets = ['#state = :target'];
-    Object.entries(fields).forEach(([name, value], index) => {
-      if (value === undefined) return;
-      names[`#f${index}`] = name;
-      values[`:f${index}`] = value;
-      sets.push(`#f${index} = :f${index}`);
-    });
-    const from = sourceStatesOf(target);
-    from.forEach((state, index) => (values[`:from${index}`] = state));
+    // An alias of an order that may make the transition (or an order written since the first update).
+    const order = await this.updateIfAllowed(found.order.id, update);
+    if (order !== undefined) return { kind: 'applied', order };
+    const now = await this.findOrder(found.order.id);
+    const replan = planTransition(now?.order.state, target);
+    if (now === undefined || replan.kind === 'unknown-order') return { kind: 'unknown-order' };
+    if (replan.kind === 'apply') {
+      throw new InconsistentStateError(
+        `order ${found.order.id} failed its transition condition but reads as ${now.order.state}`,
+      );
+    }
+    return { ...replan, orderId: now.order.id };
+  }
 
+  /** The updated order, or undefined when the update's condition failed (nothing was written). */
+  private async updateIfAllowed(id: string, update: TransitionUpdate): Promise<OrderItem | undefined> {
     try {
       const result = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { [OrdersTableKey]: found.order.id },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: `#state IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          Key: { [OrdersTableKey]: id },
+          ...update,
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { kind: 'applied', order: result.Attributes as OrderItem };
+      return result.Attributes as OrderItem;
     } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-      const now = await this.findOrder(found.order.id);
-      const replan = planTransition(now?.order.state, target);
-      if (now === undefined || replan.kind === 'unknown-order') return { kind: 'unknown-order' };
-      if (replan.kind === 'apply') {
-        throw new InconsistentStateError(
-          `order ${found.order.id} failed its transition condition but reads as ${now.order.state}`,
-        );
-      }
-      return { ...replan, orderId: now.order.id };
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
     }
   }
 

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, InternalServerError } from '@aws-sdk/client-dynamodb';
+import { InternalServerError } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { handler as CancelOrder } from '../../../handlers/cancel-order';
@@ -11,6 +11,7 @@ import type {
 import type { logger as Logger } from '../../../handlers/logger';
 import {
   applyTestEnv,
+  conditionalCheckFailed,
   CUSTOMER_DATA,
   everythingLogged,
   loadEvent,
@@ -53,9 +54,8 @@ beforeAll(async () => {
 useTableHandlerLifecycle(ddb, NOW, () => logger);
 
 describe('cancel-order', () => {
-  it('cancels a pending order with a conditional update', async () => {
+  it("cancels a pending order of the requester's with one conditional update", async () => {
     // Prepare
-    ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: order('pending') });
     ddb.on(UpdateCommand).resolves({ Attributes: order('cancelled') });
     const event = cancellationEvent();
 
@@ -63,18 +63,20 @@ describe('cancel-order', () => {
     await handler(event);
 
     // Assess
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
     const [update] = ddb.commandCalls(UpdateCommand);
     expect(update.args[0].input).toEqual({
       TableName: TEST_ENV.ORDERS_TABLE_NAME,
       Key: { id: ORDER_ID },
       UpdateExpression: 'SET #state = :target, #f0 = :f0, #f1 = :f1, #f2 = :f2, #f3 = :f3',
-      ConditionExpression: '#state IN (:from0)',
+      ConditionExpression: '#state IN (:from0) AND #owner = :requester',
       ExpressionAttributeNames: {
         '#state': 'state',
         '#f0': 'reason',
         '#f1': 'cancellationReason',
         '#f2': 'cancelledAt',
         '#f3': 'updatedAt',
+        '#owner': 'ownerId',
       },
       ExpressionAttributeValues: {
         ':target': 'cancelled',
@@ -83,6 +85,7 @@ describe('cancel-order', () => {
         ':f2': NOW,
         ':f3': NOW,
         ':from0': 'pending',
+        ':requester': OWNER,
       },
       ReturnValues: 'ALL_NEW',
     });
@@ -97,13 +100,17 @@ describe('cancel-order', () => {
     // Prepare
     ddb.on(GetCommand, { Key: { id: ALIAS_ID } }).resolves({ Item: { id: ALIAS_ID, aliasOf: ORDER_ID } });
     ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: order('pending') });
-    ddb.on(UpdateCommand).resolves({ Attributes: order('cancelled') });
+    ddb.on(UpdateCommand, { Key: { id: ALIAS_ID } }).rejects(conditionalCheckFailed());
+    ddb.on(UpdateCommand, { Key: { id: ORDER_ID } }).resolves({ Attributes: order('cancelled') });
 
     // Act
     await handler(cancellationEvent({ orderId: ALIAS_ID }));
 
-    // Assess
-    expect(ddb.commandCalls(UpdateCommand)[0].args[0].input.Key).toEqual({ id: ORDER_ID });
+    // Assess: the alias has no state, so the first update's condition fails; the order it points at is cancelled
+    expect(ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key)).toEqual([
+      { id: ALIAS_ID },
+      { id: ORDER_ID },
+    ]);
   });
 
   it('makes the reason safe for the JSON templates downstream', async () => {
@@ -121,13 +128,15 @@ describe('cancel-order', () => {
 
   it.each<OrderState>(['shipped', 'rejected'])('leaves a %s order alone and logs it', async (state) => {
     // Prepare
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
     ddb.on(GetCommand).resolves({ Item: order(state) });
 
     // Act
     await handler(cancellationEvent());
 
     // Assess
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    // only the conditional update, which DynamoDB refused
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
     expect(logger.warn).toHaveBeenCalledWith(
       'Order cannot be cancelled in its state; nothing changed',
       expect.objectContaining({ orderId: ORDER_ID, state }),
@@ -136,18 +145,21 @@ describe('cancel-order', () => {
 
   it('treats a repeated cancellation as already done', async () => {
     // Prepare
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
     ddb.on(GetCommand).resolves({ Item: order('cancelled') });
 
     // Act
     await handler(cancellationEvent());
 
     // Assess
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    // only the conditional update, which DynamoDB refused
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
     expect(logger.info).toHaveBeenCalledWith('Order already cancelled; nothing changed', expect.anything());
   });
 
   it('throws a cancellation of an unknown order, so the DLQ keeps it', async () => {
     // Prepare
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
     ddb.on(GetCommand).resolves({});
 
     // Act
@@ -155,7 +167,8 @@ describe('cancel-order', () => {
 
     // Assess
     await expect(run).rejects.toMatchObject({ name: 'UnplaceableCallbackError' });
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    // only the conditional update, which DynamoDB refused
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
     expect(logger.error).toHaveBeenCalledWith('Cancellation of an unknown order; sent to the DLQ', expect.anything());
   });
 
@@ -165,9 +178,7 @@ describe('cancel-order', () => {
       .on(GetCommand)
       .resolvesOnce({ Item: order('pending') })
       .resolves({ Item: order('shipped') });
-    ddb
-      .on(UpdateCommand)
-      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
 
     // Act
     await handler(cancellationEvent());
@@ -247,6 +258,7 @@ describe('cancel-order', () => {
 
   it("refuses another customer's cancellation, records it apart from the order and leaves the order alone", async () => {
     // Prepare
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
     ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: order('pending') });
     ddb.on(PutCommand).resolves({});
     const event = cancellationEvent({ reason: 'Say "cancel" \\ now' }, SOMEONE_ELSE);
@@ -255,7 +267,8 @@ describe('cancel-order', () => {
     await handler(event);
 
     // Assess
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    // only the conditional update, which DynamoDB refused
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
     const [put] = ddb.commandCalls(PutCommand);
     expect(put.args[0].input).toEqual({
       TableName: TEST_ENV.ORDERS_TABLE_NAME,
@@ -301,9 +314,8 @@ describe('cancel-order', () => {
   it('writes nothing new for a redelivered refused request', async () => {
     // Prepare
     ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: order('pending') });
-    ddb
-      .on(PutCommand)
-      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
 
     // Act
     await handler(cancellationEvent({}, SOMEONE_ELSE));

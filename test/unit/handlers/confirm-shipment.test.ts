@@ -1,10 +1,10 @@
-import { ConditionalCheckFailedException, InternalServerError } from '@aws-sdk/client-dynamodb';
+import { InternalServerError } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { handler as ConfirmShipment } from '../../../handlers/confirm-shipment';
 import type { ConfirmShipmentInput, OrderState } from '../../../handlers/contract';
 import type { logger as Logger } from '../../../handlers/logger';
-import { applyTestEnv, loadEvent, TEST_ENV, useTableHandlerLifecycle } from './helpers';
+import { applyTestEnv, conditionalCheckFailed, loadEvent, TEST_ENV, useTableHandlerLifecycle } from './helpers';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let handler: typeof ConfirmShipment;
@@ -30,15 +30,15 @@ beforeAll(async () => {
 useTableHandlerLifecycle(ddb, NOW, () => logger);
 
 describe('confirm-shipment', () => {
-  it('ships a pending order, storing when and the tracking number', async () => {
+  it('ships a pending order with one conditional update, storing when and the tracking number', async () => {
     // Prepare
-    ddb.on(GetCommand).resolves({ Item: order('pending') });
     ddb.on(UpdateCommand).resolves({ Attributes: order('shipped') });
 
     // Act
     await handler(input());
 
     // Assess
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
     const [update] = ddb.commandCalls(UpdateCommand);
     expect(update.args[0].input).toEqual({
       TableName: TEST_ENV.ORDERS_TABLE_NAME,
@@ -89,24 +89,30 @@ describe('confirm-shipment', () => {
     const aliasId = '0d1b9a3c-58f2-4e0f-9c41-7a6d2b8e5f10';
     ddb.on(GetCommand, { Key: { id: aliasId } }).resolves({ Item: { id: aliasId, aliasOf: ORDER_ID } });
     ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: order('pending') });
-    ddb.on(UpdateCommand).resolves({ Attributes: order('shipped') });
+    ddb.on(UpdateCommand, { Key: { id: aliasId } }).rejects(conditionalCheckFailed());
+    ddb.on(UpdateCommand, { Key: { id: ORDER_ID } }).resolves({ Attributes: order('shipped') });
 
     // Act
     await handler(input({ orderId: aliasId }));
 
-    // Assess
-    expect(ddb.commandCalls(UpdateCommand)[0].args[0].input.Key).toEqual({ id: ORDER_ID });
+    // Assess: the alias has no state, so the first update's condition fails; the order it points at ships
+    expect(ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key)).toEqual([
+      { id: aliasId },
+      { id: ORDER_ID },
+    ]);
   });
 
   it.each<OrderState>(['cancelled', 'rejected'])('leaves a %s order alone and logs it', async (state) => {
     // Prepare
     ddb.on(GetCommand).resolves({ Item: order(state) });
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
 
     // Act
     await handler(input());
 
     // Assess
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    // only the conditional update, which DynamoDB refused
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
     expect(logger.warn).toHaveBeenCalledWith(
       'Order cannot ship in its state; nothing changed',
       expect.objectContaining({ orderId: ORDER_ID, state }),
@@ -116,25 +122,29 @@ describe('confirm-shipment', () => {
   it('treats a repeated confirmation as already done', async () => {
     // Prepare
     ddb.on(GetCommand).resolves({ Item: order('shipped') });
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
 
     // Act
     await handler(input());
 
     // Assess
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    // only the conditional update, which DynamoDB refused
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
     expect(logger.info).toHaveBeenCalledWith('Order already shipped; nothing changed', expect.anything());
   });
 
   it('throws a confirmation for an unknown order, so the DLQ keeps it', async () => {
     // Prepare
     ddb.on(GetCommand).resolves({});
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
 
     // Act
     const run = handler(input());
 
     // Assess
     await expect(run).rejects.toMatchObject({ name: 'UnplaceableCallbackError' });
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    // only the conditional update, which DynamoDB refused
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
     expect(logger.error).toHaveBeenCalledWith(
       'Shipment confirmation for an unknown order; sent to the DLQ',
       expect.objectContaining({ orderId: ORDER_ID }),
@@ -145,21 +155,21 @@ describe('confirm-shipment', () => {
     // Prepare: an id that holds something without a state (e.g. an alias whose order is gone)
     ddb.on(GetCommand, { Key: { id: ORDER_ID } }).resolves({ Item: { id: ORDER_ID, aliasOf: 'gone' } });
     ddb.on(GetCommand, { Key: { id: 'gone' } }).resolves({});
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
 
     // Act
     const run = handler(input());
 
     // Assess
     await expect(run).rejects.toMatchObject({ name: 'UnplaceableCallbackError' });
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    // only the conditional update, which DynamoDB refused
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
   });
 
   it('throws when a conditional update fails yet the order still reads as pending (retry, do not guess)', async () => {
     // Prepare
     ddb.on(GetCommand).resolves({ Item: order('pending') });
-    ddb
-      .on(UpdateCommand)
-      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
 
     // Act
     const run = handler(input());
@@ -221,9 +231,7 @@ describe('confirm-shipment', () => {
   it('writes nothing new when a rejected confirmation is redelivered', async () => {
     // Prepare
     ddb.on(GetCommand).resolves({ Item: order('pending') });
-    ddb
-      .on(PutCommand)
-      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
 
     // Act
     await handler(input({ trackingNumber: 'T'.repeat(65) }));
@@ -261,7 +269,7 @@ describe('confirm-shipment', () => {
 
   it('throws DynamoDB errors other than conditional failures', async () => {
     // Prepare
-    ddb.on(GetCommand).rejects(new InternalServerError({ message: 'Internal server error', $metadata: {} }));
+    ddb.on(UpdateCommand).rejects(new InternalServerError({ message: 'Internal server error', $metadata: {} }));
 
     // Act
     const run = handler(input());

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,6 +22,11 @@ export const TEST_ENV = {
 
 export function applyTestEnv(): void {
   Object.assign(process.env, TEST_ENV);
+}
+
+/** DynamoDB's answer to a write whose condition does not hold: nothing was written. */
+export function conditionalCheckFailed(): ConditionalCheckFailedException {
+  return new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 }
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'events');

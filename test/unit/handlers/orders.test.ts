@@ -157,6 +157,28 @@ describe('OrdersRepository on DynamoDB Local', () => {
       });
     });
 
+    it("cancels only the requester's own order: another customer's attempt changes nothing", async () => {
+      await repository.createOrder(order('o-1'));
+      expect(await repository.cancelOrder('o-1', 'not mine', NOW, 'someone-else')).toEqual({
+        kind: 'not-owner',
+        orderId: 'o-1',
+      });
+      expect((await repository.findOrder('o-1'))?.order.state).toBe('pending');
+      expect(await repository.cancelOrder('o-1', 'mine', NOW, OWNER)).toMatchObject({
+        kind: 'applied',
+        order: { id: 'o-1', state: 'cancelled' },
+      });
+    });
+
+    it('leaves a bookkeeping item alone: a transition of an idempotency claim finds no order', async () => {
+      await repository.createOrder(order('o-1'), customer);
+      const claimId = idempotencyClaimId(customer.customerId, customer.key);
+      expect(await repository.shipOrder(claimId, { shippedAt: '2026-11-25T10:00:00Z' }, NOW)).toEqual({
+        kind: 'unknown-order',
+      });
+      expect((await repository.findOrder('o-1'))?.order.state).toBe('pending');
+    });
+
     it('reports an order it does not know', async () => {
       expect(await repository.cancelOrder('missing', 'x', NOW, OWNER)).toEqual({ kind: 'unknown-order' });
     });
