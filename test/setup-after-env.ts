@@ -8,17 +8,16 @@
  * test here subscribes to a bucket), so they are removed after each test. Every other listener is left alone, so a
  * real leak still warns.
  */
-const DISCARDED_MODULE_LISTENERS: Record<'exit' | 'beforeExit', string[]> = {
-  exit: ['leakedPromises', '_garbageCollector'],
-  beforeExit: ['bucketSubscriptionInfos'],
-};
+const fromDiscardedModule = (listener: (...args: never[]) => unknown, signatures: string[]): boolean =>
+  signatures.some((signature) => listener.toString().includes(signature));
 
 function removeDiscardedModuleListeners(): void {
-  for (const [event, signatures] of Object.entries(DISCARDED_MODULE_LISTENERS)) {
-    for (const listener of process.listeners(event as 'exit' | 'beforeExit')) {
-      const source = listener.toString();
-      if (signatures.some((signature) => source.includes(signature))) process.removeListener(event, listener);
-    }
+  for (const listener of process.listeners('exit')) {
+    if (fromDiscardedModule(listener, ['leakedPromises', '_garbageCollector']))
+      process.removeListener('exit', listener);
+  }
+  for (const listener of process.listeners('beforeExit')) {
+    if (fromDiscardedModule(listener, ['bucketSubscriptionInfos'])) process.removeListener('beforeExit', listener);
   }
 }
 
