@@ -135,10 +135,6 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     const writing = performance.now();
     const functions = wiring.writeBundles(graph);
     wiring.progress(`bundles written: ${since(writing)}`);
-    // A fresh data dir (or --in-memory) makes the token issuers generate RSA keys (libuv's thread pool, ~150 ms):
-    // that overlaps DynamoDB Local's boot instead of following it.
-    const issuersStarting = wiring.startTokenIssuers(graph);
-    issuersStarting.catch(() => undefined); // awaited below; not an unhandled rejection while DynamoDB boots
     const dynamo = wiring.stoppers.add('DynamoDB Local', await dynamoStarting);
     wiring.progress(`DynamoDB Local ready: ${dynamoReadyAfter || since(began)} after start`);
     const wiringStarted = performance.now();
@@ -155,7 +151,7 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     const lambda = (late.lambda = wiring.startLambda(graph, edge.url, sqs, eventBridge, lambdaLater, iam.gate));
     const apis = await wiring.startHttpApis(graph, lambda, eventBridge, iam.gate); // listening, requests held until ready
     const functionUrls = await wiring.startFunctionUrls(graph, lambda, iam.gate);
-    const issuers = await issuersStarting; // Cognito user pools as local token issuers
+    const issuers = await wiring.startTokenIssuers(graph); // Cognito user pools as local token issuers
     for (const fn of functions) lambda.register({ ...fn, environment: wiring.urlMap.rewriteRecord(fn.environment) });
     const tables = await wiring.createTables(graph, dynamo.endpoint); // kept when they exist
     eventBridge.addAll(readEventBridge(graph), wiring.warn);
