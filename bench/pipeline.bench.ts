@@ -39,7 +39,7 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import { tokenFor } from '../local/token-cli';
-import { findFreePort } from '../local/services/kernel/free-port';
+import { findFreePorts } from '../local/services/kernel/free-port';
 import {
   BenchUsageError,
   byName,
@@ -87,8 +87,7 @@ interface Cloud {
 let authorization = '';
 
 async function startCloud(cpuProfileDir: string | undefined, persistent: boolean): Promise<Cloud> {
-  const port = await findFreePort();
-  const edgePort = await findFreePort();
+  const [port, edgePort] = await findFreePorts(2);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-pipeline-'));
   const args = [
     'local/cli.ts',

@@ -15,7 +15,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startDynamoDbLocal } from '../local/services/dynamodb-local';
-import { findFreePort } from '../local/services/kernel/free-port';
+import { findFreePorts } from '../local/services/kernel/free-port';
 
 const PROJECT_DIR = path.resolve(__dirname, '..');
 const TSX = path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx');
@@ -45,8 +45,7 @@ async function dynamoDbAlone(): Promise<number> {
 
 async function npmStart(): Promise<{ ms: number; phases: string[] }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-start-'));
-  const port = await findFreePort();
-  const edgePort = await findFreePort();
+  const [port, edgePort] = await findFreePorts(2);
   const began = performance.now();
   const child = spawn(TSX, ['local/cli.ts', '--data-dir', dataDir], {
     cwd: PROJECT_DIR,

@@ -82,6 +82,15 @@ export class Wiring {
     this.report(`WARNING ${message}`);
   };
 
+  /** The first HTTP API's port (`PORT`, default 3000) and the edge's (`AWS_EDGE_PORT`, default 4566). */
+  private get apiPort(): number {
+    return this.options.port ?? 3000;
+  }
+
+  private get edgePort(): number {
+    return this.options.edgePort ?? 4566;
+  }
+
   /** Lets the servers' held requests through: everything is wired. */
   ready(): void {
     this.gate.open();
@@ -98,6 +107,8 @@ export class Wiring {
     const spawned = new Promise<void>((resolve) => (onSpawned = resolve));
     const ready = superviseDynamoDbLocal({
       inMemory,
+      // Given free by the user or a test, but bound only once DynamoDB Local is up: not to be handed to it meanwhile.
+      avoidPorts: [this.apiPort, this.edgePort, this.options.consolePort ?? 0],
       dataDir: inMemory ? undefined : path.join(this.dataDir, 'dynamodb'),
       onProgress: this.progress,
       onSpawned,
@@ -217,7 +228,7 @@ export class Wiring {
     const edge = this.stoppers.add(
       'edge',
       await startEdge({
-        port: this.options.edgePort ?? 4566,
+        port: this.edgePort,
         dynamoDbEndpoint,
         sqs,
         eventBridge,
@@ -304,7 +315,7 @@ export class Wiring {
         iam,
       };
       const service = this.stoppers.add(`HTTP API ${api.name}`, new HttpApiService(options));
-      const local = await service.start(apis.length === 0 ? (this.options.port ?? 3000) : 0);
+      const local = await service.start(apis.length === 0 ? this.apiPort : 0);
       apis.push({ name: api.name, id: api.id, aws: api.apiEndpoint, local });
       this.urlMap.add(api.apiEndpoint, local);
     }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PlainConfigKeys, SecretConfigKeys } from '../../infra/config';
 import { LOCK_FILE } from '../../local/data-dir-lock';
-import { findFreePort } from '../../local/services/kernel/free-port';
+import { findFreePorts } from '../../local/services/kernel/free-port';
 import {
   configKeysNamed,
   npmScriptsNamed,
@@ -128,7 +128,8 @@ describe('README commands: the local ones run', () => {
   let ports: Record<number, number>;
 
   beforeAll(async () => {
-    ports = { 3000: await findFreePort(), 4566: await findFreePort(), 9000: await findFreePort() };
+    const [api, edge, carrier] = await findFreePorts(3);
+    ports = { 3000: api, 4566: edge, 9000: carrier };
     // Nothing of this machine's AWS or local-cloud settings: only what the README sets.
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(([k]) => !/^AWS_|^PORT$|^LOCAL_DATA_DIR$/.test(k)),

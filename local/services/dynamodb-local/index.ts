@@ -27,6 +27,8 @@ export interface DynamoDbLocalOptions {
   inMemory?: boolean;
   /** Port to listen on (127.0.0.1 is always reachable); a free one is picked when absent. */
   port?: number;
+  /** Ports the caller's own servers are about to bind (PORT, AWS_EDGE_PORT, …): never picked for DynamoDB Local. */
+  avoidPorts?: readonly number[];
   /** Progress messages for a start-up display. */
   onProgress?: (msg: string) => void;
   /** Called once the JVM process has been spawned (its boot then runs in parallel with whatever the caller does). */
@@ -170,7 +172,7 @@ function startWatchdog(childPid: number): ChildProcess | undefined {
 export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promise<DynamoDbLocalHandle> {
   const progress = opts.onProgress ?? (() => undefined);
   const inMemory = opts.inMemory === true || opts.dataDir === undefined;
-  const port = opts.port ?? (await findFreePort());
+  const port = opts.port ?? (await findFreePort(opts.avoidPorts));
   if (opts.port !== undefined && !(await portIsFree(port))) {
     throw new DynamoDbLocalError(
       `Port ${port} is already in use: cannot start DynamoDB Local there. Choose another port or stop the process using it.`,

@@ -9,7 +9,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { findFreePort } from '../../../local/services/kernel/free-port';
+import { findFreePort, findFreePorts } from '../../../local/services/kernel/free-port';
 import { tokenFor, type TokenOptions } from '../../../local/token-cli';
 
 /** A free loopback port (the local cloud's own helper). */
@@ -48,8 +48,9 @@ export async function startCli(
   timeoutMs = 150_000,
   options: StartCliOptions = {},
 ): Promise<RunningCloud> {
-  const port = options.ports?.api ?? (await freePort());
-  const edgePort = options.ports?.edge ?? (await freePort());
+  // Ports the caller sets itself (CONSOLE_PORT, …) are not picked again for the API or the edge.
+  const taken = Object.entries(env).flatMap(([name, value]) => (name.endsWith('PORT') ? [Number(value)] : []));
+  const [port, edgePort] = options.ports ? [options.ports.api, options.ports.edge] : await findFreePorts(2, taken);
   const child: ChildProcess = spawn(TSX, ['local/cli.ts', ...args], {
     cwd: PROJECT_DIR,
     env: { ...process.env, PORT: String(port), AWS_EDGE_PORT: String(edgePort), ...env },
