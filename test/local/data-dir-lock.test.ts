@@ -81,12 +81,19 @@ describe('the data directory lock (one local cloud per data directory)', () => {
 
 describe('processExists', () => {
   it('counts a zombie (killed, never reaped) as gone, though it still answers signal 0', async () => {
-    // Prepare: `true` exits at once, and its parent then execs `sleep`, which never reaps it: a zombie for 3 s.
-    const child = spawn('sh', ['-c', 'true & echo $!; exec sleep 3'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // Prepare: the background `sleep` outlives the shell's exec of the long `sleep`, which never reaps it: a zombie
+    // once it exits. (A child that exits at once may be reaped by the shell before its exec, on a busy machine.)
+    const child = spawn('sh', ['-c', 'sleep 0.5 & echo $!; exec sleep 6'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const zombie = Number(
       await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString()))),
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const state = (): string => {
+      const stat = readFileSync(`/proc/${zombie}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    };
+    for (const deadline = Date.now() + 4000; state() !== 'Z' && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(state()).toBe('Z');
     // Act / Assess
     expect(() => process.kill(zombie, 0)).not.toThrow();
     expect(processExists(zombie)).toBe(false);
