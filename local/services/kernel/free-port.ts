@@ -2,7 +2,7 @@
 import * as net from 'node:net';
 
 /** Asks the OS for a free port on loopback, then releases it for the child to bind. */
-export function askOsForFreePort(): Promise<number> {
+function askOsForFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
