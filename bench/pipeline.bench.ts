@@ -1,7 +1,7 @@
 /**
  * The pipeline, end to end, on this machine: `npm run bench:pipeline [-- --orders N] [--concurrency C]`.
  *
- * Starts the local cloud in memory as a user does (`tsx local/cli.ts --in-memory`; with `--persistent`, on a fresh
+ * Starts the local cloud in memory as a user does (`node --import tsx local/cli.ts --in-memory`, `npm start`'s command; with `--persistent`, on a fresh
  * data dir with everything journaled, as `npm start` runs), with a customer token, and the carrier's rate limit at
  * its maximum (300/s) and the stage's throttling raised (burst 5,000, rate 10,000) so neither limit is what is
  * measured. Then, in this order:
@@ -57,7 +57,6 @@ import {
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const PROJECT_DIR = path.resolve(__dirname, '..');
-const TSX = path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx');
 const UPLOAD = JSON.parse(readFileSync(path.join(PROJECT_DIR, 'examples', 'upload.json'), 'utf8')) as Record<
   string,
   unknown
@@ -102,12 +101,10 @@ async function startCloud(cpuProfileDir: string | undefined, persistent: boolean
     'throttlingRateLimit=10000',
   ];
   const started = performance.now();
-  // Profiling: node itself runs the cli with tsx's loader (`--cpu-prof` is not allowed in NODE_OPTIONS); each
-  // node thread of the cloud writes a .cpuprofile into the directory when it ends.
-  const [command, argv] = cpuProfileDir
-    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, '--import', 'tsx', ...args]]
-    : [TSX, args];
-  const child = spawn(command, argv, {
+  // Profiling (`--cpu-prof` is not allowed in NODE_OPTIONS): each node thread of the cloud writes a .cpuprofile into
+  // the directory when it ends.
+  const profiling = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', ...args], {
     cwd: PROJECT_DIR,
     env: { ...process.env, PORT: String(port), AWS_EDGE_PORT: String(edgePort) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -151,9 +151,12 @@ export async function startCloud(options: CloudOptions = {}): Promise<CloudHandl
     const lambda = (late.lambda = wiring.startLambda(graph, edge.url, sqs, eventBridge, lambdaLater, iam.gate));
     const apis = await wiring.startHttpApis(graph, lambda, eventBridge, iam.gate); // listening, requests held until ready
     const functionUrls = await wiring.startFunctionUrls(graph, lambda, iam.gate);
-    const issuers = await wiring.startTokenIssuers(graph); // Cognito user pools as local token issuers
+    // Together: a fresh data dir's issuer keys are generated on libuv's pool while DynamoDB Local creates the tables.
+    const [issuers, tables] = await Promise.all([
+      wiring.startTokenIssuers(graph), // Cognito user pools as local token issuers
+      wiring.createTables(graph, dynamo.endpoint), // kept when they exist
+    ]);
     for (const fn of functions) lambda.register({ ...fn, environment: wiring.urlMap.rewriteRecord(fn.environment) });
-    const tables = await wiring.createTables(graph, dynamo.endpoint); // kept when they exist
     eventBridge.addAll(readEventBridge(graph), wiring.warn);
     const pipes = wiring.startPipes(graph, dynamo.endpoint, tables, { eventBridge, lambda, sqs }, iam.gate);
     await wiring.resumeUnfinished(eventBridge, lambda); // what a crash left unfinished (journals)

@@ -1,5 +1,5 @@
 /**
- * Starts the local cloud the way a user does (`tsx local/cli.ts`, i.e. `npm start`) on free ports, waits for it to
+ * Starts the local cloud the way a user does (`node --import tsx local/cli.ts`, i.e. `npm start`) on free ports, waits for it to
  * say it is ready, and stops it with SIGTERM as Ctrl-C would. Shared by the end-to-end tests.
  */
 import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -16,7 +16,6 @@ import { tokenFor, type TokenOptions } from '../../../local/token-cli';
 export const freePort = findFreePort;
 
 export const PROJECT_DIR = path.resolve(__dirname, '..', '..', '..');
-const TSX = path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx');
 
 export function tempDataDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'local-cloud-e2e-'));
@@ -51,7 +50,7 @@ export async function startCli(
   // Ports the caller sets itself (CONSOLE_PORT, …) are not picked again for the API or the edge.
   const taken = Object.entries(env).flatMap(([name, value]) => (name.endsWith('PORT') ? [Number(value)] : []));
   const [port, edgePort] = options.ports ? [options.ports.api, options.ports.edge] : await findFreePorts(2, taken);
-  const child: ChildProcess = spawn(TSX, ['local/cli.ts', ...args], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], {
     cwd: PROJECT_DIR,
     env: { ...process.env, PORT: String(port), AWS_EDGE_PORT: String(edgePort), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
