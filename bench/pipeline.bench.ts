@@ -1,10 +1,10 @@
 /**
  * The pipeline, end to end, on this machine: `npm run bench:pipeline [-- --orders N] [--concurrency C]`.
  *
- * Starts the local cloud in memory as a user does (`node --import tsx local/cli.ts --in-memory`, `npm start`'s command; with `--persistent`, on a fresh
- * data dir with everything journaled, as `npm start` runs), with a customer token, and the carrier's rate limit at
- * its maximum (300/s) and the stage's throttling raised (burst 5,000, rate 10,000) so neither limit is what is
- * measured. Then, in this order:
+ * Starts the local cloud in memory as a user does (`node --import tsx local/cli.ts --in-memory`, `npm start`'s
+ * command; with `--persistent`, on a fresh data dir with everything journaled, as `npm start` runs), with a
+ * customer token, and the carrier's rate limit at its maximum (300/s) and the stage's throttling raised (burst
+ * 5,000, rate 10,000) so neither limit is what is measured. Then, in this order:
  *   1. DynamoDB Local's raw conditional-PutItem rate (concurrency 16, after a warm-up), directly and through the
  *      edge, on a scratch table: an order costs two writes (capture, confirm), so half the direct rate bounds the
  *      pipeline;

@@ -4,9 +4,9 @@
  * Each of N rounds (default 3), one after the other:
  *   1. DynamoDB Local alone, started as the local cloud starts it (same jar, same JVM options), timed from the spawn
  *      to its first answered ListTables;
- *   2. `node --import tsx local/cli.ts` on a fresh data dir (a user's first `npm start`), timed from the spawn to the first
- *      answer of its HTTP API (requests are held until every service is wired, so any status will do), with the
- *      phase times the start-up prints.
+ *   2. `node --import tsx local/cli.ts` on a fresh data dir (a user's first `npm start`), timed from the spawn to
+ *      the first answer of its HTTP API (requests are held until every service is wired, so any status will do),
+ *      with the phase times the start-up prints.
  * It prints both, their ratio (the target: at most 2x) and the median of each. It asserts nothing.
  */
 import { spawn } from 'node:child_process';

@@ -1,6 +1,6 @@
 /**
- * Starts the local cloud the way a user does (`node --import tsx local/cli.ts`, i.e. `npm start`) on free ports, waits for it to
- * say it is ready, and stops it with SIGTERM as Ctrl-C would. Shared by the end-to-end tests.
+ * Starts the local cloud the way a user does (`node --import tsx local/cli.ts`, i.e. `npm start`) on free ports,
+ * waits for it to say it is ready, and stops it with SIGTERM as Ctrl-C would. Shared by the end-to-end tests.
  */
 import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ChildProcess, spawn } from 'node:child_process';
