@@ -10,6 +10,7 @@ import { constantTimeEquals } from './credentials';
 import { CallbackFailedError } from './errors';
 import { describeIssues } from './event-schemas';
 import { bodyText, headerValue, jsonResponse } from './http';
+import { HttpAnswer, postJson } from './http-client';
 import { logger } from './logger';
 
 /**
@@ -78,17 +79,17 @@ function badRequest(issues: string[]): APIGatewayProxyStructuredResultV2 {
 }
 
 async function confirmShipment(confirmation: object): Promise<void> {
-  let response: Response;
+  let answer: HttpAnswer;
   try {
-    response = await fetch(config.callbackUrl, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${config.callbackToken}`, 'content-type': 'application/json' },
+    answer = await postJson({
+      url: config.callbackUrl,
+      headers: { authorization: `Bearer ${config.callbackToken}` },
       body: JSON.stringify(confirmation),
-      signal: AbortSignal.timeout(CALLBACK_TIMEOUT_MS),
+      timeoutMs: CALLBACK_TIMEOUT_MS,
     });
   } catch (error) {
     throw new CallbackFailedError(`callback request failed: ${(error as Error).message}`, { cause: error });
   }
-  const failure = callbackFailure(response.status, await response.text());
+  const failure = callbackFailure(answer.status, answer.text);
   if (failure !== undefined) throw new CallbackFailedError(failure);
 }

@@ -1,13 +1,15 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { trackingNumberFor } from '../../../handlers/carrier';
 import type { CALLBACK_TIMEOUT_MS as CallbackTimeout, handler as CarrierMock } from '../../../handlers/carrier-mock';
+import type { HttpAnswer } from '../../../handlers/http-client';
 import type { logger as Logger } from '../../../handlers/logger';
 import { applyTestEnv, freezeTime, loadEvent, TEST_ENV } from './helpers';
 
 let handler: typeof CarrierMock;
 let callbackTimeoutMs: typeof CallbackTimeout;
 let logger: typeof Logger;
-let fetchSpy: jest.SpiedFunction<typeof fetch>;
+let httpClient: typeof import('../../../handlers/http-client');
+let postSpy: jest.SpiedFunction<typeof httpClient.postJson>;
 
 const NOW = '2026-11-24T08:45:15.300Z';
 const ORDER_ID = '6a7e8feb-b491-4cf7-a9f1-bf3703467718';
@@ -32,12 +34,9 @@ function body(state: string, orderId = ORDER_ID): string {
   return JSON.stringify({ order_id: orderId, state, reason: 'r' });
 }
 
-function putEventsAnswer(failed: number): Response {
+function putEventsAnswer(failed: number): HttpAnswer {
   const entries = failed > 0 ? [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] : [{ EventId: 'e-1' }];
-  return new Response(JSON.stringify({ Entries: entries, FailedEntryCount: failed }), {
-    status: 200,
-    headers: { 'content-type': 'application/json' },
-  });
+  return { status: 200, text: JSON.stringify({ Entries: entries, FailedEntryCount: failed }) };
 }
 
 function parse(response: { body?: string }): unknown {
@@ -48,11 +47,12 @@ beforeAll(async () => {
   applyTestEnv();
   ({ handler, CALLBACK_TIMEOUT_MS: callbackTimeoutMs } = await import('../../../handlers/carrier-mock'));
   ({ logger } = await import('../../../handlers/logger'));
+  httpClient = await import('../../../handlers/http-client');
 });
 
 beforeEach(() => {
   freezeTime(NOW);
-  fetchSpy = jest.spyOn(global, 'fetch');
+  postSpy = jest.spyOn(httpClient, 'postJson');
   jest.spyOn(logger, 'error');
 });
 
@@ -64,7 +64,7 @@ afterEach(() => {
 describe('carrier-mock: a new order', () => {
   it('confirms the shipment through the authorized callback and answers 202', async () => {
     // Prepare
-    fetchSpy.mockResolvedValue(putEventsAnswer(0));
+    postSpy.mockResolvedValue(putEventsAnswer(0));
 
     // Act
     const response = await handler(notification());
@@ -77,15 +77,14 @@ describe('carrier-mock: a new order', () => {
       order_id: ORDER_ID,
       tracking_number: trackingNumberFor(ORDER_ID),
     });
-    expect(fetchSpy).toHaveBeenCalledTimes(1);
-    const [url, init] = fetchSpy.mock.calls[0];
-    expect(url).toBe(TEST_ENV.CALLBACK_URL);
-    expect(init).toMatchObject({
-      method: 'POST',
-      headers: { authorization: `Bearer ${TEST_ENV.CALLBACK_TOKEN}`, 'content-type': 'application/json' },
+    expect(postSpy).toHaveBeenCalledTimes(1);
+    const [post] = postSpy.mock.calls[0];
+    expect(post).toMatchObject({
+      url: TEST_ENV.CALLBACK_URL,
+      headers: { authorization: `Bearer ${TEST_ENV.CALLBACK_TOKEN}` },
+      timeoutMs: callbackTimeoutMs,
     });
-    expect(init?.signal).toBeInstanceOf(AbortSignal);
-    expect(JSON.parse(init?.body as string)).toEqual({
+    expect(JSON.parse(post.body)).toEqual({
       order_id: ORDER_ID,
       tracking_number: trackingNumberFor(ORDER_ID),
       shipped_at: NOW,
@@ -98,7 +97,7 @@ describe('carrier-mock: a new order', () => {
 
   it('reads a base64-encoded body', async () => {
     // Prepare
-    fetchSpy.mockResolvedValue(putEventsAnswer(0));
+    postSpy.mockResolvedValue(putEventsAnswer(0));
     const encoded = Buffer.from(body('pending')).toString('base64');
 
     // Act
@@ -109,20 +108,17 @@ describe('carrier-mock: a new order', () => {
   });
 
   it.each([
-    ['the callback answers 403', () => Promise.resolve(new Response('{"message":"Forbidden"}', { status: 403 }))],
-    [
-      'the callback answers 500',
-      () => Promise.resolve(new Response('{"message":"Internal Server Error"}', { status: 500 })),
-    ],
+    ['the callback answers 403', () => Promise.resolve({ status: 403, text: '{"message":"Forbidden"}' })],
+    ['the callback answers 500', () => Promise.resolve({ status: 500, text: '{"message":"Internal Server Error"}' })],
     ['the PutEvents entry failed behind a 200', () => Promise.resolve(putEventsAnswer(1))],
-    ['the request fails', () => Promise.reject(new TypeError('fetch failed'))],
     [
-      'the request times out',
-      () => Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+      'the request fails',
+      () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
     ],
+    ['the request times out', () => Promise.reject(new DOMException('The operation was aborted', 'AbortError'))],
   ])('answers 502 when %s, so EventBridge retries', async (_label, answer) => {
     // Prepare
-    fetchSpy.mockImplementation(answer);
+    postSpy.mockImplementation(answer);
 
     // Act
     const response = await handler(notification());
@@ -145,7 +141,7 @@ describe('carrier-mock: a cancelled order', () => {
     // Assess
     expect(response.statusCode).toBe(200);
     expect(parse(response)).toEqual({ message: 'Cancellation acknowledged', order_id: ORDER_ID });
-    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(postSpy).not.toHaveBeenCalled();
   });
 });
 
@@ -161,12 +157,12 @@ describe('carrier-mock: credentials', () => {
     // Assess
     expect(response.statusCode).toBe(401);
     expect(parse(response)).toEqual({ message: 'Unauthorized' });
-    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(postSpy).not.toHaveBeenCalled();
   });
 
   it('finds the header whatever its case', async () => {
     // Prepare
-    fetchSpy.mockResolvedValue(putEventsAnswer(0));
+    postSpy.mockResolvedValue(putEventsAnswer(0));
     const event = notification({
       headers: { 'x-api-key': undefined, 'X-Api-Key': TEST_ENV.CARRIER_AUTH_HEADER_VALUE },
     });
@@ -194,6 +190,6 @@ describe('carrier-mock: malformed notifications', () => {
     // Assess
     expect(response.statusCode).toBe(400);
     expect(parse(response)).toMatchObject({ message: 'Malformed notification', issues: expect.any(Array) });
-    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(postSpy).not.toHaveBeenCalled();
   });
 });
