@@ -93,6 +93,8 @@ export class IamEnforcer implements IamGate {
   private readonly checks: Check[];
   private readonly callers = new Map<string, Caller>();
   private readonly decisions = new Map<string, Authorization>();
+  /** Each hop's answer: the model and the checks never change while the cloud runs, so neither does the answer. */
+  private readonly hops = new Map<string, HopDenial | undefined>();
 
   constructor(
     private readonly graph: ResourceGraph,
@@ -140,6 +142,14 @@ export class IamEnforcer implements IamGate {
     return decision.allowed ? undefined : decision;
   }
 
+  /** The hop's answer, worked out on its first call (a hop is asked on every event, request or batch). */
+  private hop(key: string, answer: () => HopDenial | undefined): HopDenial | undefined {
+    if (this.hops.has(key)) return this.hops.get(key);
+    const denial = answer();
+    this.hops.set(key, denial);
+    return denial;
+  }
+
   /** The first check of `checks` AWS would deny, in the order AWS makes them (assume the role first). */
   private firstDenied(checks: Check[], override?: (request: Request) => Request): HopDenial | undefined {
     for (const check of checks) {
@@ -155,11 +165,14 @@ export class IamEnforcer implements IamGate {
 
   eventBridgeTarget(ruleArn: string, targetArn: string): HopDenial | undefined {
     const prefix = `rule ${ruleArn} → target ${targetArn}`;
-    return this.firstDenied(this.checks.filter((c) => c.hop === prefix || c.hop.startsWith(`${prefix}:`)));
+    return this.hop(prefix, () =>
+      this.firstDenied(this.checks.filter((c) => c.hop === prefix || c.hop.startsWith(`${prefix}:`))),
+    );
   }
 
   eventBridgeDeadLetter(ruleArn: string, queueArn: string): HopDenial | undefined {
-    return this.firstDenied(this.checks.filter((c) => c.hop === `rule ${ruleArn} → dead-letter queue ${queueArn}`));
+    const hop = `rule ${ruleArn} → dead-letter queue ${queueArn}`;
+    return this.hop(hop, () => this.firstDenied(this.checks.filter((c) => c.hop === hop)));
   }
 
   private urnOf(type: string, apiId: string, id: string): string | undefined {
@@ -167,6 +180,12 @@ export class IamEnforcer implements IamGate {
   }
 
   httpIntegration(apiId: string, integrationId: string, sourceArn?: string): HopDenial | undefined {
+    return this.hop(`integration ${apiId} ${integrationId} ${sourceArn ?? ''}`, () =>
+      this.integrationDenial(apiId, integrationId, sourceArn),
+    );
+  }
+
+  private integrationDenial(apiId: string, integrationId: string, sourceArn?: string): HopDenial | undefined {
     const urn = this.urnOf(TYPES.integration, apiId, integrationId);
     // A Lambda proxy's source ARN is the request's own path; the check was built for a representative one.
     const withSource = (request: Request): Request =>
@@ -182,11 +201,17 @@ export class IamEnforcer implements IamGate {
   }
 
   httpAuthorizer(apiId: string, authorizerId: string): HopDenial | undefined {
-    const urn = this.urnOf(TYPES.authorizer, apiId, authorizerId);
-    return urn ? this.firstDenied(this.checks.filter((c) => c.urn === urn)) : undefined;
+    return this.hop(`authorizer ${apiId} ${authorizerId}`, () => {
+      const urn = this.urnOf(TYPES.authorizer, apiId, authorizerId);
+      return urn ? this.firstDenied(this.checks.filter((c) => c.urn === urn)) : undefined;
+    });
   }
 
   pipe(pipeName: string, step: 'source' | 'deliver' | 'deadLetter'): HopDenial | undefined {
+    return this.hop(`pipe ${pipeName} ${step}`, () => this.pipeDenial(pipeName, step));
+  }
+
+  private pipeDenial(pipeName: string, step: 'source' | 'deliver' | 'deadLetter'): HopDenial | undefined {
     const pipe = this.graph.ofType(TYPES.pipe).find((p) => physicalName(p) === pipeName);
     if (!pipe) return undefined;
     const mine = this.checks.filter((c) => c.urn === pipe.urn);
@@ -197,12 +222,20 @@ export class IamEnforcer implements IamGate {
   }
 
   functionUrl(functionArn: string): HopDenial | undefined {
-    return this.firstDenied(
-      this.checks.filter((c) => c.request.caller.type === 'anonymous' && c.request.resource === functionArn),
+    return this.hop(`function URL ${functionArn}`, () =>
+      this.firstDenied(
+        this.checks.filter((c) => c.request.caller.type === 'anonymous' && c.request.resource === functionArn),
+      ),
     );
   }
 
   functionDestination(functionName: string, destinationArn: string): HopDenial | undefined {
+    return this.hop(`destination ${functionName} ${destinationArn}`, () =>
+      this.destinationDenial(functionName, destinationArn),
+    );
+  }
+
+  private destinationDenial(functionName: string, destinationArn: string): HopDenial | undefined {
     const caller = functionCaller(this.graph, functionName);
     const check = this.checks.find(
       (c) =>

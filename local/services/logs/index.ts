@@ -69,6 +69,8 @@ export class LogSink {
   private pendingFiles = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly appends = new Map<string, Promise<void>>();
+  /** Each source's file, worked out once: a source writes many records (every line of every invocation). */
+  private readonly files = new Map<string, string>();
 
   constructor(options: LogSinkOptions = {}) {
     this.dir = options.dir ?? DEFAULT_LOG_DIR;
@@ -79,7 +81,12 @@ export class LogSink {
 
   /** Path of the file a source's lines are appended to. */
   fileFor(source: string): string {
-    return path.join(this.dir, `${sanitiseSource(source)}.log`);
+    let file = this.files.get(source);
+    if (file === undefined) {
+      file = path.join(this.dir, `${sanitiseSource(source)}.log`);
+      this.files.set(source, file);
+    }
+    return file;
   }
 
   write(record: LogRecord): void {

@@ -88,4 +88,18 @@ describe('IamEnforcer', () => {
     });
     expect(gate.eventBridgeTarget(ruleArn, 'arn:aws:lambda:us-east-1:123456789012:function:unknown')).toBeUndefined();
   });
+
+  it('answers a hop asked again with the same denial, logged once', () => {
+    const lines: string[] = [];
+    const gate = enforcer(lines);
+
+    const first = gate.eventBridgeTarget(ruleArn, fnArn);
+    const again = gate.eventBridgeTarget(ruleArn, fnArn);
+
+    expect(first).toMatchObject({ step: 'invoke' });
+    expect(again).toBe(first);
+    expect(lines.filter((line) => line.includes('DENIED'))).toHaveLength(1);
+    expect(gate.eventBridgeDeadLetter(ruleArn, dlq)).toMatchObject({ step: 'invoke' });
+    expect(lines.filter((line) => line.includes('DENIED'))).toHaveLength(2);
+  });
 });
