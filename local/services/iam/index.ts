@@ -2,8 +2,8 @@
  * IAM enforcement in the running local cloud (docs/iam.md#enforcement): who is calling, and whether AWS would let
  * them. The pure half (local/iam) evaluates; this holds the stack's model, hands each function its own
  * credentials, maps an access key id back to the function's role session, answers each hop with the checks
- * `collectChecks` derived from the graph, caches every decision per principal/action/resource, and logs a denial
- * once, with the statement that would fix it.
+ * `collectChecks` derived from the graph, caches decisions per principal/action/resource (a bounded number), and logs
+ * a denial once, with the statement that would fix it.
  *
  * With enforcement off (`--iam off`) every check allows and nothing is logged.
  */
@@ -66,6 +66,18 @@ const TYPES = {
 
 const allow = (): undefined => undefined;
 
+/**
+ * Answers kept per cache. A Lambda proxy's source ARN carries the request's own path (an order id, say), so the keys
+ * are as many as the requests; past this many, the oldest answer is forgotten and worked out again when asked (a
+ * denial is then logged again).
+ */
+export const IAM_CACHE_LIMIT = 10_000;
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= IAM_CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
+}
+
 /** Enforcement off: the old behaviour, every call allowed. */
 export const allowAll: IamGate = {
   enabled: false,
@@ -120,13 +132,13 @@ export class IamEnforcer implements IamGate {
     return this.callerForKey(accessKeyId) !== undefined;
   }
 
-  /** One decision, cached per principal/action/resource/context; a denial is logged the first time only. */
+  /** One decision, cached per principal/action/resource/context; a denial is logged when it is worked out. */
   authorize(request: Request): Authorization {
     const key = JSON.stringify([callerArn(request.caller), request.action, request.resource, request.context ?? {}]);
     const cached = this.decisions.get(key);
     if (cached) return cached;
     const decision = authorize(this.model, request);
-    this.decisions.set(key, decision);
+    remember(this.decisions, key, decision);
     if (!decision.allowed) {
       const fix = decision.fix ? ` Fix: add to ${decision.fix.where}: ${JSON.stringify(decision.fix.statement)}` : '';
       this.log(`[iam] DENIED ${decision.message ?? ''} (${decision.reasons.join('; ')}).${fix}`);
@@ -146,7 +158,7 @@ export class IamEnforcer implements IamGate {
   private hop(key: string, answer: () => HopDenial | undefined): HopDenial | undefined {
     if (this.hops.has(key)) return this.hops.get(key);
     const denial = answer();
-    this.hops.set(key, denial);
+    remember(this.hops, key, denial);
     return denial;
   }
 

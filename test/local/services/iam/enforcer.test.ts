@@ -3,7 +3,7 @@
  * keys are the account's own users, decisions are cached and each denial is logged once with its fix, and hops
  * answer with the step AWS refuses (assuming a role, or the call).
  */
-import { accessKeyOf, functionCredentials, IamEnforcer } from '../../../../local/services/iam';
+import { accessKeyOf, functionCredentials, IAM_CACHE_LIMIT, IamEnforcer } from '../../../../local/services/iam';
 import { graphOf, resource } from '../../helpers/graph';
 
 const account = '123456789012';
@@ -101,5 +101,21 @@ describe('IamEnforcer', () => {
     expect(lines.filter((line) => line.includes('DENIED'))).toHaveLength(1);
     expect(gate.eventBridgeDeadLetter(ruleArn, dlq)).toMatchObject({ step: 'invoke' });
     expect(lines.filter((line) => line.includes('DENIED'))).toHaveLength(2);
+  });
+
+  it('keeps a bounded number of decisions: the oldest is forgotten, and its denial logged again when asked again', () => {
+    const lines: string[] = [];
+    const gate = enforcer(lines);
+    const key = functionCredentials('worker').accessKeyId;
+    const deniedPut = (n: number) => gate.sdkCall(key, 'dynamodb:PutItem', `${table}-${n}`);
+
+    deniedPut(0);
+    deniedPut(0);
+    expect(lines).toHaveLength(1);
+    for (let n = 1; n <= IAM_CACHE_LIMIT; n += 1) deniedPut(n);
+    expect(lines).toHaveLength(IAM_CACHE_LIMIT + 1);
+
+    expect(deniedPut(0)).toMatchObject({ allowed: false });
+    expect(lines).toHaveLength(IAM_CACHE_LIMIT + 2);
   });
 });
