@@ -38,12 +38,13 @@ function emit(measurements: Measurement[], dimensions: Record<string, string> = 
   try {
     for (const [key, dimensionValue] of Object.entries(dimensions)) metrics.addDimension(key, dimensionValue);
     for (const { name, unit, value } of measurements) metrics.addMetric(name, unit, value);
-    metrics.publishStoredMetrics();
-  } finally {
-    // Nothing of this call may leak into the next one, even when adding threw.
+  } catch (error) {
+    // Nothing of this call may leak into the next one. Publishing clears what it wrote itself.
     metrics.clearMetrics();
     metrics.clearDimensions();
+    throw error;
   }
+  metrics.publishStoredMetrics();
 }
 
 const counted = (name: string): Measurement => ({ name, unit: MetricUnit.Count, value: 1 });
